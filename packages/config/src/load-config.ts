@@ -1,0 +1,86 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import {
+  ConfigError,
+  type Env,
+  readBool,
+  readEnum,
+  readInt,
+  readOptional,
+  readString,
+  readUrl,
+} from './env-readers.ts';
+
+export { ConfigError };
+
+export interface Config {
+  appType: 'selfhost' | 'host';
+  port: number;
+  bindHost: string;
+  instanceId: string;
+  dataDir: string;
+  /** Postgres used by queries (may be a pooler). Unset: embedded Postgres under dataDir. */
+  databaseUrl: string | undefined;
+  /** Direct (non-pooled) Postgres for migrations and advisory locks; defaults to databaseUrl. */
+  databaseDirectUrl: string | undefined;
+  databasePoolSize: number;
+  jwtSecret: string | undefined;
+  sessionTtlDays: number;
+  cookieSecure: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  admin: { email: string; name: string; password: string | undefined; resetPassword: boolean };
+  defaultChatName: string;
+  defaultUserPassword: string | undefined;
+  /** Built web client to serve; unset: the server's bundled default. */
+  webDir: string | undefined;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Parses and validates every variable once; throws ConfigError naming the first bad one. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseDirectUrl = readUrl(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']);
+  if (databaseDirectUrl && !databaseUrl) {
+    throw new ConfigError('DATABASE_DIRECT_URL', 'needs DATABASE_URL to be set as well');
+  }
+  const jwtSecret = readOptional(env, 'JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  }
+  const adminEmail = readString(env, 'ADMIN_EMAIL', 'admin@rosterchirp.local');
+  if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
+  const adminPass = readOptional(env, 'ADMIN_PASS');
+  if (adminPass !== undefined && adminPass.length < 8) {
+    throw new ConfigError('ADMIN_PASS', 'must be at least 8 characters');
+  }
+  const userPass = readOptional(env, 'USER_PASS');
+  if (userPass !== undefined && userPass.length < 8) {
+    throw new ConfigError('USER_PASS', 'must be at least 8 characters');
+  }
+  return {
+    appType: readEnum(env, 'APP_TYPE', ['selfhost', 'host'] as const, 'selfhost'),
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    bindHost: readString(env, 'BIND_HOST', '0.0.0.0'),
+    instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}`),
+    dataDir: resolve(cwd, readString(env, 'DATA_DIR', './data')),
+    databaseUrl,
+    databaseDirectUrl: databaseDirectUrl ?? databaseUrl,
+    databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    jwtSecret,
+    sessionTtlDays: readInt(env, 'SESSION_TTL_DAYS', 30, 1, 365),
+    cookieSecure: readBool(env, 'COOKIE_SECURE', false),
+    logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    admin: {
+      email: adminEmail.toLowerCase(),
+      name: readString(env, 'ADMIN_NAME', 'Admin'),
+      password: adminPass,
+      resetPassword: readBool(env, 'ADMPW_RESET', false),
+    },
+    defaultChatName: readString(env, 'DEFCHAT_NAME', 'General Chat'),
+    defaultUserPassword: userPass,
+    webDir: readOptional(env, 'WEB_DIR') === undefined ? undefined : resolve(cwd, readString(env, 'WEB_DIR', '')),
+  };
+}

@@ -1,0 +1,72 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { quoteSchema } from './schema-name.ts';
+
+const TENANT_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/tenant/', import.meta.url));
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export async function loadTenantMigrations(dir = TENANT_MIGRATIONS_DIR): Promise<Migration[]> {
+  const files = (await readdir(dir)).filter((f) => /^\d{3,}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  return Promise.all(
+    files.map(async (file) => ({
+      version: Number(file.split('_')[0]),
+      name: file.replace(/\.sql$/, ''),
+      sql: await readFile(`${dir}${file}`, 'utf8'),
+    })),
+  );
+}
+
+export interface MigrateResult {
+  schema: string;
+  applied: string[];
+}
+
+/**
+ * Brings one schema up to date. Runs on a direct (non-pooled) connection and holds a session
+ * advisory lock for the schema, so any number of instances may call it at once and each
+ * migration runs exactly once. Each migration runs in its own transaction with
+ * `SET LOCAL search_path`, so migration files name tables without a schema.
+ */
+export async function migrateSchema(directUrl: string, schema: string, migrations?: Migration[]): Promise<MigrateResult> {
+  const s = quoteSchema(schema);
+  const list = migrations ?? (await loadTenantMigrations());
+  const client = new pg.Client({ connectionString: directUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`rosterchirp:migrate:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const done = new Set(
+      (await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version),
+    );
+    for (const m of list) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(`SET LOCAL search_path TO ${s}`);
+        await client.query(m.sql);
+        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`Migration ${m.name} failed on schema ${schema}: ${(err as Error).message}`);
+      }
+      applied.push(m.name);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`rosterchirp:migrate:${schema}`]).catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+  return { schema, applied };
+}

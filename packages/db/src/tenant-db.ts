@@ -1,0 +1,42 @@
+import type pg from 'pg';
+import { quoteSchema } from './schema-name.ts';
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  query<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * A tenant's view of the database. `s` is the quoted schema to put before every table name:
+ * every statement names its schema, so nothing depends on search_path (cluster.md invariant 2).
+ */
+export interface TenantDb extends Queryable {
+  readonly schema: string;
+  readonly s: string;
+  /** Runs fn in one transaction on one connection; rolls back on throw. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+}
+
+export function tenantDb(pool: pg.Pool, schema: string): TenantDb {
+  const s = quoteSchema(schema);
+  return {
+    schema,
+    s,
+    query: <R extends Row>(text: string, params?: unknown[]) => pool.query<R>(text, params),
+    async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,15 @@
+export { AppError, forbidden, invalid, notFound } from './app-error.ts';
+export { type AuthService, type SignedIn, createAuthService } from './auth-service.ts';
+export type { Actor, DomainLogger } from './context.ts';
+export { deviceClass } from './device.ts';
+export { type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
+export { type GroupService, createGroupService, membershipText } from './group-service.ts';
+export { baseHandle, extractMentions, uniqueHandle } from './handle.ts';
+export { type MessageService, createMessageService } from './message-service.ts';
+export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+export { type PresenceService, createPresenceService } from './presence-service.ts';
+export { type SeedResult, seedTenant } from './seed-tenant.ts';
+export { type SettingsService, createSettingsService } from './settings-service.ts';
+export { type TokenClaims, type TokenSigner, createTokenSigner } from './tokens.ts';
+export { type UserService, createUserService } from './user-service.ts';
+export { createServices, type Services, type ServiceDeps } from './services.ts';

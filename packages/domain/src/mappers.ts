@@ -1,0 +1,91 @@
+import type { Row } from '@rosterchirp/db';
+import type { Author, Member, Message, User } from '@rosterchirp/protocol';
+
+/** Row → API shapes. Upload URLs are made here, at read time, from stored keys. */
+export const uploadUrl = (key: unknown): string | null =>
+  typeof key === 'string' && key ? `/api/uploads/${key}` : null;
+const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export const USER_COLUMNS =
+  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online';
+
+export function toUser(r: Row): User {
+  return {
+    id: r.id as number,
+    email: r.email as string,
+    name: r.name as string,
+    displayName: str(r.display_name),
+    handle: r.handle as string,
+    role: r.role as User['role'],
+    status: r.status as User['status'],
+    avatarUrl: uploadUrl(r.avatar_key),
+    aboutMe: str(r.about_me),
+    lastOnline: iso(r.last_online),
+  };
+}
+
+export function toMember(r: Row): Member {
+  return {
+    id: r.id as number,
+    name: r.name as string,
+    displayName: str(r.display_name),
+    handle: r.handle as string,
+    avatarUrl: uploadUrl(r.avatar_key),
+    role: r.role as Member['role'],
+    status: r.status as Member['status'],
+    lastOnline: iso(r.last_online),
+  };
+}
+
+export function toAuthor(r: Row, prefix: string): Author | null {
+  if (r[`${prefix}id`] == null) return null;
+  return {
+    id: r[`${prefix}id`] as number,
+    name: (str(r[`${prefix}display_name`]) ?? r[`${prefix}name`]) as string,
+    handle: r[`${prefix}handle`] as string,
+    avatarUrl: uploadUrl(r[`${prefix}avatar_key`]),
+  };
+}
+
+/** Columns read by toMessage; `viewerParam` (e.g. `$2`) must be bound to the viewer's user id. */
+export function messageSelect(s: string, viewerParam: string): string {
+  return `SELECT m.id, m.group_id, m.client_id, m.kind, m.content, m.image_key, m.mentions, m.pinned_at,
+      m.edited_at, m.deleted_at, m.created_at,
+      a.id AS a_id, a.name AS a_name, a.display_name AS a_display_name, a.handle AS a_handle, a.avatar_key AS a_avatar_key,
+      r.id AS r_id, r.content AS r_content, r.deleted_at AS r_deleted_at, r.image_key AS r_image_key,
+      ra.id AS ra_id, ra.name AS ra_name, ra.display_name AS ra_display_name, ra.handle AS ra_handle, ra.avatar_key AS ra_avatar_key,
+      COALESCE((SELECT json_agg(json_build_object('emoji', x.emoji, 'count', x.n, 'mine', x.mine) ORDER BY x.first)
+        FROM (SELECT emoji, count(*)::int AS n, bool_or(user_id = ${viewerParam}) AS mine, min(created_at) AS first
+              FROM ${s}.reactions WHERE message_id = m.id GROUP BY emoji) x), '[]'::json) AS reactions
+    FROM ${s}.messages m
+    LEFT JOIN ${s}.users a ON a.id = m.author_id
+    LEFT JOIN ${s}.messages r ON r.id = m.reply_to
+    LEFT JOIN ${s}.users ra ON ra.id = r.author_id`;
+}
+
+export function toMessage(r: Row): Message {
+  const deleted = r.deleted_at != null;
+  let replyTo: Message['replyTo'] = null;
+  if (r.r_id != null) {
+    const text =
+      r.r_deleted_at != null ? 'Message deleted' : (r.r_content as string) || (r.r_image_key ? '📷 Image' : '');
+    replyTo = { id: r.r_id as number, author: toAuthor(r, 'ra_'), excerpt: text.slice(0, 140) };
+  }
+  return {
+    id: r.id as number,
+    groupId: r.group_id as number,
+    clientId: str(r.client_id),
+    author: toAuthor(r, 'a_'),
+    kind: r.kind as Message['kind'],
+    content: deleted ? '' : (r.content as string),
+    imageUrl: deleted ? null : uploadUrl(r.image_key),
+    replyTo,
+    reactions: r.reactions as Message['reactions'],
+    mentions: (r.mentions as string[]) ?? [],
+    pinned: r.pinned_at != null,
+    editedAt: iso(r.edited_at),
+    deletedAt: iso(r.deleted_at),
+    createdAt: iso(r.created_at) as string,
+  };
+}

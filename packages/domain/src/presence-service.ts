@@ -1,0 +1,45 @@
+import type { TenantDb } from '@rosterchirp/db';
+import { type EventBus, type PresenceStore, rooms } from '@rosterchirp/realtime';
+import type { DomainLogger } from './context.ts';
+import type { UserService } from './user-service.ts';
+
+export interface PresenceServiceDeps {
+  store: PresenceStore;
+  bus: EventBus;
+  users: UserService;
+  log: DomainLogger;
+  /** The tenant database for a schema (for `last_online` after an expiry sweep). */
+  dbFor: (schema: string) => TenantDb;
+}
+
+/** Online/offline events and `last_online`, on top of the presence store. */
+export function createPresenceService(deps: PresenceServiceDeps) {
+  async function wentOffline(db: TenantDb, userId: number): Promise<void> {
+    await deps.users.touchLastOnline(db, userId);
+    deps.bus.emit(rooms.tenant(db.schema), 'user:offline', { userId });
+  }
+
+  return {
+    async connected(db: TenantDb, userId: number, connectionId: string): Promise<void> {
+      if (await deps.store.connect(db.schema, userId, connectionId)) {
+        deps.bus.emit(rooms.tenant(db.schema), 'user:online', { userId });
+      }
+    },
+    async disconnected(db: TenantDb, userId: number, connectionId: string): Promise<void> {
+      if (await deps.store.disconnect(db.schema, userId, connectionId)) await wentOffline(db, userId);
+    },
+    heartbeat: (db: TenantDb, userId: number, connectionId: string) =>
+      deps.store.heartbeat(db.schema, userId, connectionId),
+    online: (db: TenantDb) => deps.store.online(db.schema),
+    /** Expires connections whose heartbeats stopped (a crashed instance) and announces who left. */
+    async sweep(): Promise<void> {
+      for (const { schema, userId } of await deps.store.expire()) {
+        await wentOffline(deps.dbFor(schema), userId).catch((err: unknown) =>
+          deps.log.error({ err, schema, userId }, 'presence sweep failed to record offline'),
+        );
+      }
+    },
+  };
+}
+
+export type PresenceService = ReturnType<typeof createPresenceService>;

@@ -1,0 +1,47 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { EventBus, PresenceStore } from '@rosterchirp/realtime';
+import type { ObjectStorage } from '@rosterchirp/storage';
+import { createAuthService } from './auth-service.ts';
+import type { DomainLogger } from './context.ts';
+import { createGroupService } from './group-service.ts';
+import { createMessageService } from './message-service.ts';
+import { createPresenceService } from './presence-service.ts';
+import { createSettingsService } from './settings-service.ts';
+import { createTokenSigner } from './tokens.ts';
+import { createUserService } from './user-service.ts';
+
+export interface ServiceDeps {
+  bus: EventBus;
+  presence: PresenceStore;
+  storage: ObjectStorage;
+  log: DomainLogger;
+  jwtSecret: string;
+  sessionTtlDays: number;
+  defaultUserPassword: string | undefined;
+  dbFor: (schema: string) => TenantDb;
+}
+
+/** Wires every domain service from its dependencies; no module state anywhere. */
+export function createServices(deps: ServiceDeps) {
+  const settings = createSettingsService();
+  const users = createUserService({ defaultPassword: deps.defaultUserPassword });
+  const messages = createMessageService({ bus: deps.bus });
+  const groups = createGroupService({ bus: deps.bus, messages });
+  const auth = createAuthService({
+    signer: createTokenSigner(deps.jwtSecret),
+    bus: deps.bus,
+    users,
+    settings,
+    sessionTtlDays: deps.sessionTtlDays,
+  });
+  const presence = createPresenceService({
+    store: deps.presence,
+    bus: deps.bus,
+    users,
+    log: deps.log,
+    dbFor: deps.dbFor,
+  });
+  return { settings, users, messages, groups, auth, presence, storage: deps.storage };
+}
+
+export type Services = ReturnType<typeof createServices>;

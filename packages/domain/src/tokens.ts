@@ -1,0 +1,31 @@
+import jwt from 'jsonwebtoken';
+
+/** Session tokens: HS256 JWTs naming the session, the user and the tenant schema. */
+export interface TokenClaims {
+  sid: string;
+  uid: number;
+  sch: string;
+}
+
+export interface TokenSigner {
+  sign(claims: TokenClaims, ttlSeconds: number): string;
+  /** The claims, or null for a malformed, forged or expired token. */
+  verify(token: string): TokenClaims | null;
+}
+
+export function createTokenSigner(secret: string): TokenSigner {
+  return {
+    sign: (claims, ttlSeconds) => jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: ttlSeconds }),
+    verify(token) {
+      try {
+        const decoded = jwt.verify(token, secret, { algorithms: ['HS256'] });
+        if (typeof decoded !== 'object' || decoded === null) return null;
+        const { sid, uid, sch } = decoded as Record<string, unknown>;
+        if (typeof sid !== 'string' || typeof uid !== 'number' || typeof sch !== 'string') return null;
+        return { sid, uid, sch };
+      } catch {
+        return null;
+      }
+    },
+  };
+}

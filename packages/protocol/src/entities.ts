@@ -1,0 +1,96 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('member')]);
+export type Role = Static<typeof Role>;
+export const UserStatus = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('suspended'),
+  Type.Literal('deleted'),
+]);
+export const GroupType = Type.Union([
+  Type.Literal('public'),
+  Type.Literal('private'),
+  Type.Literal('direct'),
+  Type.Literal('managed'),
+]);
+export type GroupType = Static<typeof GroupType>;
+
+export const User = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  displayName: Nullable(Type.String()),
+  handle: Type.String(),
+  role: Role,
+  status: UserStatus,
+  avatarUrl: Nullable(Type.String()),
+  aboutMe: Nullable(Type.String()),
+  lastOnline: Nullable(Type.String()),
+});
+export type User = Static<typeof User>;
+
+export const Author = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  handle: Type.String(),
+  avatarUrl: Nullable(Type.String()),
+});
+export type Author = Static<typeof Author>;
+
+export const Reaction = Type.Object({ emoji: Type.String(), count: Type.Integer(), mine: Type.Boolean() });
+
+export const Message = Type.Object({
+  id: Type.Integer(),
+  groupId: Type.Integer(),
+  clientId: Nullable(Type.String()),
+  author: Type.Union([Author, Type.Null()]),
+  kind: Type.Union([Type.Literal('user'), Type.Literal('system')]),
+  content: Type.String(),
+  imageUrl: Nullable(Type.String()),
+  replyTo: Type.Union([
+    Type.Object({ id: Type.Integer(), author: Type.Union([Author, Type.Null()]), excerpt: Type.String() }),
+    Type.Null(),
+  ]),
+  reactions: Type.Array(Reaction),
+  mentions: Type.Array(Type.String()),
+  pinned: Type.Boolean(),
+  editedAt: Nullable(Type.String()),
+  deletedAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+export type Message = Static<typeof Message>;
+
+export const LastMessage = Type.Object({
+  id: Type.Integer(),
+  authorName: Nullable(Type.String()),
+  preview: Type.String(),
+  createdAt: Type.String(),
+});
+
+export const Group = Type.Object({
+  id: Type.Integer(),
+  type: GroupType,
+  name: Type.String(),
+  memberCount: Type.Integer(),
+  unread: Type.Integer(),
+  lastMessage: Type.Union([LastMessage, Type.Null()]),
+  readonly: Type.Boolean(),
+  /** For direct chats: the other participant. */
+  peer: Type.Union([Author, Type.Null()]),
+  createdBy: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type Group = Static<typeof Group>;
+
+export const Member = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  displayName: Nullable(Type.String()),
+  handle: Type.String(),
+  avatarUrl: Nullable(Type.String()),
+  role: Role,
+  status: UserStatus,
+  lastOnline: Nullable(Type.String()),
+});
+export type Member = Static<typeof Member>;

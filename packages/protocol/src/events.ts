@@ -1,0 +1,59 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { Group, Message } from './entities.ts';
+import type { ApiErrorShape } from './errors.ts';
+import { SendMessageFields } from './routes.ts';
+
+/** Typed realtime events of api.md: socket.io event maps and the plain-WebSocket frames. */
+export interface ServerToClientPayloads {
+  'message:new': { message: Message };
+  'message:updated': { message: Message };
+  'message:deleted': { groupId: number; messageId: number };
+  'reaction:updated': { groupId: number; messageId: number; reactions: Message['reactions'] };
+  'group:updated': { group: Group };
+  'group:removed': { groupId: number };
+  typing: { groupId: number; userId: number };
+  read: { groupId: number; userId: number; messageId: number };
+  'user:online': { userId: number };
+  'user:offline': { userId: number };
+  'session:displaced': Record<string, never>;
+  'schedule:changed': { eventId: number };
+}
+export type ServerEventName = keyof ServerToClientPayloads;
+
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerToClientPayloads[E]) => void;
+};
+
+export const SocketSendPayload = Type.Object(
+  { groupId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), ...SendMessageFields },
+  { additionalProperties: false },
+);
+export type SocketSendPayload = Static<typeof SocketSendPayload>;
+export type SendAck = { ok: true; message: Message } | { ok: false; error: ApiErrorShape };
+export const TypingPayload = Type.Object(
+  { groupId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) },
+  { additionalProperties: false },
+);
+
+export interface ClientToServerEvents {
+  'message:send': (payload: SocketSendPayload, ack: (result: SendAck) => void) => void;
+  typing: (payload: { groupId: number }) => void;
+  'users:online': (payload: Record<string, never>, ack: (result: { userIds: number[] }) => void) => void;
+}
+
+/** Frames of `/api/stream`. */
+export type StreamServerFrame =
+  | { [E in ServerEventName]: { type: E; data: ServerToClientPayloads[E] } }[ServerEventName]
+  | { type: 'hello'; data: { userId: number; instance: string } }
+  | { type: 'ack'; id: string; data: SendAck }
+  | { type: 'pong' }
+  | { type: 'error'; data: ApiErrorShape };
+
+export type StreamClientFrame =
+  | { type: 'message:send'; id: string; data: SocketSendPayload }
+  | { type: 'ping' };
+
+export const StreamClientFrameSchema = Type.Union([
+  Type.Object({ type: Type.Literal('message:send'), id: Type.String({ minLength: 1, maxLength: 64 }), data: SocketSendPayload }),
+  Type.Object({ type: Type.Literal('ping') }),
+]);

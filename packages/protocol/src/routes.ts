@@ -1,0 +1,105 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Group, Member, Message, Role, User } from './entities.ts';
+
+/** Request and response schemas of every route in api.md, shared by server, client and load tests. */
+export const LIMITS = {
+  contentMax: 4000,
+  nameMax: 100,
+  passwordMin: 8,
+  passwordMax: 200,
+  clientIdMax: 64,
+  historyDefault: 50,
+  historyMax: 100,
+  membersMax: 500,
+} as const;
+
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const Password = Type.String({ minLength: LIMITS.passwordMin, maxLength: LIMITS.passwordMax });
+const Name = Type.String({ minLength: 1, maxLength: LIMITS.nameMax });
+const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+const BigId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+export const Device = Type.Union([Type.Literal('mobile'), Type.Literal('desktop')]);
+export type Device = Static<typeof Device>;
+
+export const IdParams = Type.Object({ id: Id });
+export const GroupMemberParams = Type.Object({ id: Id, userId: Id });
+export const MessageIdParams = Type.Object({ id: BigId });
+
+export const LoginBody = Type.Object(
+  { email: Email, password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }), device: Type.Optional(Device), totp: Type.Optional(Type.String({ maxLength: 16 })) },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+export const AuthReply = Type.Object({ token: Type.String(), user: User });
+export type AuthReply = Static<typeof AuthReply>;
+export const MeReply = Type.Object({ user: User });
+
+export const RegisterBody = Type.Object({ email: Email, name: Name, password: Password }, { additionalProperties: false });
+export type RegisterBody = Static<typeof RegisterBody>;
+export const PasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }), newPassword: Password },
+  { additionalProperties: false },
+);
+export type PasswordBody = Static<typeof PasswordBody>;
+
+export const CreateUserBody = Type.Object(
+  { email: Email, name: Name, password: Type.Optional(Password), role: Type.Optional(Role) },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+export const CreateUserReply = Type.Object({ user: User, password: Type.Optional(Type.String()) });
+export const UsersReply = Type.Object({ users: Type.Array(User) });
+
+export const CreateGroupBody = Type.Object(
+  {
+    type: Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('direct')]),
+    name: Type.Optional(Name),
+    memberIds: Type.Optional(Type.Array(Id, { maxItems: LIMITS.membersMax })),
+  },
+  { additionalProperties: false },
+);
+export type CreateGroupBody = Static<typeof CreateGroupBody>;
+export const GroupReply = Type.Object({ group: Group });
+export const GroupsReply = Type.Object({ groups: Type.Array(Group) });
+export const GroupDetailReply = Type.Object({ group: Group, members: Type.Array(Member) });
+export const PatchGroupBody = Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false });
+export type PatchGroupBody = Static<typeof PatchGroupBody>;
+export const AddMembersBody = Type.Object(
+  { userIds: Type.Array(Id, { minItems: 1, maxItems: LIMITS.membersMax }) },
+  { additionalProperties: false },
+);
+export type AddMembersBody = Static<typeof AddMembersBody>;
+export const MembersReply = Type.Object({ members: Type.Array(Member) });
+
+export const HistoryQuery = Type.Object(
+  {
+    before: Type.Optional(BigId),
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.historyMax })),
+  },
+  { additionalProperties: false },
+);
+export type HistoryQuery = Static<typeof HistoryQuery>;
+export const HistoryReply = Type.Object({ messages: Type.Array(Message), hasMore: Type.Boolean() });
+export type HistoryReply = Static<typeof HistoryReply>;
+
+export const SendMessageFields = {
+  clientId: Type.String({ minLength: 1, maxLength: LIMITS.clientIdMax, pattern: '^[A-Za-z0-9_.:-]+$' }),
+  content: Type.Optional(Type.String({ maxLength: LIMITS.contentMax })),
+  imageKey: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  replyTo: Type.Optional(BigId),
+};
+export const SendMessageBody = Type.Object(SendMessageFields, { additionalProperties: false });
+export type SendMessageBody = Static<typeof SendMessageBody>;
+export const MessageReply = Type.Object({ message: Message });
+export type MessageReply = Static<typeof MessageReply>;
+export const EditMessageBody = Type.Object(
+  { content: Type.String({ minLength: 1, maxLength: LIMITS.contentMax }) },
+  { additionalProperties: false },
+);
+export type EditMessageBody = Static<typeof EditMessageBody>;
+export const ReadBody = Type.Object({ messageId: BigId }, { additionalProperties: false });
+export type ReadBody = Static<typeof ReadBody>;
+
+export const HealthReply = Type.Object({ status: Type.Literal('ok'), version: Type.String(), instance: Type.String() });
+export const ReadyReply = Type.Object({ ready: Type.Boolean(), checks: Type.Record(Type.String(), Type.Boolean()) });

@@ -1,0 +1,7 @@
+/** Socket room names: always `{schema}:{type}:{id}` (cluster.md invariant 1). */
+export const rooms = {
+  tenant: (schema: string) => `${schema}:all`,
+  user: (schema: string, userId: number) => `${schema}:user:${userId}`,
+  group: (schema: string, groupId: number) => `${schema}:group:${groupId}`,
+  session: (schema: string, sessionId: string) => `${schema}:session:${sessionId}`,
+};
