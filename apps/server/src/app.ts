@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import type { Pool } from '@rosterchirp/db';
+import { type Services, createServices } from '@rosterchirp/domain';
+import { type PresenceStore, createSocketIoBus } from '@rosterchirp/realtime';
+import type { ObjectStorage } from '@rosterchirp/storage';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { installErrorHandler, sendError } from './plugins/errors.ts';
+import { requestContextPlugin } from './plugins/request-context.ts';
+import { installValidators } from './plugins/validation.ts';
+import { installSocketHandlers, createSocketServer, type RosterSocketServer } from './realtime/socket-server.ts';
+import { installStreamRoute } from './realtime/stream-route.ts';
+import { authRoutes } from './routes/auth.ts';
+import { groupRoutes } from './routes/groups.ts';
+import { healthRoutes } from './routes/health.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { userRoutes } from './routes/users.ts';
+import type { TenantResolver } from './tenant-resolver.ts';
+
+export const VERSION = '0.1.0';
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/public/', import.meta.url));
+
+export interface AppDeps {
+  log: Logger;
+  pool: Pool;
+  tenants: TenantResolver;
+  presence: PresenceStore;
+  storage: ObjectStorage;
+  jwtSecret: string;
+  instanceId: string;
+  sessionTtlDays: number;
+  cookieSecure: boolean;
+  bodyLimitBytes: number;
+  defaultUserPassword: string | undefined;
+  webDir?: string | undefined;
+  /** How often presence entries of dead instances are swept. */
+  presenceSweepMs?: number;
+}
+
+export interface RosterApp {
+  app: FastifyInstance;
+  io: RosterSocketServer;
+  services: Services;
+  /** Stops taking new work: readiness turns false (cluster.md invariant 8). */
+  startDraining(): void;
+}
+
+/** Builds a fully wired instance; server.ts (or a test) decides when it listens and closes. */
+export async function buildApp(deps: AppDeps): Promise<RosterApp> {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    bodyLimit: deps.bodyLimitBytes,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+  }) as unknown as FastifyInstance;
+  installValidators(app);
+  installErrorHandler(app);
+
+  const io = createSocketServer(app.server, deps.bodyLimitBytes);
+  const bus = createSocketIoBus(io);
+  const services = createServices({
+    bus,
+    presence: deps.presence,
+    storage: deps.storage,
+    log: deps.log,
+    jwtSecret: deps.jwtSecret,
+    sessionTtlDays: deps.sessionTtlDays,
+    defaultUserPassword: deps.defaultUserPassword,
+    dbFor: deps.tenants.bySchema,
+  });
+
+  let draining = false;
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(requestContextPlugin, { tenants: deps.tenants, services });
+  await app.register(healthRoutes, {
+    version: VERSION,
+    instanceId: deps.instanceId,
+    isDraining: () => draining,
+    checks: { postgres: async () => (await deps.pool.query('SELECT 1')).rowCount === 1 },
+  });
+  await app.register(authRoutes, { cookieSecure: deps.cookieSecure });
+  await app.register(userRoutes);
+  await app.register(groupRoutes);
+  await app.register(messageRoutes);
+  await app.register(async (scope) => installStreamRoute(scope, io, services, deps.instanceId));
+
+  const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = existsSync(`${webDir}/index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && hasWeb;
+    if (wantsPage) return reply.type('text/html').sendFile('index.html');
+    return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  installSocketHandlers(io, services, deps.tenants, deps.log);
+  const sweep = setInterval(() => {
+    void services.presence.sweep().catch((err: unknown) => deps.log.error({ err }, 'presence sweep failed'));
+  }, deps.presenceSweepMs ?? 10_000);
+  sweep.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    io.disconnectSockets(true);
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+  });
+
+  return {
+    app,
+    io,
+    services,
+    startDraining: () => {
+      draining = true;
+    },
+  };
+}

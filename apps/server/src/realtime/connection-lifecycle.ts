@@ -1,0 +1,53 @@
+import type { TenantDb } from '@rosterchirp/db';
+import { type Actor, AppError, type Services } from '@rosterchirp/domain';
+import type { ApiErrorShape, SendAck, SocketSendPayload } from '@rosterchirp/protocol';
+import { rooms } from '@rosterchirp/realtime';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+
+/** What socket.io and `/api/stream` connections share: rooms, presence, and message sends. */
+export const HEARTBEAT_MS = 15_000;
+
+export async function roomsForConnection(services: Services, db: TenantDb, actor: Actor): Promise<string[]> {
+  return [
+    rooms.tenant(db.schema),
+    rooms.user(db.schema, actor.user.id),
+    rooms.session(db.schema, actor.sessionId),
+    ...(await services.groups.memberRooms(db, actor.user.id)),
+  ];
+}
+
+/** Registers the connection in presence and keeps it alive; returns the function that ends it. */
+export function trackPresence(services: Services, db: TenantDb, userId: number, connectionId: string, log: Logger) {
+  const fail = (what: string) => (err: unknown) => log.error({ err, userId, connectionId }, what);
+  void services.presence.connected(db, userId, connectionId).catch(fail('presence connect failed'));
+  const timer = setInterval(() => {
+    void services.presence.heartbeat(db, userId, connectionId).catch(fail('presence heartbeat failed'));
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    void services.presence.disconnected(db, userId, connectionId).catch(fail('presence disconnect failed'));
+  };
+}
+
+export function toErrorShape(err: unknown, log: Logger): ApiErrorShape {
+  if (err instanceof AppError) return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+  log.error({ err }, 'realtime handler failed');
+  return { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' };
+}
+
+export async function sendFromConnection(
+  services: Services,
+  db: TenantDb,
+  actor: Actor,
+  payload: SocketSendPayload,
+  log: Logger,
+): Promise<SendAck> {
+  try {
+    const { groupId, ...body } = payload;
+    const { message } = await services.messages.send(db, actor.user, groupId, body);
+    return { ok: true, message };
+  } catch (err) {
+    return { ok: false, error: toErrorShape(err, log) };
+  }
+}

@@ -1,0 +1,95 @@
+import { type Actor, AppError, type Services, groupAccess, groupRoom } from '@rosterchirp/domain';
+import type { TenantDb } from '@rosterchirp/db';
+import { type ClientToServerEvents, type ServerToClientEvents, SocketSendPayload, TypingPayload } from '@rosterchirp/protocol';
+import type { Server as HttpServer } from 'node:http';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import { Server } from 'socket.io';
+import { SESSION_COOKIE } from '../plugins/request-context.ts';
+import type { TenantResolver } from '../tenant-resolver.ts';
+import { roomsForConnection, sendFromConnection, toErrorShape, trackPresence } from './connection-lifecycle.ts';
+import { payloadValidator } from './validate-payload.ts';
+
+export interface SocketData {
+  db: TenantDb;
+  actor: Actor;
+  rooms: string[];
+}
+
+export type RosterSocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+function cookieToken(cookieHeader: string | undefined): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+export function createSocketServer(httpServer: HttpServer, maxPayloadBytes: number): RosterSocketServer {
+  return new Server(httpServer, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    serveClient: false,
+    maxHttpBufferSize: maxPayloadBytes,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+  });
+}
+
+/** Authentication in the handshake, rooms per cluster.md invariant 1, and the client events of api.md. */
+export function installSocketHandlers(io: RosterSocketServer, services: Services, tenants: TenantResolver, log: Logger) {
+  const validateSend = payloadValidator(SocketSendPayload);
+  const validateTyping = payloadValidator(TypingPayload);
+
+  io.use(async (socket, next) => {
+    try {
+      const db = await tenants.resolve(socket.handshake.headers.host);
+      const auth = socket.handshake.auth as { token?: unknown };
+      const token = typeof auth?.token === 'string' ? auth.token : cookieToken(socket.handshake.headers.cookie);
+      const actor = await services.auth.authenticate(db, token);
+      // Rooms are computed here and joined synchronously on connection, so no event can slip
+      // between the client's "connect" and its catch-up fetch.
+      socket.data = { db, actor, rooms: await roomsForConnection(services, db, actor) };
+      next();
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'INTERNAL';
+      if (code === 'INTERNAL') log.error({ err }, 'socket handshake failed');
+      next(new Error(code));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { db, actor } = socket.data;
+    socket.join(socket.data.rooms);
+    const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
+    const endPresence = trackPresence(services, db, actor.user.id, socket.id, socketLog);
+    socket.on('disconnect', endPresence);
+
+    socket.on('message:send', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const checked = validateSend(payload);
+      ack(checked.ok ? await sendFromConnection(services, db, actor, checked.value, socketLog) : checked);
+    });
+
+    socket.on('typing', async (payload) => {
+      const checked = validateTyping(payload);
+      if (!checked.ok) return;
+      try {
+        const access = await groupAccess(db, checked.value.groupId, actor.user);
+        socket.to(groupRoom(db.schema, access)).emit('typing', { groupId: access.id, userId: actor.user.id });
+      } catch (err) {
+        toErrorShape(err, socketLog);
+      }
+    });
+
+    socket.on('users:online', async (_payload, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        ack({ userIds: await services.presence.online(db) });
+      } catch (err) {
+        toErrorShape(err, socketLog);
+        ack({ userIds: [] });
+      }
+    });
+  });
+}

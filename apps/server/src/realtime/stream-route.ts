@@ -1,0 +1,76 @@
+import type { Services } from '@rosterchirp/domain';
+import { StreamClientFrameSchema, type StreamServerFrame } from '@rosterchirp/protocol';
+import { bridgeStream } from '@rosterchirp/realtime';
+import type { FastifyInstance } from 'fastify';
+import type { RosterSocketServer } from './socket-server.ts';
+import { roomsForConnection, sendFromConnection, trackPresence } from './connection-lifecycle.ts';
+import { payloadValidator } from './validate-payload.ts';
+
+const MAX_FRAME_BYTES = 64 * 1024;
+
+/**
+ * `GET /api/stream`: the plain WebSocket event stream of api.md. Its connections join the same
+ * socket.io rooms through the stream bridge, so they see exactly the socket.io events.
+ */
+export function installStreamRoute(app: FastifyInstance, io: RosterSocketServer, services: Services, instanceId: string) {
+  const validateFrame = payloadValidator(StreamClientFrameSchema);
+
+  app.get('/api/stream', { websocket: true, preHandler: app.requireUser }, async (socket, req) => {
+    const db = req.tenant;
+    const actor = req.actor;
+    const send = (frame: StreamServerFrame) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    };
+    const pending: Buffer[] = [];
+    let ready = false;
+    let bridge: ReturnType<typeof bridgeStream> | undefined;
+    let endPresence: (() => void) | undefined;
+
+    const handle = async (raw: Buffer) => {
+      if (raw.length > MAX_FRAME_BYTES) {
+        send({ type: 'error', data: { code: 'TOO_LARGE', message: 'Frame too large' } });
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch {
+        send({ type: 'error', data: { code: 'VALIDATION_FAILED', message: 'Frames must be JSON' } });
+        return;
+      }
+      const checked = validateFrame(parsed);
+      if (!checked.ok) {
+        const id = (parsed as { id?: unknown })?.id;
+        if (typeof id === 'string') send({ type: 'ack', id, data: checked });
+        else send({ type: 'error', data: checked.error });
+        return;
+      }
+      const frame = checked.value;
+      if (frame.type === 'ping') send({ type: 'pong' });
+      else send({ type: 'ack', id: frame.id, data: await sendFromConnection(services, db, actor, frame.data, req.log) });
+    };
+
+    socket.on('message', (raw: Buffer) => {
+      if (ready) void handle(raw);
+      else pending.push(raw);
+    });
+    socket.on('close', () => {
+      bridge?.detach();
+      endPresence?.();
+    });
+
+    try {
+      const rooms = await roomsForConnection(services, db, actor);
+      if (socket.readyState !== socket.OPEN) return;
+      bridge = bridgeStream(io.of('/'), { send: (f) => socket.readyState === socket.OPEN && socket.send(f), close: (c, r) => socket.close(c, r) }, rooms);
+      const connectionId = bridge.id;
+      endPresence = trackPresence(services, db, actor.user.id, connectionId, req.log);
+      send({ type: 'hello', data: { userId: actor.user.id, instance: instanceId } });
+      ready = true;
+      for (const raw of pending.splice(0)) void handle(raw);
+    } catch (err) {
+      req.log.error({ err }, 'stream setup failed');
+      socket.close(1011, 'setup failed');
+    }
+  });
+}

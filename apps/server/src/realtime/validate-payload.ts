@@ -1,0 +1,17 @@
+import type { TSchema, Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { ApiErrorShape } from '@rosterchirp/protocol';
+
+/** Compiled TypeBox check for realtime payloads, answering with the API's error shape. */
+export function payloadValidator<T extends TSchema>(schema: T) {
+  const check = TypeCompiler.Compile(schema);
+  return (value: unknown): { ok: true; value: Static<T> } | { ok: false; error: ApiErrorShape } => {
+    if (check.Check(value)) return { ok: true, value };
+    const first = check.Errors(value).First();
+    const field = first?.path.replace(/^\//, '').replace(/\//g, '.') ?? '';
+    return {
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: `${field || 'payload'}: ${first?.message ?? 'is invalid'}`, details: { field } },
+    };
+  };
+}

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  EditMessageBody,
+  HistoryQuery,
+  HistoryReply,
+  IdParams,
+  MessageIdParams,
+  MessageReply,
+  ReadBody,
+  SendMessageBody,
+} from '@rosterchirp/protocol';
+
+export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { messages } = app.services;
+  app.addHook('preHandler', app.requireUser);
+
+  app.get(
+    '/api/groups/:id/messages',
+    { schema: { params: IdParams, querystring: HistoryQuery, response: { 200: HistoryReply } } },
+    async (req) => messages.history(req.tenant, req.actor.user, req.params.id, req.query),
+  );
+
+  app.post(
+    '/api/groups/:id/messages',
+    { schema: { params: IdParams, body: SendMessageBody, response: { 200: MessageReply, 201: MessageReply } } },
+    async (req, reply) => {
+      const { message, created } = await messages.send(req.tenant, req.actor.user, req.params.id, req.body);
+      return reply.status(created ? 201 : 200).send({ message });
+    },
+  );
+
+  app.post('/api/groups/:id/read', { schema: { params: IdParams, body: ReadBody } }, async (req, reply) => {
+    await messages.markRead(req.tenant, req.actor.user, req.params.id, req.body.messageId);
+    return reply.status(204).send();
+  });
+
+  app.post('/api/groups/read-all', async (req, reply) => {
+    await messages.readAll(req.tenant, req.actor.user);
+    return reply.status(204).send();
+  });
+
+  app.patch(
+    '/api/messages/:id',
+    { schema: { params: MessageIdParams, body: EditMessageBody, response: { 200: MessageReply } } },
+    async (req) => ({ message: await messages.edit(req.tenant, req.actor.user, req.params.id, req.body.content) }),
+  );
+
+  app.delete('/api/messages/:id', { schema: { params: MessageIdParams } }, async (req, reply) => {
+    await messages.remove(req.tenant, req.actor.user, req.params.id);
+    return reply.status(204).send();
+  });
+};

@@ -1,0 +1,78 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '@rosterchirp/config';
+import { migrateSchema } from '@rosterchirp/db';
+import { seedTenant } from '@rosterchirp/domain';
+import { MemoryPresence } from '@rosterchirp/realtime';
+import { LocalDiskStorage } from '@rosterchirp/storage';
+import { buildApp } from './app.ts';
+import { openDatabase } from './database.ts';
+import { loadOrCreateJwtSecret } from './jwt-secret.ts';
+import { createLogger } from './logger.ts';
+import { createSelfhostResolver } from './tenant-resolver.ts';
+
+/** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config);
+  await mkdir(config.dataDir, { recursive: true });
+  const database = await openDatabase(config, log);
+  const migrated = await migrateSchema(database.directUrl, 'public');
+  if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrated schema public');
+
+  const tenants = createSelfhostResolver(database.pool);
+  const publicDb = tenants.bySchema('public');
+  const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(publicDb));
+  const { app, services, startDraining } = await buildApp({
+    log,
+    pool: database.pool,
+    tenants,
+    presence: new MemoryPresence({ ttlMs: 45_000 }),
+    storage: new LocalDiskStorage(join(config.dataDir, 'uploads')),
+    jwtSecret,
+    instanceId: config.instanceId,
+    sessionTtlDays: config.sessionTtlDays,
+    cookieSecure: config.cookieSecure,
+    bodyLimitBytes: config.bodyLimitBytes,
+    defaultUserPassword: config.defaultUserPassword,
+    webDir: config.webDir,
+  });
+
+  const seeded = await seedTenant(publicDb, services, { admin: config.admin, defaultChatName: config.defaultChatName });
+  await app.listen({ port: config.port, host: config.bindHost });
+  const shownHost = config.bindHost === '0.0.0.0' ? 'localhost' : config.bindHost;
+  const url = `http://${shownHost}:${(app.server.address() as { port: number }).port}`;
+  if (seeded.generatedAdminPassword) {
+    process.stdout.write(
+      `\n  RosterChirp admin account (shown once):\n    email:    ${config.admin.email}\n    password: ${seeded.generatedAdminPassword}\n\n`,
+    );
+  }
+  process.stdout.write(`\n  RosterChirp is running at ${url}\n\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    startDraining();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`RosterChirp failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
