@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -14,6 +15,7 @@ import { requestContextPlugin } from './plugins/request-context.ts';
 import { installValidators } from './plugins/validation.ts';
 import { installSocketHandlers, createSocketServer, type RosterSocketServer } from './realtime/socket-server.ts';
 import { installStreamRoute } from './realtime/stream-route.ts';
+import { routeUpgrades } from './realtime/upgrade-router.ts';
 import { authRoutes } from './routes/auth.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -60,7 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   installValidators(app);
   installErrorHandler(app);
 
-  const io = createSocketServer(app.server, deps.bodyLimitBytes);
+  const upgrades = routeUpgrades(app.server, '/socket.io');
+  const io = createSocketServer(upgrades.socketIo, deps.bodyLimitBytes);
   const bus = createSocketIoBus(io);
   const services = createServices({
     bus,
@@ -75,7 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
 
   let draining = false;
   await app.register(fastifyCookie);
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 64 * 1024, server: upgrades.fastify as unknown as HttpServer },
+  });
   await app.register(requestContextPlugin, { tenants: deps.tenants, services });
   await app.register(healthRoutes, {
     version: VERSION,

@@ -1,6 +1,7 @@
 import { type Actor, AppError, type Services, groupAccess, groupRoom } from '@rosterchirp/domain';
 import type { TenantDb } from '@rosterchirp/db';
 import { type ClientToServerEvents, type ServerToClientEvents, SocketSendPayload, TypingPayload } from '@rosterchirp/protocol';
+import type { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Server } from 'socket.io';
@@ -25,8 +26,9 @@ function cookieToken(cookieHeader: string | undefined): string | undefined {
   return undefined;
 }
 
-export function createSocketServer(httpServer: HttpServer, maxPayloadBytes: number): RosterSocketServer {
-  return new Server(httpServer, {
+/** socket.io on the upgrades routed to it (see upgrade-router.ts); WebSocket transport only. */
+export function createSocketServer(upgrades: EventEmitter, maxPayloadBytes: number): RosterSocketServer {
+  const io: RosterSocketServer = new Server({
     path: '/socket.io',
     transports: ['websocket'],
     serveClient: false,
@@ -34,6 +36,9 @@ export function createSocketServer(httpServer: HttpServer, maxPayloadBytes: numb
     pingInterval: 25_000,
     pingTimeout: 20_000,
   });
+  // attach() rather than the constructor: the constructor mistakes a non-http emitter for options.
+  io.attach(upgrades as unknown as HttpServer);
+  return io;
 }
 
 /** Authentication in the handshake, rooms per cluster.md invariant 1, and the client events of api.md. */

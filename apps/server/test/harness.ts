@@ -1,0 +1,209 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EmbeddedPostgresHandle, type TenantDb, createPool, migrateSchema, startEmbeddedPostgres } from '@rosterchirp/db';
+import { seedTenant } from '@rosterchirp/domain';
+import type { Message, ServerToClientEvents, ClientToServerEvents, StreamServerFrame, User } from '@rosterchirp/protocol';
+import { MemoryPresence } from '@rosterchirp/realtime';
+import { LocalDiskStorage } from '@rosterchirp/storage';
+import pino from 'pino';
+import { type Socket, io as ioClient } from 'socket.io-client';
+import WebSocket from 'ws';
+import { type RosterApp, buildApp } from '../src/app.ts';
+import { createSelfhostResolver } from '../src/tenant-resolver.ts';
+
+/** Real Postgres (embedded binaries) in a temp dir, fsync off; one per test file. */
+export async function startTestPostgres(): Promise<EmbeddedPostgresHandle & { dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'rc-test-'));
+  await chmod(dir, 0o755); // Postgres runs as the postgres user when tests run as root
+  const handle = await startEmbeddedPostgres({ dir: join(dir, 'pg'), persistent: false, fast: true });
+  return {
+    ...handle,
+    dir,
+    async stop() {
+      await handle.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ADMIN = { email: 'admin@example.test', name: 'Ada Admin', password: 'admin-password-1' };
+
+export interface TestServer extends RosterApp {
+  url: string;
+  port: number;
+  pool: ReturnType<typeof createPool>;
+  /** The public schema, as routes see it. */
+  db: TenantDb;
+  close(): Promise<void>;
+}
+
+/** A whole instance (buildApp with real deps) listening on a free loopback port. */
+export async function startTestServer(pgUrl: string, opts: { instanceId?: string } = {}): Promise<TestServer> {
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  await migrateSchema(pgUrl, 'public');
+  const pool = createPool(pgUrl, 10, log);
+  const tenants = createSelfhostResolver(pool);
+  const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
+  const built = await buildApp({
+    log,
+    pool,
+    tenants,
+    presence: new MemoryPresence({ ttlMs: 45_000 }),
+    storage: new LocalDiskStorage(uploads),
+    jwtSecret: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    instanceId: opts.instanceId ?? 'test-1',
+    sessionTtlDays: 30,
+    cookieSecure: false,
+    bodyLimitBytes: 64 * 1024,
+    defaultUserPassword: undefined,
+    presenceSweepMs: 500,
+  });
+  await seedTenant(tenants.bySchema('public'), built.services, {
+    admin: { ...ADMIN, resetPassword: false },
+    defaultChatName: 'General Chat',
+  });
+  await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (built.app.server.address() as AddressInfo).port;
+  return {
+    ...built,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    pool,
+    db: tenants.bySchema('public'),
+    async close() {
+      await built.app.close();
+      await pool.end();
+      await rm(uploads, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiResult<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Record<string, unknown>;
+}
+
+/** HTTP through fastify's inject: no socket, real routing, validation and database. */
+export async function api<T = Record<string, unknown>>(
+  server: TestServer,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let payload: string | undefined;
+  if (opts.rawBody !== undefined) payload = opts.rawBody;
+  else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  const res = await server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const text = res.body;
+  return { status: res.statusCode, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+}
+
+export async function login(
+  server: TestServer,
+  email: string,
+  password: string,
+  device: 'desktop' | 'mobile' = 'desktop',
+): Promise<{ token: string; user: User }> {
+  const res = await api<{ token: string; user: User }>(server, 'POST', '/api/auth/login', {
+    body: { email, password, device },
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+let userCounter = 0;
+/** Creates a member through the admin API and signs them in. */
+export async function createMember(
+  server: TestServer,
+  adminToken: string,
+  name: string,
+): Promise<{ token: string; user: User; password: string }> {
+  userCounter++;
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${userCounter}.${process.pid}@example.test`;
+  const password = `pw-${name}-${userCounter}-secret`;
+  const res = await api(server, 'POST', '/api/users', { token: adminToken, body: { email, name, password } });
+  if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...(await login(server, email, password)), password };
+}
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function connectSocket(server: TestServer, token: string | undefined): Promise<TestSocket> {
+  const socket: TestSocket = ioClient(server.url, {
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+  return socket;
+}
+
+/** Collects every event a socket receives, for "received exactly once / never" assertions. */
+export function recordEvents(socket: TestSocket): Array<{ event: string; data: unknown }> {
+  const seen: Array<{ event: string; data: unknown }> = [];
+  socket.onAny((event: string, data: unknown) => seen.push({ event, data }));
+  return seen;
+}
+
+export interface TestStream {
+  ws: WebSocket;
+  frames: StreamServerFrame[];
+  hello: StreamServerFrame;
+  send(frame: unknown): void;
+  close(): void;
+}
+
+export async function connectStream(server: TestServer, token: string, via: 'header' | 'query' = 'header'): Promise<TestStream> {
+  const url = `ws://127.0.0.1:${server.port}/api/stream${via === 'query' ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const ws = new WebSocket(url, via === 'header' ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const frames: StreamServerFrame[] = [];
+  const hello = await new Promise<StreamServerFrame>((resolve, reject) => {
+    ws.on('message', (raw) => {
+      const frame = JSON.parse(raw.toString()) as StreamServerFrame;
+      if (frame.type === 'hello') resolve(frame);
+      else frames.push(frame);
+    });
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`stream refused: ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  return { ws, frames, hello, send: (f) => ws.send(JSON.stringify(f)), close: () => ws.close() };
+}
+
+/** Polls until the predicate holds (events arrive asynchronously); fails after timeoutMs. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function sendMessage(server: TestServer, token: string, groupId: number, content: string, clientId?: string) {
+  return api<{ message: Message }>(server, 'POST', `/api/groups/${groupId}/messages`, {
+    token,
+    body: { clientId: clientId ?? `c-${Math.random().toString(36).slice(2)}`, content },
+  });
+}
+
+/** Row count of a table in the public schema: "nothing stored changed" checks. */
+export async function countRows(server: TestServer, table: string): Promise<number> {
+  const { rows } = await server.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.${table}`);
+  return rows[0]!.n;
+}
