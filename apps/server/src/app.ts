@@ -5,15 +5,19 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Pool } from '@rosterchirp/db';
-import { type Services, createServices } from '@rosterchirp/domain';
-import { type PresenceStore, createSocketIoBus } from '@rosterchirp/realtime';
+import { createServices, type Services } from '@rosterchirp/domain';
+import { createSocketIoBus, type PresenceStore } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { installValidators } from './plugins/validation.ts';
-import { installSocketHandlers, createSocketServer, type RosterSocketServer } from './realtime/socket-server.ts';
+import {
+  createSocketServer,
+  installSocketHandlers,
+  type RosterSocketServer,
+} from './realtime/socket-server.ts';
 import { installStreamRoute } from './realtime/stream-route.ts';
 import { routeUpgrades } from './realtime/upgrade-router.ts';
 import { authRoutes } from './routes/auth.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '@rosterchirp/config';
-import { type Pool, createPool, startEmbeddedPostgres } from '@rosterchirp/db';
+import { createPool, type Pool, startEmbeddedPostgres } from '@rosterchirp/db';
 import type { Logger } from 'pino';
 
 export interface Database {

@@ -10,6 +10,8 @@ export async function loadOrCreateJwtSecret(publicDb: TenantDb): Promise<string>
     `INSERT INTO ${publicDb.s}.settings (key, value) VALUES ('jwt_secret', $1::jsonb) ON CONFLICT (key) DO NOTHING`,
     [JSON.stringify(randomBytes(48).toString('base64url'))],
   );
-  const { rows } = await publicDb.query<{ value: string }>(`SELECT value FROM ${publicDb.s}.settings WHERE key = 'jwt_secret'`);
+  const { rows } = await publicDb.query<{ value: string }>(
+    `SELECT value FROM ${publicDb.s}.settings WHERE key = 'jwt_secret'`,
+  );
   return rows[0]!.value;
 }

@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     webDir: config.webDir,
   });
 
-  const seeded = await seedTenant(publicDb, services, { admin: config.admin, defaultChatName: config.defaultChatName });
+  const seeded = await seedTenant(publicDb, services, {
+    admin: config.admin,
+    defaultChatName: config.defaultChatName,
+  });
   await app.listen({ port: config.port, host: config.bindHost });
   const shownHost = config.bindHost === '0.0.0.0' ? 'localhost' : config.bindHost;
   const url = `http://${shownHost}:${(app.server.address() as { port: number }).port}`;

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   ADMIN,
-  type TestServer,
   api,
   connectSocket,
   countRows,
@@ -11,6 +10,7 @@ import {
   recordEvents,
   startTestPostgres,
   startTestServer,
+  type TestServer,
   waitFor,
 } from './harness.ts';
 
@@ -28,9 +28,14 @@ describe('auth', () => {
   });
 
   it('logs the seeded admin in, sets an httpOnly cookie, and /me answers with the user', async () => {
-    const res = await api<{ token: string; user: { email: string; role: string } }>(server, 'POST', '/api/auth/login', {
-      body: { email: ADMIN.email.toUpperCase(), password: ADMIN.password },
-    });
+    const res = await api<{ token: string; user: { email: string; role: string } }>(
+      server,
+      'POST',
+      '/api/auth/login',
+      {
+        body: { email: ADMIN.email.toUpperCase(), password: ADMIN.password },
+      },
+    );
     assert.equal(res.status, 200);
     assert.equal(res.body.user.email, ADMIN.email);
     assert.equal(res.body.user.role, 'admin');
@@ -45,8 +50,12 @@ describe('auth', () => {
   });
 
   it('refuses a wrong password and an unknown email with the same 401', async () => {
-    const wrong = await api(server, 'POST', '/api/auth/login', { body: { email: ADMIN.email, password: 'nope-nope' } });
-    const unknown = await api(server, 'POST', '/api/auth/login', { body: { email: 'ghost@example.test', password: 'x' } });
+    const wrong = await api(server, 'POST', '/api/auth/login', {
+      body: { email: ADMIN.email, password: 'nope-nope' },
+    });
+    const unknown = await api(server, 'POST', '/api/auth/login', {
+      body: { email: 'ghost@example.test', password: 'x' },
+    });
     assert.equal(wrong.status, 401);
     assert.equal(unknown.status, 401);
     assert.deepEqual(wrong.body, unknown.body);
@@ -62,9 +71,14 @@ describe('auth', () => {
       [{ email: ADMIN.email, password: 'x', extra: true }, 'extra'],
     ];
     for (const [body, field] of cases) {
-      const res = await api<{ error: { code: string; details: { field: string } } }>(server, 'POST', '/api/auth/login', {
-        body,
-      });
+      const res = await api<{ error: { code: string; details: { field: string } } }>(
+        server,
+        'POST',
+        '/api/auth/login',
+        {
+          body,
+        },
+      );
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error.code, 'VALIDATION_FAILED');
       assert.equal(res.body.error.details.field, field);
@@ -79,7 +93,11 @@ describe('auth', () => {
   });
 
   it('answers 401 without a token, with a garbage token and with a forged one', async () => {
-    for (const token of [undefined, 'garbage', 'eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJ4IiwidWlkIjoxLCJzY2giOiJwdWJsaWMifQ.bad']) {
+    for (const token of [
+      undefined,
+      'garbage',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJ4IiwidWlkIjoxLCJzY2giOiJwdWJsaWMifQ.bad',
+    ]) {
       const res = await api(server, 'GET', '/api/auth/me', token ? { token } : {});
       assert.equal(res.status, 401);
       assert.equal((res.body as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
@@ -99,7 +117,11 @@ describe('auth', () => {
     const events = recordEvents(socket);
     const disconnected = new Promise<void>((resolve) => socket.on('disconnect', () => resolve()));
     const other = await login(server, bob.user.email, bob.password, 'mobile');
-    assert.equal((await api(server, 'GET', '/api/auth/me', { token: bob.token })).status, 200, 'other class keeps it');
+    assert.equal(
+      (await api(server, 'GET', '/api/auth/me', { token: bob.token })).status,
+      200,
+      'other class keeps it',
+    );
     const again = await login(server, bob.user.email, bob.password, 'desktop');
     await waitFor('displaced event', () => events.find((e) => e.event === 'session:displaced'));
     await disconnected;
@@ -145,12 +167,19 @@ describe('auth', () => {
     await server.services.settings.set(server.db, 'registration_open', true);
     try {
       const body = { email: 'joiner@example.test', name: 'Jo Iner', password: 'password-123' };
-      const res = await api<{ token: string; user: { handle: string } }>(server, 'POST', '/api/auth/register', { body });
+      const res = await api<{ token: string; user: { handle: string } }>(
+        server,
+        'POST',
+        '/api/auth/register',
+        { body },
+      );
       assert.equal(res.status, 201);
       assert.equal(res.body.user.handle, 'jo.iner');
       assert.equal((await api(server, 'GET', '/api/auth/me', { token: res.body.token })).status, 200);
       const users = await countRows(server, 'users');
-      const again = await api(server, 'POST', '/api/auth/register', { body: { ...body, email: 'JOINER@example.test' } });
+      const again = await api(server, 'POST', '/api/auth/register', {
+        body: { ...body, email: 'JOINER@example.test' },
+      });
       assert.equal(again.status, 409);
       assert.equal(await countRows(server, 'users'), users);
     } finally {

@@ -2,15 +2,27 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EmbeddedPostgresHandle, type TenantDb, createPool, migrateSchema, startEmbeddedPostgres } from '@rosterchirp/db';
+import {
+  createPool,
+  type EmbeddedPostgresHandle,
+  migrateSchema,
+  startEmbeddedPostgres,
+  type TenantDb,
+} from '@rosterchirp/db';
 import { seedTenant } from '@rosterchirp/domain';
-import type { Message, ServerToClientEvents, ClientToServerEvents, StreamServerFrame, User } from '@rosterchirp/protocol';
+import type {
+  ClientToServerEvents,
+  Message,
+  ServerToClientEvents,
+  StreamServerFrame,
+  User,
+} from '@rosterchirp/protocol';
 import { MemoryPresence } from '@rosterchirp/realtime';
 import { LocalDiskStorage } from '@rosterchirp/storage';
 import pino from 'pino';
-import { type Socket, io as ioClient } from 'socket.io-client';
+import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { type RosterApp, buildApp } from '../src/app.ts';
+import { buildApp, type RosterApp } from '../src/app.ts';
 import { createSelfhostResolver } from '../src/tenant-resolver.ts';
 
 /** Real Postgres (embedded binaries) in a temp dir, fsync off; one per test file. */
@@ -40,7 +52,10 @@ export interface TestServer extends RosterApp {
 }
 
 /** A whole instance (buildApp with real deps) listening on a free loopback port. */
-export async function startTestServer(pgUrl: string, opts: { instanceId?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  pgUrl: string,
+  opts: { instanceId?: string } = {},
+): Promise<TestServer> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await migrateSchema(pgUrl, 'public');
   const pool = createPool(pgUrl, 10, log);
@@ -99,7 +114,12 @@ export async function api<T = Record<string, unknown>>(
   if (opts.rawBody !== undefined) payload = opts.rawBody;
   else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
   if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-  const res = await server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const res = await server.app.inject({
+    method,
+    url,
+    headers,
+    ...(payload === undefined ? {} : { payload }),
+  });
   const text = res.body;
   return { status: res.statusCode, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
 }
@@ -166,7 +186,11 @@ export interface TestStream {
   close(): void;
 }
 
-export async function connectStream(server: TestServer, token: string, via: 'header' | 'query' = 'header'): Promise<TestStream> {
+export async function connectStream(
+  server: TestServer,
+  token: string,
+  via: 'header' | 'query' = 'header',
+): Promise<TestStream> {
   const url = `ws://127.0.0.1:${server.port}/api/stream${via === 'query' ? `?token=${encodeURIComponent(token)}` : ''}`;
   const ws = new WebSocket(url, via === 'header' ? { headers: { authorization: `Bearer ${token}` } } : {});
   const frames: StreamServerFrame[] = [];
@@ -183,7 +207,11 @@ export async function connectStream(server: TestServer, token: string, via: 'hea
 }
 
 /** Polls until the predicate holds (events arrive asynchronously); fails after timeoutMs. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -195,7 +223,13 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function sendMessage(server: TestServer, token: string, groupId: number, content: string, clientId?: string) {
+export async function sendMessage(
+  server: TestServer,
+  token: string,
+  groupId: number,
+  content: string,
+  clientId?: string,
+) {
   return api<{ message: Message }>(server, 'POST', `/api/groups/${groupId}/messages`, {
     token,
     body: { clientId: clientId ?? `c-${Math.random().toString(36).slice(2)}`, content },

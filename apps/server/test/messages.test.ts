@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import type { Group, Message } from '@rosterchirp/protocol';
 import {
   ADMIN,
-  type TestServer,
   api,
   countRows,
   createMember,
@@ -11,6 +10,7 @@ import {
   sendMessage,
   startTestPostgres,
   startTestServer,
+  type TestServer,
 } from './harness.ts';
 
 type ErrorBody = { error: { code: string; message: string; details?: { field?: string } } };
@@ -41,10 +41,15 @@ describe('conversations and messages', () => {
   });
 
   it('admin creates users with unique handles, returns a generated password once, refuses duplicates', async () => {
-    const res = await api<{ user: { handle: string; email: string }; password: string }>(server, 'POST', '/api/users', {
-      token: admin.token,
-      body: { email: 'Brett@Example.test', name: 'Brett Watson' },
-    });
+    const res = await api<{ user: { handle: string; email: string }; password: string }>(
+      server,
+      'POST',
+      '/api/users',
+      {
+        token: admin.token,
+        body: { email: 'Brett@Example.test', name: 'Brett Watson' },
+      },
+    );
     assert.equal(res.status, 201);
     assert.equal(res.body.user.handle, 'brett.watson');
     assert.equal(res.body.user.email, 'brett@example.test');
@@ -72,7 +77,9 @@ describe('conversations and messages', () => {
     });
     assert.equal(res.status, 403);
     assert.equal(res.body.error.code, 'FORBIDDEN');
-    const list = await api<{ users: Array<{ id: number }> }>(server, 'GET', '/api/users', { token: alice.token });
+    const list = await api<{ users: Array<{ id: number }> }>(server, 'GET', '/api/users', {
+      token: alice.token,
+    });
     assert.equal(list.status, 200);
     assert.ok(list.body.users.some((u) => u.id === bob.user.id));
   });
@@ -100,27 +107,52 @@ describe('conversations and messages', () => {
     });
     const gid = room.body.group.id;
     const ids: number[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await sendMessage(server, alice.token, gid, `m${i}`)).body.message.id);
+    for (let i = 0; i < 7; i++)
+      ids.push((await sendMessage(server, alice.token, gid, `m${i}`)).body.message.id);
     const page = (q: string) =>
-      api<{ messages: Message[]; hasMore: boolean }>(server, 'GET', `/api/groups/${gid}/messages${q}`, { token: bob.token });
+      api<{ messages: Message[]; hasMore: boolean }>(server, 'GET', `/api/groups/${gid}/messages${q}`, {
+        token: bob.token,
+      });
     const newest = await page('?limit=3');
-    assert.deepEqual(newest.body.messages.map((m) => m.content), ['m4', 'm5', 'm6']);
+    assert.deepEqual(
+      newest.body.messages.map((m) => m.content),
+      ['m4', 'm5', 'm6'],
+    );
     assert.equal(newest.body.hasMore, true);
     const older = await page(`?limit=3&before=${ids[4]}`);
-    assert.deepEqual(older.body.messages.map((m) => m.content), ['m1', 'm2', 'm3']);
+    assert.deepEqual(
+      older.body.messages.map((m) => m.content),
+      ['m1', 'm2', 'm3'],
+    );
     assert.equal(older.body.hasMore, true);
     const oldest = await page(`?limit=3&before=${ids[1]}`);
-    assert.deepEqual(oldest.body.messages.map((m) => m.content), ['m0']);
+    assert.deepEqual(
+      oldest.body.messages.map((m) => m.content),
+      ['m0'],
+    );
     assert.equal(oldest.body.hasMore, false);
     const exact = await page(`?limit=1&before=${ids[1]}`);
     assert.equal(exact.body.hasMore, false, 'exactly one older message left: no phantom "load older"');
     const forward = await page(`?limit=4&after=${ids[1]}`);
-    assert.deepEqual(forward.body.messages.map((m) => m.content), ['m2', 'm3', 'm4', 'm5']);
+    assert.deepEqual(
+      forward.body.messages.map((m) => m.content),
+      ['m2', 'm3', 'm4', 'm5'],
+    );
     assert.equal(forward.body.hasMore, true);
     const tail = await page(`?after=${ids[5]}`);
-    assert.deepEqual(tail.body.messages.map((m) => m.content), ['m6']);
+    assert.deepEqual(
+      tail.body.messages.map((m) => m.content),
+      ['m6'],
+    );
     assert.equal(tail.body.hasMore, false);
-    for (const q of ['?limit=0', '?limit=101', '?limit=x', '?before=-1', `?before=${ids[3]}&after=${ids[1]}`, '?nope=1']) {
+    for (const q of [
+      '?limit=0',
+      '?limit=101',
+      '?limit=x',
+      '?before=-1',
+      `?before=${ids[3]}&after=${ids[1]}`,
+      '?nope=1',
+    ]) {
       const bad = await page(q);
       assert.equal(bad.status, 400, q);
       assert.equal((bad.body as unknown as ErrorBody).error.code, 'VALIDATION_FAILED');
@@ -140,9 +172,18 @@ describe('conversations and messages', () => {
       api(server, 'GET', `/api/groups/${gid}/messages`, { token: eve.token }),
       sendMessage(server, eve.token, gid, 'let me in'),
       api(server, 'PATCH', `/api/groups/${gid}`, { token: eve.token, body: { name: 'Mine' } }),
-      api(server, 'POST', `/api/groups/${gid}/members`, { token: eve.token, body: { userIds: [eve.user.id] } }),
-      api(server, 'POST', `/api/groups/${gid}/read`, { token: eve.token, body: { messageId: msg.body.message.id } }),
-      api(server, 'PATCH', `/api/messages/${msg.body.message.id}`, { token: eve.token, body: { content: 'x' } }),
+      api(server, 'POST', `/api/groups/${gid}/members`, {
+        token: eve.token,
+        body: { userIds: [eve.user.id] },
+      }),
+      api(server, 'POST', `/api/groups/${gid}/read`, {
+        token: eve.token,
+        body: { messageId: msg.body.message.id },
+      }),
+      api(server, 'PATCH', `/api/messages/${msg.body.message.id}`, {
+        token: eve.token,
+        body: { content: 'x' },
+      }),
       api(server, 'DELETE', `/api/messages/${msg.body.message.id}`, { token: eve.token }),
     ];
     for (const res of await Promise.all(probes)) {
@@ -162,22 +203,39 @@ describe('conversations and messages', () => {
       body: { type: 'private', name: 'Team', memberIds: [] },
     });
     const gid = room.body.group.id;
-    const added = await api<{ members: Array<{ id: number }> }>(server, 'POST', `/api/groups/${gid}/members`, {
-      token: alice.token,
-      body: { userIds: [bob.user.id] },
-    });
+    const added = await api<{ members: Array<{ id: number }> }>(
+      server,
+      'POST',
+      `/api/groups/${gid}/members`,
+      {
+        token: alice.token,
+        body: { userIds: [bob.user.id] },
+      },
+    );
     assert.equal(added.status, 200);
     assert.equal(added.body.members.length, 2);
     await api(server, 'POST', `/api/groups/${gid}/members`, {
       token: alice.token,
-      body: { userIds: [eve.user.id, admin && (await login(server, ADMIN.email, ADMIN.password, 'mobile')).user.id] },
+      body: {
+        userIds: [eve.user.id, admin && (await login(server, ADMIN.email, ADMIN.password, 'mobile')).user.id],
+      },
     });
-    const byBob = await api<ErrorBody>(server, 'DELETE', `/api/groups/${gid}/members/${eve.user.id}`, { token: bob.token });
+    const byBob = await api<ErrorBody>(server, 'DELETE', `/api/groups/${gid}/members/${eve.user.id}`, {
+      token: bob.token,
+    });
     assert.equal(byBob.status, 403, 'only owner or admin removes others');
-    assert.equal((await api(server, 'DELETE', `/api/groups/${gid}/members/${eve.user.id}`, { token: alice.token })).status, 204);
-    const missing = await api(server, 'DELETE', `/api/groups/${gid}/members/${eve.user.id}`, { token: alice.token });
+    assert.equal(
+      (await api(server, 'DELETE', `/api/groups/${gid}/members/${eve.user.id}`, { token: alice.token }))
+        .status,
+      204,
+    );
+    const missing = await api(server, 'DELETE', `/api/groups/${gid}/members/${eve.user.id}`, {
+      token: alice.token,
+    });
     assert.equal(missing.status, 404);
-    const hist = await api<{ messages: Message[] }>(server, 'GET', `/api/groups/${gid}/messages`, { token: bob.token });
+    const hist = await api<{ messages: Message[] }>(server, 'GET', `/api/groups/${gid}/messages`, {
+      token: bob.token,
+    });
     const system = hist.body.messages.filter((m) => m.kind === 'system').map((m) => m.content);
     assert.deepEqual(system, [
       'Bob Bee has joined the conversation.',
@@ -211,7 +269,10 @@ describe('conversations and messages', () => {
     assert.equal(again.body.group.id, first.body.group.id);
     assert.equal(again.body.group.name, 'Alice Ant');
     for (const memberIds of [[], [alice.user.id], [bob.user.id, eve.user.id]]) {
-      const bad = await api(server, 'POST', '/api/groups', { token: alice.token, body: { type: 'direct', memberIds } });
+      const bad = await api(server, 'POST', '/api/groups', {
+        token: alice.token,
+        body: { type: 'direct', memberIds },
+      });
       assert.equal(bad.status, 400, JSON.stringify(memberIds));
     }
     const rename = await api(server, 'PATCH', `/api/groups/${first.body.group.id}`, {
@@ -228,12 +289,22 @@ describe('conversations and messages', () => {
     });
     const gid = room.body.group.id;
     const sent: number[] = [];
-    for (let i = 0; i < 3; i++) sent.push((await sendMessage(server, alice.token, gid, `u${i}`)).body.message.id);
+    for (let i = 0; i < 3; i++)
+      sent.push((await sendMessage(server, alice.token, gid, `u${i}`)).body.message.id);
     const unread = async () =>
-      (await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: bob.token })).body.groups.find((g) => g.id === gid)!
-        .unread;
+      (await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: bob.token })).body.groups.find(
+        (g) => g.id === gid,
+      )!.unread;
     assert.equal(await unread(), 3);
-    assert.equal((await api(server, 'POST', `/api/groups/${gid}/read`, { token: bob.token, body: { messageId: sent[1] } })).status, 204);
+    assert.equal(
+      (
+        await api(server, 'POST', `/api/groups/${gid}/read`, {
+          token: bob.token,
+          body: { messageId: sent[1] },
+        })
+      ).status,
+      204,
+    );
     assert.equal(await unread(), 1);
     await api(server, 'POST', `/api/groups/${gid}/read`, { token: bob.token, body: { messageId: sent[0] } });
     assert.equal(await unread(), 1, 'read position never moves back');
@@ -250,7 +321,10 @@ describe('conversations and messages', () => {
 
   it('edit keeps history and only the author may edit; delete is soft and author/admin only', async () => {
     const msg = (await sendMessage(server, alice.token, general.id, 'first draft')).body.message;
-    const byBob = await api(server, 'PATCH', `/api/messages/${msg.id}`, { token: bob.token, body: { content: 'hijack' } });
+    const byBob = await api(server, 'PATCH', `/api/messages/${msg.id}`, {
+      token: bob.token,
+      body: { content: 'hijack' },
+    });
     assert.equal(byBob.status, 403);
     const edited = await api<{ message: Message }>(server, 'PATCH', `/api/messages/${msg.id}`, {
       token: alice.token,
@@ -259,19 +333,35 @@ describe('conversations and messages', () => {
     assert.equal(edited.status, 200);
     assert.equal(edited.body.message.content, 'final text');
     assert.ok(edited.body.message.editedAt);
-    const { rows } = await server.pool.query('SELECT content FROM public.message_edits WHERE message_id = $1', [msg.id]);
+    const { rows } = await server.pool.query(
+      'SELECT content FROM public.message_edits WHERE message_id = $1',
+      [msg.id],
+    );
     assert.deepEqual(rows, [{ content: 'first draft' }]);
     for (const body of [{ content: '' }, { content: 5 }, {}, { content: 'x'.repeat(4001) }]) {
       const bad = await api(server, 'PATCH', `/api/messages/${msg.id}`, { token: alice.token, body });
       assert.equal(bad.status, 400, JSON.stringify(body).slice(0, 40));
     }
     assert.equal((await api(server, 'DELETE', `/api/messages/${msg.id}`, { token: bob.token })).status, 403);
-    assert.equal((await api(server, 'DELETE', `/api/messages/${msg.id}`, { token: admin.token })).status, 204);
-    const hist = await api<{ messages: Message[] }>(server, 'GET', `/api/groups/${general.id}/messages`, { token: bob.token });
+    assert.equal(
+      (await api(server, 'DELETE', `/api/messages/${msg.id}`, { token: admin.token })).status,
+      204,
+    );
+    const hist = await api<{ messages: Message[] }>(server, 'GET', `/api/groups/${general.id}/messages`, {
+      token: bob.token,
+    });
     const gone = hist.body.messages.find((m) => m.id === msg.id)!;
     assert.ok(gone.deletedAt);
     assert.equal(gone.content, '');
-    assert.equal((await api(server, 'PATCH', `/api/messages/${msg.id}`, { token: alice.token, body: { content: 'back' } })).status, 409);
+    assert.equal(
+      (
+        await api(server, 'PATCH', `/api/messages/${msg.id}`, {
+          token: alice.token,
+          body: { content: 'back' },
+        })
+      ).status,
+      409,
+    );
     assert.equal((await api(server, 'DELETE', '/api/messages/99999999', { token: alice.token })).status, 404);
   });
 
@@ -302,9 +392,15 @@ describe('conversations and messages', () => {
       body: { clientId: 'c-reply', content: 'x', replyTo: 99999999 },
     });
     assert.equal(replyElsewhere.status, 400);
-    const badId = await api(server, 'POST', '/api/groups/abc/messages', { token: alice.token, body: { clientId: 'c', content: 'x' } });
+    const badId = await api(server, 'POST', '/api/groups/abc/messages', {
+      token: alice.token,
+      body: { clientId: 'c', content: 'x' },
+    });
     assert.equal(badId.status, 400);
-    const tooBig = await api(server, 'POST', url, { token: alice.token, body: { clientId: 'big', content: 'x'.repeat(70_000) } });
+    const tooBig = await api(server, 'POST', url, {
+      token: alice.token,
+      body: { clientId: 'big', content: 'x'.repeat(70_000) },
+    });
     assert.equal(tooBig.status, 413);
     const wrongType = await api(server, 'POST', url, {
       token: alice.token,
@@ -316,11 +412,20 @@ describe('conversations and messages', () => {
   });
 
   it('only admins create public channels; private groups need a name', async () => {
-    const byMember = await api(server, 'POST', '/api/groups', { token: alice.token, body: { type: 'public', name: 'Pub' } });
+    const byMember = await api(server, 'POST', '/api/groups', {
+      token: alice.token,
+      body: { type: 'public', name: 'Pub' },
+    });
     assert.equal(byMember.status, 403);
-    const noName = await api(server, 'POST', '/api/groups', { token: alice.token, body: { type: 'private' } });
+    const noName = await api(server, 'POST', '/api/groups', {
+      token: alice.token,
+      body: { type: 'private' },
+    });
     assert.equal(noName.status, 400);
-    const badType = await api(server, 'POST', '/api/groups', { token: alice.token, body: { type: 'managed', name: 'M' } });
+    const badType = await api(server, 'POST', '/api/groups', {
+      token: alice.token,
+      body: { type: 'managed', name: 'M' },
+    });
     assert.equal(badType.status, 400);
     const pub = await api<{ group: Group }>(server, 'POST', '/api/groups', {
       token: admin.token,
@@ -328,6 +433,9 @@ describe('conversations and messages', () => {
     });
     assert.equal(pub.status, 201);
     const seen = await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: eve.token });
-    assert.ok(seen.body.groups.some((g) => g.id === pub.body.group.id), 'public channels reach everyone');
+    assert.ok(
+      seen.body.groups.some((g) => g.id === pub.body.group.id),
+      'public channels reach everyone',
+    );
   });
 });

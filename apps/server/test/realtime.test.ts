@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import type { Group, Message, SendAck } from '@rosterchirp/protocol';
 import {
   ADMIN,
-  type TestServer,
   api,
   connectSocket,
   connectStream,
@@ -15,6 +14,7 @@ import {
   sleep,
   startTestPostgres,
   startTestServer,
+  type TestServer,
   waitFor,
 } from './harness.ts';
 
@@ -61,7 +61,7 @@ describe('realtime: socket.io and /api/stream', () => {
     const sent = await sendMessage(server, alice.token, gid, 'only for bob');
     assert.equal(sent.status, 201);
     const id = sent.body.message.id;
-    const isIt = (e: { event?: string; type?: string; data: unknown }) =>
+    const isIt = (e: { event?: string; type?: string; data?: unknown }) =>
       (e.event ?? e.type) === 'message:new' && (e.data as { message: Message }).message.id === id;
     await waitFor('socket.io delivery', () => bobSocketEvents.find(isIt));
     await waitFor('stream delivery', () => bobStream.frames.find(isIt));
@@ -71,14 +71,27 @@ describe('realtime: socket.io and /api/stream', () => {
     await sleep(300);
     assert.equal(bobSocketEvents.filter(isIt).length, 1);
     assert.equal(bobStream.frames.filter(isIt).length, 1);
-    assert.equal(eveEvents.filter((e) => e.event === 'message:new').length, 0, 'non-member socket gets nothing');
-    assert.equal(eveStream.frames.filter((f) => f.type === 'message:new').length, 0, 'non-member stream gets nothing');
+    assert.equal(
+      eveEvents.filter((e) => e.event === 'message:new').length,
+      0,
+      'non-member socket gets nothing',
+    );
+    assert.equal(
+      eveStream.frames.filter((f) => f.type === 'message:new').length,
+      0,
+      'non-member stream gets nothing',
+    );
 
     // Public chats reach everyone.
     const groups = await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: eve.token });
     const general = groups.body.groups.find((g) => g.type === 'public')!;
     const pub = await sendMessage(server, alice.token, general.id, 'hello all');
-    await waitFor('eve public delivery', () => eveEvents.find((e) => e.event === 'message:new' && (e.data as { message: Message }).message.id === pub.body.message.id));
+    await waitFor('eve public delivery', () =>
+      eveEvents.find(
+        (e) =>
+          e.event === 'message:new' && (e.data as { message: Message }).message.id === pub.body.message.id,
+      ),
+    );
     await waitFor('eve stream public delivery', () => eveStream.frames.find((f) => f.type === 'message:new'));
     for (const c of [bobSocket, eveSocket]) c.close();
     for (const s of [bobStream, bobQueryStream, eveStream]) s.close();
@@ -100,7 +113,13 @@ describe('realtime: socket.io and /api/stream', () => {
     assert.equal(bobEvents.filter((e) => e.event === 'message:new').length, 1, 'a retry is not re-broadcast');
 
     const before = await countRows(server, 'messages');
-    for (const bad of [{}, { groupId: 'x', clientId: 'a', content: 'b' }, { groupId: gid, clientId: 'b' }, null, 'str']) {
+    for (const bad of [
+      {},
+      { groupId: 'x', clientId: 'a', content: 'b' },
+      { groupId: gid, clientId: 'b' },
+      null,
+      'str',
+    ]) {
       const res = await send(bad);
       assert.equal(res.ok, false);
       assert.equal(!res.ok && res.error.code, 'VALIDATION_FAILED');
@@ -119,7 +138,11 @@ describe('realtime: socket.io and /api/stream', () => {
     const stream = await connectStream(server, alice.token);
     stream.send({ type: 'ping' });
     await waitFor('pong', () => stream.frames.find((f) => f.type === 'pong'));
-    stream.send({ type: 'message:send', id: 'r1', data: { groupId: gid, clientId: 'stream-1', content: 'from a bot' } });
+    stream.send({
+      type: 'message:send',
+      id: 'r1',
+      data: { groupId: gid, clientId: 'stream-1', content: 'from a bot' },
+    });
     const ack = await waitFor('ack', () => stream.frames.find((f) => f.type === 'ack' && f.id === 'r1'));
     assert.ok(ack.type === 'ack' && ack.data.ok && ack.data.message.content === 'from a bot');
     stream.ws.send('not json');
@@ -142,10 +165,13 @@ describe('realtime: socket.io and /api/stream', () => {
     const bobSocket = await connectSocket(server, bob.token);
     const bobEvents = recordEvents(bobSocket);
     const bobStream = await connectStream(server, bob.token);
-    await api(server, 'POST', `/api/groups/${gid}/members`, { token: alice.token, body: { userIds: [bob.user.id] } });
+    await api(server, 'POST', `/api/groups/${gid}/members`, {
+      token: alice.token,
+      body: { userIds: [bob.user.id] },
+    });
     await waitFor('group:updated', () => bobEvents.find((e) => e.event === 'group:updated'));
     const m1 = await sendMessage(server, alice.token, gid, 'welcome bob');
-    const got = (id: number) => (e: { event?: string; type?: string; data: unknown }) =>
+    const got = (id: number) => (e: { event?: string; type?: string; data?: unknown }) =>
       (e.event ?? e.type) === 'message:new' && (e.data as { message: Message }).message.id === id;
     await waitFor('bob socket sees new room', () => bobEvents.find(got(m1.body.message.id)));
     await waitFor('bob stream sees new room', () => bobStream.frames.find(got(m1.body.message.id)));
@@ -166,18 +192,28 @@ describe('realtime: socket.io and /api/stream', () => {
       new Promise<number[]>((resolve) => watcher.emit('users:online', {}, (r) => resolve(r.userIds)));
     const tab1 = await connectSocket(server, eve.token);
     const tab2 = await connectStream(server, eve.token);
-    await waitFor('online', () => events.find((e) => e.event === 'user:online' && (e.data as { userId: number }).userId === eve.user.id));
+    await waitFor('online', () =>
+      events.find((e) => e.event === 'user:online' && (e.data as { userId: number }).userId === eve.user.id),
+    );
     assert.ok((await onlineList()).includes(eve.user.id));
     tab1.close();
     await sleep(300);
     assert.ok((await onlineList()).includes(eve.user.id), 'still online through the stream');
     assert.equal(events.filter((e) => e.event === 'user:offline').length, 0);
     tab2.close();
-    await waitFor('offline', () => events.find((e) => e.event === 'user:offline' && (e.data as { userId: number }).userId === eve.user.id));
+    await waitFor('offline', () =>
+      events.find((e) => e.event === 'user:offline' && (e.data as { userId: number }).userId === eve.user.id),
+    );
     assert.ok(!(await onlineList()).includes(eve.user.id));
-    const { rows } = await server.pool.query('SELECT last_online FROM public.users WHERE id = $1', [eve.user.id]);
+    const { rows } = await server.pool.query('SELECT last_online FROM public.users WHERE id = $1', [
+      eve.user.id,
+    ]);
     assert.ok(rows[0].last_online instanceof Date);
-    assert.equal(events.filter((e) => e.event === 'user:online' && (e.data as { userId: number }).userId === eve.user.id).length, 1);
+    assert.equal(
+      events.filter((e) => e.event === 'user:online' && (e.data as { userId: number }).userId === eve.user.id)
+        .length,
+      1,
+    );
     watcher.close();
   });
 

@@ -81,6 +81,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     defaultChatName: readString(env, 'DEFCHAT_NAME', 'General Chat'),
     defaultUserPassword: userPass,
-    webDir: readOptional(env, 'WEB_DIR') === undefined ? undefined : resolve(cwd, readString(env, 'WEB_DIR', '')),
+    webDir:
+      readOptional(env, 'WEB_DIR') === undefined ? undefined : resolve(cwd, readString(env, 'WEB_DIR', '')),
   };
 }

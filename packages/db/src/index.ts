@@ -1,6 +1,11 @@
-export { createPool, type PoolLogger } from './pool.ts';
-export { tenantDb, type TenantDb, type Queryable, type Row } from './tenant-db.ts';
-export { migrateSchema, loadTenantMigrations, type Migration, type MigrateResult } from './migrate.ts';
-export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
-export { startEmbeddedPostgres, freePort, type EmbeddedPostgresHandle, type EmbeddedOptions } from './embedded-postgres.ts';
 export type { Pool } from 'pg';
+export {
+  type EmbeddedOptions,
+  type EmbeddedPostgresHandle,
+  freePort,
+  startEmbeddedPostgres,
+} from './embedded-postgres.ts';
+export { loadTenantMigrations, type MigrateResult, type Migration, migrateSchema } from './migrate.ts';
+export { createPool, type PoolLogger } from './pool.ts';
+export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
+export { type Queryable, type Row, type TenantDb, tenantDb } from './tenant-db.ts';

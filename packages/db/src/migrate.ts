@@ -33,7 +33,11 @@ export interface MigrateResult {
  * migration runs exactly once. Each migration runs in its own transaction with
  * `SET LOCAL search_path`, so migration files name tables without a schema.
  */
-export async function migrateSchema(directUrl: string, schema: string, migrations?: Migration[]): Promise<MigrateResult> {
+export async function migrateSchema(
+  directUrl: string,
+  schema: string,
+  migrations?: Migration[],
+): Promise<MigrateResult> {
   const s = quoteSchema(schema);
   const list = migrations ?? (await loadTenantMigrations());
   const client = new pg.Client({ connectionString: directUrl });
@@ -48,7 +52,9 @@ export async function migrateSchema(directUrl: string, schema: string, migration
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const done = new Set(
-      (await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version),
+      (await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map(
+        (r) => r.version,
+      ),
     );
     for (const m of list) {
       if (done.has(m.version)) continue;
@@ -56,7 +62,10 @@ export async function migrateSchema(directUrl: string, schema: string, migration
       try {
         await client.query(`SET LOCAL search_path TO ${s}`);
         await client.query(m.sql);
-        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
+          m.version,
+          m.name,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
@@ -65,7 +74,9 @@ export async function migrateSchema(directUrl: string, schema: string, migration
       applied.push(m.name);
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`rosterchirp:migrate:${schema}`]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`rosterchirp:migrate:${schema}`])
+      .catch(() => undefined);
     await client.end().catch(() => undefined);
   }
   return { schema, applied };

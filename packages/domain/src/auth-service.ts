@@ -4,7 +4,7 @@ import type { Device, LoginBody, PasswordBody, RegisterBody, User } from '@roste
 import { type EventBus, rooms } from '@rosterchirp/realtime';
 import { AppError } from './app-error.ts';
 import type { Actor } from './context.ts';
-import { USER_COLUMNS, toUser } from './mappers.ts';
+import { toUser, USER_COLUMNS } from './mappers.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { TokenSigner } from './tokens.ts';
@@ -40,12 +40,10 @@ export function createAuthService(deps: AuthServiceDeps) {
          WHERE user_id = $1 AND device = $2 AND revoked_at IS NULL RETURNING id`,
         [user.id, device],
       );
-      await q.query(`INSERT INTO ${db.s}.sessions (id, user_id, device, expires_at) VALUES ($1, $2, $3, $4)`, [
-        sessionId,
-        user.id,
-        device,
-        expiresAt,
-      ]);
+      await q.query(
+        `INSERT INTO ${db.s}.sessions (id, user_id, device, expires_at) VALUES ($1, $2, $3, $4)`,
+        [sessionId, user.id, device, expiresAt],
+      );
       return old.rows.map((r) => r.id);
     });
     for (const id of displaced) {
@@ -99,7 +97,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!(await deps.settings.get(db, 'registration_open'))) {
         throw new AppError('FORBIDDEN', 'Registration is closed; ask an admin for an account');
       }
-      const { user } = await deps.users.create(db, { email: body.email, name: body.name, password: body.password });
+      const { user } = await deps.users.create(db, {
+        email: body.email,
+        name: body.name,
+        password: body.password,
+      });
       return openSession(db, user, device);
     },
 
@@ -111,10 +113,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!(await verifyPassword(rows[0]?.password_hash ?? null, body.currentPassword))) {
         throw new AppError('FORBIDDEN', 'The current password is incorrect', { field: 'currentPassword' });
       }
-      await db.query(`UPDATE ${db.s}.users SET password_hash = $2, must_change_password = false WHERE id = $1`, [
-        actor.user.id,
-        await hashPassword(body.newPassword),
-      ]);
+      await db.query(
+        `UPDATE ${db.s}.users SET password_hash = $2, must_change_password = false WHERE id = $1`,
+        [actor.user.id, await hashPassword(body.newPassword)],
+      );
     },
   };
 }

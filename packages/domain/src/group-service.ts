@@ -2,7 +2,7 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { CreateGroupBody, Group, Member, User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/realtime';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
-import { type GroupAccess, canManage, groupAccess, groupRoom } from './group-access.ts';
+import { canManage, type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 import { toGroup, visibleGroupsSql } from './group-queries.ts';
 import { toMember } from './mappers.ts';
 import type { MessageService } from './message-service.ts';
@@ -40,7 +40,8 @@ export function createGroupService(deps: GroupServiceDeps) {
     );
     const found = new Map(rows.map((r) => [r.id, r.name]));
     const missing = unique.find((id) => !found.has(id));
-    if (missing !== undefined) throw new AppError('NOT_FOUND', `User ${missing} not found`, { field: 'userIds', id: missing });
+    if (missing !== undefined)
+      throw new AppError('NOT_FOUND', `User ${missing} not found`, { field: 'userIds', id: missing });
     return found;
   }
 
@@ -94,7 +95,11 @@ export function createGroupService(deps: GroupServiceDeps) {
     },
 
     /** Creates a chat. A direct chat is found rather than duplicated: `created` is then false. */
-    async create(db: TenantDb, user: User, body: CreateGroupBody): Promise<{ group: Group; created: boolean }> {
+    async create(
+      db: TenantDb,
+      user: User,
+      body: CreateGroupBody,
+    ): Promise<{ group: Group; created: boolean }> {
       if (body.type === 'direct') {
         const others = [...new Set(body.memberIds ?? [])].filter((id) => id !== user.id);
         if (others.length !== 1) throw invalid('memberIds', 'A direct message needs exactly one other user');
@@ -116,9 +121,11 @@ export function createGroupService(deps: GroupServiceDeps) {
         });
         const id =
           created ??
-          (await db.query<{ id: number }>(`SELECT id FROM ${db.s}.groups WHERE direct_key = $1`, [key])).rows[0]!.id;
+          (await db.query<{ id: number }>(`SELECT id FROM ${db.s}.groups WHERE direct_key = $1`, [key]))
+            .rows[0]!.id;
         if (created !== null) {
-          for (const member of [user.id, peerId]) deps.bus.join(rooms.user(db.schema, member), [rooms.group(db.schema, id)]);
+          for (const member of [user.id, peerId])
+            deps.bus.join(rooms.user(db.schema, member), [rooms.group(db.schema, id)]);
           await announce(db, id, [user.id, peerId]);
         }
         return { group: await viewOf(db, user.id, id), created: created !== null };
@@ -152,7 +159,8 @@ export function createGroupService(deps: GroupServiceDeps) {
         );
         return groupId;
       });
-      for (const member of memberIds) deps.bus.join(rooms.user(db.schema, member), [rooms.group(db.schema, id)]);
+      for (const member of memberIds)
+        deps.bus.join(rooms.user(db.schema, member), [rooms.group(db.schema, id)]);
       await announce(db, id, memberIds);
       return { group: await viewOf(db, user.id, id), created: true };
     },
@@ -160,10 +168,14 @@ export function createGroupService(deps: GroupServiceDeps) {
     async rename(db: TenantDb, user: User, groupId: number, name: string | undefined): Promise<Group> {
       const access = await groupAccess(db, groupId, user);
       if (access.type === 'direct') throw forbidden('Direct messages cannot be renamed');
-      if (!canManage(access, user)) throw forbidden('Only the owner or an admin can rename this conversation');
+      if (!canManage(access, user))
+        throw forbidden('Only the owner or an admin can rename this conversation');
       const trimmed = name?.trim();
       if (trimmed) {
-        await db.query(`UPDATE ${db.s}.groups SET name = $2, updated_at = now() WHERE id = $1`, [groupId, trimmed]);
+        await db.query(`UPDATE ${db.s}.groups SET name = $2, updated_at = now() WHERE id = $1`, [
+          groupId,
+          trimmed,
+        ]);
         await announceToAudience(db, access, user.id);
       }
       return viewOf(db, user.id, groupId);
@@ -182,7 +194,14 @@ export function createGroupService(deps: GroupServiceDeps) {
       const added = rows.map((r) => r.user_id);
       if (added.length > 0) {
         for (const id of added) deps.bus.join(rooms.user(db.schema, id), [rooms.group(db.schema, groupId)]);
-        await deps.messages.postSystem(db, access, membershipText('joined', added.map((id) => names.get(id)!)));
+        await deps.messages.postSystem(
+          db,
+          access,
+          membershipText(
+            'joined',
+            added.map((id) => names.get(id)!),
+          ),
+        );
         await announceToAudience(db, access, user.id);
       }
       return (await this.detail(db, user, groupId)).members;
@@ -192,7 +211,8 @@ export function createGroupService(deps: GroupServiceDeps) {
     async removeMember(db: TenantDb, user: User, groupId: number, userId: number): Promise<void> {
       const access = await groupAccess(db, groupId, user);
       if (access.type !== 'private') throw forbidden('Members can only be removed from private groups');
-      if (userId !== user.id && !canManage(access, user)) throw forbidden('Only the owner or an admin can remove members');
+      if (userId !== user.id && !canManage(access, user))
+        throw forbidden('Only the owner or an admin can remove members');
       const { rows } = await db.query<{ name: string }>(
         `DELETE FROM ${db.s}.group_members gm USING ${db.s}.users u
          WHERE gm.group_id = $1 AND gm.user_id = $2 AND u.id = gm.user_id

@@ -3,7 +3,18 @@
  * ("Brett Watson" → brett.watson, then brett.watson2). Letters are transliterated, never dropped.
  */
 const SPECIAL_FOLDS: Record<string, string> = {
-  ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', þ: 'th', ł: 'l', ı: 'i', ŧ: 't', ŋ: 'ng', ĸ: 'k',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ł: 'l',
+  ı: 'i',
+  ŧ: 't',
+  ŋ: 'ng',
+  ĸ: 'k',
 };
 
 export function baseHandle(name: string): string {

@@ -69,7 +69,9 @@ export function toMessage(r: Row): Message {
   let replyTo: Message['replyTo'] = null;
   if (r.r_id != null) {
     const text =
-      r.r_deleted_at != null ? 'Message deleted' : (r.r_content as string) || (r.r_image_key ? '📷 Image' : '');
+      r.r_deleted_at != null
+        ? 'Message deleted'
+        : (r.r_content as string) || (r.r_image_key ? '📷 Image' : '');
     replyTo = { id: r.r_id as number, author: toAuthor(r, 'ra_'), excerpt: text.slice(0, 140) };
   }
   return {

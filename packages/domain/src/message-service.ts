@@ -20,10 +20,12 @@ export function createMessageService(deps: MessageServiceDeps) {
 
   /** A message the user can read, with its group's access. */
   async function readable(db: TenantDb, messageId: number, user: User) {
-    const { rows } = await db.query<{ group_id: number; author_id: number | null; kind: string; deleted_at: Date | null }>(
-      `SELECT group_id, author_id, kind, deleted_at FROM ${db.s}.messages WHERE id = $1`,
-      [messageId],
-    );
+    const { rows } = await db.query<{
+      group_id: number;
+      author_id: number | null;
+      kind: string;
+      deleted_at: Date | null;
+    }>(`SELECT group_id, author_id, kind, deleted_at FROM ${db.s}.messages WHERE id = $1`, [messageId]);
     const row = rows[0];
     if (!row) throw notFound('Message');
     const access = await groupAccess(db, row.group_id, user).catch((err: unknown) => {
@@ -38,11 +40,20 @@ export function createMessageService(deps: MessageServiceDeps) {
      * clientId. A per-group transaction lock makes ids commit in order within a group, so a
      * client's `after=<id>` recovery can never skip a message committed late.
      */
-    async send(db: TenantDb, user: User, groupId: number, body: SendMessageBody): Promise<{ message: Message; created: boolean }> {
+    async send(
+      db: TenantDb,
+      user: User,
+      groupId: number,
+      body: SendMessageBody,
+    ): Promise<{ message: Message; created: boolean }> {
       const content = (body.content ?? '').trim();
       if (content === '' && !body.imageKey) throw invalid('content', 'A message needs text or an image');
-      if (content.length > LIMITS.contentMax) throw invalid('content', `At most ${LIMITS.contentMax} characters`);
-      if (body.imageKey && !(isValidObjectKey(body.imageKey) && body.imageKey.startsWith(`${db.schema}/image/`))) {
+      if (content.length > LIMITS.contentMax)
+        throw invalid('content', `At most ${LIMITS.contentMax} characters`);
+      if (
+        body.imageKey &&
+        !(isValidObjectKey(body.imageKey) && body.imageKey.startsWith(`${db.schema}/image/`))
+      ) {
         throw invalid('imageKey', 'Unknown image');
       }
       const access = await groupAccess(db, groupId, user);
@@ -55,7 +66,8 @@ export function createMessageService(deps: MessageServiceDeps) {
             body.replyTo,
             groupId,
           ]);
-          if (parent.rowCount === 0) throw invalid('replyTo', 'The message replied to is not in this conversation');
+          if (parent.rowCount === 0)
+            throw invalid('replyTo', 'The message replied to is not in this conversation');
         }
         const inserted = await q.query<{ id: number }>(
           `INSERT INTO ${db.s}.messages (group_id, author_id, client_id, content, image_key, reply_to, mentions)
@@ -70,7 +82,9 @@ export function createMessageService(deps: MessageServiceDeps) {
         );
         const prior = existing.rows[0]!;
         if (prior.group_id !== groupId) {
-          throw new AppError('CONFLICT', 'This clientId was already used in another conversation', { field: 'clientId' });
+          throw new AppError('CONFLICT', 'This clientId was already used in another conversation', {
+            field: 'clientId',
+          });
         }
         return { id: prior.id, created: false };
       });
@@ -79,7 +93,11 @@ export function createMessageService(deps: MessageServiceDeps) {
       return { message, created: result.created };
     },
 
-    async postSystem(db: TenantDb, group: { id: number; type: 'public' | 'private' | 'direct' | 'managed' }, content: string) {
+    async postSystem(
+      db: TenantDb,
+      group: { id: number; type: 'public' | 'private' | 'direct' | 'managed' },
+      content: string,
+    ) {
       const id = await db.tx(async (q) => {
         await q.query('SELECT pg_advisory_xact_lock(hashtext($1), $2)', [db.schema, group.id]);
         const { rows } = await q.query<{ id: number }>(
@@ -123,7 +141,8 @@ export function createMessageService(deps: MessageServiceDeps) {
 
     async edit(db: TenantDb, user: User, messageId: number, content: string): Promise<Message> {
       const { row, access } = await readable(db, messageId, user);
-      if (row.author_id !== user.id || row.kind !== 'user') throw forbidden('Only the author can edit a message');
+      if (row.author_id !== user.id || row.kind !== 'user')
+        throw forbidden('Only the author can edit a message');
       if (row.deleted_at) throw new AppError('CONFLICT', 'A deleted message cannot be edited');
       assertCanPost(access);
       const text = content.trim();
@@ -133,11 +152,10 @@ export function createMessageService(deps: MessageServiceDeps) {
           `INSERT INTO ${db.s}.message_edits (message_id, content) SELECT id, content FROM ${db.s}.messages WHERE id = $1`,
           [messageId],
         );
-        await q.query(`UPDATE ${db.s}.messages SET content = $2, mentions = $3, edited_at = now() WHERE id = $1`, [
-          messageId,
-          text,
-          extractMentions(text),
-        ]);
+        await q.query(
+          `UPDATE ${db.s}.messages SET content = $2, mentions = $3, edited_at = now() WHERE id = $1`,
+          [messageId, text, extractMentions(text)],
+        );
       });
       const message = (await loadOne(db, messageId, user.id))!;
       deps.bus.emit(groupRoom(db.schema, access), 'message:updated', { message });
@@ -160,7 +178,10 @@ export function createMessageService(deps: MessageServiceDeps) {
     /** Moves the reader's position forward (never back) and tells the reader's other devices. */
     async markRead(db: TenantDb, user: User, groupId: number, messageId: number): Promise<void> {
       const access = await groupAccess(db, groupId, user);
-      const exists = await db.query(`SELECT 1 FROM ${db.s}.messages WHERE id = $1 AND group_id = $2`, [messageId, groupId]);
+      const exists = await db.query(`SELECT 1 FROM ${db.s}.messages WHERE id = $1 AND group_id = $2`, [
+        messageId,
+        groupId,
+      ]);
       if (exists.rowCount === 0) throw notFound('Message');
       if (access.isMember) {
         await db.query(

@@ -29,10 +29,10 @@ export async function seedTenant(
   input: SeedInput,
 ): Promise<SeedResult> {
   for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
-    await db.query(`INSERT INTO ${db.s}.settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING`, [
-      key,
-      JSON.stringify(value),
-    ]);
+    await db.query(
+      `INSERT INTO ${db.s}.settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING`,
+      [key, JSON.stringify(value)],
+    );
   }
   await db.query(
     `INSERT INTO ${db.s}.event_types (name, colour) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (name) DO NOTHING`,
@@ -40,13 +40,19 @@ export async function seedTenant(
   );
 
   const result: SeedResult = { adminCreated: false };
-  const existing = await db.query<{ id: number }>(`SELECT id FROM ${db.s}.users WHERE lower(email) = lower($1)`, [
-    input.admin.email,
-  ]);
+  const existing = await db.query<{ id: number }>(
+    `SELECT id FROM ${db.s}.users WHERE lower(email) = lower($1)`,
+    [input.admin.email],
+  );
   if (!existing.rows[0]) {
     const password = input.admin.password ?? generatePassword();
     try {
-      await deps.users.create(db, { email: input.admin.email, name: input.admin.name, password, role: 'admin' });
+      await deps.users.create(db, {
+        email: input.admin.email,
+        name: input.admin.name,
+        password,
+        role: 'admin',
+      });
       result.adminCreated = true;
       if (!input.admin.password) result.generatedAdminPassword = password;
     } catch (err) {

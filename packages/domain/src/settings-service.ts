@@ -15,9 +15,10 @@ export const DEFAULT_SETTINGS: Omit<SettingValues, 'default_chat_id'> = {
 export function createSettingsService() {
   return {
     async get<K extends keyof SettingValues>(db: TenantDb, key: K): Promise<SettingValues[K] | undefined> {
-      const { rows } = await db.query<{ value: SettingValues[K] }>(`SELECT value FROM ${db.s}.settings WHERE key = $1`, [
-        key,
-      ]);
+      const { rows } = await db.query<{ value: SettingValues[K] }>(
+        `SELECT value FROM ${db.s}.settings WHERE key = $1`,
+        [key],
+      );
       return rows[0]?.value;
     },
     async set<K extends keyof SettingValues>(db: TenantDb, key: K, value: SettingValues[K]): Promise<void> {

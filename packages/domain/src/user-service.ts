@@ -2,7 +2,7 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { Role, User } from '@rosterchirp/protocol';
 import { AppError, notFound } from './app-error.ts';
 import { baseHandle, uniqueHandle } from './handle.ts';
-import { USER_COLUMNS, toUser } from './mappers.ts';
+import { toUser, USER_COLUMNS } from './mappers.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 import { isUniqueViolation } from './pg-errors.ts';
 
@@ -57,7 +57,14 @@ export function createUserService(deps: UserServiceDeps) {
           const { rows } = await db.query(
             `INSERT INTO ${db.s}.users AS u (email, name, handle, role, password_hash, must_change_password)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-            [input.email.toLowerCase(), input.name.trim(), handle, input.role ?? 'member', hash, generated !== undefined],
+            [
+              input.email.toLowerCase(),
+              input.name.trim(),
+              handle,
+              input.role ?? 'member',
+              hash,
+              generated !== undefined,
+            ],
           );
           const user = toUser(rows[0]!);
           return generated === undefined ? { user } : { user, generatedPassword: generated };

@@ -1,5 +1,14 @@
 /** The avatar colour rule of product.md §8, shared by every client. */
-export const AVATAR_COLORS = ['#1a73e8', '#ea4335', '#34a853', '#fa7b17', '#a142f4', '#00897b', '#e91e8c', '#0097a7'] as const;
+export const AVATAR_COLORS = [
+  '#1a73e8',
+  '#ea4335',
+  '#34a853',
+  '#fa7b17',
+  '#a142f4',
+  '#00897b',
+  '#e91e8c',
+  '#0097a7',
+] as const;
 
 export function avatarColor(name: string): string {
   const code = name.length > 0 ? name.charCodeAt(0) : 0;

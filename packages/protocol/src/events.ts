@@ -54,6 +54,10 @@ export type StreamClientFrame =
   | { type: 'ping' };
 
 export const StreamClientFrameSchema = Type.Union([
-  Type.Object({ type: Type.Literal('message:send'), id: Type.String({ minLength: 1, maxLength: 64 }), data: SocketSendPayload }),
+  Type.Object({
+    type: Type.Literal('message:send'),
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    data: SocketSendPayload,
+  }),
   Type.Object({ type: Type.Literal('ping') }),
 ]);

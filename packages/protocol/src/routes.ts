@@ -26,7 +26,12 @@ export const GroupMemberParams = Type.Object({ id: Id, userId: Id });
 export const MessageIdParams = Type.Object({ id: BigId });
 
 export const LoginBody = Type.Object(
-  { email: Email, password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }), device: Type.Optional(Device), totp: Type.Optional(Type.String({ maxLength: 16 })) },
+  {
+    email: Email,
+    password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }),
+    device: Type.Optional(Device),
+    totp: Type.Optional(Type.String({ maxLength: 16 })),
+  },
   { additionalProperties: false },
 );
 export type LoginBody = Static<typeof LoginBody>;
@@ -34,7 +39,10 @@ export const AuthReply = Type.Object({ token: Type.String(), user: User });
 export type AuthReply = Static<typeof AuthReply>;
 export const MeReply = Type.Object({ user: User });
 
-export const RegisterBody = Type.Object({ email: Email, name: Name, password: Password }, { additionalProperties: false });
+export const RegisterBody = Type.Object(
+  { email: Email, name: Name, password: Password },
+  { additionalProperties: false },
+);
 export type RegisterBody = Static<typeof RegisterBody>;
 export const PasswordBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }), newPassword: Password },
@@ -101,5 +109,12 @@ export type EditMessageBody = Static<typeof EditMessageBody>;
 export const ReadBody = Type.Object({ messageId: BigId }, { additionalProperties: false });
 export type ReadBody = Static<typeof ReadBody>;
 
-export const HealthReply = Type.Object({ status: Type.Literal('ok'), version: Type.String(), instance: Type.String() });
-export const ReadyReply = Type.Object({ ready: Type.Boolean(), checks: Type.Record(Type.String(), Type.Boolean()) });
+export const HealthReply = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  instance: Type.String(),
+});
+export const ReadyReply = Type.Object({
+  ready: Type.Boolean(),
+  checks: Type.Record(Type.String(), Type.Boolean()),
+});

@@ -1,6 +1,11 @@
 export type { EventBus } from './event-bus.ts';
-export type { PresenceOptions, PresenceStore } from './presence.ts';
 export { MemoryPresence } from './presence.memory.ts';
+export type { PresenceOptions, PresenceStore } from './presence.ts';
 export { rooms } from './rooms.ts';
 export { createSocketIoBus } from './socket-io-bus.ts';
-export { bridgeStream, streamFrameFromPacket, type BridgedStream, type StreamConnection } from './stream-bridge.ts';
+export {
+  type BridgedStream,
+  bridgeStream,
+  type StreamConnection,
+  streamFrameFromPacket,
+} from './stream-bridge.ts';

@@ -44,7 +44,11 @@ function frameFor(encodedPackets: unknown[]): string | null {
   return frame;
 }
 
-export function bridgeStream(namespace: Namespace, conn: StreamConnection, initialRooms: string[]): BridgedStream {
+export function bridgeStream(
+  namespace: Namespace,
+  conn: StreamConnection,
+  initialRooms: string[],
+): BridgedStream {
   const id = `stream:${randomUUID()}`;
   const adapter = namespace.adapter;
   const standIn = {

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { isValidObjectKey, type ObjectStorage, type StoredObject } from './object-storage.ts';
 
 /** Uploads on local disk under one root; the content type is kept in a sidecar file. */

@@ -2,7 +2,12 @@ import { AppError } from '@rosterchirp/domain';
 import { type ApiErrorBody, ERROR_STATUS, type ErrorCode } from '@rosterchirp/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: Record<string, unknown>) {
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+) {
   const body: ApiErrorBody = { error: details ? { code, message, details } : { code, message } };
   return reply.status(ERROR_STATUS[code]).type('application/json').send(body);
 }
@@ -28,17 +33,25 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.validation) {
       const issue = fe.validation[0];
       const field = fieldOf(issue);
-      return sendError(reply, 'VALIDATION_FAILED', `${field || fe.validationContext || 'input'} ${issue?.message ?? 'is invalid'}`, {
-        field,
-        location: fe.validationContext,
-      });
+      return sendError(
+        reply,
+        'VALIDATION_FAILED',
+        `${field || fe.validationContext || 'input'} ${issue?.message ?? 'is invalid'}`,
+        {
+          field,
+          location: fe.validationContext,
+        },
+      );
     }
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'TOO_LARGE', 'The request body is too large');
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, 'TOO_LARGE', 'The request body is too large');
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
     }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return sendError(reply, 'VALIDATION_FAILED', 'The request is malformed', { reason: fe.code ?? 'BAD_REQUEST' });
+      return sendError(reply, 'VALIDATION_FAILED', 'The request is malformed', {
+        reason: fe.code ?? 'BAD_REQUEST',
+      });
     }
     request.log.error({ err }, 'unhandled error');
     return sendError(reply, 'INTERNAL', 'Something went wrong on our side; it has been logged');

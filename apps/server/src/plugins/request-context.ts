@@ -46,12 +46,16 @@ export const requestContextPlugin = fp(
       request.actor = await opts.services.auth.authenticate(request.tenant, tokenFrom(request, allowQuery));
       request.log = request.log.child({ userId: request.actor.user.id });
     });
-    app.decorate('requireRole', (...roles: Array<Actor['user']['role']>) => async (request: FastifyRequest) => {
-      await app.requireUser(request);
-      if (!roles.includes(request.actor.user.role)) {
-        throw new AppError('FORBIDDEN', 'You do not have permission to do that');
-      }
-    });
+    app.decorate(
+      'requireRole',
+      (...roles: Array<Actor['user']['role']>) =>
+        async (request: FastifyRequest) => {
+          await app.requireUser(request);
+          if (!roles.includes(request.actor.user.role)) {
+            throw new AppError('FORBIDDEN', 'You do not have permission to do that');
+          }
+        },
+    );
   },
   { name: 'request-context', dependencies: ['@fastify/cookie'] },
 );

@@ -10,8 +10,12 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
  * refused); query strings and path params are coerced from text, as they must be.
  */
 export function installValidators(app: FastifyInstance): void {
-  const strict = addFormats(new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }));
-  const coercing = addFormats(new Ajv({ coerceTypes: true, removeAdditional: false, useDefaults: true, strict: false }));
+  const strict = addFormats(
+    new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }),
+  );
+  const coercing = addFormats(
+    new Ajv({ coerceTypes: true, removeAdditional: false, useDefaults: true, strict: false }),
+  );
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema as object),
   );

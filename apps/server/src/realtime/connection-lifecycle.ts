@@ -17,7 +17,13 @@ export async function roomsForConnection(services: Services, db: TenantDb, actor
 }
 
 /** Registers the connection in presence and keeps it alive; returns the function that ends it. */
-export function trackPresence(services: Services, db: TenantDb, userId: number, connectionId: string, log: Logger) {
+export function trackPresence(
+  services: Services,
+  db: TenantDb,
+  userId: number,
+  connectionId: string,
+  log: Logger,
+) {
   const fail = (what: string) => (err: unknown) => log.error({ err, userId, connectionId }, what);
   void services.presence.connected(db, userId, connectionId).catch(fail('presence connect failed'));
   const timer = setInterval(() => {
@@ -31,7 +37,10 @@ export function trackPresence(services: Services, db: TenantDb, userId: number, 
 }
 
 export function toErrorShape(err: unknown, log: Logger): ApiErrorShape {
-  if (err instanceof AppError) return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+  if (err instanceof AppError)
+    return err.details
+      ? { code: err.code, message: err.message, details: err.details }
+      : { code: err.code, message: err.message };
   log.error({ err }, 'realtime handler failed');
   return { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' };
 }

@@ -1,13 +1,23 @@
-import { type Actor, AppError, type Services, groupAccess, groupRoom } from '@rosterchirp/domain';
-import type { TenantDb } from '@rosterchirp/db';
-import { type ClientToServerEvents, type ServerToClientEvents, SocketSendPayload, TypingPayload } from '@rosterchirp/protocol';
 import type { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
+import type { TenantDb } from '@rosterchirp/db';
+import { type Actor, AppError, groupAccess, groupRoom, type Services } from '@rosterchirp/domain';
+import {
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  SocketSendPayload,
+  TypingPayload,
+} from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Server } from 'socket.io';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
-import { roomsForConnection, sendFromConnection, toErrorShape, trackPresence } from './connection-lifecycle.ts';
+import {
+  roomsForConnection,
+  sendFromConnection,
+  toErrorShape,
+  trackPresence,
+} from './connection-lifecycle.ts';
 import { payloadValidator } from './validate-payload.ts';
 
 export interface SocketData {
@@ -16,7 +26,12 @@ export interface SocketData {
   rooms: string[];
 }
 
-export type RosterSocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RosterSocketServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 function cookieToken(cookieHeader: string | undefined): string | undefined {
   for (const part of (cookieHeader ?? '').split(';')) {
@@ -42,7 +57,12 @@ export function createSocketServer(upgrades: EventEmitter, maxPayloadBytes: numb
 }
 
 /** Authentication in the handshake, rooms per cluster.md invariant 1, and the client events of api.md. */
-export function installSocketHandlers(io: RosterSocketServer, services: Services, tenants: TenantResolver, log: Logger) {
+export function installSocketHandlers(
+  io: RosterSocketServer,
+  services: Services,
+  tenants: TenantResolver,
+  log: Logger,
+) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
 
@@ -50,7 +70,8 @@ export function installSocketHandlers(io: RosterSocketServer, services: Services
     try {
       const db = await tenants.resolve(socket.handshake.headers.host);
       const auth = socket.handshake.auth as { token?: unknown };
-      const token = typeof auth?.token === 'string' ? auth.token : cookieToken(socket.handshake.headers.cookie);
+      const token =
+        typeof auth?.token === 'string' ? auth.token : cookieToken(socket.handshake.headers.cookie);
       const actor = await services.auth.authenticate(db, token);
       // Rooms are computed here and joined synchronously on connection, so no event can slip
       // between the client's "connect" and its catch-up fetch.

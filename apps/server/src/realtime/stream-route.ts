@@ -2,8 +2,8 @@ import type { Services } from '@rosterchirp/domain';
 import { StreamClientFrameSchema, type StreamServerFrame } from '@rosterchirp/protocol';
 import { bridgeStream } from '@rosterchirp/realtime';
 import type { FastifyInstance } from 'fastify';
-import type { RosterSocketServer } from './socket-server.ts';
 import { roomsForConnection, sendFromConnection, trackPresence } from './connection-lifecycle.ts';
+import type { RosterSocketServer } from './socket-server.ts';
 import { payloadValidator } from './validate-payload.ts';
 
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -12,7 +12,12 @@ const MAX_FRAME_BYTES = 64 * 1024;
  * `GET /api/stream`: the plain WebSocket event stream of api.md. Its connections join the same
  * socket.io rooms through the stream bridge, so they see exactly the socket.io events.
  */
-export function installStreamRoute(app: FastifyInstance, io: RosterSocketServer, services: Services, instanceId: string) {
+export function installStreamRoute(
+  app: FastifyInstance,
+  io: RosterSocketServer,
+  services: Services,
+  instanceId: string,
+) {
   const validateFrame = payloadValidator(StreamClientFrameSchema);
 
   app.get('/api/stream', { websocket: true, preHandler: app.requireUser }, async (socket, req) => {
@@ -47,7 +52,12 @@ export function installStreamRoute(app: FastifyInstance, io: RosterSocketServer,
       }
       const frame = checked.value;
       if (frame.type === 'ping') send({ type: 'pong' });
-      else send({ type: 'ack', id: frame.id, data: await sendFromConnection(services, db, actor, frame.data, req.log) });
+      else
+        send({
+          type: 'ack',
+          id: frame.id,
+          data: await sendFromConnection(services, db, actor, frame.data, req.log),
+        });
     };
 
     socket.on('message', (raw: Buffer) => {
@@ -62,7 +72,14 @@ export function installStreamRoute(app: FastifyInstance, io: RosterSocketServer,
     try {
       const rooms = await roomsForConnection(services, db, actor);
       if (socket.readyState !== socket.OPEN) return;
-      bridge = bridgeStream(io.of('/'), { send: (f) => socket.readyState === socket.OPEN && socket.send(f), close: (c, r) => socket.close(c, r) }, rooms);
+      bridge = bridgeStream(
+        io.of('/'),
+        {
+          send: (f) => socket.readyState === socket.OPEN && socket.send(f),
+          close: (c, r) => socket.close(c, r),
+        },
+        rooms,
+      );
       const connectionId = bridge.id;
       endPresence = trackPresence(services, db, actor.user.id, connectionId, req.log);
       send({ type: 'hello', data: { userId: actor.user.id, instance: instanceId } });

@@ -1,6 +1,6 @@
-import type { TSchema, Static } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ApiErrorShape } from '@rosterchirp/protocol';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 
 /** Compiled TypeBox check for realtime payloads, answering with the API's error shape. */
 export function payloadValidator<T extends TSchema>(schema: T) {
@@ -11,7 +11,11 @@ export function payloadValidator<T extends TSchema>(schema: T) {
     const field = first?.path.replace(/^\//, '').replace(/\//g, '.') ?? '';
     return {
       ok: false,
-      error: { code: 'VALIDATION_FAILED', message: `${field || 'payload'}: ${first?.message ?? 'is invalid'}`, details: { field } },
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: `${field || 'payload'}: ${first?.message ?? 'is invalid'}`,
+        details: { field },
+      },
     };
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type SignedIn, deviceClass } from '@rosterchirp/domain';
+import { deviceClass, type SignedIn } from '@rosterchirp/domain';
 import { AuthReply, LoginBody, MeReply, PasswordBody, RegisterBody } from '@rosterchirp/protocol';
 import type { FastifyReply } from 'fastify';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
@@ -17,12 +17,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
     });
   }
 
-  app.post('/api/auth/login', { schema: { body: LoginBody, response: { 200: AuthReply } } }, async (req, reply) => {
-    const signedIn = await auth.login(req.tenant, req.body, deviceClass(req.body.device, req.headers['user-agent']));
-    setSessionCookie(reply, signedIn);
-    req.log.info({ userId: signedIn.user.id }, 'login');
-    return { token: signedIn.token, user: signedIn.user };
-  });
+  app.post(
+    '/api/auth/login',
+    { schema: { body: LoginBody, response: { 200: AuthReply } } },
+    async (req, reply) => {
+      const signedIn = await auth.login(
+        req.tenant,
+        req.body,
+        deviceClass(req.body.device, req.headers['user-agent']),
+      );
+      setSessionCookie(reply, signedIn);
+      req.log.info({ userId: signedIn.user.id }, 'login');
+      return { token: signedIn.token, user: signedIn.user };
+    },
+  );
 
   app.post('/api/auth/logout', { preHandler: app.requireUser }, async (req, reply) => {
     await auth.logout(req.tenant, req.actor);
@@ -30,18 +38,34 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
     return reply.status(204).send();
   });
 
-  app.get('/api/auth/me', { preHandler: app.requireUser, schema: { response: { 200: MeReply } } }, async (req) => ({
-    user: req.actor.user,
-  }));
+  app.get(
+    '/api/auth/me',
+    { preHandler: app.requireUser, schema: { response: { 200: MeReply } } },
+    async (req) => ({
+      user: req.actor.user,
+    }),
+  );
 
-  app.post('/api/auth/register', { schema: { body: RegisterBody, response: { 201: AuthReply } } }, async (req, reply) => {
-    const signedIn = await auth.register(req.tenant, req.body, deviceClass(undefined, req.headers['user-agent']));
-    setSessionCookie(reply, signedIn);
-    return reply.status(201).send({ token: signedIn.token, user: signedIn.user });
-  });
+  app.post(
+    '/api/auth/register',
+    { schema: { body: RegisterBody, response: { 201: AuthReply } } },
+    async (req, reply) => {
+      const signedIn = await auth.register(
+        req.tenant,
+        req.body,
+        deviceClass(undefined, req.headers['user-agent']),
+      );
+      setSessionCookie(reply, signedIn);
+      return reply.status(201).send({ token: signedIn.token, user: signedIn.user });
+    },
+  );
 
-  app.post('/api/auth/password', { preHandler: app.requireUser, schema: { body: PasswordBody } }, async (req, reply) => {
-    await auth.changePassword(req.tenant, req.actor, req.body);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/auth/password',
+    { preHandler: app.requireUser, schema: { body: PasswordBody } },
+    async (req, reply) => {
+      await auth.changePassword(req.tenant, req.actor, req.body);
+      return reply.status(204).send();
+    },
+  );
 };

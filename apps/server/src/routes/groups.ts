@@ -28,8 +28,10 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/api/groups/:id', { schema: { params: IdParams, response: { 200: GroupDetailReply } } }, async (req) =>
-    groups.detail(req.tenant, req.actor.user, req.params.id),
+  app.get(
+    '/api/groups/:id',
+    { schema: { params: IdParams, response: { 200: GroupDetailReply } } },
+    async (req) => groups.detail(req.tenant, req.actor.user, req.params.id),
   );
 
   app.patch(
@@ -41,11 +43,17 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/groups/:id/members',
     { schema: { params: IdParams, body: AddMembersBody, response: { 200: MembersReply } } },
-    async (req) => ({ members: await groups.addMembers(req.tenant, req.actor.user, req.params.id, req.body.userIds) }),
+    async (req) => ({
+      members: await groups.addMembers(req.tenant, req.actor.user, req.params.id, req.body.userIds),
+    }),
   );
 
-  app.delete('/api/groups/:id/members/:userId', { schema: { params: GroupMemberParams } }, async (req, reply) => {
-    await groups.removeMember(req.tenant, req.actor.user, req.params.id, req.params.userId);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/groups/:id/members/:userId',
+    { schema: { params: GroupMemberParams } },
+    async (req, reply) => {
+      await groups.removeMember(req.tenant, req.actor.user, req.params.id, req.params.userId);
+      return reply.status(204).send();
+    },
+  );
 };

@@ -1,5 +1,5 @@
-import { HealthReply, ReadyReply } from '@rosterchirp/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HealthReply, ReadyReply } from '@rosterchirp/protocol';
 
 export interface HealthOptions {
   version: string;
@@ -16,15 +16,19 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
     instance: opts.instanceId,
   }));
 
-  app.get('/api/ready', { schema: { response: { 200: ReadyReply, 503: ReadyReply } } }, async (_req, reply) => {
-    const results: Record<string, boolean> = {};
-    await Promise.all(
-      Object.entries(opts.checks).map(async ([name, check]) => {
-        results[name] = await check().catch(() => false);
-      }),
-    );
-    results.accepting = !opts.isDraining();
-    const ready = Object.values(results).every(Boolean);
-    return reply.status(ready ? 200 : 503).send({ ready, checks: results });
-  });
+  app.get(
+    '/api/ready',
+    { schema: { response: { 200: ReadyReply, 503: ReadyReply } } },
+    async (_req, reply) => {
+      const results: Record<string, boolean> = {};
+      await Promise.all(
+        Object.entries(opts.checks).map(async ([name, check]) => {
+          results[name] = await check().catch(() => false);
+        }),
+      );
+      results.accepting = !opts.isDraining();
+      const ready = Object.values(results).every(Boolean);
+      return reply.status(ready ? 200 : 503).send({ ready, checks: results });
+    },
+  );
 };

@@ -22,7 +22,9 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/groups/:id/messages',
-    { schema: { params: IdParams, body: SendMessageBody, response: { 200: MessageReply, 201: MessageReply } } },
+    {
+      schema: { params: IdParams, body: SendMessageBody, response: { 200: MessageReply, 201: MessageReply } },
+    },
     async (req, reply) => {
       const { message, created } = await messages.send(req.tenant, req.actor.user, req.params.id, req.body);
       return reply.status(created ? 201 : 200).send({ message });
@@ -42,7 +44,9 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/messages/:id',
     { schema: { params: MessageIdParams, body: EditMessageBody, response: { 200: MessageReply } } },
-    async (req) => ({ message: await messages.edit(req.tenant, req.actor.user, req.params.id, req.body.content) }),
+    async (req) => ({
+      message: await messages.edit(req.tenant, req.actor.user, req.params.id, req.body.content),
+    }),
   );
 
   app.delete('/api/messages/:id', { schema: { params: MessageIdParams } }, async (req, reply) => {

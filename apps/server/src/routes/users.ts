@@ -12,7 +12,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/users',
-    { preHandler: app.requireRole('admin'), schema: { body: CreateUserBody, response: { 201: CreateUserReply } } },
+    {
+      preHandler: app.requireRole('admin'),
+      schema: { body: CreateUserBody, response: { 201: CreateUserReply } },
+    },
     async (req, reply) => {
       const { user, generatedPassword } = await users.create(req.tenant, req.body);
       req.log.info({ createdUserId: user.id }, 'user created');

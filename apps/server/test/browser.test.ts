@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  ADMIN,
+  createMember,
+  login,
+  sendMessage,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+/** Two people in two browser contexts chat live through the real web client. */
+describe('web client in headless Chromium', () => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let server: TestServer;
+  let browser: Browser;
+  let profile: string;
+
+  before(async () => {
+    assert.ok(
+      existsSync(CHROMIUM),
+      `Chromium not found at ${CHROMIUM}: run .ci/run or apt-get install chromium`,
+    );
+    await mkdir(SHOTS, { recursive: true });
+    pg = await startTestPostgres();
+    server = await startTestServer(pg.url);
+    profile = await mkdtemp(join(tmpdir(), 'rc-chromium-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await pg?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  async function signIn(page: Page, email: string, password: string) {
+    await page.goto(server.url);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+  }
+
+  it('refuses a wrong password with a readable message', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.screenshot({ path: join(SHOTS, 'login.png') });
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Email or password is incorrect' }).waitFor();
+    await page.close();
+  });
+
+  it('alice on a desktop and bob on a phone see each other’s messages without reloading', async () => {
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const alice = await createMember(server, admin.token, 'Alice Ant');
+    const bob = await createMember(server, admin.token, 'Bob Bee');
+    // Some history, so the screenshots show a lived-in conversation.
+    const general = 1;
+    await sendMessage(
+      server,
+      admin.token,
+      general,
+      'Welcome to the team chat! Training moves to **Thursday 6pm**.',
+    );
+    await sendMessage(server, bob.token, general, 'Thanks @ada.admin — I will bring the cones.');
+
+    const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+    });
+    const a = await desktop.newPage();
+    const b = await phone.newPage();
+    await signIn(a, alice.user.email, alice.password);
+    await signIn(b, bob.user.email, bob.password);
+    await b.screenshot({ path: join(SHOTS, 'phone-sidebar.png') });
+
+    await a.getByRole('button', { name: /General Chat/ }).click();
+    await b.getByRole('button', { name: /General Chat/ }).click();
+    await a.getByRole('log').getByText('I will bring the cones').waitFor();
+
+    await a.getByLabel('Message').fill('Hello Bob, live from the desktop 👋');
+    await a.getByLabel('Message').press('Enter');
+    await b.getByRole('log').getByText('Hello Bob, live from the desktop').waitFor({ timeout: 10_000 });
+
+    await b.getByLabel('Message').fill('Hi Alice — got it on my phone!');
+    await b.getByRole('button', { name: 'Send' }).click();
+    await a.getByRole('log').getByText('got it on my phone').waitFor({ timeout: 10_000 });
+
+    // Each message appears exactly once on both sides (no optimistic duplicate).
+    for (const page of [a, b]) {
+      assert.equal(await page.getByRole('log').getByText('Hello Bob, live from the desktop').count(), 1);
+      assert.equal(await page.getByRole('log').getByText('got it on my phone').count(), 1);
+    }
+    await a.screenshot({ path: join(SHOTS, 'desktop-conversation.png') });
+    await b.screenshot({ path: join(SHOTS, 'phone-conversation.png') });
+    await desktop.close();
+    await phone.close();
+  });
+});

@@ -1,0 +1,293 @@
+import type {
+  ClientToServerEvents,
+  Group,
+  Message,
+  SendAck,
+  ServerToClientEvents,
+} from '@rosterchirp/protocol';
+import { messagePreview } from '@rosterchirp/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { ApiError, api } from './api.ts';
+import { type Conversation, mergeMessages, type Store } from './store.ts';
+
+type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const emptyConversation: Conversation = { messages: [], hasMore: false, loaded: false, loadingOlder: false };
+
+function newClientId(): string {
+  return `web-${crypto.randomUUID()}`;
+}
+
+/**
+ * Everything the web client does against the server: loading, sending with retries by clientId,
+ * live events, and catching up after every reconnect so no message is ever missed.
+ */
+export function createChatClient(store: Store) {
+  let socket: ChatSocket | null = null;
+  let readTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const conv = (id: number): Conversation => store.get().conversations[id] ?? emptyConversation;
+  const patchConv = (id: number, patch: Partial<Conversation>) =>
+    store.set((s) => ({
+      conversations: {
+        ...s.conversations,
+        [id]: { ...(s.conversations[id] ?? emptyConversation), ...patch },
+      },
+    }));
+
+  function upsertGroup(group: Group) {
+    store.set((s) => {
+      const others = s.groups.filter((g) => g.id !== group.id);
+      const prior = s.groups.find((g) => g.id === group.id);
+      return {
+        groups: sortGroups([...others, prior ? { ...group, unread: group.unread ?? prior.unread } : group]),
+      };
+    });
+  }
+
+  function sortGroups(groups: Group[]): Group[] {
+    return [...groups].sort((a, b) => (b.lastMessage?.id ?? 0) - (a.lastMessage?.id ?? 0) || b.id - a.id);
+  }
+
+  function receive(message: Message) {
+    const s = store.get();
+    const c = s.conversations[message.groupId];
+    if (c?.loaded) patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
+    store.set((st) => {
+      const typing = { ...st.typing };
+      if (message.author && typing[message.groupId]?.[message.author.id]) {
+        const { [message.author.id]: _done, ...rest } = typing[message.groupId]!;
+        typing[message.groupId] = rest;
+      }
+      return { pending: st.pending.filter((p) => p.clientId !== message.clientId), typing };
+    });
+    const mine = message.author?.id === s.me?.id;
+    const viewing = s.activeId === message.groupId;
+    const group = s.groups.find((g) => g.id === message.groupId);
+    if (!group) {
+      void refreshGroups();
+      return;
+    }
+    if (group.lastMessage && group.lastMessage.id > message.id) return;
+    upsertGroup({
+      ...group,
+      lastMessage: {
+        id: message.id,
+        authorName: message.author?.name ?? null,
+        preview: messagePreview(message.content, message.imageUrl !== null, message.deletedAt !== null),
+        createdAt: message.createdAt,
+      },
+      unread: mine || viewing || message.kind === 'system' ? group.unread : group.unread + 1,
+    });
+    if (viewing && !mine) scheduleMarkRead(message.groupId);
+  }
+
+  async function refreshGroups() {
+    const { groups } = await api.groups();
+    const active = store.get().activeId;
+    // The conversation on screen is being read: its badge stays clear and the server hears so.
+    store.set({ groups: sortGroups(groups.map((g) => (g.id === active ? { ...g, unread: 0 } : g))) });
+    if (active !== null && groups.some((g) => g.id === active && g.unread > 0)) scheduleMarkRead(active);
+  }
+
+  /** Fetches every message after the newest one we hold, for each open conversation. */
+  async function catchUp() {
+    await refreshGroups();
+    for (const [key, c] of Object.entries(store.get().conversations)) {
+      const id = Number(key);
+      if (!c.loaded) continue;
+      let after = c.messages.at(-1)?.id ?? 0;
+      for (;;) {
+        const page = await api.history(id, { after, limit: 100 });
+        patchConv(id, { messages: mergeMessages(conv(id).messages, page.messages) });
+        if (!page.hasMore || page.messages.length === 0) break;
+        after = page.messages.at(-1)!.id;
+      }
+    }
+    // Anything typed while offline goes out now, with its original clientId (no duplicates).
+    for (const p of store.get().pending.filter((x) => x.failed))
+      void deliver(p.groupId, p.clientId, p.content);
+  }
+
+  function connect() {
+    socket?.close();
+    store.set({ connection: 'connecting' });
+    const s: ChatSocket = io({ transports: ['websocket'], reconnectionDelayMax: 5000 });
+    socket = s;
+    s.on('connect', () => {
+      store.set({ connection: 'online' });
+      s.emit('users:online', {}, ({ userIds }) => store.set({ online: new Set(userIds) }));
+      void catchUp().catch(() => undefined);
+    });
+    s.on('disconnect', () => store.set({ connection: 'offline' }));
+    s.on('connect_error', (err) => {
+      store.set({ connection: 'offline' });
+      if (err.message === 'UNAUTHENTICATED') {
+        s.close();
+        store.reset();
+      }
+    });
+    s.on('message:new', ({ message }) => receive(message));
+    s.on('message:updated', ({ message }) => {
+      const c = conv(message.groupId);
+      if (c.loaded) patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
+    });
+    s.on('message:deleted', ({ groupId, messageId }) => {
+      const c = conv(groupId);
+      patchConv(groupId, {
+        messages: c.messages.map((m) =>
+          m.id === messageId ? { ...m, content: '', imageUrl: null, deletedAt: new Date().toISOString() } : m,
+        ),
+      });
+    });
+    s.on('group:updated', ({ group }) => upsertGroup(group));
+    s.on('group:removed', ({ groupId }) =>
+      store.set((st) => ({
+        groups: st.groups.filter((g) => g.id !== groupId),
+        activeId: st.activeId === groupId ? null : st.activeId,
+      })),
+    );
+    s.on('user:online', ({ userId }) => store.set((st) => ({ online: new Set([...st.online, userId]) })));
+    s.on('user:offline', ({ userId }) =>
+      store.set((st) => ({ online: new Set([...st.online].filter((id) => id !== userId)) })),
+    );
+    s.on('typing', ({ groupId, userId }) =>
+      store.set((st) => ({
+        typing: { ...st.typing, [groupId]: { ...st.typing[groupId], [userId]: Date.now() + 4000 } },
+      })),
+    );
+    s.on('read', ({ groupId, userId }) => {
+      if (userId === store.get().me?.id)
+        store.set((st) => ({ groups: st.groups.map((g) => (g.id === groupId ? { ...g, unread: 0 } : g)) }));
+    });
+    s.on('session:displaced', () => {
+      s.close();
+      store.reset();
+      alert('You signed in on another device of the same kind, so this session was closed.');
+    });
+  }
+
+  async function deliver(groupId: number, clientId: string, content: string) {
+    store.set((s) => ({
+      pending: s.pending.map((p) => (p.clientId === clientId ? { ...p, failed: false } : p)),
+    }));
+    try {
+      let message: Message;
+      if (socket?.connected) {
+        const ack = await new Promise<SendAck>((resolve, reject) => {
+          socket!
+            .timeout(10_000)
+            .emit('message:send', { groupId, clientId, content }, (err, res) =>
+              err ? reject(err) : resolve(res),
+            );
+        });
+        if (!ack.ok) throw new ApiError(400, ack.error);
+        message = ack.message;
+      } else {
+        message = (await api.send(groupId, clientId, content)).message;
+      }
+      receive(message);
+    } catch (err) {
+      const permanent = err instanceof ApiError && err.status >= 400 && err.status < 500;
+      store.set((s) => ({
+        pending: permanent
+          ? s.pending.filter((p) => p.clientId !== clientId)
+          : s.pending.map((p) => (p.clientId === clientId ? { ...p, failed: true } : p)),
+      }));
+      if (permanent) alert((err as ApiError).message);
+    }
+  }
+
+  function scheduleMarkRead(groupId: number) {
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => {
+      const last = conv(groupId).messages.at(-1);
+      if (!last) return;
+      store.set((s) => ({ groups: s.groups.map((g) => (g.id === groupId ? { ...g, unread: 0 } : g)) }));
+      void api.markRead(groupId, last.id).catch(() => undefined);
+    }, 300);
+  }
+
+  return {
+    async boot() {
+      try {
+        const { user } = await api.me();
+        store.set({ me: user, booting: false });
+        await refreshGroups();
+        connect();
+        void api.users().then(({ users }) => store.set({ users }));
+      } catch {
+        store.set({ me: null, booting: false });
+      }
+    },
+    async login(email: string, password: string) {
+      const { user } = await api.login(email, password);
+      store.set({ me: user });
+      await refreshGroups();
+      connect();
+      void api.users().then(({ users }) => store.set({ users }));
+    },
+    async logout() {
+      await api.logout().catch(() => undefined);
+      socket?.close();
+      socket = null;
+      store.reset();
+    },
+    async open(groupId: number) {
+      store.set({ activeId: groupId });
+      if (!conv(groupId).loaded) {
+        const page = await api.history(groupId);
+        patchConv(groupId, { messages: page.messages, hasMore: page.hasMore, loaded: true });
+      }
+      scheduleMarkRead(groupId);
+    },
+    close: () => store.set({ activeId: null }),
+    async loadOlder(groupId: number) {
+      const c = conv(groupId);
+      if (!c.hasMore || c.loadingOlder || !c.messages[0]) return;
+      patchConv(groupId, { loadingOlder: true });
+      try {
+        const page = await api.history(groupId, { before: c.messages[0].id });
+        patchConv(groupId, {
+          messages: mergeMessages(conv(groupId).messages, page.messages),
+          hasMore: page.hasMore,
+        });
+      } finally {
+        patchConv(groupId, { loadingOlder: false });
+      }
+    },
+    send(groupId: number, content: string) {
+      const clientId = newClientId();
+      store.set((s) => ({
+        pending: [
+          ...s.pending,
+          { clientId, groupId, content, failed: false, createdAt: new Date().toISOString() },
+        ],
+      }));
+      void deliver(groupId, clientId, content);
+    },
+    retry: (clientId: string) => {
+      const p = store.get().pending.find((x) => x.clientId === clientId);
+      if (p) void deliver(p.groupId, p.clientId, p.content);
+    },
+    typing(groupId: number) {
+      socket?.emit('typing', { groupId });
+    },
+    async startDirect(userId: number) {
+      const { group } = await api.createGroup({ type: 'direct', memberIds: [userId] });
+      upsertGroup(group);
+      return group.id;
+    },
+    async createPrivate(name: string, memberIds: number[]) {
+      const { group } = await api.createGroup({ type: 'private', name, memberIds });
+      upsertGroup(group);
+      return group.id;
+    },
+    /** Reconnect at once when the network or the tab comes back. */
+    wake() {
+      if (store.get().me && socket && !socket.connected) socket.connect();
+    },
+  };
+}
+
+export type ChatClient = ReturnType<typeof createChatClient>;

@@ -1,0 +1,43 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { createChatClient } from '../chat-client.ts';
+import { createStore, useStore } from '../store.ts';
+import { ConversationView } from './ConversationView.tsx';
+import { LoginPage } from './LoginPage.tsx';
+import { NewChatDialog } from './NewChatDialog.tsx';
+import { Sidebar } from './Sidebar.tsx';
+
+export function App() {
+  const store = useMemo(createStore, []);
+  const client = useMemo(() => createChatClient(store), [store]);
+  const state = useStore(store);
+  const [newChat, setNewChat] = useState(false);
+  const [, tick] = useState(0);
+
+  useEffect(() => {
+    void client.boot();
+    const wake = () => client.wake();
+    window.addEventListener('online', wake);
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && wake());
+    // Typing hints expire on their own.
+    const timer = setInterval(() => tick((n) => n + 1), 2000);
+    return () => {
+      window.removeEventListener('online', wake);
+      clearInterval(timer);
+    };
+  }, [client]);
+
+  if (state.booting) return <div class="splash">Loading…</div>;
+  if (!state.me) return <LoginPage client={client} />;
+  return (
+    <div class={`shell${state.activeId ? ' shell--conversation' : ''}`}>
+      <Sidebar
+        state={state}
+        onOpen={(id) => void client.open(id)}
+        onNewChat={() => setNewChat(true)}
+        onLogout={() => void client.logout()}
+      />
+      <ConversationView state={state} client={client} />
+      {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
+    </div>
+  );
+}

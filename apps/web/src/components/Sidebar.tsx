@@ -1,0 +1,109 @@
+import type { Group } from '@rosterchirp/protocol';
+import { shortWhen } from '../format.ts';
+import type { ChatState } from '../store.ts';
+import { Avatar } from './Avatar.tsx';
+
+function GroupIcon({ group, online }: { group: Group; online: boolean }) {
+  if (group.type === 'direct')
+    return <Avatar name={group.name} url={group.peer?.avatarUrl} size={34} online={online} />;
+  return (
+    <span class={`group-icon group-icon--${group.type}`} aria-hidden="true">
+      {group.type === 'public' ? '#' : '🔒'}
+    </span>
+  );
+}
+
+export function Sidebar(props: {
+  state: ChatState;
+  onOpen: (id: number) => void;
+  onNewChat: () => void;
+  onLogout: () => void;
+}) {
+  const { state } = props;
+  const me = state.me!;
+  const section = (title: string, groups: Group[]) =>
+    groups.length > 0 && (
+      <section class="sidebar__section">
+        <h2>{title}</h2>
+        <ul>
+          {groups.map((g) => (
+            <li key={g.id}>
+              <button
+                type="button"
+                class={`conv${state.activeId === g.id ? ' conv--active' : ''}${g.unread > 0 ? ' conv--unread' : ''}`}
+                onClick={() => props.onOpen(g.id)}
+                data-group-id={g.id}
+              >
+                <GroupIcon group={g} online={g.peer ? state.online.has(g.peer.id) : false} />
+                <span class="conv__body">
+                  <span class="conv__top">
+                    <span class="conv__name">{g.name}</span>
+                    {g.lastMessage && <span class="conv__when">{shortWhen(g.lastMessage.createdAt)}</span>}
+                  </span>
+                  <span class="conv__bottom">
+                    <span class="conv__preview">
+                      {g.lastMessage
+                        ? `${g.lastMessage.authorName && g.type !== 'direct' ? `${g.lastMessage.authorName.split(' ')[0]}: ` : ''}${g.lastMessage.preview}`
+                        : 'No messages yet'}
+                    </span>
+                    {g.unread > 0 && (
+                      <span class="badge">
+                        {g.unread > 99 ? '99+' : g.unread}
+                        <span class="sr-only"> unread</span>
+                      </span>
+                    )}
+                  </span>
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  const channels = state.groups.filter((g) => g.type === 'public');
+  const groups = state.groups.filter((g) => g.type === 'private');
+  const directs = state.groups.filter((g) => g.type === 'direct');
+  return (
+    <aside class="sidebar">
+      <header class="sidebar__header">
+        <img src="/icon.svg" alt="" width={28} height={28} />
+        <span class="sidebar__brand">RosterChirp</span>
+        <button
+          type="button"
+          class="icon-btn"
+          title="New conversation"
+          aria-label="New conversation"
+          onClick={props.onNewChat}
+        >
+          ✎
+        </button>
+      </header>
+      {state.connection !== 'online' && (
+        <div class={`conn-banner conn-banner--${state.connection}`} role="status">
+          {state.connection === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
+        </div>
+      )}
+      <nav class="sidebar__list" aria-label="Conversations">
+        {section('Channels', channels)}
+        {section('Groups', groups)}
+        {section('Direct messages', directs)}
+        {state.groups.length === 0 && <p class="sidebar__empty">No conversations yet.</p>}
+      </nav>
+      <footer class="sidebar__me">
+        <Avatar
+          name={me.displayName ?? me.name}
+          url={me.avatarUrl}
+          size={32}
+          online={state.connection === 'online'}
+        />
+        <span class="sidebar__me-name">
+          <strong>{me.displayName ?? me.name}</strong>
+          <small>@{me.handle}</small>
+        </span>
+        <button type="button" class="link-btn" onClick={props.onLogout}>
+          Sign out
+        </button>
+      </footer>
+    </aside>
+  );
+}

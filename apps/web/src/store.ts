@@ -1,0 +1,89 @@
+import type { Group, Message, User } from '@rosterchirp/protocol';
+import { useEffect, useState } from 'preact/hooks';
+
+/** A message typed here that the server has not confirmed yet. */
+export interface PendingMessage {
+  clientId: string;
+  groupId: number;
+  content: string;
+  failed: boolean;
+  createdAt: string;
+}
+
+export interface Conversation {
+  messages: Message[];
+  hasMore: boolean;
+  loaded: boolean;
+  loadingOlder: boolean;
+}
+
+export interface ChatState {
+  me: User | null;
+  booting: boolean;
+  connection: 'connecting' | 'online' | 'offline';
+  groups: Group[];
+  activeId: number | null;
+  conversations: Record<number, Conversation>;
+  pending: PendingMessage[];
+  online: ReadonlySet<number>;
+  /** groupId → userId → time the typing hint expires */
+  typing: Record<number, Record<number, number>>;
+  users: User[];
+}
+
+const initial: ChatState = {
+  me: null,
+  booting: true,
+  connection: 'connecting',
+  groups: [],
+  activeId: null,
+  conversations: {},
+  pending: [],
+  online: new Set(),
+  typing: {},
+  users: [],
+};
+
+type Listener = (s: ChatState) => void;
+
+/** One small observable store; components read it through useChat(). */
+export function createStore() {
+  let state = initial;
+  const listeners = new Set<Listener>();
+  return {
+    get: () => state,
+    set(patch: Partial<ChatState> | ((s: ChatState) => Partial<ChatState>)) {
+      state = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) };
+      for (const l of listeners) l(state);
+    },
+    subscribe(l: Listener) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    reset() {
+      state = { ...initial, booting: false, online: new Set() };
+      for (const l of listeners) l(state);
+    },
+  };
+}
+export type Store = ReturnType<typeof createStore>;
+
+export function useStore(store: Store): ChatState {
+  const [s, setS] = useState(store.get());
+  useEffect(() => {
+    setS(store.get());
+    const off = store.subscribe(setS);
+    return () => {
+      off();
+    };
+  }, [store]);
+  return s;
+}
+
+/** Merges messages by id, keeping ascending order (messages ids increase with time). */
+export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
+  if (incoming.length === 0) return existing;
+  const byId = new Map(existing.map((m) => [m.id, m]));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}

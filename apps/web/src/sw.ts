@@ -1,0 +1,46 @@
+/// <reference lib="webworker" />
+// Offline shell: the app's static files are cached; navigations fall back to the cached shell.
+// API calls and sockets always go to the network.
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const CACHE = 'rosterchirp-shell-v1';
+const SHELL = ['/', '/build/app.js', '/build/app.css', '/icon.svg', '/manifest.webmanifest'];
+
+sw.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => sw.skipWaiting()),
+  );
+});
+
+sw.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => sw.clients.claim()),
+  );
+});
+
+sw.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/socket.io/')) return;
+  if (event.request.mode === 'navigate') {
+    event.respondWith(fetch(event.request).catch(async () => (await caches.match('/')) ?? Response.error()));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) {
+    // Network first so a new deploy shows up at once; the cache answers offline.
+    event.respondWith(
+      fetch(event.request)
+        .then((res) => {
+          const copy = res.clone();
+          void caches.open(CACHE).then((cache) => cache.put(event.request, copy));
+          return res;
+        })
+        .catch(async () => (await caches.match(event.request)) ?? Response.error()),
+    );
+  }
+});
