@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/index.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for a laptop: port 3000, ./data, embedded Postgres', () => {
+    const c = loadConfig({}, '/srv/app');
+    assert.equal(c.port, 3000);
+    assert.equal(c.dataDir, '/srv/app/data');
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.appType, 'selfhost');
+    assert.equal(c.defaultChatName, 'General Chat');
+  });
+  it('reads overrides', () => {
+    const c = loadConfig({ PORT: '8080', DATA_DIR: '/var/rc', DATABASE_URL: 'postgres://u@h/db', ADMPW_RESET: 'true' }, '/');
+    assert.equal(c.port, 8080);
+    assert.equal(c.dataDir, '/var/rc');
+    assert.equal(c.databaseDirectUrl, 'postgres://u@h/db', 'direct URL defaults to DATABASE_URL');
+    assert.equal(c.admin.resetPassword, true);
+  });
+  it('fails with a message naming the bad variable', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ PORT: 'eighty' }, /PORT must be a whole number/],
+      [{ PORT: '70000' }, /PORT must be between/],
+      [{ APP_TYPE: 'cluster' }, /APP_TYPE must be one of selfhost, host/],
+      [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must use postgres:/],
+      [{ DATABASE_URL: 'not a url' }, /DATABASE_URL must be a URL/],
+      [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32/],
+      [{ ADMPW_RESET: 'maybe' }, /ADMPW_RESET must be true or false/],
+      [{ ADMIN_EMAIL: 'nobody' }, /ADMIN_EMAIL must be an email/],
+      [{ ADMIN_PASS: 'short' }, /ADMIN_PASS must be at least 8/],
+      [{ DATABASE_DIRECT_URL: 'postgres://x/y' }, /DATABASE_DIRECT_URL needs DATABASE_URL/],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(() => loadConfig(env, '/'), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { PresenceStore } from '../src/presence.ts';
+
+export interface PresenceHarness {
+  store: PresenceStore;
+  /** Moves the store's clock forward (or waits, for a real server). */
+  advance(ms: number): Promise<void>;
+  ttlMs: number;
+}
+
+/** One contract for every PresenceStore: memory now, Redis in the cluster issue. */
+export function presenceContract(name: string, create: () => Promise<PresenceHarness>) {
+  it(`${name}: first connection reports online, last disconnection reports offline`, async () => {
+    const { store } = await create();
+    assert.equal(await store.connect('t1', 7, 'a'), true);
+    assert.equal(await store.connect('t1', 7, 'b'), false, 'second tab is not a new online');
+    assert.deepEqual(await store.online('t1'), [7]);
+    assert.equal(await store.disconnect('t1', 7, 'a'), false);
+    assert.deepEqual(await store.online('t1'), [7], 'still online through the other tab');
+    assert.equal(await store.disconnect('t1', 7, 'b'), true);
+    assert.deepEqual(await store.online('t1'), []);
+    assert.equal(await store.disconnect('t1', 7, 'b'), false, 'unknown connection changes nothing');
+    await store.close();
+  });
+
+  it(`${name}: tenants never see each other's users`, async () => {
+    const { store } = await create();
+    await store.connect('tenant_a', 1, 'x');
+    await store.connect('tenant_b', 2, 'y');
+    assert.deepEqual(await store.online('tenant_a'), [1]);
+    assert.deepEqual(await store.online('tenant_b'), [2]);
+    assert.equal(await store.disconnect('tenant_b', 1, 'x'), false, 'same id in another tenant is another user');
+    assert.deepEqual(await store.online('tenant_a'), [1]);
+    await store.close();
+  });
+
+  it(`${name}: connections whose heartbeats stop expire and are reported once`, async () => {
+    const { store, advance, ttlMs } = await create();
+    await store.connect('t1', 1, 'alive');
+    await store.connect('t1', 2, 'dead');
+    await advance(ttlMs / 2);
+    await store.heartbeat('t1', 1, 'alive');
+    await advance(ttlMs / 2 + 10);
+    assert.deepEqual(await store.online('t1'), [1]);
+    assert.deepEqual(await store.expire(), [{ schema: 't1', userId: 2 }]);
+    assert.deepEqual(await store.expire(), []);
+    assert.equal(await store.connect('t1', 2, 'back'), true, 'coming back is a new online');
+    await store.close();
+  });
+}
