@@ -12,7 +12,10 @@ describe('loadConfig', () => {
     assert.equal(c.defaultChatName, 'General Chat');
   });
   it('reads overrides', () => {
-    const c = loadConfig({ PORT: '8080', DATA_DIR: '/var/rc', DATABASE_URL: 'postgres://u@h/db', ADMPW_RESET: 'true' }, '/');
+    const c = loadConfig(
+      { PORT: '8080', DATA_DIR: '/var/rc', DATABASE_URL: 'postgres://u@h/db', ADMPW_RESET: 'true' },
+      '/',
+    );
     assert.equal(c.port, 8080);
     assert.equal(c.dataDir, '/var/rc');
     assert.equal(c.databaseDirectUrl, 'postgres://u@h/db', 'direct URL defaults to DATABASE_URL');
@@ -32,7 +35,10 @@ describe('loadConfig', () => {
       [{ DATABASE_DIRECT_URL: 'postgres://x/y' }, /DATABASE_DIRECT_URL needs DATABASE_URL/],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => loadConfig(env, '/'), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+      assert.throws(
+        () => loadConfig(env, '/'),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+      );
     }
   });
 });

@@ -37,7 +37,11 @@ describe('migrations', () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => migrateSchema(db.url, 'tenant_race')));
     const all = await loadTenantMigrations();
     const applied = results.flatMap((r) => r.applied);
-    assert.deepEqual(applied.sort(), all.map((m) => m.name).sort(), 'each migration applied by exactly one caller');
+    assert.deepEqual(
+      applied.sort(),
+      all.map((m) => m.name).sort(),
+      'each migration applied by exactly one caller',
+    );
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query('SELECT version FROM tenant_race.schema_migrations ORDER BY version');
@@ -51,8 +55,13 @@ describe('migrations', () => {
   });
 
   it('a failing migration rolls back and names itself', async () => {
-    const broken = [{ version: 1, name: '001_broken', sql: 'CREATE TABLE ok (id int); SELECT no_such_function();' }];
-    await assert.rejects(migrateSchema(db.url, 'tenant_broken', broken), /001_broken failed on schema tenant_broken/);
+    const broken = [
+      { version: 1, name: '001_broken', sql: 'CREATE TABLE ok (id int); SELECT no_such_function();' },
+    ];
+    await assert.rejects(
+      migrateSchema(db.url, 'tenant_broken', broken),
+      /001_broken failed on schema tenant_broken/,
+    );
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query("SELECT to_regclass('tenant_broken.ok') AS t");

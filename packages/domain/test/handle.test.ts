@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { baseHandle, extractMentions, uniqueHandle } from '../src/handle.ts';
-import { membershipText } from '../src/group-service.ts';
 import { deviceClass } from '../src/device.ts';
+import { membershipText } from '../src/group-service.ts';
+import { baseHandle, extractMentions, uniqueHandle } from '../src/handle.ts';
 
 describe('handles', () => {
   it('lower-cases, folds accents and joins words with dots', () => {
@@ -26,7 +26,10 @@ describe('handles', () => {
     assert.equal(uniqueHandle('Brett Watson', new Set(['brett.watson', 'brett.watson2'])), 'brett.watson3');
   });
   it('finds mentions, @here and @channel, but not emails', () => {
-    assert.deepEqual(extractMentions('hi @brett.watson and @here, mail bob@example.com'), ['brett.watson', 'here']);
+    assert.deepEqual(extractMentions('hi @brett.watson and @here, mail bob@example.com'), [
+      'brett.watson',
+      'here',
+    ]);
     assert.deepEqual(extractMentions('@channel.'), ['channel']);
     assert.deepEqual(extractMentions('no mentions'), []);
   });
@@ -37,14 +40,20 @@ describe('membership system messages (product.md §3)', () => {
     assert.equal(membershipText('joined', ['Ann']), 'Ann has joined the conversation.');
     assert.equal(membershipText('removed', ['Ann']), 'Ann has been removed from the conversation.');
     assert.equal(membershipText('joined', ['A', 'B']), '2 new members have joined the conversation.');
-    assert.equal(membershipText('removed', ['A', 'B', 'C']), '3 members have been removed from the conversation.');
+    assert.equal(
+      membershipText('removed', ['A', 'B', 'C']),
+      '3 members have been removed from the conversation.',
+    );
   });
 });
 
 describe('device class', () => {
   it('prefers the explicit field, then the User-Agent', () => {
     assert.equal(deviceClass('mobile', 'Mozilla/5.0 (X11; Linux x86_64)'), 'mobile');
-    assert.equal(deviceClass(undefined, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile'), 'mobile');
+    assert.equal(
+      deviceClass(undefined, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile'),
+      'mobile',
+    );
     assert.equal(deviceClass(undefined, 'Mozilla/5.0 (Linux; Android 14) Mobile'), 'mobile');
     assert.equal(deviceClass(undefined, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)'), 'desktop');
     assert.equal(deviceClass(undefined, undefined), 'desktop');

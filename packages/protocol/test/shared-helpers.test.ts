@@ -5,7 +5,16 @@ import { messagePreview } from '../src/message-preview.ts';
 
 describe('avatar colour (product.md §8)', () => {
   it('follows name.charCodeAt(0) % 8 over the fixed palette', () => {
-    assert.deepEqual(AVATAR_COLORS, ['#1a73e8', '#ea4335', '#34a853', '#fa7b17', '#a142f4', '#00897b', '#e91e8c', '#0097a7']);
+    assert.deepEqual(AVATAR_COLORS, [
+      '#1a73e8',
+      '#ea4335',
+      '#34a853',
+      '#fa7b17',
+      '#a142f4',
+      '#00897b',
+      '#e91e8c',
+      '#0097a7',
+    ]);
     assert.equal(avatarColor('Alice'), AVATAR_COLORS[65 % 8]);
     assert.equal(avatarColor('bob'), AVATAR_COLORS[98 % 8]);
     assert.equal(avatarColor('Émile'), AVATAR_COLORS['É'.charCodeAt(0) % 8]);

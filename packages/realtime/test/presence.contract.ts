@@ -30,7 +30,11 @@ export function presenceContract(name: string, create: () => Promise<PresenceHar
     await store.connect('tenant_b', 2, 'y');
     assert.deepEqual(await store.online('tenant_a'), [1]);
     assert.deepEqual(await store.online('tenant_b'), [2]);
-    assert.equal(await store.disconnect('tenant_b', 1, 'x'), false, 'same id in another tenant is another user');
+    assert.equal(
+      await store.disconnect('tenant_b', 1, 'x'),
+      false,
+      'same id in another tenant is another user',
+    );
     assert.deepEqual(await store.online('tenant_a'), [1]);
     await store.close();
   });

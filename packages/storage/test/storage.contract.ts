@@ -50,7 +50,11 @@ export function storageContract(name: string, create: () => Promise<ObjectStorag
 
   it(`${name}: refuses keys outside {schema}/{kind}/{uuid}.{ext}`, async () => {
     const s = await create();
-    for (const bad of ['../etc/passwd', 'public/image/x.png', 'Public/image/00000000-0000-0000-0000-000000000000.png']) {
+    for (const bad of [
+      '../etc/passwd',
+      'public/image/x.png',
+      'Public/image/00000000-0000-0000-0000-000000000000.png',
+    ]) {
       await assert.rejects(s.put(bad, Buffer.from('x'), 'image/png'));
     }
   });
