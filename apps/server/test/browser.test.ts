@@ -119,6 +119,17 @@ describe('web client in headless Chromium', () => {
       assert.equal(await page.getByRole('log').getByText('Hello Bob, live from the desktop').count(), 1);
       assert.equal(await page.getByRole('log').getByText('got it on my phone').count(), 1);
     }
+
+    // Bob's connection drops (as when an instance restarts); what is sent meanwhile is fetched
+    // with after= once his client reconnects by itself.
+    for (const socket of server.io.of('/').sockets.values()) {
+      if (socket.data.actor?.user.id === bob.user.id) socket.conn.close();
+    }
+    const missed = await sendMessage(server, admin.token, general, 'Sent while your phone was offline');
+    assert.equal(missed.status, 201);
+    await b.getByRole('log').getByText('Sent while your phone was offline').waitFor({ timeout: 15_000 });
+    assert.equal(await b.getByRole('log').getByText('Sent while your phone was offline').count(), 1);
+
     await a.screenshot({ path: join(SHOTS, 'desktop-conversation.png') });
     await b.screenshot({ path: join(SHOTS, 'phone-conversation.png') });
     await desktop.close();

@@ -13,6 +13,13 @@ function GroupIcon({ group, online }: { group: Group; online: boolean }) {
   );
 }
 
+function previewAuthor(g: Group, myName: string): string {
+  const author = g.lastMessage?.authorName;
+  if (!author) return '';
+  if (author === myName) return 'You: ';
+  return g.type === 'direct' ? '' : `${author.split(' ')[0]}: `;
+}
+
 export function Sidebar(props: {
   state: ChatState;
   onOpen: (id: number) => void;
@@ -21,6 +28,7 @@ export function Sidebar(props: {
 }) {
   const { state } = props;
   const me = state.me!;
+  const myName = me.displayName ?? me.name;
   const section = (title: string, groups: Group[]) =>
     groups.length > 0 && (
       <section class="sidebar__section">
@@ -43,7 +51,7 @@ export function Sidebar(props: {
                   <span class="conv__bottom">
                     <span class="conv__preview">
                       {g.lastMessage
-                        ? `${g.lastMessage.authorName && g.type !== 'direct' ? `${g.lastMessage.authorName.split(' ')[0]}: ` : ''}${g.lastMessage.preview}`
+                        ? `${previewAuthor(g, myName)}${g.lastMessage.preview}`
                         : 'No messages yet'}
                     </span>
                     {g.unread > 0 && (
