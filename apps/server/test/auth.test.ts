@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createTokenSigner } from '@rosterchirp/domain';
 import {
   ADMIN,
   api,
@@ -10,6 +11,7 @@ import {
   recordEvents,
   startTestPostgres,
   startTestServer,
+  TEST_JWT_SECRET,
   type TestServer,
   waitFor,
 } from './harness.ts';
@@ -102,6 +104,22 @@ describe('auth', () => {
       assert.equal(res.status, 401);
       assert.equal((res.body as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
     }
+  });
+
+  it('refuses an expired token and a token of another tenant', async () => {
+    const { token, user } = await login(server, ADMIN.email, ADMIN.password, 'mobile');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string };
+    const signer = createTokenSigner(TEST_JWT_SECRET);
+    const expired = signer.sign({ sid: claims.sid, uid: user.id, sch: 'public' }, -60);
+    const res = await api(server, 'GET', '/api/auth/me', { token: expired });
+    assert.equal(res.status, 401);
+    const otherTenant = signer.sign({ sid: claims.sid, uid: user.id, sch: 'tenant_other' }, 600);
+    assert.equal((await api(server, 'GET', '/api/auth/me', { token: otherTenant })).status, 401);
+    assert.equal(
+      (await api(server, 'GET', '/api/auth/me', { token })).status,
+      200,
+      'the real token still works',
+    );
   });
 
   it('logout kills the token', async () => {

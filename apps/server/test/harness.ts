@@ -40,6 +40,8 @@ export async function startTestPostgres(): Promise<EmbeddedPostgresHandle & { di
   };
 }
 
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
 export const ADMIN = { email: 'admin@example.test', name: 'Ada Admin', password: 'admin-password-1' };
 
 export interface TestServer extends RosterApp {
@@ -67,7 +69,7 @@ export async function startTestServer(
     tenants,
     presence: new MemoryPresence({ ttlMs: 45_000 }),
     storage: new LocalDiskStorage(uploads),
-    jwtSecret: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    jwtSecret: TEST_JWT_SECRET,
     instanceId: opts.instanceId ?? 'test-1',
     sessionTtlDays: 30,
     cookieSecure: false,

@@ -411,6 +411,43 @@ describe('conversations and messages', () => {
     assert.equal(await countRows(server, 'messages'), before);
   });
 
+  it('validates group routes: ids, rename bodies, unknown groups', async () => {
+    const room = await api<{ group: Group }>(server, 'POST', '/api/groups', {
+      token: alice.token,
+      body: { type: 'private', name: 'Rename me', memberIds: [bob.user.id] },
+    });
+    const gid = room.body.group.id;
+    for (const body of [{ name: '' }, { name: 5 }, { name: 'x'.repeat(101) }, { topic: 'x' }]) {
+      const res = await api<ErrorBody>(server, 'PATCH', `/api/groups/${gid}`, { token: alice.token, body });
+      assert.equal(res.status, 400, JSON.stringify(body).slice(0, 40));
+    }
+    const byMember = await api(server, 'PATCH', `/api/groups/${gid}`, {
+      token: bob.token,
+      body: { name: 'Bob rules' },
+    });
+    assert.equal(byMember.status, 403, 'members cannot rename a group they do not own');
+    const ok = await api<{ group: Group }>(server, 'PATCH', `/api/groups/${gid}`, {
+      token: alice.token,
+      body: { name: 'Renamed' },
+    });
+    assert.equal(ok.body.group.name, 'Renamed');
+    for (const url of ['/api/groups/0', '/api/groups/abc', '/api/groups/99999999999', '/api/groups/1.5']) {
+      assert.equal((await api(server, 'GET', url, { token: alice.token })).status, 400, url);
+    }
+    assert.equal((await api(server, 'GET', '/api/groups/424242', { token: alice.token })).status, 404);
+    assert.equal((await api(server, 'GET', '/api/groups', {})).status, 401);
+    const badMembers = await api(server, 'POST', `/api/groups/${gid}/members`, {
+      token: alice.token,
+      body: { userIds: ['1'] },
+    });
+    assert.equal(badMembers.status, 400);
+    const badRead = await api(server, 'POST', `/api/groups/${gid}/read`, {
+      token: alice.token,
+      body: { messageId: 'x' },
+    });
+    assert.equal(badRead.status, 400);
+  });
+
   it('only admins create public channels; private groups need a name', async () => {
     const byMember = await api(server, 'POST', '/api/groups', {
       token: alice.token,
