@@ -131,6 +131,23 @@ describe('web client in headless Chromium', () => {
     assert.equal(await b.getByRole('log').getByText('Sent while your phone was offline').count(), 1);
 
     await a.screenshot({ path: join(SHOTS, 'desktop-conversation.png') });
+
+    // Alice starts a direct message; it appears live in Bob's list with an unread badge.
+    await a.getByRole('button', { name: 'New conversation' }).click();
+    await a.getByPlaceholder('Search people').fill('bob');
+    await a.screenshot({ path: join(SHOTS, 'desktop-new-chat.png') });
+    await a
+      .getByRole('dialog')
+      .getByRole('button', { name: /Bob Bee/ })
+      .click();
+    await a.getByRole('heading', { name: 'Bob Bee' }).waitFor();
+    await a.getByLabel('Message').fill('Quick question, just between us');
+    await a.getByLabel('Message').press('Enter');
+    await b.getByRole('button', { name: 'Back to conversations' }).click();
+    const dm = b.getByRole('button', { name: /Alice Ant.*Quick question/ });
+    await dm.waitFor({ timeout: 10_000 });
+    assert.match((await dm.textContent()) ?? '', /1 unread/);
+    await b.screenshot({ path: join(SHOTS, 'phone-sidebar-dm.png') });
     await b.screenshot({ path: join(SHOTS, 'phone-conversation.png') });
     await desktop.close();
     await phone.close();
