@@ -10,6 +10,7 @@ import { createSocketIoBus, type PresenceStore } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { ServerOptions } from 'socket.io';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { installValidators } from './plugins/validation.ts';
@@ -45,6 +46,10 @@ export interface AppDeps {
   webDir?: string | undefined;
   /** How often presence entries of dead instances are swept. */
   presenceSweepMs?: number;
+  /** socket.io adapter for cross-instance fan-out; default: in-memory (one instance). */
+  socketAdapter?: ServerOptions['adapter'] | undefined;
+  /** Extra readiness checks (e.g. Redis), besides Postgres. */
+  readinessChecks?: Record<string, () => Promise<boolean>>;
 }
 
 export interface RosterApp {
@@ -68,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
 
   const upgrades = routeUpgrades(app.server, '/socket.io');
   const io = createSocketServer(upgrades.socketIo, deps.bodyLimitBytes);
+  if (deps.socketAdapter) io.adapter(deps.socketAdapter);
   const bus = createSocketIoBus(io);
   const services = createServices({
     bus,
@@ -90,7 +96,10 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     version: VERSION,
     instanceId: deps.instanceId,
     isDraining: () => draining,
-    checks: { postgres: async () => (await deps.pool.query('SELECT 1')).rowCount === 1 },
+    checks: {
+      postgres: async () => (await deps.pool.query('SELECT 1')).rowCount === 1,
+      ...deps.readinessChecks,
+    },
   });
   await app.register(authRoutes, { cookieSecure: deps.cookieSecure });
   await app.register(userRoutes);

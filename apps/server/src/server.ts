@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@rosterchirp/config';
 import { migrateSchema } from '@rosterchirp/db';
 import { seedTenant } from '@rosterchirp/domain';
-import { MemoryPresence } from '@rosterchirp/realtime';
 import { LocalDiskStorage } from '@rosterchirp/storage';
 import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { loadOrCreateJwtSecret } from './jwt-secret.ts';
 import { createLogger } from './logger.ts';
+import { createRealtimeBackend } from './realtime-backend.ts';
 import { createSelfhostResolver } from './tenant-resolver.ts';
 
 /** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
@@ -32,11 +32,14 @@ async function main(): Promise<void> {
   const tenants = createSelfhostResolver(database.pool);
   const publicDb = tenants.bySchema('public');
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(publicDb));
+  const realtime = createRealtimeBackend(config, log);
   const { app, services, startDraining } = await buildApp({
     log,
     pool: database.pool,
     tenants,
-    presence: new MemoryPresence({ ttlMs: 45_000 }),
+    presence: realtime.presence,
+    socketAdapter: realtime.socketAdapter,
+    readinessChecks: realtime.readinessChecks,
     storage: new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,
     instanceId: config.instanceId,
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     startDraining();
     await app.close();
+    await realtime.close();
     await database.close();
     process.exit(0);
   };

@@ -17,12 +17,12 @@ import type {
   StreamServerFrame,
   User,
 } from '@rosterchirp/protocol';
-import { MemoryPresence } from '@rosterchirp/realtime';
 import { LocalDiskStorage } from '@rosterchirp/storage';
 import pino from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { buildApp, type RosterApp } from '../src/app.ts';
+import { createRealtimeBackend } from '../src/realtime-backend.ts';
 import { createSelfhostResolver } from '../src/tenant-resolver.ts';
 
 /** Real Postgres (embedded binaries) in a temp dir, fsync off; one per test file. */
@@ -56,18 +56,21 @@ export interface TestServer extends RosterApp {
 /** A whole instance (buildApp with real deps) listening on a free loopback port. */
 export async function startTestServer(
   pgUrl: string,
-  opts: { instanceId?: string } = {},
+  opts: { instanceId?: string; redisUrl?: string } = {},
 ): Promise<TestServer> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await migrateSchema(pgUrl, 'public');
   const pool = createPool(pgUrl, 10, log);
   const tenants = createSelfhostResolver(pool);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
+  const realtime = createRealtimeBackend({ redisUrl: opts.redisUrl }, log);
   const built = await buildApp({
     log,
     pool,
     tenants,
-    presence: new MemoryPresence({ ttlMs: 45_000 }),
+    presence: realtime.presence,
+    socketAdapter: realtime.socketAdapter,
+    readinessChecks: realtime.readinessChecks,
     storage: new LocalDiskStorage(uploads),
     jwtSecret: TEST_JWT_SECRET,
     instanceId: opts.instanceId ?? 'test-1',
@@ -91,6 +94,7 @@ export async function startTestServer(
     db: tenants.bySchema('public'),
     async close() {
       await built.app.close();
+      await realtime.close();
       await pool.end();
       await rm(uploads, { recursive: true, force: true });
     },

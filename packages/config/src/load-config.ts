@@ -24,6 +24,8 @@ export interface Config {
   /** Direct (non-pooled) Postgres for migrations and advisory locks; defaults to databaseUrl. */
   databaseDirectUrl: string | undefined;
   databasePoolSize: number;
+  /** Redis for fan-out, presence, rate limits. Unset: in-process memory (one instance only). */
+  redisUrl: string | undefined;
   jwtSecret: string | undefined;
   sessionTtlDays: number;
   cookieSecure: boolean;
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseUrl,
     databaseDirectUrl: databaseDirectUrl ?? databaseUrl,
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,
     sessionTtlDays: readInt(env, 'SESSION_TTL_DAYS', 30, 1, 365),
     cookieSecure: readBool(env, 'COOKIE_SECURE', false),

@@ -1,0 +1,154 @@
+import type { Redis } from 'ioredis';
+import type { PresenceOptions, PresenceStore } from './presence.ts';
+
+/**
+ * Presence shared by every instance through Redis. Per tenant:
+ *   `{schema}:presence:user:{id}` ZSET connectionId → expiry (ms)  — is this user online?
+ *   `{schema}:presence:conns`     ZSET "{id}:{connectionId}" → expiry — who is online, what expired
+ * and `global:presence:tenants` SET of schemas that have entries (for the expiry sweep).
+ * Each operation is one Lua script, so concurrent instances never double-report online/offline.
+ */
+const CONNECT = `
+local userKey, connsKey, index = KEYS[1], KEYS[2], KEYS[3]
+local now, expires, conn, member, schema = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+redis.call('ZREMRANGEBYSCORE', userKey, '-inf', now)
+local before = redis.call('ZCARD', userKey)
+redis.call('ZADD', userKey, expires, conn)
+redis.call('PEXPIRE', userKey, tonumber(ARGV[6]))
+redis.call('ZADD', connsKey, expires, member)
+redis.call('SADD', index, schema)
+if before == 0 then return 1 else return 0 end`;
+
+const DISCONNECT = `
+local userKey, connsKey = KEYS[1], KEYS[2]
+local now, conn, member = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local removed = redis.call('ZREM', userKey, conn)
+redis.call('ZREM', connsKey, member)
+redis.call('ZREMRANGEBYSCORE', userKey, '-inf', now)
+if removed == 1 and redis.call('ZCARD', userKey) == 0 then return 1 else return 0 end`;
+
+const HEARTBEAT = `
+local userKey, connsKey = KEYS[1], KEYS[2]
+local expires, conn, member = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+redis.call('ZADD', userKey, expires, conn)
+redis.call('PEXPIRE', userKey, tonumber(ARGV[4]))
+redis.call('ZADD', connsKey, expires, member)
+return 1`;
+
+/** Removes expired connections of one tenant; returns the user ids left with none. */
+const EXPIRE = `
+local connsKey, prefix = KEYS[1], ARGV[2]
+local now = tonumber(ARGV[1])
+local dead = redis.call('ZRANGEBYSCORE', connsKey, '-inf', now)
+if #dead == 0 then return {} end
+redis.call('ZREMRANGEBYSCORE', connsKey, '-inf', now)
+local offline, seen = {}, {}
+for _, member in ipairs(dead) do
+  local sep = string.find(member, ':', 1, true)
+  local uid, conn = string.sub(member, 1, sep - 1), string.sub(member, sep + 1)
+  local userKey = prefix .. uid
+  redis.call('ZREM', userKey, conn)
+  redis.call('ZREMRANGEBYSCORE', userKey, '-inf', now)
+  if not seen[uid] and redis.call('ZCARD', userKey) == 0 then
+    seen[uid] = true
+    table.insert(offline, uid)
+  end
+end
+return offline`;
+
+const INDEX = 'global:presence:tenants';
+
+export class RedisPresence implements PresenceStore {
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    opts: PresenceOptions,
+  ) {
+    this.ttlMs = opts.ttlMs;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Redis-side expiry of a user's key: a safety net, well past the heartbeat TTL. */
+  private get keyTtlMs(): number {
+    return this.ttlMs * 4;
+  }
+
+  private keys(schema: string, userId: number) {
+    return { user: `${schema}:presence:user:${userId}`, conns: `${schema}:presence:conns` };
+  }
+
+  async connect(schema: string, userId: number, connectionId: string): Promise<boolean> {
+    const k = this.keys(schema, userId);
+    const now = this.now();
+    const first = await this.redis.eval(
+      CONNECT,
+      3,
+      k.user,
+      k.conns,
+      INDEX,
+      now,
+      now + this.ttlMs,
+      connectionId,
+      `${userId}:${connectionId}`,
+      schema,
+      this.keyTtlMs,
+    );
+    return first === 1;
+  }
+
+  async disconnect(schema: string, userId: number, connectionId: string): Promise<boolean> {
+    const k = this.keys(schema, userId);
+    const last = await this.redis.eval(
+      DISCONNECT,
+      2,
+      k.user,
+      k.conns,
+      this.now(),
+      connectionId,
+      `${userId}:${connectionId}`,
+    );
+    return last === 1;
+  }
+
+  async heartbeat(schema: string, userId: number, connectionId: string): Promise<void> {
+    const k = this.keys(schema, userId);
+    await this.redis.eval(
+      HEARTBEAT,
+      2,
+      k.user,
+      k.conns,
+      this.now() + this.ttlMs,
+      connectionId,
+      `${userId}:${connectionId}`,
+      this.keyTtlMs,
+    );
+  }
+
+  async online(schema: string): Promise<number[]> {
+    const members = await this.redis.zrangebyscore(`${schema}:presence:conns`, `(${this.now()}`, '+inf');
+    const ids = new Set(members.map((m) => Number(m.slice(0, m.indexOf(':')))));
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  async expire(): Promise<Array<{ schema: string; userId: number }>> {
+    const out: Array<{ schema: string; userId: number }> = [];
+    const now = this.now();
+    for (const schema of await this.redis.smembers(INDEX)) {
+      const offline = (await this.redis.eval(
+        EXPIRE,
+        1,
+        `${schema}:presence:conns`,
+        now,
+        `${schema}:presence:user:`,
+      )) as string[];
+      for (const id of offline) out.push({ schema, userId: Number(id) });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    // The Redis client belongs to the caller, who closes it.
+  }
+}
