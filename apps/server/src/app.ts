@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
+import type { RateLimits } from '@rosterchirp/config';
 import type { Pool } from '@rosterchirp/db';
 import { createServices, type Services } from '@rosterchirp/domain';
+import type { RateLimiter } from '@rosterchirp/rate-limit';
 import { createSocketIoBus, type PresenceStore } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -14,6 +16,7 @@ import type { ServerOptions } from 'socket.io';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { installValidators } from './plugins/validation.ts';
+import { createRateGuards } from './rate-limits.ts';
 import {
   createSocketServer,
   installSocketHandlers,
@@ -48,6 +51,8 @@ export interface AppDeps {
   presenceSweepMs?: number;
   /** socket.io adapter for cross-instance fan-out; default: in-memory (one instance). */
   socketAdapter?: ServerOptions['adapter'] | undefined;
+  rateLimiter: RateLimiter;
+  rateLimits: RateLimits;
   /** Extra readiness checks (e.g. Redis), besides Postgres. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
 }
@@ -91,7 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 64 * 1024, server: upgrades.fastify as unknown as HttpServer },
   });
-  await app.register(requestContextPlugin, { tenants: deps.tenants, services });
+  const rateGuards = createRateGuards(deps.rateLimiter, deps.rateLimits, deps.log);
+  await app.register(requestContextPlugin, { tenants: deps.tenants, services, rateGuards });
   await app.register(healthRoutes, {
     version: VERSION,
     instanceId: deps.instanceId,
@@ -105,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(userRoutes);
   await app.register(groupRoutes);
   await app.register(messageRoutes);
-  await app.register(async (scope) => installStreamRoute(scope, io, services, deps.instanceId));
+  await app.register(async (scope) => installStreamRoute(scope, io, services, rateGuards, deps.instanceId));
 
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
@@ -116,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
   });
 
-  installSocketHandlers(io, services, deps.tenants, deps.log);
+  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log);
   const sweep = setInterval(() => {
     void services.presence.sweep().catch((err: unknown) => deps.log.error({ err }, 'presence sweep failed'));
   }, deps.presenceSweepMs ?? 10_000);

@@ -8,7 +8,7 @@ import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { loadOrCreateJwtSecret } from './jwt-secret.ts';
 import { createLogger } from './logger.ts';
-import { createRealtimeBackend } from './realtime-backend.ts';
+import { createSharedState } from './shared-state.ts';
 import { createSelfhostResolver } from './tenant-resolver.ts';
 
 /** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
@@ -32,14 +32,16 @@ async function main(): Promise<void> {
   const tenants = createSelfhostResolver(database.pool);
   const publicDb = tenants.bySchema('public');
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(publicDb));
-  const realtime = createRealtimeBackend(config, log);
+  const shared = createSharedState(config, log);
   const { app, services, startDraining } = await buildApp({
     log,
     pool: database.pool,
     tenants,
-    presence: realtime.presence,
-    socketAdapter: realtime.socketAdapter,
-    readinessChecks: realtime.readinessChecks,
+    presence: shared.presence,
+    socketAdapter: shared.socketAdapter,
+    readinessChecks: shared.readinessChecks,
+    rateLimiter: shared.rateLimiter,
+    rateLimits: config.rateLimits,
     storage: new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,
     instanceId: config.instanceId,
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     startDraining();
     await app.close();
-    await realtime.close();
+    await shared.close();
     await database.close();
     process.exit(0);
   };

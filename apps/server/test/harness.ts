@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RateLimits } from '@rosterchirp/config';
 import {
   createPool,
   type EmbeddedPostgresHandle,
@@ -22,7 +23,7 @@ import pino from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { buildApp, type RosterApp } from '../src/app.ts';
-import { createRealtimeBackend } from '../src/realtime-backend.ts';
+import { createSharedState } from '../src/shared-state.ts';
 import { createSelfhostResolver } from '../src/tenant-resolver.ts';
 
 /** Real Postgres (embedded binaries) in a temp dir, fsync off; one per test file. */
@@ -56,21 +57,23 @@ export interface TestServer extends RosterApp {
 /** A whole instance (buildApp with real deps) listening on a free loopback port. */
 export async function startTestServer(
   pgUrl: string,
-  opts: { instanceId?: string; redisUrl?: string } = {},
+  opts: { instanceId?: string; redisUrl?: string; rateLimits?: RateLimits } = {},
 ): Promise<TestServer> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await migrateSchema(pgUrl, 'public');
   const pool = createPool(pgUrl, 10, log);
   const tenants = createSelfhostResolver(pool);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
-  const realtime = createRealtimeBackend({ redisUrl: opts.redisUrl }, log);
+  const shared = createSharedState({ redisUrl: opts.redisUrl }, log);
   const built = await buildApp({
     log,
     pool,
     tenants,
-    presence: realtime.presence,
-    socketAdapter: realtime.socketAdapter,
-    readinessChecks: realtime.readinessChecks,
+    presence: shared.presence,
+    socketAdapter: shared.socketAdapter,
+    readinessChecks: shared.readinessChecks,
+    rateLimiter: shared.rateLimiter,
+    rateLimits: opts.rateLimits ?? { loginPerMinute: 1000, sendPer10Seconds: 10_000 },
     storage: new LocalDiskStorage(uploads),
     jwtSecret: TEST_JWT_SECRET,
     instanceId: opts.instanceId ?? 'test-1',
@@ -94,7 +97,7 @@ export async function startTestServer(
     db: tenants.bySchema('public'),
     async close() {
       await built.app.close();
-      await realtime.close();
+      await shared.close();
       await pool.end();
       await rm(uploads, { recursive: true, force: true });
     },

@@ -13,6 +13,13 @@ import {
 
 export { ConfigError };
 
+export interface RateLimits {
+  /** Sign-in attempts per email per minute (and 3× that per client IP). */
+  loginPerMinute: number;
+  /** Messages a user may send per 10 seconds. */
+  sendPer10Seconds: number;
+}
+
 export interface Config {
   appType: 'selfhost' | 'host';
   port: number;
@@ -31,6 +38,7 @@ export interface Config {
   cookieSecure: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  rateLimits: RateLimits;
   admin: { email: string; name: string; password: string | undefined; resetPassword: boolean };
   defaultChatName: string;
   defaultUserPassword: string | undefined;
@@ -76,6 +84,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     cookieSecure: readBool(env, 'COOKIE_SECURE', false),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    rateLimits: {
+      loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),
+      sendPer10Seconds: readInt(env, 'RATE_LIMIT_SEND_PER_10S', 30, 1, 1_000_000),
+    },
     admin: {
       email: adminEmail.toLowerCase(),
       name: readString(env, 'ADMIN_NAME', 'Admin'),

@@ -28,7 +28,12 @@ function fieldOf(issue: AjvIssue | undefined): string {
 /** One root handler maps every error to api.md's shape; anything unexpected is a masked 500. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
-    if (err instanceof AppError) return sendError(reply, err.code, err.message, err.details);
+    if (err instanceof AppError) {
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (err.code === 'RATE_LIMITED' && typeof retryAfter === 'number')
+        reply.header('retry-after', String(retryAfter));
+      return sendError(reply, err.code, err.message, err.details);
+    }
     const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
     if (fe.validation) {
       const issue = fe.validation[0];

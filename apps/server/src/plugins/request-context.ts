@@ -2,11 +2,13 @@ import type { TenantDb } from '@rosterchirp/db';
 import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { RateGuards } from '../rate-limits.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    rateGuards: RateGuards;
     /** preHandler: the request must carry a live session of this tenant. */
     requireUser: (request: FastifyRequest) => Promise<void>;
     requireRole: (...roles: Array<Actor['user']['role']>) => (request: FastifyRequest) => Promise<void>;
@@ -34,8 +36,12 @@ export function tokenFrom(request: FastifyRequest, allowQuery: boolean): string 
 
 /** Resolves the tenant of every request from Host, and exposes the auth guards. */
 export const requestContextPlugin = fp(
-  async (app: FastifyInstance, opts: { tenants: TenantResolver; services: Services }) => {
+  async (
+    app: FastifyInstance,
+    opts: { tenants: TenantResolver; services: Services; rateGuards: RateGuards },
+  ) => {
     app.decorate('services', opts.services);
+    app.decorate('rateGuards', opts.rateGuards);
     app.decorateRequest('tenant', null as unknown as TenantDb);
     app.decorateRequest('actor', null as unknown as Actor);
     app.addHook('onRequest', async (request) => {

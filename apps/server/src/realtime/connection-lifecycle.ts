@@ -3,6 +3,7 @@ import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import type { ApiErrorShape, SendAck, SocketSendPayload } from '@rosterchirp/protocol';
 import { rooms } from '@rosterchirp/realtime';
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { RateGuards } from '../rate-limits.ts';
 
 /** What socket.io and `/api/stream` connections share: rooms, presence, and message sends. */
 export const HEARTBEAT_MS = 15_000;
@@ -47,12 +48,14 @@ export function toErrorShape(err: unknown, log: Logger): ApiErrorShape {
 
 export async function sendFromConnection(
   services: Services,
+  rateGuards: RateGuards,
   db: TenantDb,
   actor: Actor,
   payload: SocketSendPayload,
   log: Logger,
 ): Promise<SendAck> {
   try {
+    await rateGuards.send(db.schema, actor.user.id);
     const { groupId, ...body } = payload;
     const { message } = await services.messages.send(db, actor.user, groupId, body);
     return { ok: true, message };

@@ -11,6 +11,7 @@ import {
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Server } from 'socket.io';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
+import type { RateGuards } from '../rate-limits.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
 import {
   roomsForConnection,
@@ -60,6 +61,7 @@ export function createSocketServer(upgrades: EventEmitter, maxPayloadBytes: numb
 export function installSocketHandlers(
   io: RosterSocketServer,
   services: Services,
+  rateGuards: RateGuards,
   tenants: TenantResolver,
   log: Logger,
 ) {
@@ -94,7 +96,11 @@ export function installSocketHandlers(
     socket.on('message:send', async (payload, ack) => {
       if (typeof ack !== 'function') return;
       const checked = validateSend(payload);
-      ack(checked.ok ? await sendFromConnection(services, db, actor, checked.value, socketLog) : checked);
+      ack(
+        checked.ok
+          ? await sendFromConnection(services, rateGuards, db, actor, checked.value, socketLog)
+          : checked,
+      );
     });
 
     socket.on('typing', async (payload) => {

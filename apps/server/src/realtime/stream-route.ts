@@ -2,6 +2,7 @@ import type { Services } from '@rosterchirp/domain';
 import { StreamClientFrameSchema, type StreamServerFrame } from '@rosterchirp/protocol';
 import { bridgeStream } from '@rosterchirp/realtime';
 import type { FastifyInstance } from 'fastify';
+import type { RateGuards } from '../rate-limits.ts';
 import { roomsForConnection, sendFromConnection, trackPresence } from './connection-lifecycle.ts';
 import type { RosterSocketServer } from './socket-server.ts';
 import { payloadValidator } from './validate-payload.ts';
@@ -16,6 +17,7 @@ export function installStreamRoute(
   app: FastifyInstance,
   io: RosterSocketServer,
   services: Services,
+  rateGuards: RateGuards,
   instanceId: string,
 ) {
   const validateFrame = payloadValidator(StreamClientFrameSchema);
@@ -56,7 +58,7 @@ export function installStreamRoute(
         send({
           type: 'ack',
           id: frame.id,
-          data: await sendFromConnection(services, db, actor, frame.data, req.log),
+          data: await sendFromConnection(services, rateGuards, db, actor, frame.data, req.log),
         });
     };
 

@@ -21,11 +21,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
     '/api/auth/login',
     { schema: { body: LoginBody, response: { 200: AuthReply } } },
     async (req, reply) => {
+      await app.rateGuards.login(req.tenant.schema, req.body.email, req.ip);
       const signedIn = await auth.login(
         req.tenant,
         req.body,
         deviceClass(req.body.device, req.headers['user-agent']),
       );
+      await app.rateGuards.loginSucceeded(req.tenant.schema, req.body.email);
       setSessionCookie(reply, signedIn);
       req.log.info({ userId: signedIn.user.id }, 'login');
       return { token: signedIn.token, user: signedIn.user };

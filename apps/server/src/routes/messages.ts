@@ -26,6 +26,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: IdParams, body: SendMessageBody, response: { 200: MessageReply, 201: MessageReply } },
     },
     async (req, reply) => {
+      await app.rateGuards.send(req.tenant.schema, req.actor.user.id);
       const { message, created } = await messages.send(req.tenant, req.actor.user, req.params.id, req.body);
       return reply.status(created ? 201 : 200).send({ message });
     },

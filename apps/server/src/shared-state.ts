@@ -1,4 +1,5 @@
 import type { Config } from '@rosterchirp/config';
+import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from '@rosterchirp/rate-limit';
 import {
   createRedisFanoutAdapter,
   MemoryPresence,
@@ -11,8 +12,10 @@ import type { AppDeps } from './app.ts';
 
 export const PRESENCE_TTL_MS = 45_000;
 
-export interface RealtimeBackend {
+/** What instances share: presence, fan-out and rate limits — Redis in a cluster, memory alone. */
+export interface SharedState {
   presence: PresenceStore;
+  rateLimiter: RateLimiter;
   socketAdapter?: AppDeps['socketAdapter'];
   readinessChecks: Record<string, () => Promise<boolean>>;
   /** The command client (rate limits, caches), when Redis is configured. */
@@ -20,14 +23,12 @@ export interface RealtimeBackend {
   close(): Promise<void>;
 }
 
-/** REDIS_URL set: fan-out and presence through Redis (a cluster). Unset: in this process. */
-export function createRealtimeBackend(
-  config: Pick<Config, 'redisUrl'>,
-  log: FastifyBaseLogger,
-): RealtimeBackend {
+/** REDIS_URL set: everything through Redis (a cluster). Unset: in this process. */
+export function createSharedState(config: Pick<Config, 'redisUrl'>, log: FastifyBaseLogger): SharedState {
   if (!config.redisUrl) {
     return {
       presence: new MemoryPresence({ ttlMs: PRESENCE_TTL_MS }),
+      rateLimiter: new MemoryRateLimiter(),
       readinessChecks: {},
       close: async () => {},
     };
@@ -35,9 +36,9 @@ export function createRealtimeBackend(
   const connect = (role: string) => {
     const client = new Redis(config.redisUrl!, {
       connectionName: `rosterchirp-${role}`,
-      // Fail commands fast while Redis is down instead of queueing them forever.
+      // While Redis is down a command waits for at most two reconnect attempts, then fails:
+      // callers get a clean error instead of a hang.
       maxRetriesPerRequest: 2,
-      enableOfflineQueue: role !== 'commands',
       retryStrategy: (times) => Math.min(times * 100, 2000),
     });
     client.on('error', (err) => log.warn({ err: err.message, role }, 'redis connection error'));
@@ -48,6 +49,7 @@ export function createRealtimeBackend(
   const sub = connect('sub');
   return {
     presence: new RedisPresence(redis, { ttlMs: PRESENCE_TTL_MS }),
+    rateLimiter: new RedisRateLimiter(redis),
     socketAdapter: createRedisFanoutAdapter(pub, sub),
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },
     redis,

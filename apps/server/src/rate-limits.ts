@@ -1,0 +1,50 @@
+import type { RateLimits } from '@rosterchirp/config';
+import { AppError } from '@rosterchirp/domain';
+import type { RateDecision, RateLimiter, RateRule } from '@rosterchirp/rate-limit';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** The product's limits on top of the shared limiter; a refusal is a RATE_LIMITED AppError. */
+export function createRateGuards(limiter: RateLimiter, limits: RateLimits, log: FastifyBaseLogger) {
+  // While the shared store is unreachable, limits fail open: chat keeps working, and we log it.
+  const hit = async (key: string, rule: RateRule): Promise<RateDecision> => {
+    try {
+      return await limiter.hit(key, rule);
+    } catch (err) {
+      log.warn({ err: (err as Error).message, key }, 'rate limiter unavailable; allowing');
+      return { allowed: true, remaining: 0, retryAfterMs: 0 };
+    }
+  };
+  const refuse = (retryAfterMs: number, what: string) => {
+    const retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+    return new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    });
+  };
+  const minute = 60_000;
+  return {
+    async login(schema: string, email: string, ip: string): Promise<void> {
+      const byEmail = await hit(`${schema}:ratelimit:login:${email.toLowerCase()}`, {
+        limit: limits.loginPerMinute,
+        windowMs: minute,
+      });
+      const byIp = await hit(`${schema}:ratelimit:login-ip:${ip}`, {
+        limit: limits.loginPerMinute * 3,
+        windowMs: minute,
+      });
+      const refused = [byEmail, byIp].find((d) => !d.allowed);
+      if (refused) throw refuse(refused.retryAfterMs, 'sign-in attempts');
+    },
+    async loginSucceeded(schema: string, email: string): Promise<void> {
+      await limiter.reset(`${schema}:ratelimit:login:${email.toLowerCase()}`).catch(() => undefined);
+    },
+    async send(schema: string, userId: number): Promise<void> {
+      const d = await hit(`${schema}:ratelimit:send:${userId}`, {
+        limit: limits.sendPer10Seconds,
+        windowMs: 10_000,
+      });
+      if (!d.allowed) throw refuse(d.retryAfterMs, 'messages');
+    },
+  };
+}
+
+export type RateGuards = ReturnType<typeof createRateGuards>;
