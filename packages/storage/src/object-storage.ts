@@ -17,9 +17,35 @@ export interface ObjectStorage {
   delete(key: string): Promise<void>;
   /** Keys under a prefix (for the orphan sweep and tenant deletion). */
   list(prefix: string): Promise<string[]>;
+  /**
+   * A URL the browser can PUT the object to directly (size and type bound), or null when the
+   * storage cannot presign (local disk: the API accepts the PUT itself).
+   */
+  presignPut(key: string, contentType: string, size: number, expiresInSeconds: number): Promise<PresignedPut | null>;
+  /** A URL to read the object from (public base or short-lived signed GET), or null: serve it. */
+  readUrl(key: string, expiresInSeconds: number): Promise<string | null>;
+}
+
+export interface PresignedPut {
+  url: string;
+  headers: Record<string, string>;
 }
 
 const KEY_PATTERN = /^[a-z_][a-z0-9_]*\/(image|avatar|logo|thumb)\/[a-f0-9-]{36}\.(jpg|png|gif|webp)$/;
+
+export const IMAGE_TYPES: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+/** `{schema}/{kind}/{uuid}.{ext}` (cluster.md invariant 9). */
+export function newObjectKey(schema: string, kind: 'image' | 'avatar' | 'logo' | 'thumb', contentType: string): string {
+  const ext = IMAGE_TYPES[contentType];
+  if (!ext) throw new Error(`Unsupported content type ${contentType}`);
+  return `${schema}/${kind}/${crypto.randomUUID()}.${ext}`;
+}
 
 export function isValidObjectKey(key: string): boolean {
   return KEY_PATTERN.test(key);

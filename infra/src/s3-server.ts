@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import { freePort } from './processes.ts';
+
+export interface S3Handle {
+  endpoint: string;
+  bucket: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** s3rver: a real S3 REST API (path-style, any credentials) on a free loopback port. */
+export async function startS3(opts: { bucket?: string; port?: number; directory?: string } = {}): Promise<S3Handle> {
+  const bucket = opts.bucket ?? 'rosterchirp';
+  const port = opts.port ?? (await freePort());
+  const dir = opts.directory ?? (await mkdtemp(join(tmpdir(), 'rc-s3-')));
+  const server = new S3rver({
+    port,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: bucket, configs: [] }],
+    allowMismatchedSignatures: false,
+  });
+  await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    port,
+    async stop() {
+      await server.close();
+      if (!opts.directory) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
