@@ -1,3 +1,3 @@
 export { freePort, type Spawned, spawnLogged, stopProcess, waitUntil } from './processes.ts';
 export { type RedisHandle, startRedis } from './redis-server.ts';
-export { startS3, type S3Handle } from './s3-server.ts';
+export { type S3Handle, startS3 } from './s3-server.ts';

@@ -12,7 +12,9 @@ export interface S3Handle {
 }
 
 /** s3rver: a real S3 REST API (path-style, any credentials) on a free loopback port. */
-export async function startS3(opts: { bucket?: string; port?: number; directory?: string } = {}): Promise<S3Handle> {
+export async function startS3(
+  opts: { bucket?: string; port?: number; directory?: string } = {},
+): Promise<S3Handle> {
   const bucket = opts.bucket ?? 'rosterchirp';
   const port = opts.port ?? (await freePort());
   const dir = opts.directory ?? (await mkdtemp(join(tmpdir(), 'rc-s3-')));

@@ -28,6 +28,7 @@ import { authRoutes } from './routes/auth.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
 import type { TenantResolver } from './tenant-resolver.ts';
 
@@ -53,6 +54,7 @@ export interface AppDeps {
   socketAdapter?: ServerOptions['adapter'] | undefined;
   rateLimiter: RateLimiter;
   rateLimits: RateLimits;
+  uploadMaxBytes: number;
   /** Extra readiness checks (e.g. Redis), besides Postgres. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
 }
@@ -89,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     sessionTtlDays: deps.sessionTtlDays,
     defaultUserPassword: deps.defaultUserPassword,
     dbFor: deps.tenants.bySchema,
+    uploadMaxBytes: deps.uploadMaxBytes,
   });
 
   let draining = false;
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(userRoutes);
   await app.register(groupRoutes);
   await app.register(messageRoutes);
+  await app.register(uploadRoutes, { maxBytes: deps.uploadMaxBytes });
   await app.register(async (scope) => installStreamRoute(scope, io, services, rateGuards, deps.instanceId));
 
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;

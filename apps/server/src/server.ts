@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@rosterchirp/config';
 import { migrateSchema } from '@rosterchirp/db';
 import { seedTenant } from '@rosterchirp/domain';
-import { LocalDiskStorage } from '@rosterchirp/storage';
+import { LocalDiskStorage, S3Storage } from '@rosterchirp/storage';
 import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { loadOrCreateJwtSecret } from './jwt-secret.ts';
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     readinessChecks: shared.readinessChecks,
     rateLimiter: shared.rateLimiter,
     rateLimits: config.rateLimits,
-    storage: new LocalDiskStorage(join(config.dataDir, 'uploads')),
+    uploadMaxBytes: config.uploadMaxBytes,
+    storage: config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,
     instanceId: config.instanceId,
     sessionTtlDays: config.sessionTtlDays,

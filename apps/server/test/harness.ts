@@ -18,7 +18,7 @@ import type {
   StreamServerFrame,
   User,
 } from '@rosterchirp/protocol';
-import { LocalDiskStorage } from '@rosterchirp/storage';
+import { LocalDiskStorage, type ObjectStorage } from '@rosterchirp/storage';
 import pino from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -57,7 +57,13 @@ export interface TestServer extends RosterApp {
 /** A whole instance (buildApp with real deps) listening on a free loopback port. */
 export async function startTestServer(
   pgUrl: string,
-  opts: { instanceId?: string; redisUrl?: string; rateLimits?: RateLimits } = {},
+  opts: {
+    instanceId?: string;
+    redisUrl?: string;
+    rateLimits?: RateLimits;
+    uploadMaxBytes?: number;
+    storage?: ObjectStorage;
+  } = {},
 ): Promise<TestServer> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await migrateSchema(pgUrl, 'public');
@@ -74,7 +80,8 @@ export async function startTestServer(
     readinessChecks: shared.readinessChecks,
     rateLimiter: shared.rateLimiter,
     rateLimits: opts.rateLimits ?? { loginPerMinute: 1000, sendPer10Seconds: 10_000 },
-    storage: new LocalDiskStorage(uploads),
+    uploadMaxBytes: opts.uploadMaxBytes ?? 1024 * 1024,
+    storage: opts.storage ?? new LocalDiskStorage(uploads),
     jwtSecret: TEST_JWT_SECRET,
     instanceId: opts.instanceId ?? 'test-1',
     sessionTtlDays: 30,

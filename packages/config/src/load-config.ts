@@ -20,6 +20,35 @@ export interface RateLimits {
   sendPer10Seconds: number;
 }
 
+export interface S3Config {
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  publicUrl: string | undefined;
+  forcePathStyle: boolean;
+}
+
+function readS3(env: Env): S3Config | undefined {
+  const bucket = readOptional(env, 'S3_BUCKET');
+  if (!bucket) return undefined;
+  const accessKeyId = readOptional(env, 'S3_ACCESS_KEY_ID');
+  const secretAccessKey = readOptional(env, 'S3_SECRET_ACCESS_KEY');
+  if (!accessKeyId) throw new ConfigError('S3_ACCESS_KEY_ID', 'is required when S3_BUCKET is set');
+  if (!secretAccessKey) throw new ConfigError('S3_SECRET_ACCESS_KEY', 'is required when S3_BUCKET is set');
+  const endpoint = readUrl(env, 'S3_ENDPOINT', ['http:', 'https:']);
+  return {
+    endpoint,
+    bucket,
+    region: readString(env, 'S3_REGION', 'us-east-1'),
+    accessKeyId,
+    secretAccessKey,
+    publicUrl: readUrl(env, 'S3_PUBLIC_URL', ['http:', 'https:']),
+    forcePathStyle: readBool(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
+  };
+}
+
 export interface Config {
   appType: 'selfhost' | 'host';
   port: number;
@@ -39,6 +68,9 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   rateLimits: RateLimits;
+  /** S3-compatible storage when S3_BUCKET is set; otherwise uploads on local disk. */
+  s3: S3Config | undefined;
+  uploadMaxBytes: number;
   admin: { email: string; name: string; password: string | undefined; resetPassword: boolean };
   defaultChatName: string;
   defaultUserPassword: string | undefined;
@@ -84,6 +116,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     cookieSecure: readBool(env, 'COOKIE_SECURE', false),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    s3: readS3(env),
+    uploadMaxBytes: readInt(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimits: {
       loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),
       sendPer10Seconds: readInt(env, 'RATE_LIMIT_SEND_PER_10S', 30, 1, 1_000_000),

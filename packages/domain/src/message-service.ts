@@ -2,14 +2,15 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { HistoryQuery, HistoryReply, Message, SendMessageBody, User } from '@rosterchirp/protocol';
 import { LIMITS } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/realtime';
-import { isValidObjectKey } from '@rosterchirp/storage';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
 import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
 import { extractMentions } from './handle.ts';
 import { messageSelect, toMessage } from './mappers.ts';
+import type { UploadService } from './upload-service.ts';
 
 export interface MessageServiceDeps {
   bus: EventBus;
+  uploads: UploadService;
 }
 
 export function createMessageService(deps: MessageServiceDeps) {
@@ -50,14 +51,9 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (content === '' && !body.imageKey) throw invalid('content', 'A message needs text or an image');
       if (content.length > LIMITS.contentMax)
         throw invalid('content', `At most ${LIMITS.contentMax} characters`);
-      if (
-        body.imageKey &&
-        !(isValidObjectKey(body.imageKey) && body.imageKey.startsWith(`${db.schema}/image/`))
-      ) {
-        throw invalid('imageKey', 'Unknown image');
-      }
       const access = await groupAccess(db, groupId, user);
       assertCanPost(access);
+      if (body.imageKey) await deps.uploads.assertUsable(db, user, body.imageKey, 'image');
       const mentions = extractMentions(content);
       const result = await db.tx(async (q) => {
         await q.query('SELECT pg_advisory_xact_lock(hashtext($1), $2)', [db.schema, groupId]);

@@ -8,6 +8,7 @@ import { createMessageService } from './message-service.ts';
 import { createPresenceService } from './presence-service.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createTokenSigner } from './tokens.ts';
+import { createUploadService } from './upload-service.ts';
 import { createUserService } from './user-service.ts';
 
 export interface ServiceDeps {
@@ -19,13 +20,15 @@ export interface ServiceDeps {
   sessionTtlDays: number;
   defaultUserPassword: string | undefined;
   dbFor: (schema: string) => TenantDb;
+  uploadMaxBytes: number;
 }
 
 /** Wires every domain service from its dependencies; no module state anywhere. */
 export function createServices(deps: ServiceDeps) {
   const settings = createSettingsService();
   const users = createUserService({ defaultPassword: deps.defaultUserPassword });
-  const messages = createMessageService({ bus: deps.bus });
+  const uploads = createUploadService({ storage: deps.storage, maxBytes: deps.uploadMaxBytes });
+  const messages = createMessageService({ bus: deps.bus, uploads });
   const groups = createGroupService({ bus: deps.bus, messages });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),
@@ -41,7 +44,7 @@ export function createServices(deps: ServiceDeps) {
     log: deps.log,
     dbFor: deps.dbFor,
   });
-  return { settings, users, messages, groups, auth, presence, storage: deps.storage };
+  return { settings, users, messages, groups, auth, presence, uploads, storage: deps.storage };
 }
 
 export type Services = ReturnType<typeof createServices>;

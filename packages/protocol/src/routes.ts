@@ -118,3 +118,30 @@ export const ReadyReply = Type.Object({
   ready: Type.Boolean(),
   checks: Type.Record(Type.String(), Type.Boolean()),
 });
+
+export const UploadKind = Type.Union([Type.Literal('image'), Type.Literal('avatar'), Type.Literal('logo')]);
+export type UploadKind = Static<typeof UploadKind>;
+export const ImageContentType = Type.Union([
+  Type.Literal('image/jpeg'),
+  Type.Literal('image/png'),
+  Type.Literal('image/gif'),
+  Type.Literal('image/webp'),
+]);
+export const CreateUploadBody = Type.Object(
+  {
+    kind: UploadKind,
+    contentType: ImageContentType,
+    size: Type.Integer({ minimum: 1, maximum: 1024 * 1024 * 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateUploadBody = Static<typeof CreateUploadBody>;
+export const CreateUploadReply = Type.Object({
+  key: Type.String(),
+  uploadUrl: Type.String(),
+  method: Type.Literal('PUT'),
+  headers: Type.Record(Type.String(), Type.String()),
+  expiresAt: Type.String(),
+});
+export type CreateUploadReply = Static<typeof CreateUploadReply>;
+export const DirectUploadReply = Type.Object({ key: Type.String(), url: Type.String() });

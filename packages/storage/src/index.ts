@@ -7,4 +7,4 @@ export {
   type StoredObject,
 } from './object-storage.ts';
 export { LocalDiskStorage } from './storage.local-disk.ts';
-export { S3Storage, type S3Settings } from './storage.s3.ts';
+export { type S3Settings, S3Storage } from './storage.s3.ts';

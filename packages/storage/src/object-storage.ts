@@ -21,7 +21,12 @@ export interface ObjectStorage {
    * A URL the browser can PUT the object to directly (size and type bound), or null when the
    * storage cannot presign (local disk: the API accepts the PUT itself).
    */
-  presignPut(key: string, contentType: string, size: number, expiresInSeconds: number): Promise<PresignedPut | null>;
+  presignPut(
+    key: string,
+    contentType: string,
+    size: number,
+    expiresInSeconds: number,
+  ): Promise<PresignedPut | null>;
   /** A URL to read the object from (public base or short-lived signed GET), or null: serve it. */
   readUrl(key: string, expiresInSeconds: number): Promise<string | null>;
 }
@@ -41,7 +46,11 @@ export const IMAGE_TYPES: Record<string, string> = {
 };
 
 /** `{schema}/{kind}/{uuid}.{ext}` (cluster.md invariant 9). */
-export function newObjectKey(schema: string, kind: 'image' | 'avatar' | 'logo' | 'thumb', contentType: string): string {
+export function newObjectKey(
+  schema: string,
+  kind: 'image' | 'avatar' | 'logo' | 'thumb',
+  contentType: string,
+): string {
   const ext = IMAGE_TYPES[contentType];
   if (!ext) throw new Error(`Unsupported content type ${contentType}`);
   return `${schema}/${kind}/${crypto.randomUUID()}.${ext}`;

@@ -4,7 +4,12 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isValidObjectKey, type ObjectStorage, type PresignedPut, type StoredObject } from './object-storage.ts';
+import {
+  isValidObjectKey,
+  type ObjectStorage,
+  type PresignedPut,
+  type StoredObject,
+} from './object-storage.ts';
 
 /** Uploads on local disk under one root; the content type is kept in a sidecar file. */
 export class LocalDiskStorage implements ObjectStorage {

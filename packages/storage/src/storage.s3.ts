@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -9,8 +10,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Readable } from 'node:stream';
-import { isValidObjectKey, type ObjectStorage, type PresignedPut, type StoredObject } from './object-storage.ts';
+import {
+  isValidObjectKey,
+  type ObjectStorage,
+  type PresignedPut,
+  type StoredObject,
+} from './object-storage.ts';
 
 export interface S3Settings {
   endpoint: string | undefined;
@@ -65,14 +70,19 @@ export class S3Storage implements ObjectStorage {
 
   async get(key: string): Promise<StoredObject | null> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.check(key) }));
+      const res = await this.client.send(
+        new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.check(key) }),
+      );
       return {
         body: res.Body as Readable,
         contentType: res.ContentType ?? 'application/octet-stream',
         size: res.ContentLength ?? 0,
       };
     } catch (err) {
-      if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404)) {
+      if (
+        err instanceof NoSuchKey ||
+        (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404)
+      ) {
         return null;
       }
       throw err;
@@ -97,7 +107,12 @@ export class S3Storage implements ObjectStorage {
     return keys.sort();
   }
 
-  async presignPut(key: string, contentType: string, size: number, expiresInSeconds: number): Promise<PresignedPut> {
+  async presignPut(
+    key: string,
+    contentType: string,
+    size: number,
+    expiresInSeconds: number,
+  ): Promise<PresignedPut> {
     const command = new PutObjectCommand({
       Bucket: this.settings.bucket,
       Key: this.check(key),
@@ -113,8 +128,12 @@ export class S3Storage implements ObjectStorage {
 
   async readUrl(key: string, expiresInSeconds: number): Promise<string> {
     if (this.settings.publicUrl) return `${this.settings.publicUrl.replace(/\/$/, '')}/${this.check(key)}`;
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.check(key) }), {
-      expiresIn: expiresInSeconds,
-    });
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.check(key) }),
+      {
+        expiresIn: expiresInSeconds,
+      },
+    );
   }
 }

@@ -35,7 +35,11 @@ describe('S3Storage (s3rver)', () => {
     const url = await storage.readUrl(key, 60);
     const got = await fetch(url);
     assert.equal(got.status, 200);
-    assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes, 'no aws-chunked framing in the stored object');
+    assert.deepEqual(
+      Buffer.from(await got.arrayBuffer()),
+      bytes,
+      'no aws-chunked framing in the stored object',
+    );
   });
 
   it('s3: a public base URL is used as is when configured', async () => {

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type S3Handle, startS3 } from '@rosterchirp/infra';
+import type { CreateUploadReply, Group, Message } from '@rosterchirp/protocol';
+import { S3Storage } from '@rosterchirp/storage';
+import {
+  ADMIN,
+  api,
+  countRows,
+  createMember,
+  login,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+async function put(server: TestServer, token: string, url: string, body: Buffer, contentType: string) {
+  const res = await fetch(new URL(url, server.url), {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    body,
+  });
+  return { status: res.status, body: res.status === 204 ? null : await res.json().catch(() => null) };
+}
+
+async function direct(server: TestServer, token: string, file: Blob, name: string, kind = 'image') {
+  const form = new FormData();
+  form.set('kind', kind);
+  form.set('file', file, name);
+  const res = await fetch(`${server.url}/api/uploads/direct`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { key: string; url: string; error?: { code: string } },
+  };
+}
+
+for (const backend of ['local disk', 's3'] as const) {
+  describe(`uploads on ${backend}`, () => {
+    let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+    let s3: S3Handle | undefined;
+    let server: TestServer;
+    let alice: Awaited<ReturnType<typeof createMember>>;
+    let bob: Awaited<ReturnType<typeof createMember>>;
+    let general: Group;
+
+    before(async () => {
+      pg = await startTestPostgres();
+      let storage: S3Storage | undefined;
+      if (backend === 's3') {
+        s3 = await startS3();
+        storage = new S3Storage({
+          endpoint: s3.endpoint,
+          bucket: s3.bucket,
+          region: 'us-east-1',
+          accessKeyId: 'S3RVER',
+          secretAccessKey: 'S3RVER',
+          publicUrl: undefined,
+          forcePathStyle: true,
+        });
+      }
+      server = await startTestServer(pg.url, { uploadMaxBytes: 64 * 1024, ...(storage ? { storage } : {}) });
+      const admin = await login(server, ADMIN.email, ADMIN.password);
+      alice = await createMember(server, admin.token, 'Alice Ant');
+      bob = await createMember(server, admin.token, 'Bob Bee');
+      general = (await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: alice.token })).body
+        .groups[0]!;
+    });
+    after(async () => {
+      await server?.close();
+      await s3?.stop();
+      await pg?.stop();
+    });
+
+    it('issue → PUT → image message → anyone in the tenant can read it', async () => {
+      const issued = await api<CreateUploadReply>(server, 'POST', '/api/uploads', {
+        token: alice.token,
+        body: { kind: 'image', contentType: 'image/png', size: PNG.length },
+      });
+      assert.equal(issued.status, 201);
+      assert.match(issued.body.key, /^public\/image\/[0-9a-f-]{36}\.png$/);
+      if (backend === 's3') {
+        assert.ok(issued.body.uploadUrl.startsWith(s3!.endpoint), 'presigned straight to storage');
+        const res = await fetch(issued.body.uploadUrl, {
+          method: 'PUT',
+          headers: issued.body.headers,
+          body: PNG,
+        });
+        assert.equal(res.status, 200);
+      } else {
+        assert.equal(issued.body.uploadUrl, `/api/uploads/${issued.body.key}`);
+        assert.equal((await put(server, alice.token, issued.body.uploadUrl, PNG, 'image/png')).status, 204);
+        const again = await put(server, alice.token, issued.body.uploadUrl, PNG, 'image/png');
+        assert.equal(again.status, 409, 'an upload URL works once');
+      }
+      const sent = await api<{ message: Message }>(server, 'POST', `/api/groups/${general.id}/messages`, {
+        token: alice.token,
+        body: { clientId: `img-${backend.replace(' ', '-')}`, imageKey: issued.body.key },
+      });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      assert.equal(sent.body.message.imageUrl, `/api/uploads/${issued.body.key}`);
+      const read = await fetch(`${server.url}/api/uploads/${issued.body.key}`, {
+        headers: { authorization: `Bearer ${bob.token}` },
+        redirect: 'follow',
+      });
+      assert.equal(read.status, 200);
+      assert.deepEqual(Buffer.from(await read.arrayBuffer()), PNG);
+      const anonymous = await fetch(`${server.url}/api/uploads/${issued.body.key}`, { redirect: 'manual' });
+      assert.equal(anonymous.status, 401);
+    });
+
+    it('refuses bad upload requests and stores nothing', async () => {
+      const before = await countRows(server, 'uploads');
+      const cases: Array<[unknown, number]> = [
+        [{ kind: 'video', contentType: 'image/png', size: 10 }, 400],
+        [{ kind: 'image', contentType: 'image/svg+xml', size: 10 }, 400],
+        [{ kind: 'image', contentType: 'image/png', size: 0 }, 400],
+        [{ kind: 'image', contentType: 'image/png', size: '10' }, 400],
+        [{ kind: 'image', contentType: 'image/png', size: 65 * 1024 }, 413],
+        [{ kind: 'logo', contentType: 'image/png', size: 10 }, 403],
+      ];
+      for (const [body, status] of cases) {
+        const res = await api(server, 'POST', '/api/uploads', { token: alice.token, body });
+        assert.equal(res.status, status, JSON.stringify(body));
+      }
+      assert.equal(await countRows(server, 'uploads'), before);
+    });
+
+    it('an image key must be the sender’s own, stored upload', async () => {
+      const issued = await api<CreateUploadReply>(server, 'POST', '/api/uploads', {
+        token: alice.token,
+        body: { kind: 'image', contentType: 'image/png', size: PNG.length },
+      });
+      const send = (token: string, key: string, clientId: string) =>
+        api(server, 'POST', `/api/groups/${general.id}/messages`, {
+          token,
+          body: { clientId, imageKey: key },
+        });
+      assert.equal(
+        (await send(alice.token, issued.body.key, 'not-uploaded')).status,
+        400,
+        'bytes never arrived',
+      );
+      if (backend === 's3') {
+        await fetch(issued.body.uploadUrl, { method: 'PUT', headers: issued.body.headers, body: PNG });
+      } else {
+        await put(server, alice.token, issued.body.uploadUrl, PNG, 'image/png');
+      }
+      assert.equal((await send(bob.token, issued.body.key, 'stolen')).status, 400, "someone else's upload");
+      assert.equal(
+        (await send(alice.token, 'tenant_x/image/00000000-0000-4000-8000-000000000000.png', 'x')).status,
+        400,
+      );
+      assert.equal((await send(alice.token, issued.body.key, 'mine')).status, 201);
+    });
+
+    if (backend === 'local disk') {
+      it('the API PUT checks owner, type and size', async () => {
+        const issued = await api<CreateUploadReply>(server, 'POST', '/api/uploads', {
+          token: alice.token,
+          body: { kind: 'image', contentType: 'image/png', size: PNG.length },
+        });
+        assert.equal((await put(server, bob.token, issued.body.uploadUrl, PNG, 'image/png')).status, 404);
+        assert.equal((await put(server, alice.token, issued.body.uploadUrl, PNG, 'image/jpeg')).status, 415);
+        const tooMany = Buffer.concat([PNG, PNG]);
+        assert.equal(
+          (await put(server, alice.token, issued.body.uploadUrl, tooMany, 'image/png')).status,
+          413,
+        );
+        const read = await fetch(`${server.url}/api/uploads/${issued.body.key}`, {
+          headers: { authorization: `Bearer ${alice.token}` },
+        });
+        assert.equal(read.status, 404, 'nothing kept of a refused upload');
+        assert.equal((await put(server, alice.token, issued.body.uploadUrl, PNG, 'image/png')).status, 204);
+      });
+    }
+
+    it('multipart upload streams through the server, with type and size checked', async () => {
+      const ok = await direct(server, alice.token, new Blob([PNG], { type: 'image/png' }), 'dot.png');
+      assert.equal(ok.status, 201, JSON.stringify(ok.body));
+      assert.match(ok.body.key, /^public\/image\/.*\.png$/);
+      const read = await fetch(`${server.url}${ok.body.url}`, {
+        headers: { authorization: `Bearer ${bob.token}` },
+      });
+      assert.deepEqual(Buffer.from(await read.arrayBuffer()), PNG);
+      const svg = await direct(server, alice.token, new Blob(['<svg/>'], { type: 'image/svg+xml' }), 'x.svg');
+      assert.equal(svg.status, 415);
+      const big = await direct(
+        server,
+        alice.token,
+        new Blob([Buffer.alloc(70 * 1024)], { type: 'image/png' }),
+        'big.png',
+      );
+      assert.equal(big.status, 413);
+      const badKind = await direct(
+        server,
+        alice.token,
+        new Blob([PNG], { type: 'image/png' }),
+        'x.png',
+        'video',
+      );
+      assert.equal(badKind.status, 400);
+    });
+
+    it('reading keys of another tenant or malformed keys answers 404', async () => {
+      for (const key of [
+        'tenant_x/image/00000000-0000-4000-8000-000000000000.png',
+        'public/image/nope.png',
+      ]) {
+        const res = await fetch(`${server.url}/api/uploads/${key}`, {
+          headers: { authorization: `Bearer ${alice.token}` },
+        });
+        assert.equal(res.status, 404, key);
+      }
+    });
+  });
+}
