@@ -13,6 +13,7 @@ import type { ObjectStorage } from '@rosterchirp/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
+import type { WebSocket } from 'ws';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { installValidators } from './plugins/validation.ts';
@@ -48,7 +49,9 @@ export interface AppDeps {
   bodyLimitBytes: number;
   defaultUserPassword: string | undefined;
   webDir?: string | undefined;
-  /** How often presence entries of dead instances are swept. */
+  /** Presence TTL (heartbeats every third of it); default 45 s. */
+  presenceTtlMs?: number;
+  /** How often presence entries of dead instances are swept; default a quarter of the TTL. */
   presenceSweepMs?: number;
   /** socket.io adapter for cross-instance fan-out; default: in-memory (one instance). */
   socketAdapter?: ServerOptions['adapter'] | undefined;
@@ -63,8 +66,12 @@ export interface RosterApp {
   app: FastifyInstance;
   io: RosterSocketServer;
   services: Services;
-  /** Stops taking new work: readiness turns false (cluster.md invariant 8). */
-  startDraining(): void;
+  /**
+   * Graceful drain (cluster.md invariant 8): readiness turns false, then after `delayMs` (the
+   * balancer's health checks have moved new traffic away) every realtime client is told to
+   * reconnect, which lands it on another instance. In-flight requests finish in app.close().
+   */
+  drain(delayMs: number): Promise<void>;
 }
 
 /** Builds a fully wired instance; server.ts (or a test) decides when it listens and closes. */
@@ -95,6 +102,9 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   });
 
   let draining = false;
+  const presenceTtlMs = deps.presenceTtlMs ?? 45_000;
+  const heartbeatMs = Math.max(250, Math.floor(presenceTtlMs / 3));
+  const openStreams = new Set<WebSocket>();
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 64 * 1024, server: upgrades.fastify as unknown as HttpServer },
@@ -115,7 +125,9 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(groupRoutes);
   await app.register(messageRoutes);
   await app.register(uploadRoutes, { maxBytes: deps.uploadMaxBytes });
-  await app.register(async (scope) => installStreamRoute(scope, io, services, rateGuards, deps.instanceId));
+  await app.register(async (scope) =>
+    installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeatMs, openStreams),
+  );
 
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
@@ -126,10 +138,15 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
   });
 
-  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log);
-  const sweep = setInterval(() => {
-    void services.presence.sweep().catch((err: unknown) => deps.log.error({ err }, 'presence sweep failed'));
-  }, deps.presenceSweepMs ?? 10_000);
+  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log, heartbeatMs);
+  const sweep = setInterval(
+    () => {
+      void services.presence
+        .sweep()
+        .catch((err: unknown) => deps.log.error({ err }, 'presence sweep failed'));
+    },
+    deps.presenceSweepMs ?? Math.floor(presenceTtlMs / 4),
+  );
   sweep.unref();
 
   app.addHook('onClose', async () => {
@@ -142,8 +159,14 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     app,
     io,
     services,
-    startDraining: () => {
+    async drain(delayMs: number) {
       draining = true;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      for (const socket of io.of('/').sockets.values()) {
+        // Closing the transport (not a server "disconnect") makes socket.io clients reconnect.
+        (socket as { conn?: { close(): void } }).conn?.close();
+      }
+      for (const ws of openStreams) ws.close(1012, 'instance restarting; reconnect');
     },
   };
 }

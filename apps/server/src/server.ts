@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const publicDb = tenants.bySchema('public');
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(publicDb));
   const shared = createSharedState(config, log);
-  const { app, services, startDraining } = await buildApp({
+  const { app, services, drain } = await buildApp({
     log,
     pool: database.pool,
     tenants,
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     rateLimiter: shared.rateLimiter,
     rateLimits: config.rateLimits,
     uploadMaxBytes: config.uploadMaxBytes,
+    presenceTtlMs: config.presenceTtlMs,
     storage: config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,
     instanceId: config.instanceId,
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    startDraining();
+    await drain(config.drainDelayMs);
     await app.close();
     await shared.close();
     await database.close();

@@ -10,8 +10,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import type { AppDeps } from './app.ts';
 
-export const PRESENCE_TTL_MS = 45_000;
-
 /** What instances share: presence, fan-out and rate limits — Redis in a cluster, memory alone. */
 export interface SharedState {
   presence: PresenceStore;
@@ -24,10 +22,13 @@ export interface SharedState {
 }
 
 /** REDIS_URL set: everything through Redis (a cluster). Unset: in this process. */
-export function createSharedState(config: Pick<Config, 'redisUrl'>, log: FastifyBaseLogger): SharedState {
+export function createSharedState(
+  config: Pick<Config, 'redisUrl'> & { presenceTtlMs?: number },
+  log: FastifyBaseLogger,
+): SharedState {
   if (!config.redisUrl) {
     return {
-      presence: new MemoryPresence({ ttlMs: PRESENCE_TTL_MS }),
+      presence: new MemoryPresence({ ttlMs: config.presenceTtlMs ?? 45_000 }),
       rateLimiter: new MemoryRateLimiter(),
       readinessChecks: {},
       close: async () => {},
@@ -48,7 +49,7 @@ export function createSharedState(config: Pick<Config, 'redisUrl'>, log: Fastify
   const pub = connect('pub');
   const sub = connect('sub');
   return {
-    presence: new RedisPresence(redis, { ttlMs: PRESENCE_TTL_MS }),
+    presence: new RedisPresence(redis, { ttlMs: config.presenceTtlMs ?? 45_000 }),
     rateLimiter: new RedisRateLimiter(redis),
     socketAdapter: createRedisFanoutAdapter(pub, sub),
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },

@@ -71,6 +71,10 @@ export interface Config {
   /** S3-compatible storage when S3_BUCKET is set; otherwise uploads on local disk. */
   s3: S3Config | undefined;
   uploadMaxBytes: number;
+  /** Presence entries expire this long after their last heartbeat (heartbeats every third of it). */
+  presenceTtlMs: number;
+  /** On SIGTERM: how long to report not-ready before closing, so the balancer moves traffic away. */
+  drainDelayMs: number;
   admin: { email: string; name: string; password: string | undefined; resetPassword: boolean };
   defaultChatName: string;
   defaultUserPassword: string | undefined;
@@ -117,6 +121,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     s3: readS3(env),
+    presenceTtlMs: readInt(env, 'PRESENCE_TTL_MS', 45_000, 1000, 600_000),
+    drainDelayMs: readInt(env, 'DRAIN_DELAY_MS', 2000, 0, 120_000),
     uploadMaxBytes: readInt(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimits: {
       loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),

@@ -6,7 +6,6 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { RateGuards } from '../rate-limits.ts';
 
 /** What socket.io and `/api/stream` connections share: rooms, presence, and message sends. */
-export const HEARTBEAT_MS = 15_000;
 
 export async function roomsForConnection(services: Services, db: TenantDb, actor: Actor): Promise<string[]> {
   return [
@@ -24,12 +23,13 @@ export function trackPresence(
   userId: number,
   connectionId: string,
   log: Logger,
+  heartbeatMs: number,
 ) {
   const fail = (what: string) => (err: unknown) => log.error({ err, userId, connectionId }, what);
   void services.presence.connected(db, userId, connectionId).catch(fail('presence connect failed'));
   const timer = setInterval(() => {
     void services.presence.heartbeat(db, userId, connectionId).catch(fail('presence heartbeat failed'));
-  }, HEARTBEAT_MS);
+  }, heartbeatMs);
   timer.unref();
   return () => {
     clearInterval(timer);

@@ -64,6 +64,7 @@ export function installSocketHandlers(
   rateGuards: RateGuards,
   tenants: TenantResolver,
   log: Logger,
+  heartbeatMs: number,
 ) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
@@ -90,7 +91,7 @@ export function installSocketHandlers(
     const { db, actor } = socket.data;
     socket.join(socket.data.rooms);
     const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
-    const endPresence = trackPresence(services, db, actor.user.id, socket.id, socketLog);
+    const endPresence = trackPresence(services, db, actor.user.id, socket.id, socketLog, heartbeatMs);
     socket.on('disconnect', endPresence);
 
     socket.on('message:send', async (payload, ack) => {

@@ -2,6 +2,7 @@ import type { Services } from '@rosterchirp/domain';
 import { StreamClientFrameSchema, type StreamServerFrame } from '@rosterchirp/protocol';
 import { bridgeStream } from '@rosterchirp/realtime';
 import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
 import type { RateGuards } from '../rate-limits.ts';
 import { roomsForConnection, sendFromConnection, trackPresence } from './connection-lifecycle.ts';
 import type { RosterSocketServer } from './socket-server.ts';
@@ -19,6 +20,9 @@ export function installStreamRoute(
   services: Services,
   rateGuards: RateGuards,
   instanceId: string,
+  heartbeatMs: number,
+  /** Open stream sockets, so a draining instance can ask them to reconnect elsewhere. */
+  open: Set<WebSocket>,
 ) {
   const validateFrame = payloadValidator(StreamClientFrameSchema);
 
@@ -66,7 +70,9 @@ export function installStreamRoute(
       if (ready) void handle(raw);
       else pending.push(raw);
     });
+    open.add(socket);
     socket.on('close', () => {
+      open.delete(socket);
       bridge?.detach();
       endPresence?.();
     });
@@ -83,7 +89,7 @@ export function installStreamRoute(
         rooms,
       );
       const connectionId = bridge.id;
-      endPresence = trackPresence(services, db, actor.user.id, connectionId, req.log);
+      endPresence = trackPresence(services, db, actor.user.id, connectionId, req.log, heartbeatMs);
       send({ type: 'hello', data: { userId: actor.user.id, instance: instanceId } });
       ready = true;
       for (const raw of pending.splice(0)) void handle(raw);
