@@ -1,3 +1,9 @@
+export { type CaddyHandle, localCaddyfile, startCaddy } from './caddy.ts';
+export { type Cluster, type ClusterOptions, type ClusterState, startCluster } from './cluster.ts';
+export { type InstanceHandle, REPO_ROOT, startInstance } from './instance.ts';
+export { type PgBouncerHandle, startPgBouncer } from './pgbouncer.ts';
+export { type PostgresHandle, startPostgres } from './postgres-server.ts';
 export { freePort, type Spawned, spawnLogged, stopProcess, waitUntil } from './processes.ts';
 export { type RedisHandle, startRedis } from './redis-server.ts';
 export { type S3Handle, startS3 } from './s3-server.ts';
+export { startTestDatabase, type TestDatabase } from './test-database.ts';

@@ -22,7 +22,7 @@ describe('auth', () => {
 
   before(async () => {
     pg = await startTestPostgres();
-    server = await startTestServer(pg.url);
+    server = await startTestServer(pg);
   });
   after(async () => {
     await server?.close();

@@ -32,7 +32,7 @@ describe('web client in headless Chromium', () => {
     );
     await mkdir(SHOTS, { recursive: true });
     pg = await startTestPostgres();
-    server = await startTestServer(pg.url);
+    server = await startTestServer(pg);
     profile = await mkdtemp(join(tmpdir(), 'rc-chromium-'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,

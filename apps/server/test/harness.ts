@@ -1,16 +1,11 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RateLimits } from '@rosterchirp/config';
-import {
-  createPool,
-  type EmbeddedPostgresHandle,
-  migrateSchema,
-  startEmbeddedPostgres,
-  type TenantDb,
-} from '@rosterchirp/db';
+import { createPool, migrateSchema, type TenantDb } from '@rosterchirp/db';
 import { seedTenant } from '@rosterchirp/domain';
+import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import type {
   ClientToServerEvents,
   Message,
@@ -26,19 +21,9 @@ import { buildApp, type RosterApp } from '../src/app.ts';
 import { createSharedState } from '../src/shared-state.ts';
 import { createSelfhostResolver } from '../src/tenant-resolver.ts';
 
-/** Real Postgres (embedded binaries) in a temp dir, fsync off; one per test file. */
-export async function startTestPostgres(): Promise<EmbeddedPostgresHandle & { dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'rc-test-'));
-  await chmod(dir, 0o755); // Postgres runs as the postgres user when tests run as root
-  const handle = await startEmbeddedPostgres({ dir: join(dir, 'pg'), persistent: false, fast: true });
-  return {
-    ...handle,
-    dir,
-    async stop() {
-      await handle.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+/** Real Postgres behind PgBouncer (transaction mode), one per test file: see infra/test-database.ts. */
+export async function startTestPostgres(): Promise<TestDatabase> {
+  return startTestDatabase();
 }
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -56,7 +41,7 @@ export interface TestServer extends RosterApp {
 
 /** A whole instance (buildApp with real deps) listening on a free loopback port. */
 export async function startTestServer(
-  pgUrl: string,
+  db: Pick<TestDatabase, 'url' | 'directUrl'>,
   opts: {
     instanceId?: string;
     redisUrl?: string;
@@ -66,8 +51,8 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  await migrateSchema(pgUrl, 'public');
-  const pool = createPool(pgUrl, 10, log);
+  await migrateSchema(db.directUrl, 'public');
+  const pool = createPool(db.url, 10, log);
   const tenants = createSelfhostResolver(pool);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
   const shared = createSharedState({ redisUrl: opts.redisUrl }, log);

@@ -26,7 +26,7 @@ describe('conversations and messages', () => {
 
   before(async () => {
     pg = await startTestPostgres();
-    server = await startTestServer(pg.url);
+    server = await startTestServer(pg);
     admin = await login(server, ADMIN.email, ADMIN.password);
     alice = await createMember(server, admin.token, 'Alice Ant');
     bob = await createMember(server, admin.token, 'Bob Bee');

@@ -28,8 +28,8 @@ describe('rate limits across two instances', () => {
   before(async () => {
     pg = await startTestPostgres();
     redis = await startRedis();
-    a = await startTestServer(pg.url, { instanceId: 'A', redisUrl: redis.url, rateLimits });
-    b = await startTestServer(pg.url, { instanceId: 'B', redisUrl: redis.url, rateLimits });
+    a = await startTestServer(pg, { instanceId: 'A', redisUrl: redis.url, rateLimits });
+    b = await startTestServer(pg, { instanceId: 'B', redisUrl: redis.url, rateLimits });
   });
   after(async () => {
     await a?.close();

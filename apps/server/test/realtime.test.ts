@@ -28,7 +28,7 @@ describe('realtime: socket.io and /api/stream', () => {
 
   before(async () => {
     pg = await startTestPostgres();
-    server = await startTestServer(pg.url);
+    server = await startTestServer(pg);
     admin = await login(server, ADMIN.email, ADMIN.password);
     alice = await createMember(server, admin.token, 'Alice Ant');
     bob = await createMember(server, admin.token, 'Bob Bee');

@@ -64,7 +64,7 @@ for (const backend of ['local disk', 's3'] as const) {
           forcePathStyle: true,
         });
       }
-      server = await startTestServer(pg.url, { uploadMaxBytes: 64 * 1024, ...(storage ? { storage } : {}) });
+      server = await startTestServer(pg, { uploadMaxBytes: 64 * 1024, ...(storage ? { storage } : {}) });
       const admin = await login(server, ADMIN.email, ADMIN.password);
       alice = await createMember(server, admin.token, 'Alice Ant');
       bob = await createMember(server, admin.token, 'Bob Bee');

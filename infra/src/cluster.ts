@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CaddyHandle, startCaddy } from './caddy.ts';
+import { type InstanceHandle, startInstance } from './instance.ts';
+import { type PgBouncerHandle, startPgBouncer } from './pgbouncer.ts';
+import { type PostgresHandle, startPostgres } from './postgres-server.ts';
+import { freePort } from './processes.ts';
+import { type RedisHandle, startRedis } from './redis-server.ts';
+import { type S3Handle, startS3 } from './s3-server.ts';
+
+export interface ClusterOptions {
+  instances: number;
+  /** Caddy's port; default: a free one. */
+  port?: number;
+  /** Extra environment for every instance (e.g. PRESENCE_TTL_MS for failure tests). */
+  env?: Record<string, string>;
+  /** Postgres with fsync on (benchmarks of durable writes). */
+  durable?: boolean;
+  dir?: string;
+}
+
+export interface ClusterState {
+  url: string;
+  dir: string;
+  admin: { email: string; password: string };
+  pids: Record<string, number>;
+  ports: Record<string, number>;
+}
+
+export interface Cluster {
+  url: string;
+  dir: string;
+  stateFile: string;
+  admin: { email: string; password: string };
+  postgres: PostgresHandle;
+  pgbouncer: PgBouncerHandle;
+  redis: RedisHandle;
+  s3: S3Handle;
+  caddy: CaddyHandle;
+  instances: InstanceHandle[];
+  /** Environment the instances run with (ports of every service). */
+  env: Record<string, string>;
+  /** Starts instance i again on its old port (after a kill). */
+  restartInstance(i: number): Promise<InstanceHandle>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole topology on loopback, from installed binaries: Postgres → PgBouncer (transaction
+ * mode) ← N instances → Redis, s3rver; Caddy in front. Everything stops with stop().
+ */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'rc-cluster-')));
+  await mkdir(dir, { recursive: true });
+  await chmod(dir, 0o755); // Postgres and PgBouncer run as the postgres user when we are root
+  const started: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const database = 'rosterchirp';
+    const postgres = await startPostgres({
+      dir: join(dir, 'postgres'),
+      database,
+      durable: opts.durable ?? false,
+    });
+    started.push(postgres.stop);
+    await mkdir(join(dir, 'pgbouncer'), { recursive: true });
+    const pgbouncer = await startPgBouncer({
+      dir: join(dir, 'pgbouncer'),
+      postgresPort: postgres.port,
+      database,
+    });
+    started.push(pgbouncer.stop);
+    const redis = await startRedis();
+    started.push(redis.stop);
+    const s3 = await startS3({ directory: join(dir, 's3') });
+    started.push(s3.stop);
+    const admin = { email: 'admin@rosterchirp.local', password: randomBytes(9).toString('base64url') };
+    const env: Record<string, string> = {
+      DATABASE_URL: pgbouncer.url,
+      DATABASE_DIRECT_URL: postgres.url,
+      REDIS_URL: redis.url,
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'true',
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASS: admin.password,
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    };
+    const ports = await Promise.all(Array.from({ length: opts.instances }, () => freePort()));
+    const startOne = (i: number) =>
+      startInstance({ name: `api-${i + 1}`, env, port: ports[i]!, logFile: join(dir, `api-${i + 1}.log`) });
+    // Started together, as a scaled deployment does: they race to migrate and seed.
+    const instances = await Promise.all(ports.map((_, i) => startOne(i)));
+    started.push(async () => {
+      await Promise.all(instances.map((x) => x.stop()));
+    });
+    const caddy = await startCaddy({
+      dir,
+      upstreams: instances.map((x) => `127.0.0.1:${x.port}`),
+      ...(opts.port ? { port: opts.port } : {}),
+    });
+    started.push(caddy.stop);
+    const stateFile = join(dir, 'state.json');
+    const writeState = async () => {
+      const state: ClusterState = {
+        url: caddy.url.replace('127.0.0.1', 'localhost'),
+        dir,
+        admin,
+        pids: {
+          caddy: caddy.pid,
+          postgres: postgres.pid,
+          pgbouncer: pgbouncer.pid(),
+          ...Object.fromEntries(instances.map((x) => [x.name, x.pid])),
+          runner: process.pid,
+        },
+        ports: {
+          caddy: caddy.port,
+          postgres: postgres.port,
+          pgbouncer: pgbouncer.port,
+          redis: redis.port,
+          s3: s3.port,
+          ...Object.fromEntries(instances.map((x) => [x.name, x.port])),
+        },
+      };
+      await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+    };
+    await writeState();
+    return {
+      url: caddy.url,
+      dir,
+      stateFile,
+      admin,
+      postgres,
+      pgbouncer,
+      redis,
+      s3,
+      caddy,
+      instances,
+      env,
+      async restartInstance(i: number) {
+        const fresh = await startOne(i);
+        instances[i] = fresh;
+        await writeState();
+        return fresh;
+      },
+      async stop() {
+        await stopAll();
+        if (!opts.dir) await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    if (!opts.dir) await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

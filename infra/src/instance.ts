@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePort, stopProcess, waitUntil } from './processes.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface InstanceHandle {
+  name: string;
+  port: number;
+  url: string;
+  child: ChildProcess;
+  pid: number;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One RosterChirp server process (the same entry point as `pnpm start`), logging to a file. */
+export async function startInstance(opts: {
+  name: string;
+  env: Record<string, string>;
+  logFile: string;
+  port?: number;
+}): Promise<InstanceHandle> {
+  const port = opts.port ?? (await freePort());
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/server.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...opts.env, PORT: String(port), BIND_HOST: '127.0.0.1', INSTANCE_ID: opts.name },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(
+    `instance ${opts.name} on ${port}`,
+    async () => {
+      if (child.exitCode !== null)
+        throw new Error(`instance ${opts.name} exited (${child.exitCode}); see ${opts.logFile}`);
+      return (await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
+    },
+    60_000,
+  );
+  return {
+    name: opts.name,
+    port,
+    url,
+    child,
+    pid: child.pid!,
+    exited,
+    stop: () => stopProcess(child, 15_000),
+  };
+}
