@@ -31,7 +31,9 @@ export function localCaddyfile(opts: {
 http://localhost:${opts.port}, http://*.localhost:${opts.port}, http://127.0.0.1:${opts.port} {
 	bind 127.0.0.1
 	reverse_proxy ${opts.upstreams.join(' ')} {
-		lb_policy round_robin
+				lb_policy round_robin
+		# Caddy 2.6 can only retry a request with a body on another upstream if it buffered it.
+		buffer_requests
 		lb_try_duration 5s
 		lb_try_interval 100ms
 		fail_duration 10s

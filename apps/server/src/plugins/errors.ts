@@ -58,7 +58,38 @@ export function installErrorHandler(app: FastifyInstance): void {
         reason: fe.code ?? 'BAD_REQUEST',
       });
     }
+    if (isDependencyDown(err)) {
+      request.log.warn({ err: (err as Error).message }, 'dependency unavailable');
+      reply.header('retry-after', '1');
+      return sendError(reply, 'UNAVAILABLE', 'A service we depend on is briefly unavailable; try again');
+    }
     request.log.error({ err }, 'unhandled error');
     return sendError(reply, 'INTERNAL', 'Something went wrong on our side; it has been logged');
   });
+}
+
+const DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
+
+/** Postgres, PgBouncer or Redis going away mid-request: a 503 to retry, not a 500 bug. */
+export function isDependencyDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; name?: string };
+  if (e?.code && DOWN_CODES.has(e.code)) return true;
+  if (e?.name === 'MaxRetriesPerRequestError') return true;
+  const msg = e?.message ?? '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|server conn crashed|Connection is closed|query_wait_timeout|no more connections allowed/i.test(
+    msg,
+  );
 }

@@ -3,6 +3,7 @@ import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import type { ApiErrorShape, SendAck, SocketSendPayload } from '@rosterchirp/protocol';
 import { rooms } from '@rosterchirp/realtime';
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import { isDependencyDown } from '../plugins/errors.ts';
 import type { RateGuards } from '../rate-limits.ts';
 
 /** What socket.io and `/api/stream` connections share: rooms, presence, and message sends. */
@@ -42,6 +43,9 @@ export function toErrorShape(err: unknown, log: Logger): ApiErrorShape {
     return err.details
       ? { code: err.code, message: err.message, details: err.details }
       : { code: err.code, message: err.message };
+  if (isDependencyDown(err)) {
+    return { code: 'UNAVAILABLE', message: 'A service we depend on is briefly unavailable; try again' };
+  }
   log.error({ err }, 'realtime handler failed');
   return { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' };
 }
