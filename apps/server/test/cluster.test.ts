@@ -190,7 +190,7 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
             `/api/groups/${gid}/messages?after=${lastSeen}&limit=100`,
             Bob!.token,
           ).catch(() => null);
-          if (!page || page.status !== 200) {
+          if (page?.status !== 200) {
             await sleep(200);
             continue;
           }
