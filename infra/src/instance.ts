@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort, stopProcess, waitUntil } from './processes.ts';
 
@@ -34,15 +35,24 @@ export async function startInstance(opts: {
   child.stderr.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(
+  const ready = waitUntil(
     `instance ${opts.name} on ${port}`,
-    async () => {
-      if (child.exitCode !== null)
-        throw new Error(`instance ${opts.name} exited (${child.exitCode}); see ${opts.logFile}`);
-      return (await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
-    },
+    async () => (await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(2000) })).status === 200,
     60_000,
   );
+  const died = exited.then(async () => {
+    const tail = (await readFile(opts.logFile, 'utf8').catch(() => '')).slice(-2000);
+    throw new Error(
+      `instance ${opts.name} exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${tail}`,
+    );
+  });
+  try {
+    await Promise.race([ready, died]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  died.catch(() => undefined);
   return {
     name: opts.name,
     port,

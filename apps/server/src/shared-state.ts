@@ -23,7 +23,7 @@ export interface SharedState {
 
 /** REDIS_URL set: everything through Redis (a cluster). Unset: in this process. */
 export function createSharedState(
-  config: Pick<Config, 'redisUrl'> & { presenceTtlMs?: number },
+  config: Pick<Config, 'redisUrl'> & { presenceTtlMs?: number; fanoutAdapter?: Config['fanoutAdapter'] },
   log: FastifyBaseLogger,
 ): SharedState {
   if (!config.redisUrl) {
@@ -51,7 +51,7 @@ export function createSharedState(
   return {
     presence: new RedisPresence(redis, { ttlMs: config.presenceTtlMs ?? 45_000 }),
     rateLimiter: new RedisRateLimiter(redis),
-    socketAdapter: createRedisFanoutAdapter(pub, sub),
+    socketAdapter: createRedisFanoutAdapter(pub, sub, config.fanoutAdapter ?? 'sharded'),
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },
     redis,
     async close() {

@@ -62,6 +62,8 @@ export interface Config {
   databasePoolSize: number;
   /** Redis for fan-out, presence, rate limits. Unset: in-process memory (one instance only). */
   redisUrl: string | undefined;
+  /** socket.io Redis adapter: "sharded" (per-room channels, default) or "classic". */
+  fanoutAdapter: 'sharded' | 'classic';
   jwtSecret: string | undefined;
   sessionTtlDays: number;
   cookieSecure: boolean;
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseDirectUrl: databaseDirectUrl ?? databaseUrl,
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    fanoutAdapter: readEnum(env, 'FANOUT_ADAPTER', ['sharded', 'classic'] as const, 'sharded'),
     jwtSecret,
     sessionTtlDays: readInt(env, 'SESSION_TTL_DAYS', 30, 1, 365),
     cookieSecure: readBool(env, 'COOKIE_SECURE', false),

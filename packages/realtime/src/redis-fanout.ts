@@ -1,4 +1,4 @@
-import { createShardedAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 
@@ -8,6 +8,18 @@ import type { ServerOptions } from 'socket.io';
  * traffic only for rooms it serves (cluster.md invariant 3). Mode "dynamic" gives each named
  * room its own channel; per-socket rooms share the instance channel.
  */
-export function createRedisFanoutAdapter(pub: Redis, sub: Redis): ServerOptions['adapter'] {
+export function createRedisFanoutAdapter(
+  pub: Redis,
+  sub: Redis,
+  kind: FanoutAdapterKind = 'sharded',
+): ServerOptions['adapter'] {
+  if (kind === 'classic') return createAdapter(pub, sub, { key: 'rc:sio' });
   return createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic', channelPrefix: 'rc:sio' });
 }
+
+/**
+ * "sharded" (default): per-room channels, an instance hears only rooms it serves.
+ * "classic": one channel per namespace, every instance hears every broadcast (kept for the
+ * comparison in loadtest/results; see ARCHITECTURE.md).
+ */
+export type FanoutAdapterKind = 'sharded' | 'classic';
