@@ -6,6 +6,11 @@ import {
   type PresenceStore,
   RedisPresence,
 } from '@rosterchirp/realtime';
+import {
+  MemoryTenantDomainCache,
+  RedisTenantDomainCache,
+  type TenantDomainCache,
+} from '@rosterchirp/tenant-cache';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import type { AppDeps } from './app.ts';
@@ -14,6 +19,8 @@ import type { AppDeps } from './app.ts';
 export interface SharedState {
   presence: PresenceStore;
   rateLimiter: RateLimiter;
+  /** Host → tenant cache for host mode's resolver (invalidated on every instance). */
+  tenantCache: TenantDomainCache;
   socketAdapter?: AppDeps['socketAdapter'];
   readinessChecks: Record<string, () => Promise<boolean>>;
   /** The command client (rate limits, caches), when Redis is configured. */
@@ -30,6 +37,7 @@ export function createSharedState(
     return {
       presence: new MemoryPresence({ ttlMs: config.presenceTtlMs ?? 45_000 }),
       rateLimiter: new MemoryRateLimiter(),
+      tenantCache: new MemoryTenantDomainCache({ localTtlMs: 5000 }),
       readinessChecks: {},
       close: async () => {},
     };
@@ -48,14 +56,28 @@ export function createSharedState(
   const redis = connect('commands');
   const pub = connect('pub');
   const sub = connect('sub');
+  const tenantCacheSubscriber = connect('tenant-cache');
+  const tenantCache = RedisTenantDomainCache.create(redis, tenantCacheSubscriber, { localTtlMs: 5000 });
   return {
+    tenantCache: lazyTenantCache(tenantCache),
     presence: new RedisPresence(redis, { ttlMs: config.presenceTtlMs ?? 45_000 }),
     rateLimiter: new RedisRateLimiter(redis),
     socketAdapter: createRedisFanoutAdapter(pub, sub, config.fanoutAdapter ?? 'sharded'),
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },
     redis,
     async close() {
-      for (const c of [redis, pub, sub]) c.disconnect();
+      await (await tenantCache).close();
+      for (const c of [redis, pub, sub, tenantCacheSubscriber]) c.disconnect();
     },
+  };
+}
+
+/** The Redis cache subscribes asynchronously; calls wait for that once. */
+function lazyTenantCache(ready: Promise<TenantDomainCache>): TenantDomainCache {
+  return {
+    get: async (host) => (await ready).get(host),
+    set: async (host, tenant) => (await ready).set(host, tenant),
+    invalidate: async (host) => (await ready).invalidate(host),
+    close: async () => (await ready).close(),
   };
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Cluster, startCluster } from '@rosterchirp/infra';
 import type {
@@ -9,6 +11,7 @@ import type {
   StreamServerFrame,
 } from '@rosterchirp/protocol';
 import pg from 'pg';
+import { chromium } from 'playwright-core';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { sleep, waitFor } from './harness.ts';
@@ -18,6 +21,7 @@ import { sleep, waitFor } from './harness.ts';
  * Caddy in front. Instances are separate processes, killed with real signals.
  */
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 async function http<T>(base: string, method: string, path: string, token?: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
@@ -365,5 +369,45 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
     });
     assert.equal(last.status, 201, 'writes recover');
     process.stdout.write(`# restarts: statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+  });
+
+  it('the web client works through Caddy (headless Chromium)', async () => {
+    const email = 'uma@example.test';
+    const password = 'Uma-password-1';
+    assert.equal(
+      (await http(cluster.url, 'POST', '/api/users', adminToken, { email, name: 'Uma User', password }))
+        .status,
+      201,
+    );
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(cluster.url);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: /General Chat/ }).click();
+      await page.getByLabel('Message').fill('Hello through Caddy and two instances');
+      await page.getByLabel('Message').press('Enter');
+      await page
+        .getByRole('log')
+        .getByText('Hello through Caddy and two instances')
+        .waitFor({ timeout: 10_000 });
+      await mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, 'cluster-desktop.png') });
+    } finally {
+      await browser.close();
+    }
   });
 });

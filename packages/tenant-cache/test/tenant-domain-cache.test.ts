@@ -1,0 +1,42 @@
+import { after, before, describe } from 'node:test';
+import { type RedisHandle, startRedis } from '@rosterchirp/infra';
+import { Redis } from 'ioredis';
+import { MemoryTenantDomainCache } from '../src/tenant-domain-cache.memory.ts';
+import { RedisTenantDomainCache } from '../src/tenant-domain-cache.redis.ts';
+import { tenantCacheContract } from './tenant-domain-cache.contract.ts';
+
+describe('MemoryTenantDomainCache', () => {
+  tenantCacheContract('memory', async () => {
+    let now = 0;
+    const a = new MemoryTenantDomainCache({ localTtlMs: 1000, now: () => now });
+    return { a, b: a, localTtlMs: 1000, shared: false, advance: async (ms) => void (now += ms) };
+  });
+});
+
+describe('RedisTenantDomainCache (real redis-server)', () => {
+  let redis: RedisHandle;
+  const clients: Redis[] = [];
+  const caches: RedisTenantDomainCache[] = [];
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    for (const c of caches) await c.close();
+    for (const c of clients) c.disconnect();
+    await redis?.stop();
+  });
+  const client = () => {
+    const c = new Redis(redis.url);
+    clients.push(c);
+    return c;
+  };
+  tenantCacheContract('redis', async () => {
+    await client().flushall();
+    let now = 0;
+    const opts = { localTtlMs: 1000, now: () => now };
+    const a = await RedisTenantDomainCache.create(client(), client(), opts);
+    const b = await RedisTenantDomainCache.create(client(), client(), opts);
+    caches.push(a, b);
+    return { a, b, localTtlMs: 1000, shared: true, advance: async (ms) => void (now += ms) };
+  });
+});
