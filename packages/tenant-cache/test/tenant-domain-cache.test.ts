@@ -9,7 +9,15 @@ describe('MemoryTenantDomainCache', () => {
   tenantCacheContract('memory', async () => {
     let now = 0;
     const a = new MemoryTenantDomainCache({ localTtlMs: 1000, now: () => now });
-    return { a, b: a, localTtlMs: 1000, shared: false, advance: async (ms) => void (now += ms) };
+    return {
+      a,
+      b: a,
+      localTtlMs: 1000,
+      shared: false,
+      advance: async (ms) => {
+        now += ms;
+      },
+    };
   });
 });
 
@@ -37,6 +45,14 @@ describe('RedisTenantDomainCache (real redis-server)', () => {
     const a = await RedisTenantDomainCache.create(client(), client(), opts);
     const b = await RedisTenantDomainCache.create(client(), client(), opts);
     caches.push(a, b);
-    return { a, b, localTtlMs: 1000, shared: true, advance: async (ms) => void (now += ms) };
+    return {
+      a,
+      b,
+      localTtlMs: 1000,
+      shared: true,
+      advance: async (ms) => {
+        now += ms;
+      },
+    };
   });
 });
