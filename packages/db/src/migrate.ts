@@ -45,6 +45,7 @@ export async function migrateSchema(
   await client.connect();
   const applied: string[] = [];
   try {
+    await ensureExtensions(client);
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`rosterchirp:migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
@@ -80,4 +81,16 @@ export async function migrateSchema(
     await client.end().catch(() => undefined);
   }
   return { schema, applied };
+}
+
+/** Database-wide extensions, created once under their own lock (tenants migrate in parallel). */
+async function ensureExtensions(client: pg.Client): Promise<void> {
+  const { rows } = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'");
+  if (rows.length) return;
+  await client.query("SELECT pg_advisory_lock(hashtext('rosterchirp:extensions'))");
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(hashtext('rosterchirp:extensions'))");
+  }
 }

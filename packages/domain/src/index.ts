@@ -7,7 +7,10 @@ export { createGroupService, type GroupService, membershipText } from './group-s
 export { baseHandle, extractMentions, uniqueHandle } from './handle.ts';
 export { createMessageService, type MessageService } from './message-service.ts';
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+export { createPinService, type PinService } from './pin-service.ts';
 export { createPresenceService, type PresenceService } from './presence-service.ts';
+export { createReactionService, isEmoji, type ReactionService } from './reaction-service.ts';
+export { createSearchService, type SearchService, searchTerms } from './search-service.ts';
 export { type SeedResult, seedTenant } from './seed-tenant.ts';
 export { createServices, type ServiceDeps, type Services } from './services.ts';
 export { createSettingsService, type SettingsService } from './settings-service.ts';

@@ -55,8 +55,9 @@ export function messageSelect(s: string, viewerParam: string): string {
       a.id AS a_id, a.name AS a_name, a.display_name AS a_display_name, a.handle AS a_handle, a.avatar_key AS a_avatar_key,
       r.id AS r_id, r.content AS r_content, r.deleted_at AS r_deleted_at, r.image_key AS r_image_key,
       ra.id AS ra_id, ra.name AS ra_name, ra.display_name AS ra_display_name, ra.handle AS ra_handle, ra.avatar_key AS ra_avatar_key,
-      COALESCE((SELECT json_agg(json_build_object('emoji', x.emoji, 'count', x.n, 'mine', x.mine) ORDER BY x.first)
-        FROM (SELECT emoji, count(*)::int AS n, bool_or(user_id = ${viewerParam}) AS mine, min(created_at) AS first
+      COALESCE((SELECT json_agg(json_build_object('emoji', x.emoji, 'count', x.n, 'mine', x.mine, 'userIds', x.user_ids) ORDER BY x.first)
+        FROM (SELECT emoji, count(*)::int AS n, bool_or(user_id = ${viewerParam}) AS mine, min(created_at) AS first,
+                     array_agg(user_id ORDER BY created_at) AS user_ids
               FROM ${s}.reactions WHERE message_id = m.id GROUP BY emoji) x), '[]'::json) AS reactions
     FROM ${s}.messages m
     LEFT JOIN ${s}.users a ON a.id = m.author_id

@@ -6,6 +6,7 @@ import { AppError, forbidden, invalid, notFound } from './app-error.ts';
 import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
 import { extractMentions } from './handle.ts';
 import { messageSelect, toMessage } from './mappers.ts';
+import { loadMessage, readableMessage } from './message-access.ts';
 import type { UploadService } from './upload-service.ts';
 
 export interface MessageServiceDeps {
@@ -14,27 +15,6 @@ export interface MessageServiceDeps {
 }
 
 export function createMessageService(deps: MessageServiceDeps) {
-  async function loadOne(db: TenantDb, id: number, viewerId: number): Promise<Message | null> {
-    const { rows } = await db.query(`${messageSelect(db.s, '$2')} WHERE m.id = $1`, [id, viewerId]);
-    return rows[0] ? toMessage(rows[0]) : null;
-  }
-
-  /** A message the user can read, with its group's access. */
-  async function readable(db: TenantDb, messageId: number, user: User) {
-    const { rows } = await db.query<{
-      group_id: number;
-      author_id: number | null;
-      kind: string;
-      deleted_at: Date | null;
-    }>(`SELECT group_id, author_id, kind, deleted_at FROM ${db.s}.messages WHERE id = $1`, [messageId]);
-    const row = rows[0];
-    if (!row) throw notFound('Message');
-    const access = await groupAccess(db, row.group_id, user).catch((err: unknown) => {
-      throw err instanceof AppError && err.code === 'NOT_FOUND' ? notFound('Message') : err;
-    });
-    return { row, access };
-  }
-
   return {
     /**
      * Persists a message, then fans it out (cluster.md invariant 7). Idempotent by the author's
@@ -84,7 +64,7 @@ export function createMessageService(deps: MessageServiceDeps) {
         }
         return { id: prior.id, created: false };
       });
-      const message = (await loadOne(db, result.id, user.id))!;
+      const message = (await loadMessage(db, result.id, user.id))!;
       if (result.created) deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
       return { message, created: result.created };
     },
@@ -102,7 +82,7 @@ export function createMessageService(deps: MessageServiceDeps) {
         );
         return rows[0]!.id;
       });
-      const message = (await loadOne(db, id, 0))!;
+      const message = (await loadMessage(db, id, 0))!;
       deps.bus.emit(groupRoom(db.schema, group), 'message:new', { message });
       return message;
     },
@@ -136,7 +116,7 @@ export function createMessageService(deps: MessageServiceDeps) {
     },
 
     async edit(db: TenantDb, user: User, messageId: number, content: string): Promise<Message> {
-      const { row, access } = await readable(db, messageId, user);
+      const { row, access } = await readableMessage(db, messageId, user);
       if (row.author_id !== user.id || row.kind !== 'user')
         throw forbidden('Only the author can edit a message');
       if (row.deleted_at) throw new AppError('CONFLICT', 'A deleted message cannot be edited');
@@ -153,13 +133,13 @@ export function createMessageService(deps: MessageServiceDeps) {
           [messageId, text, extractMentions(text)],
         );
       });
-      const message = (await loadOne(db, messageId, user.id))!;
+      const message = (await loadMessage(db, messageId, user.id))!;
       deps.bus.emit(groupRoom(db.schema, access), 'message:updated', { message });
       return message;
     },
 
     async remove(db: TenantDb, user: User, messageId: number): Promise<void> {
-      const { row, access } = await readable(db, messageId, user);
+      const { row, access } = await readableMessage(db, messageId, user);
       if (row.kind !== 'user' || (row.author_id !== user.id && user.role !== 'admin')) {
         throw forbidden('Only the author or an admin can delete a message');
       }

@@ -5,7 +5,10 @@ import { createAuthService } from './auth-service.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
 import { createMessageService } from './message-service.ts';
+import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
+import { createReactionService } from './reaction-service.ts';
+import { createSearchService } from './search-service.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createTokenSigner } from './tokens.ts';
 import { createUploadService } from './upload-service.ts';
@@ -44,7 +47,22 @@ export function createServices(deps: ServiceDeps) {
     log: deps.log,
     dbFor: deps.dbFor,
   });
-  return { settings, users, messages, groups, auth, presence, uploads, storage: deps.storage };
+  const reactions = createReactionService({ bus: deps.bus });
+  const pins = createPinService({ bus: deps.bus });
+  const search = createSearchService();
+  return {
+    settings,
+    users,
+    messages,
+    groups,
+    auth,
+    presence,
+    uploads,
+    reactions,
+    pins,
+    search,
+    storage: deps.storage,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -39,7 +39,13 @@ export const Author = Type.Object({
 });
 export type Author = Static<typeof Author>;
 
-export const Reaction = Type.Object({ emoji: Type.String(), count: Type.Integer(), mine: Type.Boolean() });
+/** `userIds`: who reacted (oldest first), so clients work out `mine` from broadcasts too. */
+export const Reaction = Type.Object({
+  emoji: Type.String(),
+  count: Type.Integer(),
+  mine: Type.Boolean(),
+  userIds: Type.Optional(Type.Array(Type.Integer())),
+});
 
 export const Message = Type.Object({
   id: Type.Integer(),

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Group, Member, Message, Role, User } from './entities.ts';
+import { Group, GroupType, Member, Message, Reaction, Role, User } from './entities.ts';
 
 /** Request and response schemas of every route in api.md, shared by server, client and load tests. */
 export const LIMITS = {
@@ -145,3 +145,30 @@ export const CreateUploadReply = Type.Object({
 });
 export type CreateUploadReply = Static<typeof CreateUploadReply>;
 export const DirectUploadReply = Type.Object({ key: Type.String(), url: Type.String() });
+
+export const ReactionBody = Type.Object(
+  { emoji: Type.String({ minLength: 1, maxLength: 32 }) },
+  { additionalProperties: false },
+);
+export type ReactionBody = Static<typeof ReactionBody>;
+export const ReactionsReply = Type.Object({ reactions: Type.Array(Reaction) });
+export const MessagesReply = Type.Object({ messages: Type.Array(Message) });
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 200 }),
+    before: Type.Optional(BigId),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;
+export const SearchReply = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      message: Message,
+      group: Type.Object({ id: Type.Integer(), type: GroupType, name: Type.String() }),
+    }),
+  ),
+  hasMore: Type.Boolean(),
+});
+export type SearchReply = Static<typeof SearchReply>;

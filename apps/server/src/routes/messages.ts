@@ -6,12 +6,17 @@ import {
   IdParams,
   MessageIdParams,
   MessageReply,
+  MessagesReply,
+  ReactionBody,
+  ReactionsReply,
   ReadBody,
+  SearchQuery,
+  SearchReply,
   SendMessageBody,
 } from '@rosterchirp/protocol';
 
 export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { messages } = app.services;
+  const { messages, reactions, pins } = app.services;
   app.addHook('preHandler', app.requireUser);
 
   app.get(
@@ -48,6 +53,38 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => ({
       message: await messages.edit(req.tenant, req.actor.user, req.params.id, req.body.content),
     }),
+  );
+
+  app.post(
+    '/api/messages/:id/reactions',
+    { schema: { params: MessageIdParams, body: ReactionBody, response: { 200: ReactionsReply } } },
+    async (req) => ({
+      reactions: await reactions.toggle(req.tenant, req.actor.user, req.params.id, req.body.emoji),
+    }),
+  );
+
+  app.post('/api/messages/:id/pin', { schema: { params: MessageIdParams } }, async (req, reply) => {
+    await pins.pin(req.tenant, req.actor.user, req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.delete('/api/messages/:id/pin', { schema: { params: MessageIdParams } }, async (req, reply) => {
+    await pins.unpin(req.tenant, req.actor.user, req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.get(
+    '/api/groups/:id/pins',
+    { schema: { params: IdParams, response: { 200: MessagesReply } } },
+    async (req) => ({
+      messages: await pins.list(req.tenant, req.actor.user, req.params.id),
+    }),
+  );
+
+  app.get(
+    '/api/search',
+    { schema: { querystring: SearchQuery, response: { 200: SearchReply } } },
+    async (req) => app.services.search.search(req.tenant, req.actor.user, req.query),
   );
 
   app.delete('/api/messages/:id', { schema: { params: MessageIdParams } }, async (req, reply) => {

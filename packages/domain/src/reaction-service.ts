@@ -1,0 +1,74 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { Message, User } from '@rosterchirp/protocol';
+import type { EventBus } from '@rosterchirp/realtime';
+import { AppError, invalid } from './app-error.ts';
+import { assertCanPost, groupRoom } from './group-access.ts';
+import { readableMessage } from './message-access.ts';
+
+/** One or more emoji (with skin tones, ZWJ sequences, variation selectors), nothing else. */
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u;
+const MAX_DISTINCT = 20;
+
+export function isEmoji(value: string): boolean {
+  return (
+    value.length <= 32 && EMOJI.test(value) && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(value)
+  );
+}
+
+/** Reactions of a message with who reacted, so every client can tell its own (`mine`). */
+export async function reactionsOf(
+  db: TenantDb,
+  messageId: number,
+  viewerId: number,
+): Promise<Message['reactions']> {
+  const { rows } = await db.query<{ emoji: string; count: number; user_ids: number[] }>(
+    `SELECT emoji, count(*)::int AS count, array_agg(user_id ORDER BY created_at) AS user_ids
+     FROM ${db.s}.reactions WHERE message_id = $1 GROUP BY emoji ORDER BY min(created_at)`,
+    [messageId],
+  );
+  return rows.map((r) => ({
+    emoji: r.emoji,
+    count: r.count,
+    mine: r.user_ids.includes(viewerId),
+    userIds: r.user_ids,
+  }));
+}
+
+export function createReactionService(deps: { bus: EventBus }) {
+  return {
+    /** Adds the user's reaction, or removes it when present; everyone in the room hears. */
+    async toggle(db: TenantDb, user: User, messageId: number, emoji: string): Promise<Message['reactions']> {
+      if (!isEmoji(emoji)) throw invalid('emoji', 'Reactions are emoji');
+      const { row, access } = await readableMessage(db, messageId, user);
+      assertCanPost(access);
+      if (row.deleted_at) throw new AppError('CONFLICT', 'A deleted message cannot be reacted to');
+      await db.tx(async (q) => {
+        const removed = await q.query(
+          `DELETE FROM ${db.s}.reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3`,
+          [messageId, user.id, emoji],
+        );
+        if (removed.rowCount) return;
+        const distinct = await q.query<{ n: number }>(
+          `SELECT count(DISTINCT emoji)::int AS n FROM ${db.s}.reactions WHERE message_id = $1 AND emoji <> $2`,
+          [messageId, emoji],
+        );
+        if ((distinct.rows[0]?.n ?? 0) >= MAX_DISTINCT) {
+          throw new AppError('CONFLICT', `A message can carry at most ${MAX_DISTINCT} different reactions`);
+        }
+        await q.query(
+          `INSERT INTO ${db.s}.reactions (message_id, user_id, emoji) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [messageId, user.id, emoji],
+        );
+      });
+      const reactions = await reactionsOf(db, messageId, user.id);
+      deps.bus.emit(groupRoom(db.schema, access), 'reaction:updated', {
+        groupId: access.id,
+        messageId,
+        reactions: reactions.map((r) => ({ ...r, mine: false })),
+      });
+      return reactions;
+    },
+  };
+}
+
+export type ReactionService = ReturnType<typeof createReactionService>;
