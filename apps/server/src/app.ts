@@ -58,6 +58,7 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   rateLimits: RateLimits;
   uploadMaxBytes: number;
+  linkPreviews?: { enabled: boolean; allowPrivate: boolean };
   /** Extra readiness checks (e.g. Redis), besides Postgres. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
 }
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     defaultUserPassword: deps.defaultUserPassword,
     dbFor: deps.tenants.bySchema,
     uploadMaxBytes: deps.uploadMaxBytes,
+    linkPreviews: deps.linkPreviews ?? { enabled: true, allowPrivate: false },
   });
 
   let draining = false;

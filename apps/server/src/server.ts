@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     rateLimiter: shared.rateLimiter,
     rateLimits: config.rateLimits,
     uploadMaxBytes: config.uploadMaxBytes,
+    linkPreviews: config.linkPreviews,
     presenceTtlMs: config.presenceTtlMs,
     storage: config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,

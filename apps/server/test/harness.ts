@@ -47,6 +47,7 @@ export async function startTestServer(
     redisUrl?: string;
     rateLimits?: RateLimits;
     uploadMaxBytes?: number;
+    linkPreviews?: { enabled: boolean; allowPrivate: boolean };
     storage?: ObjectStorage;
   } = {},
 ): Promise<TestServer> {
@@ -66,6 +67,7 @@ export async function startTestServer(
     rateLimiter: shared.rateLimiter,
     rateLimits: opts.rateLimits ?? { loginPerMinute: 1000, sendPer10Seconds: 10_000 },
     uploadMaxBytes: opts.uploadMaxBytes ?? 1024 * 1024,
+    linkPreviews: opts.linkPreviews ?? { enabled: false, allowPrivate: false },
     storage: opts.storage ?? new LocalDiskStorage(uploads),
     jwtSecret: TEST_JWT_SECRET,
     instanceId: opts.instanceId ?? 'test-1',

@@ -73,6 +73,8 @@ export interface Config {
   /** S3-compatible storage when S3_BUCKET is set; otherwise uploads on local disk. */
   s3: S3Config | undefined;
   uploadMaxBytes: number;
+  /** Link previews on/off; allowPrivate lets tests preview a local server (never in production). */
+  linkPreviews: { enabled: boolean; allowPrivate: boolean };
   /** Presence entries expire this long after their last heartbeat (heartbeats every third of it). */
   presenceTtlMs: number;
   /** On SIGTERM: how long to report not-ready before closing, so the balancer moves traffic away. */
@@ -126,6 +128,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     s3: readS3(env),
     presenceTtlMs: readInt(env, 'PRESENCE_TTL_MS', 45_000, 1000, 600_000),
     drainDelayMs: readInt(env, 'DRAIN_DELAY_MS', 2000, 0, 120_000),
+    linkPreviews: {
+      enabled: readBool(env, 'LINK_PREVIEWS', true),
+      allowPrivate: readBool(env, 'LINK_PREVIEW_ALLOW_PRIVATE', false),
+    },
     uploadMaxBytes: readInt(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimits: {
       loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),

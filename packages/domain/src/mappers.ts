@@ -51,7 +51,8 @@ export function toAuthor(r: Row, prefix: string): Author | null {
 /** Columns read by toMessage; `viewerParam` (e.g. `$2`) must be bound to the viewer's user id. */
 export function messageSelect(s: string, viewerParam: string): string {
   return `SELECT m.id, m.group_id, m.client_id, m.kind, m.content, m.image_key, m.mentions, m.pinned_at,
-      m.edited_at, m.deleted_at, m.created_at,
+            m.edited_at, m.deleted_at, m.created_at, m.preview_url,
+      lp.title AS lp_title, lp.description AS lp_description, lp.image_url AS lp_image_url,
       a.id AS a_id, a.name AS a_name, a.display_name AS a_display_name, a.handle AS a_handle, a.avatar_key AS a_avatar_key,
       r.id AS r_id, r.content AS r_content, r.deleted_at AS r_deleted_at, r.image_key AS r_image_key,
       ra.id AS ra_id, ra.name AS ra_name, ra.display_name AS ra_display_name, ra.handle AS ra_handle, ra.avatar_key AS ra_avatar_key,
@@ -62,7 +63,8 @@ export function messageSelect(s: string, viewerParam: string): string {
     FROM ${s}.messages m
     LEFT JOIN ${s}.users a ON a.id = m.author_id
     LEFT JOIN ${s}.messages r ON r.id = m.reply_to
-    LEFT JOIN ${s}.users ra ON ra.id = r.author_id`;
+        LEFT JOIN ${s}.users ra ON ra.id = r.author_id
+    LEFT JOIN ${s}.link_previews lp ON lp.url = m.preview_url AND lp.ok`;
 }
 
 export function toMessage(r: Row): Message {
@@ -87,6 +89,15 @@ export function toMessage(r: Row): Message {
     reactions: r.reactions as Message['reactions'],
     mentions: (r.mentions as string[]) ?? [],
     pinned: r.pinned_at != null,
+    linkPreview:
+      deleted || r.preview_url == null || (r.lp_title == null && r.lp_description == null)
+        ? null
+        : {
+            url: r.preview_url as string,
+            title: str(r.lp_title),
+            description: str(r.lp_description),
+            imageUrl: str(r.lp_image_url),
+          },
     editedAt: iso(r.edited_at),
     deletedAt: iso(r.deleted_at),
     createdAt: iso(r.created_at) as string,

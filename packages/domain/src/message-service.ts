@@ -5,6 +5,7 @@ import { type EventBus, rooms } from '@rosterchirp/realtime';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
 import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
 import { extractMentions } from './handle.ts';
+import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
 import { messageSelect, toMessage } from './mappers.ts';
 import { loadMessage, readableMessage } from './message-access.ts';
 import type { UploadService } from './upload-service.ts';
@@ -12,6 +13,7 @@ import type { UploadService } from './upload-service.ts';
 export interface MessageServiceDeps {
   bus: EventBus;
   uploads: UploadService;
+  previews: LinkPreviewService;
 }
 
 export function createMessageService(deps: MessageServiceDeps) {
@@ -65,7 +67,10 @@ export function createMessageService(deps: MessageServiceDeps) {
         return { id: prior.id, created: false };
       });
       const message = (await loadMessage(db, result.id, user.id))!;
-      if (result.created) deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
+      if (result.created) {
+        deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
+        void deps.previews.attach(db, message, access.type);
+      }
       return { message, created: result.created };
     },
 

@@ -4,6 +4,7 @@ import type { ObjectStorage } from '@rosterchirp/storage';
 import { createAuthService } from './auth-service.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
+import { createLinkPreviewService } from './link-preview/link-preview-service.ts';
 import { createMessageService } from './message-service.ts';
 import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
@@ -24,6 +25,7 @@ export interface ServiceDeps {
   defaultUserPassword: string | undefined;
   dbFor: (schema: string) => TenantDb;
   uploadMaxBytes: number;
+  linkPreviews: { enabled: boolean; allowPrivate: boolean };
 }
 
 /** Wires every domain service from its dependencies; no module state anywhere. */
@@ -31,7 +33,13 @@ export function createServices(deps: ServiceDeps) {
   const settings = createSettingsService();
   const users = createUserService({ defaultPassword: deps.defaultUserPassword });
   const uploads = createUploadService({ storage: deps.storage, maxBytes: deps.uploadMaxBytes });
-  const messages = createMessageService({ bus: deps.bus, uploads });
+  const previews = createLinkPreviewService({
+    bus: deps.bus,
+    log: deps.log,
+    enabled: deps.linkPreviews.enabled,
+    limits: { allowPrivate: deps.linkPreviews.allowPrivate },
+  });
+  const messages = createMessageService({ bus: deps.bus, uploads, previews });
   const groups = createGroupService({ bus: deps.bus, messages });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),

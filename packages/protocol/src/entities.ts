@@ -62,6 +62,15 @@ export const Message = Type.Object({
   reactions: Type.Array(Reaction),
   mentions: Type.Array(Type.String()),
   pinned: Type.Boolean(),
+  linkPreview: Type.Union([
+    Type.Object({
+      url: Type.String(),
+      title: Nullable(Type.String()),
+      description: Nullable(Type.String()),
+      imageUrl: Nullable(Type.String()),
+    }),
+    Type.Null(),
+  ]),
   editedAt: Nullable(Type.String()),
   deletedAt: Nullable(Type.String()),
   createdAt: Type.String(),
