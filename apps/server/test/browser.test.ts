@@ -106,11 +106,13 @@ describe('web client in headless Chromium', () => {
     await b.getByRole('button', { name: /General Chat/ }).click();
     await a.getByRole('log').getByText('I will bring the cones').waitFor();
 
-    await a.getByLabel('Message').fill('Hello Bob, live from the desktop 👋');
-    await a.getByLabel('Message').press('Enter');
+    await a
+      .getByRole('textbox', { name: 'Message', exact: true })
+      .fill('Hello Bob, live from the desktop 👋');
+    await a.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
     await b.getByRole('log').getByText('Hello Bob, live from the desktop').waitFor({ timeout: 10_000 });
 
-    await b.getByLabel('Message').fill('Hi Alice — got it on my phone!');
+    await b.getByRole('textbox', { name: 'Message', exact: true }).fill('Hi Alice — got it on my phone!');
     await b.getByRole('button', { name: 'Send' }).click();
     await a.getByRole('log').getByText('got it on my phone').waitFor({ timeout: 10_000 });
 
@@ -141,8 +143,8 @@ describe('web client in headless Chromium', () => {
       .getByRole('button', { name: /Bob Bee/ })
       .click();
     await a.getByRole('heading', { name: 'Bob Bee' }).waitFor();
-    await a.getByLabel('Message').fill('Quick question, just between us');
-    await a.getByLabel('Message').press('Enter');
+    await a.getByRole('textbox', { name: 'Message', exact: true }).fill('Quick question, just between us');
+    await a.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
     await b.getByRole('button', { name: 'Back to conversations' }).click();
     const dm = b.getByRole('button', { name: /Alice Ant.*Quick question/ });
     await dm.waitFor({ timeout: 10_000 });

@@ -398,8 +398,10 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('button', { name: /General Chat/ }).click();
-      await page.getByLabel('Message').fill('Hello through Caddy and two instances');
-      await page.getByLabel('Message').press('Enter');
+      await page
+        .getByRole('textbox', { name: 'Message', exact: true })
+        .fill('Hello through Caddy and two instances');
+      await page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
       await page
         .getByRole('log')
         .getByText('Hello through Caddy and two instances')

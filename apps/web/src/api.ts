@@ -2,10 +2,12 @@ import type {
   ApiErrorShape,
   AuthReply,
   CreateGroupBody,
+  CreateUploadReply,
   Group,
   HistoryReply,
   Member,
   Message,
+  SearchReply,
   User,
 } from '@rosterchirp/protocol';
 
@@ -59,8 +61,47 @@ export const api = {
     const qs = q.toString();
     return call<HistoryReply>('GET', `/api/groups/${groupId}/messages${qs ? `?${qs}` : ''}`);
   },
-  send: (groupId: number, clientId: string, content: string) =>
-    call<{ message: Message }>('POST', `/api/groups/${groupId}/messages`, { clientId, content }),
+  send: (
+    groupId: number,
+    body: { clientId: string; content?: string; imageKey?: string; replyTo?: number },
+  ) => call<{ message: Message }>('POST', `/api/groups/${groupId}/messages`, body),
+  edit: (id: number, content: string) =>
+    call<{ message: Message }>('PATCH', `/api/messages/${id}`, { content }),
+  remove: (id: number) => call<void>('DELETE', `/api/messages/${id}`),
+  react: (id: number, emoji: string) =>
+    call<{ reactions: Message['reactions'] }>('POST', `/api/messages/${id}/reactions`, { emoji }),
+  pin: (id: number, pinned: boolean) => call<void>(pinned ? 'POST' : 'DELETE', `/api/messages/${id}/pin`),
+  pins: (groupId: number) => call<{ messages: Message[] }>('GET', `/api/groups/${groupId}/pins`),
+  search: (q: string, before?: number) =>
+    call<SearchReply>('GET', `/api/search?q=${encodeURIComponent(q)}${before ? `&before=${before}` : ''}`),
+  /** Issues an upload, PUTs the bytes where the server says (storage or the API), returns the key. */
+  async uploadImage(file: File): Promise<string> {
+    const issued = await call<CreateUploadReply>('POST', '/api/uploads', {
+      kind: 'image',
+      contentType: file.type,
+      size: file.size,
+    });
+    const sameOrigin = issued.uploadUrl.startsWith('/');
+    let res: Response;
+    try {
+      res = await fetch(issued.uploadUrl, {
+        method: issued.method,
+        headers: issued.headers,
+        body: file,
+        credentials: sameOrigin ? 'same-origin' : 'omit',
+      });
+    } catch {
+      throw new ApiError(0, { code: 'UNAVAILABLE', message: 'The upload failed. Check your connection.' });
+    }
+    if (!res.ok) {
+      const data = (await res.json().catch(() => null)) as { error?: ApiErrorShape } | null;
+      throw new ApiError(
+        res.status,
+        data?.error ?? { code: 'INTERNAL', message: `Upload failed (${res.status})` },
+      );
+    }
+    return issued.key;
+  },
   markRead: (groupId: number, messageId: number) =>
     call<void>('POST', `/api/groups/${groupId}/read`, { messageId }),
 };

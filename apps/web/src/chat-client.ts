@@ -8,7 +8,7 @@ import type {
 import { messagePreview } from '@rosterchirp/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, api } from './api.ts';
-import { type Conversation, mergeMessages, type Store } from './store.ts';
+import { type Conversation, mergeMessages, type PendingMessage, type Store, withMine } from './store.ts';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -35,6 +35,20 @@ export function createChatClient(store: Store) {
       },
     }));
 
+  function notify(text: string) {
+    store.set({ notice: text });
+    setTimeout(() => {
+      if (store.get().notice === text) store.set({ notice: null });
+    }, 5000);
+  }
+
+  /** Puts a changed message in place (edits, pins, reactions), as the viewer sees it. */
+  function replace(raw: Message) {
+    const message = withMine(raw, store.get().me?.id);
+    const c = conv(message.groupId);
+    if (c.loaded) patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
+  }
+
   function upsertGroup(group: Group) {
     store.set((s) => {
       const others = s.groups.filter((g) => g.id !== group.id);
@@ -49,8 +63,9 @@ export function createChatClient(store: Store) {
     return [...groups].sort((a, b) => (b.lastMessage?.id ?? 0) - (a.lastMessage?.id ?? 0) || b.id - a.id);
   }
 
-  function receive(message: Message) {
+  function receive(raw: Message) {
     const s = store.get();
+    const message = withMine(raw, s.me?.id);
     const c = s.conversations[message.groupId];
     if (c?.loaded) patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
     store.set((st) => {
@@ -105,8 +120,7 @@ export function createChatClient(store: Store) {
       }
     }
     // Anything typed while offline goes out now, with its original clientId (no duplicates).
-    for (const p of store.get().pending.filter((x) => x.failed))
-      void deliver(p.groupId, p.clientId, p.content);
+    for (const p of store.get().pending.filter((x) => x.failed)) void deliver(p);
   }
 
   function connect() {
@@ -128,15 +142,26 @@ export function createChatClient(store: Store) {
       }
     });
     s.on('message:new', ({ message }) => receive(message));
-    s.on('message:updated', ({ message }) => {
-      const c = conv(message.groupId);
-      if (c.loaded) patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
+    s.on('message:updated', ({ message }) => replace(message));
+    s.on('reaction:updated', ({ groupId, messageId, reactions }) => {
+      const existing = conv(groupId).messages.find((m) => m.id === messageId);
+      if (existing) replace({ ...existing, reactions });
     });
     s.on('message:deleted', ({ groupId, messageId }) => {
       const c = conv(groupId);
       patchConv(groupId, {
         messages: c.messages.map((m) =>
-          m.id === messageId ? { ...m, content: '', imageUrl: null, deletedAt: new Date().toISOString() } : m,
+          m.id === messageId
+            ? {
+                ...m,
+                content: '',
+                imageUrl: null,
+                linkPreview: null,
+                pinned: false,
+                reactions: [],
+                deletedAt: new Date().toISOString(),
+              }
+            : m,
         ),
       });
     });
@@ -167,34 +192,34 @@ export function createChatClient(store: Store) {
     });
   }
 
-  async function deliver(groupId: number, clientId: string, content: string) {
+  async function deliver(p: PendingMessage) {
+    const { groupId, clientId, content, imageKey, replyTo } = p;
     store.set((s) => ({
-      pending: s.pending.map((p) => (p.clientId === clientId ? { ...p, failed: false } : p)),
+      pending: s.pending.map((x) => (x.clientId === clientId ? { ...x, failed: false } : x)),
     }));
+    const body = { clientId, content, ...(imageKey ? { imageKey } : {}), ...(replyTo ? { replyTo } : {}) };
     try {
       let message: Message;
       if (socket?.connected) {
         const ack = await new Promise<SendAck>((resolve, reject) => {
           socket!
             .timeout(10_000)
-            .emit('message:send', { groupId, clientId, content }, (err, res) =>
-              err ? reject(err) : resolve(res),
-            );
+            .emit('message:send', { groupId, ...body }, (err, res) => (err ? reject(err) : resolve(res)));
         });
-        if (!ack.ok) throw new ApiError(400, ack.error);
+        if (!ack.ok) throw new ApiError(ack.error.code === 'UNAVAILABLE' ? 503 : 400, ack.error);
         message = ack.message;
       } else {
-        message = (await api.send(groupId, clientId, content)).message;
+        message = (await api.send(groupId, body)).message;
       }
       receive(message);
     } catch (err) {
       const permanent = err instanceof ApiError && err.status >= 400 && err.status < 500;
       store.set((s) => ({
         pending: permanent
-          ? s.pending.filter((p) => p.clientId !== clientId)
-          : s.pending.map((p) => (p.clientId === clientId ? { ...p, failed: true } : p)),
+          ? s.pending.filter((x) => x.clientId !== clientId)
+          : s.pending.map((x) => (x.clientId === clientId ? { ...x, failed: true } : x)),
       }));
-      if (permanent) alert((err as ApiError).message);
+      if (permanent) notify((err as ApiError).message);
     }
   }
 
@@ -256,19 +281,47 @@ export function createChatClient(store: Store) {
         patchConv(groupId, { loadingOlder: false });
       }
     },
-    send(groupId: number, content: string) {
-      const clientId = newClientId();
-      store.set((s) => ({
-        pending: [
-          ...s.pending,
-          { clientId, groupId, content, failed: false, createdAt: new Date().toISOString() },
-        ],
-      }));
-      void deliver(groupId, clientId, content);
+    send(groupId: number, content: string, extra: { imageKey?: string; replyTo?: number } = {}) {
+      const pending: PendingMessage = {
+        clientId: newClientId(),
+        groupId,
+        content,
+        imageKey: extra.imageKey,
+        replyTo: extra.replyTo,
+        failed: false,
+        createdAt: new Date().toISOString(),
+      };
+      store.set((s) => ({ pending: [...s.pending, pending] }));
+      void deliver(pending);
     },
     retry: (clientId: string) => {
       const p = store.get().pending.find((x) => x.clientId === clientId);
-      if (p) void deliver(p.groupId, p.clientId, p.content);
+      if (p) void deliver(p);
+    },
+    async edit(message: Message, content: string) {
+      replace((await api.edit(message.id, content)).message);
+    },
+    async remove(message: Message) {
+      await api.remove(message.id);
+    },
+    async react(message: Message, emoji: string) {
+      const { reactions } = await api.react(message.id, emoji);
+      replace({ ...message, reactions });
+    },
+    async pin(message: Message, pinned: boolean) {
+      await api.pin(message.id, pinned);
+      replace({ ...message, pinned });
+    },
+    pins: (groupId: number) => api.pins(groupId),
+    search: (q: string, before?: number) => api.search(q, before),
+    uploadImage: (file: File) => api.uploadImage(file),
+    /** Makes sure a message is loaded (for "jump to the replied message"). */
+    async reveal(groupId: number, messageId: number) {
+      for (let i = 0; i < 20; i++) {
+        const c = conv(groupId);
+        if (c.messages.some((m) => m.id === messageId) || !c.hasMore) return;
+        await this.loadOlder(groupId);
+      }
     },
     typing(groupId: number) {
       socket?.emit('typing', { groupId });

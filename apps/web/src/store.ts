@@ -6,6 +6,8 @@ export interface PendingMessage {
   clientId: string;
   groupId: number;
   content: string;
+  imageKey?: string | undefined;
+  replyTo?: number | undefined;
   failed: boolean;
   createdAt: string;
 }
@@ -29,6 +31,8 @@ export interface ChatState {
   /** groupId → userId → time the typing hint expires */
   typing: Record<number, Record<number, number>>;
   users: User[];
+  /** A short message for the user (an error they should see), cleared after a few seconds. */
+  notice: string | null;
 }
 
 const initial: ChatState = {
@@ -42,6 +46,7 @@ const initial: ChatState = {
   online: new Set(),
   typing: {},
   users: [],
+  notice: null,
 };
 
 type Listener = (s: ChatState) => void;
@@ -78,6 +83,15 @@ export function useStore(store: Store): ChatState {
     };
   }, [store]);
   return s;
+}
+
+/** Reactions as the viewer sees them: `mine` worked out from who reacted, when known. */
+export function withMine(message: Message, meId: number | undefined): Message {
+  if (meId === undefined) return message;
+  return {
+    ...message,
+    reactions: message.reactions.map((r) => (r.userIds ? { ...r, mine: r.userIds.includes(meId) } : r)),
+  };
 }
 
 /** Merges messages by id, keeping ascending order (messages ids increase with time). */

@@ -150,7 +150,8 @@ export function createMessageService(deps: MessageServiceDeps) {
       }
       if (row.deleted_at) return;
       await db.query(
-        `UPDATE ${db.s}.messages SET deleted_at = now(), content = '', image_key = NULL, mentions = '{}' WHERE id = $1`,
+        `UPDATE ${db.s}.messages SET deleted_at = now(), content = '', image_key = NULL, mentions = '{}', preview_url = NULL,
+             pinned_at = NULL, pinned_by = NULL WHERE id = $1`,
         [messageId],
       );
       deps.bus.emit(groupRoom(db.schema, access), 'message:deleted', { groupId: access.id, messageId });

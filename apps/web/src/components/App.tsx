@@ -4,6 +4,7 @@ import { createStore, useStore } from '../store.ts';
 import { ConversationView } from './ConversationView.tsx';
 import { LoginPage } from './LoginPage.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
+import { SearchPanel } from './SearchPanel.tsx';
 import { Sidebar } from './Sidebar.tsx';
 
 export function App() {
@@ -11,6 +12,7 @@ export function App() {
   const client = useMemo(() => createChatClient(store), [store]);
   const state = useStore(store);
   const [newChat, setNewChat] = useState(false);
+  const [highlight, setHighlight] = useState<number | null>(null);
   const [, tick] = useState(0);
 
   useEffect(() => {
@@ -32,11 +34,30 @@ export function App() {
     <div class={`shell${state.activeId ? ' shell--conversation' : ''}`}>
       <Sidebar
         state={state}
-        onOpen={(id) => void client.open(id)}
+        onOpen={(id) => {
+          setHighlight(null);
+          void client.open(id);
+        }}
         onNewChat={() => setNewChat(true)}
         onLogout={() => void client.logout()}
+        searchPanel={
+          <SearchPanel
+            client={client}
+            onOpen={(groupId, messageId) => {
+              void client.open(groupId).then(async () => {
+                await client.reveal(groupId, messageId);
+                setHighlight(messageId);
+              });
+            }}
+          />
+        }
       />
-      <ConversationView state={state} client={client} />
+      <ConversationView state={state} client={client} highlight={highlight} />
+      {state.notice && (
+        <div class="toast" role="alert">
+          {state.notice}
+        </div>
+      )}
       {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
     </div>
   );

@@ -1,8 +1,8 @@
 import type { Message } from '@rosterchirp/protocol';
-import { useLayoutEffect, useRef } from 'preact/hooks';
-import { dayLabel, timeOf } from '../format.ts';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { dayLabel } from '../format.ts';
 import type { Conversation, PendingMessage } from '../store.ts';
-import { Avatar } from './Avatar.tsx';
+import { type MessageActions, MessageRow } from './MessageRow.tsx';
 import { RichText } from './RichText.tsx';
 
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -17,7 +17,12 @@ export function MessageList(props: {
   conversation: Conversation;
   pending: PendingMessage[];
   myHandle: string;
-  myName: string;
+  myId: number;
+  isAdmin: boolean;
+  readonly: boolean;
+  highlightId: number | null;
+  textSize: number;
+  actions: MessageActions;
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
 }) {
@@ -26,6 +31,8 @@ export function MessageList(props: {
   const stick = useRef(true);
   const prevFirst = useRef<number | undefined>(undefined);
   const prevHeight = useRef(0);
+  const [unseen, setUnseen] = useState(0);
+  const lastCount = useRef(c.messages.length);
 
   // Keep the view pinned to the bottom for new messages, and keep the reader's place when older ones load.
   useLayoutEffect(() => {
@@ -41,7 +48,10 @@ export function MessageList(props: {
       el.scrollTop += el.scrollHeight - prevHeight.current;
     } else if (stick.current) {
       el.scrollTop = el.scrollHeight;
+    } else if (c.messages.length > lastCount.current && first === prevFirst.current) {
+      setUnseen((n) => n + c.messages.length - lastCount.current);
     }
+    lastCount.current = c.messages.length;
     prevFirst.current = first;
     prevHeight.current = el.scrollHeight;
   }, [c.messages, props.pending.length]);
@@ -49,104 +59,106 @@ export function MessageList(props: {
   function onScroll() {
     const el = scroller.current!;
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (stick.current) setUnseen(0);
     prevHeight.current = el.scrollHeight;
     if (el.scrollTop < 120 && c.hasMore && !c.loadingOlder) props.onLoadOlder();
   }
 
+  // Bring a highlighted message (search result, replied-to message) into view.
+  useEffect(() => {
+    if (props.highlightId === null) return;
+    const el = scroller.current?.querySelector(`[data-message-id="${props.highlightId}"]`);
+    if (el) {
+      stick.current = false;
+      el.scrollIntoView({ block: 'center' });
+    }
+  }, [props.highlightId, c.messages]);
+
   let lastDay = '';
   return (
-    <div class="messages" ref={scroller} onScroll={onScroll} role="log" aria-live="polite">
-      <div class="messages__inner">
-        {c.hasMore ? (
-          <button type="button" class="load-older" onClick={props.onLoadOlder} disabled={c.loadingOlder}>
-            {c.loadingOlder ? 'Loading…' : 'Load older messages'}
-          </button>
-        ) : (
-          c.loaded && <p class="messages__start">This is the very beginning of the conversation.</p>
-        )}
-        {c.messages.map((m, i) => {
-          const day = dayLabel(m.createdAt);
-          const showDay = day !== lastDay;
-          lastDay = day;
-          const prev = showDay ? undefined : c.messages[i - 1];
-          return (
-            <div key={m.id} data-message-id={m.id}>
-              {showDay && (
-                <div class="day-sep">
-                  <span>{day}</span>
-                </div>
-              )}
-              {m.kind === 'system' ? (
-                <p class="msg-system">{m.content}</p>
-              ) : (
-                <MessageRow message={m} first={startsRun(prev, m)} myHandle={props.myHandle} />
-              )}
-            </div>
-          );
-        })}
-        {props.pending.map((p) => (
-          <div key={p.clientId} class={`msg msg--pending${p.failed ? ' msg--failed' : ''}`}>
-            <div class="msg__gutter" />
-            <div class="msg__main">
-              <div class="msg__text">
-                <RichText text={p.content} myHandle={props.myHandle} />
-              </div>
-              <div class="msg__status">
-                {p.failed ? (
-                  <>
-                    Not sent.{' '}
-                    <button type="button" class="link-btn" onClick={() => props.onRetry(p.clientId)}>
-                      Retry
-                    </button>
-                  </>
+    <div class="messages-wrap">
+      {unseen > 0 && (
+        <button
+          type="button"
+          class="new-pill"
+          onClick={() => {
+            const el = scroller.current!;
+            el.scrollTop = el.scrollHeight;
+            stick.current = true;
+            setUnseen(0);
+          }}
+        >
+          {unseen} new message{unseen === 1 ? '' : 's'} ↓
+        </button>
+      )}
+      <div
+        class="messages"
+        ref={scroller}
+        onScroll={onScroll}
+        role="log"
+        aria-live="polite"
+        style={{ fontSize: `${props.textSize}px` }}
+      >
+        <div class="messages__inner">
+          {c.hasMore ? (
+            <button type="button" class="load-older" onClick={props.onLoadOlder} disabled={c.loadingOlder}>
+              {c.loadingOlder ? 'Loading…' : 'Load older messages'}
+            </button>
+          ) : (
+            c.loaded && <p class="messages__start">This is the very beginning of the conversation.</p>
+          )}
+          {c.messages.map((m, i) => {
+            const day = dayLabel(m.createdAt);
+            const showDay = day !== lastDay;
+            lastDay = day;
+            const prev = showDay ? undefined : c.messages[i - 1];
+            return (
+              <div key={m.id}>
+                {showDay && (
+                  <div class="day-sep">
+                    <span>{day}</span>
+                  </div>
+                )}
+                {m.kind === 'system' ? (
+                  <p class="msg-system">{m.content}</p>
                 ) : (
-                  'Sending…'
+                  <MessageRow
+                    message={m}
+                    first={startsRun(prev, m)}
+                    myHandle={props.myHandle}
+                    myId={props.myId}
+                    isAdmin={props.isAdmin}
+                    readonly={props.readonly}
+                    highlighted={props.highlightId === m.id}
+                    actions={props.actions}
+                  />
                 )}
               </div>
+            );
+          })}
+          {props.pending.map((p) => (
+            <div key={p.clientId} class={`msg msg--pending${p.failed ? ' msg--failed' : ''}`}>
+              <div class="msg__gutter" />
+              <div class="msg__main">
+                <div class="msg__text">
+                  <RichText text={p.content} myHandle={props.myHandle} />
+                </div>
+                <div class="msg__status">
+                  {p.failed ? (
+                    <>
+                      Not sent.{' '}
+                      <button type="button" class="link-btn" onClick={() => props.onRetry(p.clientId)}>
+                        Retry
+                      </button>
+                    </>
+                  ) : (
+                    'Sending…'
+                  )}
+                </div>
+              </div>
             </div>
-          </div>
-        ))}
-      </div>
-    </div>
-  );
-}
-
-function MessageRow({ message: m, first, myHandle }: { message: Message; first: boolean; myHandle: string }) {
-  const name = m.author?.name ?? 'Deleted User';
-  return (
-    <div class={`msg${first ? ' msg--first' : ''}`}>
-      <div class="msg__gutter">
-        {first ? (
-          <Avatar name={name} url={m.author?.avatarUrl} size={36} />
-        ) : (
-          <span class="msg__hover-time">{timeOf(m.createdAt)}</span>
-        )}
-      </div>
-      <div class="msg__main">
-        {first && (
-          <div class="msg__meta">
-            <span class="msg__author">{name}</span>
-            <time class="msg__time" dateTime={m.createdAt}>
-              {timeOf(m.createdAt)}
-            </time>
-          </div>
-        )}
-        {m.replyTo && (
-          <div class="msg__reply">
-            <strong>{m.replyTo.author?.name ?? 'Deleted User'}</strong> {m.replyTo.excerpt}
-          </div>
-        )}
-        {m.deletedAt ? (
-          <div class="msg__text msg__text--deleted">This message was deleted.</div>
-        ) : (
-          <div class="msg__text">
-            <RichText text={m.content} myHandle={myHandle} />
-            {m.editedAt && <span class="msg__edited"> (edited)</span>}
-          </div>
-        )}
-        {m.imageUrl && (
-          <img class="msg__image" src={m.imageUrl} alt={`Attachment from ${name}`} loading="lazy" />
-        )}
+          ))}
+        </div>
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import type { Group } from '@rosterchirp/protocol';
 import { shortWhen } from '../format.ts';
 import type { ChatState } from '../store.ts';
 import { Avatar } from './Avatar.tsx';
+import { hasDraft } from './Composer.tsx';
 
 function GroupIcon({ group, online }: { group: Group; online: boolean }) {
   if (group.type === 'direct')
@@ -25,6 +26,7 @@ export function Sidebar(props: {
   onOpen: (id: number) => void;
   onNewChat: () => void;
   onLogout: () => void;
+  searchPanel: preact.ComponentChildren;
 }) {
   const { state } = props;
   const me = state.me!;
@@ -54,6 +56,7 @@ export function Sidebar(props: {
                         ? `${previewAuthor(g, myName)}${g.lastMessage.preview}`
                         : 'No messages yet'}
                     </span>
+                    {hasDraft(g.id) && state.activeId !== g.id && <span class="draft-tag">Draft</span>}
                     {g.unread > 0 && (
                       <span class="badge">
                         {g.unread > 99 ? '99+' : g.unread}
@@ -91,6 +94,7 @@ export function Sidebar(props: {
           {state.connection === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
         </div>
       )}
+      {props.searchPanel}
       <nav class="sidebar__list" aria-label="Conversations">
         {section('Channels', channels)}
         {section('Groups', groups)}

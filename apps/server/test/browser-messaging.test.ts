@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Group } from '@rosterchirp/protocol';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  ADMIN,
+  api,
+  createMember,
+  login,
+  sendMessage,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const PNG_FILE = join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png');
+
+/** Reply, react, mention, image, pin, edit, delete and search, live between two browsers. */
+describe('messaging features in headless Chromium', () => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let server: TestServer;
+  let browser: Browser;
+  let a: Page;
+  let b: Page;
+  let room: number;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
+    await mkdir(SHOTS, { recursive: true });
+    pg = await startTestPostgres();
+    server = await startTestServer(pg);
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const alice = await createMember(server, admin.token, 'Alice Ant');
+    const bob = await createMember(server, admin.token, 'Bob Bee');
+    room = (
+      await api<{ group: Group }>(server, 'POST', '/api/groups', {
+        token: alice.token,
+        body: { type: 'private', name: 'Trip planning', memberIds: [bob.user.id] },
+      })
+    ).body.group.id;
+    await sendMessage(server, alice.token, room, 'The mountain trip is on Saturday, meet at 8');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const open = async (email: string, password: string) => {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 820 } })).newPage();
+      await page.goto(server.url);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: /Trip planning/ }).click();
+      await page.getByRole('log').getByText('The mountain trip').waitFor();
+      return page;
+    };
+    a = await open(alice.user.email, alice.password);
+    b = await open(bob.user.email, bob.password);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await pg?.stop();
+  });
+
+  const row = (page: Page, text: string) => page.locator('.msg').filter({ hasText: text }).last();
+
+  it('bob reacts and replies; alice sees both live', async () => {
+    const target = row(b, 'The mountain trip');
+    await target.hover();
+    await target.getByRole('button', { name: 'React 👍' }).click();
+    await row(a, 'The mountain trip').getByRole('button', { name: '👍 1' }).waitFor({ timeout: 10_000 });
+    await target.hover();
+    await target.getByRole('button', { name: 'Reply' }).click();
+    await b.getByText('Replying to').waitFor();
+    await b.getByRole('textbox', { name: 'Message', exact: true }).fill('Count me in, I will drive');
+    await b.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    const reply = row(a, 'Count me in');
+    await reply.waitFor({ timeout: 10_000 });
+    assert.match((await reply.locator('.msg__reply').textContent()) ?? '', /Alice Ant.*The mountain trip/);
+  });
+
+  it('alice mentions bob with autocomplete; the mention is highlighted for bob', async () => {
+    await a.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Thanks @bo');
+    await a.getByRole('button', { name: /Bob Bee @bob\.bee/ }).waitFor();
+    await a.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    assert.equal(
+      await a.getByRole('textbox', { name: 'Message', exact: true }).inputValue(),
+      'Thanks @bob.bee ',
+    );
+    await a.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('see you there');
+    await a.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    await b.locator('.mention--me', { hasText: '@bob.bee' }).waitFor({ timeout: 10_000 });
+    await row(b, 'Thanks @bob.bee see you there').waitFor();
+  });
+
+  it('alice attaches an image; bob sees it inline and opens the viewer', async () => {
+    await a.locator('input[type=file]').setInputFiles(PNG_FILE);
+    const img = b.locator('.msg__image').last();
+    await img.waitFor({ timeout: 15_000 });
+    await b.waitForFunction(
+      "(() => { const el = document.querySelectorAll('.msg__image'); const last = el[el.length - 1]; return !!last && last.complete && last.naturalWidth === 192; })()",
+    );
+    await img.click();
+    const viewer = b.locator('.viewer');
+    await viewer.waitFor();
+    await viewer.click();
+    await viewer.waitFor({ state: 'detached' });
+  });
+
+  it('pin, edit and delete travel live too', async () => {
+    const mine = row(a, 'Count me in');
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Pin' }).click();
+    await row(b, 'Count me in').getByText('📌 Pinned').waitFor({ timeout: 10_000 });
+    const own = row(b, 'Count me in');
+    await own.hover();
+    await own.getByRole('button', { name: 'Edit' }).click();
+    await b.getByRole('textbox', { name: 'Message', exact: true }).fill('Count me in, I will drive the van');
+    await b.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    await row(a, 'drive the van').getByText('(edited)').waitFor({ timeout: 10_000 });
+    b.once('dialog', (d) => void d.accept());
+    const again = row(b, 'drive the van');
+    await again.hover();
+    await again.getByRole('button', { name: 'Delete' }).click();
+    const gone = row(a, 'This message was deleted.');
+    await gone.waitFor({ timeout: 10_000 });
+    assert.equal(await gone.getByText('📌 Pinned').count(), 0, 'a deleted message is unpinned');
+  });
+
+  it('search finds a partial word and jumps to the message', async () => {
+    await a.getByRole('button', { name: 'Larger text' }).click();
+    await b.getByLabel('Search messages').fill('mount');
+    await b.getByLabel('Search messages').press('Enter');
+    const hit = b.getByRole('button', { name: /Trip planning.*mountain trip/ });
+    await hit.waitFor();
+    assert.equal(await hit.locator('mark').first().textContent(), 'mount');
+    await b.screenshot({ path: join(SHOTS, 'desktop-search.png') });
+    await hit.click();
+    await b.locator('.msg--highlight').filter({ hasText: 'The mountain trip' }).waitFor();
+    await a.screenshot({ path: join(SHOTS, 'desktop-features.png') });
+  });
+});
