@@ -30,6 +30,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { uploadRoutes } from './routes/uploads.ts';
+import { userGroupRoutes } from './routes/user-groups.ts';
 import { userRoutes } from './routes/users.ts';
 import type { TenantResolver } from './tenant-resolver.ts';
 
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(userRoutes);
   await app.register(groupRoutes);
   await app.register(messageRoutes);
+  await app.register(userGroupRoutes);
   await app.register(uploadRoutes, { maxBytes: deps.uploadMaxBytes });
   await app.register(async (scope) =>
     installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeatMs, openStreams),

@@ -44,6 +44,10 @@ describe('messaging features in headless Chromium', () => {
       })
     ).body.group.id;
     await sendMessage(server, alice.token, room, 'The mountain trip is on Saturday, meet at 8');
+    await api(server, 'POST', '/api/usergroups', {
+      token: admin.token,
+      body: { name: 'Drivers', memberIds: [alice.user.id, bob.user.id] },
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -128,6 +132,7 @@ describe('messaging features in headless Chromium', () => {
     const own = row(b, 'Count me in');
     await own.hover();
     await own.getByRole('button', { name: 'Edit' }).click();
+    await b.getByText('Editing message').waitFor();
     await b.getByRole('textbox', { name: 'Message', exact: true }).fill('Count me in, I will drive the van');
     await b.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
     await row(a, 'drive the van').getByText('(edited)').waitFor({ timeout: 10_000 });
@@ -151,5 +156,17 @@ describe('messaging features in headless Chromium', () => {
     await hit.click();
     await b.locator('.msg--highlight').filter({ hasText: 'The mountain trip' }).waitFor();
     await a.screenshot({ path: join(SHOTS, 'desktop-features.png') });
+  });
+
+  it('managed chats live in the Group Messages view', async () => {
+    await b.getByRole('tab', { name: /Group Messages/ }).click();
+    await b.getByRole('button', { name: /Drivers/ }).click();
+    await b.getByRole('log').getByText('2 new members have joined the conversation.').waitFor();
+    await b.screenshot({ path: join(SHOTS, 'desktop-group-messages.png') });
+    await b.getByRole('tab', { name: /^Messages/ }).click();
+    await b
+      .getByRole('navigation')
+      .getByRole('button', { name: /Trip planning/ })
+      .waitFor();
   });
 });

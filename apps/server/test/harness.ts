@@ -107,7 +107,7 @@ export interface ApiResult<T = Record<string, unknown>> {
 /** HTTP through fastify's inject: no socket, real routing, validation and database. */
 export async function api<T = Record<string, unknown>>(
   server: TestServer,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
 ): Promise<ApiResult<T>> {

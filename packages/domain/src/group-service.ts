@@ -2,6 +2,7 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { CreateGroupBody, Group, Member, User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/realtime';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
+import { dmRestricted } from './dm-restrictions.ts';
 import { canManage, type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 import { toGroup, visibleGroupsSql } from './group-queries.ts';
 import { toMember } from './mappers.ts';
@@ -105,6 +106,9 @@ export function createGroupService(deps: GroupServiceDeps) {
         if (others.length !== 1) throw invalid('memberIds', 'A direct message needs exactly one other user');
         const peerId = others[0]!;
         await activeUsers(db, [peerId]);
+        if (await dmRestricted(db, user, peerId)) {
+          throw forbidden('Direct messages with this person are not allowed in your organisation');
+        }
         const key = `${Math.min(user.id, peerId)}:${Math.max(user.id, peerId)}`;
         const created = await db.tx(async (q) => {
           const ins = await q.query<{ id: number }>(
@@ -168,6 +172,7 @@ export function createGroupService(deps: GroupServiceDeps) {
     async rename(db: TenantDb, user: User, groupId: number, name: string | undefined): Promise<Group> {
       const access = await groupAccess(db, groupId, user);
       if (access.type === 'direct') throw forbidden('Direct messages cannot be renamed');
+      if (access.type === 'managed') throw forbidden('Rename the user group instead; its chat follows it');
       if (!canManage(access, user))
         throw forbidden('Only the owner or an admin can rename this conversation');
       const trimmed = name?.trim();
@@ -225,6 +230,9 @@ export function createGroupService(deps: GroupServiceDeps) {
       await deps.messages.postSystem(db, access, membershipText('removed', [rows[0].name]));
       await announceToAudience(db, access, user.id);
     },
+
+    /** Tells these members (each with their own view) that a group changed. */
+    announceTo: (db: TenantDb, groupId: number, userIds: number[]) => announce(db, groupId, userIds),
 
     /** Rooms of the non-public conversations a user belongs to (joined at connect). */
     async memberRooms(db: TenantDb, userId: number): Promise<string[]> {

@@ -2,6 +2,8 @@ export { AppError, forbidden, invalid, notFound } from './app-error.ts';
 export { type AuthService, createAuthService, type SignedIn } from './auth-service.ts';
 export type { Actor, DomainLogger } from './context.ts';
 export { deviceClass } from './device.ts';
+export { dmRestricted } from './dm-restrictions.ts';
+export { type Feature, features, type Plan, planOf, requireFeature } from './features.ts';
 export { type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 export { createGroupService, type GroupService, membershipText } from './group-service.ts';
 export { baseHandle, extractMentions, uniqueHandle } from './handle.ts';
@@ -18,4 +20,10 @@ export { type SeedResult, seedTenant } from './seed-tenant.ts';
 export { createServices, type ServiceDeps, type Services } from './services.ts';
 export { createSettingsService, type SettingsService } from './settings-service.ts';
 export { createTokenSigner, type TokenClaims, type TokenSigner } from './tokens.ts';
+export {
+  createUserGroupService,
+  type DmRule,
+  type UserGroup,
+  type UserGroupService,
+} from './user-group-service.ts';
 export { createUserService, type UserService } from './user-service.ts';

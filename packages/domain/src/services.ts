@@ -13,6 +13,7 @@ import { createSearchService } from './search-service.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createTokenSigner } from './tokens.ts';
 import { createUploadService } from './upload-service.ts';
+import { createUserGroupService } from './user-group-service.ts';
 import { createUserService } from './user-service.ts';
 
 export interface ServiceDeps {
@@ -58,6 +59,7 @@ export function createServices(deps: ServiceDeps) {
   const reactions = createReactionService({ bus: deps.bus });
   const pins = createPinService({ bus: deps.bus });
   const search = createSearchService();
+  const userGroups = createUserGroupService({ bus: deps.bus, groups, messages });
   return {
     settings,
     users,
@@ -69,6 +71,7 @@ export function createServices(deps: ServiceDeps) {
     reactions,
     pins,
     search,
+    userGroups,
     storage: deps.storage,
   };
 }

@@ -172,3 +172,30 @@ export const SearchReply = Type.Object({
   hasMore: Type.Boolean(),
 });
 export type SearchReply = Static<typeof SearchReply>;
+
+export const UserGroupSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  memberIds: Type.Array(Type.Integer()),
+  managedGroupId: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type UserGroup = Static<typeof UserGroupSchema>;
+export const UserGroupsReply = Type.Object({ userGroups: Type.Array(UserGroupSchema) });
+export const UserGroupReply = Type.Object({ userGroup: UserGroupSchema });
+export const CreateUserGroupBody = Type.Object(
+  { name: Name, memberIds: Type.Array(Id, { maxItems: LIMITS.membersMax }) },
+  { additionalProperties: false },
+);
+export const PatchUserGroupBody = Type.Object(
+  { name: Type.Optional(Name), memberIds: Type.Optional(Type.Array(Id, { maxItems: LIMITS.membersMax })) },
+  { additionalProperties: false },
+);
+export const DmRuleSchema = Type.Object(
+  { fromUserGroupId: Id, toUserGroupId: Id },
+  { additionalProperties: false },
+);
+export const DmRestrictionsBody = Type.Object(
+  { rules: Type.Array(DmRuleSchema, { maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+export const DmRestrictionsReply = Type.Object({ rules: Type.Array(DmRuleSchema) });

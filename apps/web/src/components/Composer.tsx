@@ -47,7 +47,8 @@ export function Composer(props: {
     area.current?.focus();
   }, [props.groupId]);
 
-  useEffect(() => {
+  // Layout effect: the message text is in the box before anything can be typed into it.
+  useLayoutEffect(() => {
     if (props.editing) {
       setText(props.editing.content);
       area.current?.focus();

@@ -1,4 +1,5 @@
 import type { Group } from '@rosterchirp/protocol';
+import { useState } from 'preact/hooks';
 import { shortWhen } from '../format.ts';
 import type { ChatState } from '../store.ts';
 import { Avatar } from './Avatar.tsx';
@@ -9,7 +10,7 @@ function GroupIcon({ group, online }: { group: Group; online: boolean }) {
     return <Avatar name={group.name} url={group.peer?.avatarUrl} size={34} online={online} />;
   return (
     <span class={`group-icon group-icon--${group.type}`} aria-hidden="true">
-      {group.type === 'public' ? '#' : '🔒'}
+      {group.type === 'public' ? '#' : group.type === 'managed' ? '👥' : '🔒'}
     </span>
   );
 }
@@ -30,6 +31,7 @@ export function Sidebar(props: {
 }) {
   const { state } = props;
   const me = state.me!;
+  const [view, setView] = useState<'messages' | 'managed'>('messages');
   const myName = me.displayName ?? me.name;
   const section = (title: string, groups: Group[]) =>
     groups.length > 0 && (
@@ -71,9 +73,12 @@ export function Sidebar(props: {
         </ul>
       </section>
     );
+  const managed = state.groups.filter((g) => g.type === 'managed');
+  const showManaged = view === 'managed' && managed.length > 0;
   const channels = state.groups.filter((g) => g.type === 'public');
   const groups = state.groups.filter((g) => g.type === 'private');
   const directs = state.groups.filter((g) => g.type === 'direct');
+  const unreadIn = (list: Group[]) => list.reduce((n, g) => n + g.unread, 0);
   return (
     <aside class="sidebar">
       <header class="sidebar__header">
@@ -95,10 +100,38 @@ export function Sidebar(props: {
         </div>
       )}
       {props.searchPanel}
+      {managed.length > 0 && (
+        <div class="views" role="tablist" aria-label="Views">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={!showManaged}
+            class={showManaged ? 'view' : 'view view--on'}
+            onClick={() => setView('messages')}
+          >
+            Messages{unreadIn([...channels, ...groups, ...directs]) > 0 ? ' •' : ''}
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={showManaged}
+            class={showManaged ? 'view view--on' : 'view'}
+            onClick={() => setView('managed')}
+          >
+            Group Messages{unreadIn(managed) > 0 ? ' •' : ''}
+          </button>
+        </div>
+      )}
       <nav class="sidebar__list" aria-label="Conversations">
-        {section('Channels', channels)}
-        {section('Groups', groups)}
-        {section('Direct messages', directs)}
+        {showManaged ? (
+          section('Group messages', managed)
+        ) : (
+          <>
+            {section('Channels', channels)}
+            {section('Groups', groups)}
+            {section('Direct messages', directs)}
+          </>
+        )}
         {state.groups.length === 0 && <p class="sidebar__empty">No conversations yet.</p>}
       </nav>
       <footer class="sidebar__me">
