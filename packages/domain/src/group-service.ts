@@ -1,7 +1,8 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { CreateGroupBody, Group, Member, User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/realtime';
-import { AppError, forbidden, invalid, notFound } from './app-error.ts';
+import { activeUserNames } from './active-users.ts';
+import { forbidden, invalid, notFound } from './app-error.ts';
 import { dmRestricted } from './dm-restrictions.ts';
 import { canManage, type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 import { toGroup, visibleGroupsSql } from './group-queries.ts';
@@ -32,19 +33,7 @@ export function createGroupService(deps: GroupServiceDeps) {
     return toGroup(rows[0]);
   }
 
-  /** Active users among ids; throws naming the first id that is not one. */
-  async function activeUsers(db: TenantDb, ids: number[]): Promise<Map<number, string>> {
-    const unique = [...new Set(ids)];
-    const { rows } = await db.query<{ id: number; name: string }>(
-      `SELECT id, COALESCE(display_name, name) AS name FROM ${db.s}.users WHERE id = ANY($1::int[]) AND status = 'active'`,
-      [unique],
-    );
-    const found = new Map(rows.map((r) => [r.id, r.name]));
-    const missing = unique.find((id) => !found.has(id));
-    if (missing !== undefined)
-      throw new AppError('NOT_FOUND', `User ${missing} not found`, { field: 'userIds', id: missing });
-    return found;
-  }
+  const activeUsers = (db: TenantDb, ids: number[]) => activeUserNames(db, ids, 'userIds');
 
   /** Tells every member (each with their own view) that the group changed. */
   async function announce(db: TenantDb, groupId: number, memberIds: number[]): Promise<void> {

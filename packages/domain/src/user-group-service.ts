@@ -1,6 +1,7 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/realtime';
+import { activeUserNames } from './active-users.ts';
 import { AppError, forbidden, notFound } from './app-error.ts';
 import { requireFeature } from './features.ts';
 import { type GroupService, membershipText } from './group-service.ts';
@@ -35,18 +36,7 @@ export function createUserGroupService(deps: {
       throw forbidden('Only admins and managers manage user groups');
   }
 
-  async function activeIds(db: TenantDb, ids: number[]): Promise<Map<number, string>> {
-    const unique = [...new Set(ids)];
-    const { rows } = await db.query<{ id: number; name: string }>(
-      `SELECT id, COALESCE(display_name, name) AS name FROM ${db.s}.users WHERE id = ANY($1::int[]) AND status = 'active'`,
-      [unique],
-    );
-    const found = new Map(rows.map((r) => [r.id, r.name]));
-    const missing = unique.find((id) => !found.has(id));
-    if (missing !== undefined)
-      throw new AppError('NOT_FOUND', `User ${missing} not found`, { field: 'memberIds', id: missing });
-    return found;
-  }
+  const activeIds = (db: TenantDb, ids: number[]) => activeUserNames(db, ids, 'memberIds');
 
   async function load(db: TenantDb, id?: number): Promise<UserGroup[]> {
     const { rows } = await db.query<{
