@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type S3Handle, startS3 } from '@rosterchirp/infra';
 import type { CreateUploadReply, Group, Message } from '@rosterchirp/protocol';
@@ -12,9 +14,11 @@ import {
   startTestPostgres,
   startTestServer,
   type TestServer,
+  waitFor,
 } from './harness.ts';
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+// A real PNG (the app icon), so the server can make a thumbnail of it.
+const PNG = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png'));
 
 async function put(server: TestServer, token: string, url: string, body: Buffer, contentType: string) {
   const res = await fetch(new URL(url, server.url), {
@@ -104,6 +108,23 @@ for (const backend of ['local disk', 's3'] as const) {
       });
       assert.equal(sent.status, 201, JSON.stringify(sent.body));
       assert.equal(sent.body.message.imageUrl, `/api/uploads/${issued.body.key}`);
+      // The server makes a WebP thumbnail in the background and stores it beside the original.
+      const withThumb = await waitFor('thumbnail', async () => {
+        const page = await api<{ messages: Message[] }>(server, 'GET', `/api/groups/${general.id}/messages`, {
+          token: bob.token,
+        });
+        return (
+          page.body.messages.find((m) => m.id === sent.body.message.id && m.thumbUrl)?.thumbUrl ?? undefined
+        );
+      });
+      const thumb = await fetch(`${server.url}${withThumb}`, {
+        headers: { authorization: `Bearer ${bob.token}` },
+      });
+      assert.equal(thumb.status, 200);
+      const head = Buffer.from(await thumb.arrayBuffer())
+        .subarray(0, 12)
+        .toString('latin1');
+      assert.match(head, /^RIFF....WEBP$/s);
       const read = await fetch(`${server.url}/api/uploads/${issued.body.key}`, {
         headers: { authorization: `Bearer ${bob.token}` },
         redirect: 'follow',

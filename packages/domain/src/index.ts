@@ -19,6 +19,7 @@ export { createSearchService, type SearchService, searchTerms } from './search-s
 export { type SeedResult, seedTenant } from './seed-tenant.ts';
 export { createServices, type ServiceDeps, type Services } from './services.ts';
 export { createSettingsService, type SettingsService } from './settings-service.ts';
+export { createThumbnailService, makeThumbnail, THUMB_WIDTH } from './thumbnail-service.ts';
 export { createTokenSigner, type TokenClaims, type TokenSigner } from './tokens.ts';
 export {
   createUserGroupService,

@@ -8,12 +8,14 @@ import { extractMentions } from './handle.ts';
 import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
 import { messageSelect, toMessage } from './mappers.ts';
 import { loadMessage, readableMessage } from './message-access.ts';
+import type { ThumbnailService } from './thumbnail-service.ts';
 import type { UploadService } from './upload-service.ts';
 
 export interface MessageServiceDeps {
   bus: EventBus;
   uploads: UploadService;
   previews: LinkPreviewService;
+  thumbnails: ThumbnailService;
 }
 
 export function createMessageService(deps: MessageServiceDeps) {
@@ -70,6 +72,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (result.created) {
         deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
         void deps.previews.attach(db, message, access.type);
+        if (body.imageKey) void deps.thumbnails.attach(db, message, access.type, body.imageKey);
       }
       return { message, created: result.created };
     },
@@ -150,7 +153,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       }
       if (row.deleted_at) return;
       await db.query(
-        `UPDATE ${db.s}.messages SET deleted_at = now(), content = '', image_key = NULL, mentions = '{}', preview_url = NULL,
+        `UPDATE ${db.s}.messages SET deleted_at = now(), content = '', image_key = NULL, thumb_key = NULL, mentions = '{}', preview_url = NULL,
              pinned_at = NULL, pinned_by = NULL WHERE id = $1`,
         [messageId],
       );

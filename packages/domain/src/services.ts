@@ -11,6 +11,7 @@ import { createPresenceService } from './presence-service.ts';
 import { createReactionService } from './reaction-service.ts';
 import { createSearchService } from './search-service.ts';
 import { createSettingsService } from './settings-service.ts';
+import { createThumbnailService } from './thumbnail-service.ts';
 import { createTokenSigner } from './tokens.ts';
 import { createUploadService } from './upload-service.ts';
 import { createUserGroupService } from './user-group-service.ts';
@@ -40,7 +41,8 @@ export function createServices(deps: ServiceDeps) {
     enabled: deps.linkPreviews.enabled,
     limits: { allowPrivate: deps.linkPreviews.allowPrivate },
   });
-  const messages = createMessageService({ bus: deps.bus, uploads, previews });
+  const thumbnails = createThumbnailService({ storage: deps.storage, bus: deps.bus, log: deps.log });
+  const messages = createMessageService({ bus: deps.bus, uploads, previews, thumbnails });
   const groups = createGroupService({ bus: deps.bus, messages });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),

@@ -55,6 +55,8 @@ export const Message = Type.Object({
   kind: Type.Union([Type.Literal('user'), Type.Literal('system')]),
   content: Type.String(),
   imageUrl: Nullable(Type.String()),
+  /** A WebP at most 480 px wide, made by the server shortly after the message; null until then. */
+  thumbUrl: Nullable(Type.String()),
   replyTo: Type.Union([
     Type.Object({ id: Type.Integer(), author: Type.Union([Author, Type.Null()]), excerpt: Type.String() }),
     Type.Null(),

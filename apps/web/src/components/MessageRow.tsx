@@ -73,7 +73,7 @@ export function MessageRow(props: {
             onClick={() => actions.onOpenImage(m.imageUrl!)}
             aria-label="Open image"
           >
-            <img class="msg__image" src={m.imageUrl} alt={`Shared by ${name}`} loading="lazy" />
+            <img class="msg__image" src={m.thumbUrl ?? m.imageUrl} alt={`Shared by ${name}`} loading="lazy" />
           </button>
         )}
         {m.linkPreview && (

@@ -1,0 +1,74 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { GroupType } from '@rosterchirp/protocol';
+import type { EventBus } from '@rosterchirp/realtime';
+import { newObjectKey, type ObjectStorage } from '@rosterchirp/storage';
+import sharp from 'sharp';
+import type { DomainLogger } from './context.ts';
+import { groupRoom } from './group-access.ts';
+import { loadMessage } from './message-access.ts';
+
+const MAX_SOURCE_BYTES = 25 * 1024 * 1024;
+export const THUMB_WIDTH = 480;
+
+/** A WebP at most 480 px wide (never enlarged), first frame of animations, EXIF rotation applied. */
+export async function makeThumbnail(source: Buffer): Promise<Buffer> {
+  return sharp(source, { limitInputPixels: 40_000_000, animated: false })
+    .rotate()
+    .resize({ width: THUMB_WIDTH, height: THUMB_WIDTH * 2, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 78 })
+    .toBuffer();
+}
+
+/**
+ * After an image message is stored, its thumbnail is made in the background, stored under
+ * `{schema}/thumb/…`, and announced with message:updated. A file that is not really an image
+ * gets no thumbnail (and the client keeps showing the original link).
+ */
+export function createThumbnailService(deps: { storage: ObjectStorage; bus: EventBus; log: DomainLogger }) {
+  async function read(key: string): Promise<Buffer | null> {
+    const object = await deps.storage.get(key);
+    if (!object) return null;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of object.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_SOURCE_BYTES) {
+        object.body.destroy();
+        return null;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  return {
+    attach(
+      db: TenantDb,
+      message: { id: number; groupId: number },
+      groupType: GroupType,
+      imageKey: string,
+    ): Promise<void> {
+      return (async () => {
+        const source = await read(imageKey);
+        if (!source) return;
+        const thumb = await makeThumbnail(source);
+        const key = newObjectKey(db.schema, 'thumb', 'image/webp');
+        await deps.storage.put(key, thumb, 'image/webp');
+        await db.query(`UPDATE ${db.s}.messages SET thumb_key = $2 WHERE id = $1 AND deleted_at IS NULL`, [
+          message.id,
+          key,
+        ]);
+        const updated = await loadMessage(db, message.id, 0);
+        if (updated) {
+          deps.bus.emit(groupRoom(db.schema, { id: message.groupId, type: groupType }), 'message:updated', {
+            message: updated,
+          });
+        }
+      })().catch((err: unknown) =>
+        deps.log.warn({ err: (err as Error).message, messageId: message.id }, 'thumbnail not made'),
+      );
+    },
+  };
+}
+
+export type ThumbnailService = ReturnType<typeof createThumbnailService>;
