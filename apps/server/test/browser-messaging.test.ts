@@ -169,4 +169,28 @@ describe('messaging features in headless Chromium', () => {
       .getByRole('button', { name: /Trip planning/ })
       .waitFor();
   });
+
+  it('an admin creates a user group in the UI; its chat appears live for the member', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 820 } })).newPage();
+    await page.goto(server.url);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'User groups' }).click();
+    await page.getByRole('button', { name: 'New user group' }).click();
+    await page.getByLabel('User group name').fill('Coaches');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /Alice Ant/ })
+      .click();
+    await page.screenshot({ path: join(SHOTS, 'desktop-user-groups.png') });
+    await page.getByRole('button', { name: 'Save (1)' }).click();
+    await page.getByRole('dialog').getByText('Coaches').waitFor();
+    await a.getByRole('tab', { name: /Group Messages/ }).click();
+    await a
+      .getByRole('navigation')
+      .getByRole('button', { name: /Coaches/ })
+      .waitFor({ timeout: 10_000 });
+    await page.close();
+  });
 });

@@ -9,6 +9,7 @@ import type {
   Message,
   SearchReply,
   User,
+  UserGroup,
 } from '@rosterchirp/protocol';
 
 /** A failed API call, carrying the error of api.md. */
@@ -72,6 +73,12 @@ export const api = {
     call<{ reactions: Message['reactions'] }>('POST', `/api/messages/${id}/reactions`, { emoji }),
   pin: (id: number, pinned: boolean) => call<void>(pinned ? 'POST' : 'DELETE', `/api/messages/${id}/pin`),
   pins: (groupId: number) => call<{ messages: Message[] }>('GET', `/api/groups/${groupId}/pins`),
+  userGroups: () => call<{ userGroups: UserGroup[] }>('GET', '/api/usergroups'),
+  saveUserGroup: (id: number | null, body: { name: string; memberIds: number[] }) =>
+    id === null
+      ? call<{ userGroup: UserGroup }>('POST', '/api/usergroups', body)
+      : call<{ userGroup: UserGroup }>('PATCH', `/api/usergroups/${id}`, body),
+  deleteUserGroup: (id: number) => call<void>('DELETE', `/api/usergroups/${id}`),
   search: (q: string, before?: number) =>
     call<SearchReply>('GET', `/api/search?q=${encodeURIComponent(q)}${before ? `&before=${before}` : ''}`),
   /** Issues an upload, PUTs the bytes where the server says (storage or the API), returns the key. */

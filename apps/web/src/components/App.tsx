@@ -6,12 +6,14 @@ import { LoginPage } from './LoginPage.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import { UserGroupsDialog } from './UserGroupsDialog.tsx';
 
 export function App() {
   const store = useMemo(createStore, []);
   const client = useMemo(() => createChatClient(store), [store]);
   const state = useStore(store);
   const [newChat, setNewChat] = useState(false);
+  const [userGroups, setUserGroups] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
   const [, tick] = useState(0);
 
@@ -40,6 +42,7 @@ export function App() {
         }}
         onNewChat={() => setNewChat(true)}
         onLogout={() => void client.logout()}
+        onUserGroups={() => setUserGroups(true)}
         searchPanel={
           <SearchPanel
             client={client}
@@ -58,6 +61,7 @@ export function App() {
           {state.notice}
         </div>
       )}
+      {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
       {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
     </div>
   );

@@ -27,6 +27,7 @@ export function Sidebar(props: {
   onOpen: (id: number) => void;
   onNewChat: () => void;
   onLogout: () => void;
+  onUserGroups: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
   const { state } = props;
@@ -145,6 +146,17 @@ export function Sidebar(props: {
           <strong>{me.displayName ?? me.name}</strong>
           <small>@{me.handle}</small>
         </span>
+        {(me.role === 'admin' || me.role === 'manager') && (
+          <button
+            type="button"
+            class="icon-btn sidebar__admin"
+            title="User groups"
+            aria-label="User groups"
+            onClick={props.onUserGroups}
+          >
+            👥
+          </button>
+        )}
         <button type="button" class="link-btn" onClick={props.onLogout}>
           Sign out
         </button>
