@@ -15,6 +15,9 @@ export function searchTerms(q: string): string[] {
   ].slice(0, 8);
 }
 
+/** Fewer matches than this: a rare query, answered from the text indexes. */
+const RARE_BELOW = 2000;
+
 /** `%`, `_` and `\` are literal in the user's text. */
 const likeEscape = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -39,15 +42,40 @@ export function createSearchService() {
         params.push(query.before);
         clauses.push(`m.id < $${params.length}`);
       }
-      const { rows } = await db.query(
-        `${messageSelect(db.s, '$1')}
+      // Rare terms: the planner would walk the id index newest-first through every row. A
+      // bounded probe on the text indexes tells rare from common; rare queries then use the
+      // text indexes (bitmap scans) and sort the few hits (SET LOCAL: transaction-scoped, safe
+      // through PgBouncer).
+      const termParams = params.slice(2, 2 + terms.length * 2);
+      const termWhere = clauses
+        .slice(0, terms.length)
+        .join(' AND ')
+        .replace(/\$(\d+)/g, (_, n) => `$${Number(n) - 2}`);
+      const run = (q: { query: TenantDb['query'] }) =>
+        q.query(
+          `${messageSelect(db.s, '$1')}
          JOIN ${db.s}.groups g ON g.id = m.group_id
          WHERE m.deleted_at IS NULL AND m.kind = 'user'
            AND (g.type = 'public' OR EXISTS (SELECT 1 FROM ${db.s}.group_members gm WHERE gm.group_id = g.id AND gm.user_id = $1))
            AND ${clauses.join(' AND ')}
          ORDER BY m.id DESC LIMIT $2`,
-        params,
-      );
+          params,
+        );
+      const rare = await db.tx(async (q) => {
+        await q.query('SET LOCAL enable_seqscan = off');
+        await q.query('SET LOCAL enable_indexscan = off');
+        const probe = await q.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${db.s}.messages m WHERE ${termWhere} LIMIT ${RARE_BELOW}) x`,
+          termParams,
+        );
+        return (probe.rows[0]?.n ?? 0) < RARE_BELOW;
+      });
+      const { rows } = rare
+        ? await db.tx(async (q) => {
+            await q.query('SET LOCAL enable_indexscan = off');
+            return run(q);
+          })
+        : await run(db);
       const page = rows.slice(0, limit);
       const groupIds = [...new Set(page.map((r) => r.group_id as number))];
       const names = new Map<number, { type: GroupType; name: string }>();
