@@ -28,6 +28,7 @@ describe('messaging features in headless Chromium', () => {
   let a: Page;
   let b: Page;
   let room: number;
+  let longRoom: number;
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
@@ -44,6 +45,18 @@ describe('messaging features in headless Chromium', () => {
       })
     ).body.group.id;
     await sendMessage(server, alice.token, room, 'The mountain trip is on Saturday, meet at 8');
+    // A long conversation for the windowed list: 900 messages.
+    longRoom = (
+      await api<{ group: Group }>(server, 'POST', '/api/groups', {
+        token: alice.token,
+        body: { type: 'private', name: 'Archive', memberIds: [bob.user.id] },
+      })
+    ).body.group.id;
+    await server.pool.query(
+      `INSERT INTO public.messages (group_id, author_id, content, created_at)
+       SELECT $1, $2, 'archive message ' || i, now() - make_interval(mins => 900 - i) FROM generate_series(1, 900) i`,
+      [longRoom, alice.user.id],
+    );
     await api(server, 'POST', '/api/usergroups', {
       token: admin.token,
       body: { name: 'Drivers', memberIds: [alice.user.id, bob.user.id] },
@@ -192,5 +205,31 @@ describe('messaging features in headless Chromium', () => {
       .getByRole('button', { name: /Coaches/ })
       .waitFor({ timeout: 10_000 });
     await page.close();
+  });
+
+  it('a long conversation keeps a bounded window while scrolling back, and comes back to the latest', async () => {
+    await b
+      .getByRole('navigation')
+      .getByRole('button', { name: /Archive/ })
+      .click();
+    await b.getByRole('log').getByText('archive message 900', { exact: true }).waitFor();
+    const rows = () => b.locator('[data-message-id]').count();
+    for (let i = 0; i < 40; i++) {
+      if (await b.getByText('This is the very beginning of the conversation.').isVisible()) break;
+      await b.getByRole('log').evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await b.waitForTimeout(250);
+      assert.ok((await rows()) <= 400, `at most 400 rows in the page, saw ${await rows()}`);
+    }
+    await b.getByRole('log').getByText('archive message 1', { exact: true }).waitFor();
+    assert.equal(
+      await b.getByRole('log').getByText('archive message 900', { exact: true }).count(),
+      0,
+      'the newest were dropped',
+    );
+    await b.getByRole('button', { name: 'Jump to latest ↓' }).click();
+    await b.getByRole('log').getByText('archive message 900', { exact: true }).waitFor();
+    assert.ok((await rows()) <= 400);
   });
 });

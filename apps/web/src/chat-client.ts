@@ -8,11 +8,24 @@ import type {
 import { messagePreview } from '@rosterchirp/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, api } from './api.ts';
-import { type Conversation, mergeMessages, type PendingMessage, type Store, withMine } from './store.ts';
+import {
+  type Conversation,
+  mergeMessages,
+  type PendingMessage,
+  type Store,
+  WINDOW,
+  withMine,
+} from './store.ts';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const emptyConversation: Conversation = { messages: [], hasMore: false, loaded: false, loadingOlder: false };
+const emptyConversation: Conversation = {
+  messages: [],
+  hasMore: false,
+  hasNewer: false,
+  loaded: false,
+  loadingOlder: false,
+};
 
 function newClientId(): string {
   return `web-${crypto.randomUUID()}`;
@@ -46,7 +59,10 @@ export function createChatClient(store: Store) {
   function replace(raw: Message) {
     const message = withMine(raw, store.get().me?.id);
     const c = conv(message.groupId);
-    if (c.loaded) patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
+    // Only messages inside the window are replaced; others are fetched fresh when reached.
+    if (c.loaded && c.messages.some((m) => m.id === message.id)) {
+      patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
+    }
   }
 
   function upsertGroup(group: Group) {
@@ -67,7 +83,13 @@ export function createChatClient(store: Store) {
     const s = store.get();
     const message = withMine(raw, s.me?.id);
     const c = s.conversations[message.groupId];
-    if (c?.loaded) patchConv(message.groupId, { messages: mergeMessages(c.messages, [message]) });
+    if (c?.loaded && !c.hasNewer) {
+      const merged = mergeMessages(c.messages, [message]);
+      patchConv(
+        message.groupId,
+        merged.length > WINDOW ? { messages: merged.slice(-WINDOW), hasMore: true } : { messages: merged },
+      );
+    }
     store.set((st) => {
       const typing = { ...st.typing };
       if (message.author && typing[message.groupId]?.[message.author.id]) {
@@ -110,7 +132,7 @@ export function createChatClient(store: Store) {
     await refreshGroups();
     for (const [key, c] of Object.entries(store.get().conversations)) {
       const id = Number(key);
-      if (!c.loaded) continue;
+      if (!c.loaded || c.hasNewer) continue;
       let after = c.messages.at(-1)?.id ?? 0;
       for (;;) {
         const page = await api.history(id, { after, limit: 100 });
@@ -273,13 +295,39 @@ export function createChatClient(store: Store) {
       patchConv(groupId, { loadingOlder: true });
       try {
         const page = await api.history(groupId, { before: c.messages[0].id });
+        const merged = mergeMessages(conv(groupId).messages, page.messages);
+        const slid = merged.length > WINDOW;
         patchConv(groupId, {
-          messages: mergeMessages(conv(groupId).messages, page.messages),
+          messages: slid ? merged.slice(0, WINDOW) : merged,
           hasMore: page.hasMore,
+          hasNewer: conv(groupId).hasNewer || slid,
         });
       } finally {
         patchConv(groupId, { loadingOlder: false });
       }
+    },
+    /** Loads the messages after the window (the reader scrolled back down). */
+    async loadNewer(groupId: number) {
+      const c = conv(groupId);
+      if (!c.hasNewer || c.loadingOlder || !c.messages.length) return;
+      patchConv(groupId, { loadingOlder: true });
+      try {
+        const page = await api.history(groupId, { after: c.messages.at(-1)!.id, limit: 100 });
+        const merged = mergeMessages(conv(groupId).messages, page.messages);
+        const slid = merged.length > WINDOW;
+        patchConv(groupId, {
+          messages: slid ? merged.slice(-WINDOW) : merged,
+          hasMore: conv(groupId).hasMore || slid,
+          hasNewer: page.hasMore,
+        });
+      } finally {
+        patchConv(groupId, { loadingOlder: false });
+      }
+    },
+    /** Back to the newest page, dropping a window the reader had scrolled far back. */
+    async jumpToLatest(groupId: number) {
+      const page = await api.history(groupId);
+      patchConv(groupId, { messages: page.messages, hasMore: page.hasMore, hasNewer: false, loaded: true });
     },
     send(groupId: number, content: string, extra: { imageKey?: string; replyTo?: number } = {}) {
       const pending: PendingMessage = {

@@ -12,9 +12,18 @@ export interface PendingMessage {
   createdAt: string;
 }
 
+/**
+ * At most this many messages of a conversation are kept (and rendered): scrolling back slides
+ * the window, dropping the newest; scrolling down again loads them back. Memory and DOM stay
+ * bounded however far back a reader goes.
+ */
+export const WINDOW = 400;
+
 export interface Conversation {
   messages: Message[];
   hasMore: boolean;
+  /** Newer messages exist beyond the window (the reader scrolled far back). */
+  hasNewer: boolean;
   loaded: boolean;
   loadingOlder: boolean;
 }

@@ -53,7 +53,13 @@ export function ConversationView({
     );
   }
   const gid = group.id;
-  const c = state.conversations[gid] ?? { messages: [], hasMore: false, loaded: false, loadingOlder: false };
+  const c = state.conversations[gid] ?? {
+    messages: [],
+    hasMore: false,
+    hasNewer: false,
+    loaded: false,
+    loadingOlder: false,
+  };
   const now = Date.now();
   const typers = Object.entries(state.typing[gid] ?? {})
     .filter(([id, until]) => until > now && Number(id) !== state.me?.id)
@@ -199,6 +205,8 @@ export function ConversationView({
           textSize={TEXT_SIZES[textSize]!}
           actions={actions}
           onLoadOlder={() => void client.loadOlder(gid)}
+          onLoadNewer={() => void client.loadNewer(gid)}
+          onJumpLatest={() => client.jumpToLatest(gid)}
           onRetry={client.retry}
         />
       ) : (
@@ -224,6 +232,7 @@ export function ConversationView({
           setEditing(null);
         }}
         onSend={(text) => {
+          if (c.hasNewer) void client.jumpToLatest(gid);
           client.send(gid, text, replyTo ? { replyTo: replyTo.id } : {});
           setReplyTo(null);
         }}

@@ -24,44 +24,60 @@ export function MessageList(props: {
   textSize: number;
   actions: MessageActions;
   onLoadOlder: () => void;
+  onLoadNewer: () => void;
+  onJumpLatest: () => Promise<void>;
   onRetry: (clientId: string) => void;
 }) {
   const { conversation: c } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const prevFirst = useRef<number | undefined>(undefined);
-  const prevHeight = useRef(0);
   const [unseen, setUnseen] = useState(0);
   const lastCount = useRef(c.messages.length);
 
-  // Keep the view pinned to the bottom for new messages, and keep the reader's place when older ones load.
+  /** The first visible message and its distance from the top: restored after the window changes. */
+  const anchor = useRef<{ id: number; offset: number } | null>(null);
+
+  function rememberAnchor() {
+    const el = scroller.current;
+    if (!el) return;
+    for (const row of el.querySelectorAll<HTMLElement>('[data-message-id]')) {
+      if (row.offsetTop + row.offsetHeight > el.scrollTop) {
+        anchor.current = { id: Number(row.dataset.messageId), offset: row.offsetTop - el.scrollTop };
+        return;
+      }
+    }
+  }
+
+  // Pinned to the bottom for new messages; otherwise the reader's place is kept while older
+  // messages load above or the window drops rows.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const first = c.messages[0]?.id;
-    if (
-      prevFirst.current !== undefined &&
-      first !== undefined &&
-      first < prevFirst.current &&
-      !stick.current
-    ) {
-      el.scrollTop += el.scrollHeight - prevHeight.current;
-    } else if (stick.current) {
+    if (stick.current && !c.hasNewer) {
       el.scrollTop = el.scrollHeight;
-    } else if (c.messages.length > lastCount.current && first === prevFirst.current) {
-      setUnseen((n) => n + c.messages.length - lastCount.current);
+    } else {
+      const kept =
+        anchor.current && el.querySelector<HTMLElement>(`[data-message-id="${anchor.current.id}"]`);
+      if (kept && anchor.current) el.scrollTop = kept.offsetTop - anchor.current.offset;
+      if (c.messages.length > lastCount.current && first === prevFirst.current) {
+        setUnseen((n) => n + c.messages.length - lastCount.current);
+      }
     }
     lastCount.current = c.messages.length;
     prevFirst.current = first;
-    prevHeight.current = el.scrollHeight;
+    rememberAnchor();
   }, [c.messages, props.pending.length]);
 
   function onScroll() {
     const el = scroller.current!;
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    stick.current = !c.hasNewer && el.scrollHeight - el.scrollTop - el.clientHeight < 80;
     if (stick.current) setUnseen(0);
-    prevHeight.current = el.scrollHeight;
-    if (el.scrollTop < 120 && c.hasMore && !c.loadingOlder) props.onLoadOlder();
+    rememberAnchor();
+    if (el.scrollTop < 200 && c.hasMore && !c.loadingOlder) props.onLoadOlder();
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < 200 && c.hasNewer && !c.loadingOlder)
+      props.onLoadNewer();
   }
 
   // Bring a highlighted message (search result, replied-to message) into view.
@@ -77,18 +93,19 @@ export function MessageList(props: {
   let lastDay = '';
   return (
     <div class="messages-wrap">
-      {unseen > 0 && (
+      {(unseen > 0 || c.hasNewer) && (
         <button
           type="button"
           class="new-pill"
-          onClick={() => {
+          onClick={async () => {
+            if (c.hasNewer) await props.onJumpLatest();
             const el = scroller.current!;
-            el.scrollTop = el.scrollHeight;
             stick.current = true;
+            el.scrollTop = el.scrollHeight;
             setUnseen(0);
           }}
         >
-          {unseen} new message{unseen === 1 ? '' : 's'} ↓
+          {unseen > 0 ? `${unseen} new message${unseen === 1 ? '' : 's'} ↓` : 'Jump to latest ↓'}
         </button>
       )}
       <div
