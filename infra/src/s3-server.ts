@@ -4,6 +4,16 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { freePort } from './processes.ts';
 
+const CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
 export interface S3Handle {
   endpoint: string;
   bucket: string;
@@ -23,7 +33,8 @@ export async function startS3(
     address: '127.0.0.1',
     silent: true,
     directory: dir,
-    configureBuckets: [{ name: bucket, configs: [] }],
+    // Browsers PUT to presigned URLs from the app's origin: the bucket must allow it (CORS).
+    configureBuckets: [{ name: bucket, configs: [CORS] }],
     allowMismatchedSignatures: false,
   });
   await server.run();

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type RedisHandle, type S3Handle, startRedis, startS3 } from '@rosterchirp/infra';
 import type { Group } from '@rosterchirp/protocol';
+import { S3Storage } from '@rosterchirp/storage';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import {
   ADMIN,
@@ -20,10 +22,13 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PNG_FILE = join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png');
 
-/** Reply, react, mention, image, pin, edit, delete and search, live between two browsers. */
+/** Reply, react, mention, image, pin, edit, delete and search, live between two browsers on two instances. */
 describe('messaging features in headless Chromium', () => {
   let pg: Awaited<ReturnType<typeof startTestPostgres>>;
   let server: TestServer;
+  let other: TestServer;
+  let redis: RedisHandle;
+  let s3: S3Handle;
   let browser: Browser;
   let a: Page;
   let b: Page;
@@ -34,7 +39,21 @@ describe('messaging features in headless Chromium', () => {
     assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
     await mkdir(SHOTS, { recursive: true });
     pg = await startTestPostgres();
-    server = await startTestServer(pg);
+    // Two instances sharing Postgres, Redis and S3: alice uses one, bob the other.
+    redis = await startRedis();
+    s3 = await startS3();
+    const storage = () =>
+      new S3Storage({
+        endpoint: s3.endpoint,
+        bucket: s3.bucket,
+        region: 'us-east-1',
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        publicUrl: undefined,
+        forcePathStyle: true,
+      });
+    server = await startTestServer(pg, { instanceId: 'A', redisUrl: redis.url, storage: storage() });
+    other = await startTestServer(pg, { instanceId: 'B', redisUrl: redis.url, storage: storage() });
     const admin = await login(server, ADMIN.email, ADMIN.password);
     const alice = await createMember(server, admin.token, 'Alice Ant');
     const bob = await createMember(server, admin.token, 'Bob Bee');
@@ -73,9 +92,9 @@ describe('messaging features in headless Chromium', () => {
         '--disable-sync',
       ],
     });
-    const open = async (email: string, password: string) => {
+    const open = async (base: string, email: string, password: string) => {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 820 } })).newPage();
-      await page.goto(server.url);
+      await page.goto(base);
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -83,12 +102,15 @@ describe('messaging features in headless Chromium', () => {
       await page.getByRole('log').getByText('The mountain trip').waitFor();
       return page;
     };
-    a = await open(alice.user.email, alice.password);
-    b = await open(bob.user.email, bob.password);
+    a = await open(server.url, alice.user.email, alice.password);
+    b = await open(other.url, bob.user.email, bob.password);
   });
   after(async () => {
     await browser?.close();
     await server?.close();
+    await other?.close();
+    await s3?.stop();
+    await redis?.stop();
     await pg?.stop();
   });
 

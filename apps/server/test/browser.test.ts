@@ -150,6 +150,9 @@ describe('web client in headless Chromium', () => {
     await dm.waitFor({ timeout: 10_000 });
     assert.match((await dm.textContent()) ?? '', /1 unread/);
     await b.screenshot({ path: join(SHOTS, 'phone-sidebar-dm.png') });
+    await b.getByRole('button', { name: 'Mark all read' }).click();
+    await b.getByRole('button', { name: 'Mark all read' }).waitFor({ state: 'detached' });
+    assert.doesNotMatch((await dm.textContent()) ?? '', /unread/);
     await b.screenshot({ path: join(SHOTS, 'phone-conversation.png') });
     await desktop.close();
     await phone.close();

@@ -109,6 +109,7 @@ export const api = {
     }
     return issued.key;
   },
+  readAll: () => call<void>('POST', '/api/groups/read-all'),
   markRead: (groupId: number, messageId: number) =>
     call<void>('POST', `/api/groups/${groupId}/read`, { messageId }),
 };

@@ -289,6 +289,10 @@ export function createChatClient(store: Store) {
       scheduleMarkRead(groupId);
     },
     close: () => store.set({ activeId: null }),
+    async readAll() {
+      await api.readAll();
+      store.set((s) => ({ groups: s.groups.map((g) => ({ ...g, unread: 0 })) }));
+    },
     async loadOlder(groupId: number) {
       const c = conv(groupId);
       if (!c.hasMore || c.loadingOlder || !c.messages[0]) return;

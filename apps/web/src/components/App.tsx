@@ -43,6 +43,7 @@ export function App() {
         onNewChat={() => setNewChat(true)}
         onLogout={() => void client.logout()}
         onUserGroups={() => setUserGroups(true)}
+        onReadAll={() => void client.readAll()}
         searchPanel={
           <SearchPanel
             client={client}

@@ -28,6 +28,7 @@ export function Sidebar(props: {
   onNewChat: () => void;
   onLogout: () => void;
   onUserGroups: () => void;
+  onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
   const { state } = props;
@@ -122,6 +123,11 @@ export function Sidebar(props: {
             Group Messages{unreadIn(managed) > 0 ? ' •' : ''}
           </button>
         </div>
+      )}
+      {unreadIn(state.groups) > 0 && (
+        <button type="button" class="mark-all" onClick={props.onReadAll}>
+          Mark all read
+        </button>
       )}
       <nav class="sidebar__list" aria-label="Conversations">
         {showManaged ? (
