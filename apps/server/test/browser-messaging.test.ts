@@ -220,12 +220,26 @@ describe('messaging features in headless Chromium', () => {
       .click();
     await page.screenshot({ path: join(SHOTS, 'desktop-user-groups.png') });
     await page.getByRole('button', { name: 'Save (1)' }).click();
-    await page.getByRole('dialog').getByText('Coaches').waitFor();
+    await page.locator('.ug-row', { hasText: 'Coaches' }).waitFor();
     await a.getByRole('tab', { name: /Group Messages/ }).click();
     await a
       .getByRole('navigation')
       .getByRole('button', { name: /Coaches/ })
       .waitFor({ timeout: 10_000 });
+    // Coaches may not start direct messages with Drivers (alice is a coach, bob a driver).
+    await page.getByLabel('Restricted user group').selectOption({ label: 'Coaches' });
+    await page.getByLabel('Protected user group').selectOption({ label: 'Drivers' });
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByText('may not message').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'desktop-dm-rules.png') });
+    await a.getByRole('button', { name: 'New conversation' }).click();
+    await a.getByPlaceholder('Search people').fill('bob');
+    await a
+      .getByRole('dialog')
+      .getByRole('button', { name: /Bob Bee/ })
+      .click();
+    await a.getByRole('alert').filter({ hasText: 'not allowed' }).waitFor();
+    await a.getByRole('button', { name: 'Close' }).click();
     await page.close();
   });
 

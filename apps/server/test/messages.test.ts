@@ -475,4 +475,27 @@ describe('conversations and messages', () => {
       'public channels reach everyone',
     );
   });
+
+  it('a direct chat with a deleted user stays readable but becomes read-only', async () => {
+    const gone = await createMember(server, admin.token, 'Gone Soon');
+    const dm = await api<{ group: Group }>(server, 'POST', '/api/groups', {
+      token: alice.token,
+      body: { type: 'direct', memberIds: [gone.user.id] },
+    });
+    const gid = dm.body.group.id;
+    await sendMessage(server, gone.token, gid, 'bye for now');
+    // The user manager's delete is a scrub (product.md §2); its effect on the chat is what matters here.
+    await server.pool.query(
+      `UPDATE public.users SET status = 'deleted', name = 'Deleted User', email = 'deleted_' || id || '@deleted' WHERE id = $1`,
+      [gone.user.id],
+    );
+    const list = await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: alice.token });
+    assert.equal(list.body.groups.find((g) => g.id === gid)?.readonly, true);
+    const history = await api<{ messages: Message[] }>(server, 'GET', `/api/groups/${gid}/messages`, {
+      token: alice.token,
+    });
+    assert.equal(history.body.messages.at(-1)?.content, 'bye for now');
+    const send = await sendMessage(server, alice.token, gid, 'hello?');
+    assert.equal(send.status, 403);
+  });
 });

@@ -3,6 +3,7 @@ import type {
   AuthReply,
   CreateGroupBody,
   CreateUploadReply,
+  DmRule,
   Group,
   HistoryReply,
   Member,
@@ -79,6 +80,9 @@ export const api = {
       ? call<{ userGroup: UserGroup }>('POST', '/api/usergroups', body)
       : call<{ userGroup: UserGroup }>('PATCH', `/api/usergroups/${id}`, body),
   deleteUserGroup: (id: number) => call<void>('DELETE', `/api/usergroups/${id}`),
+  dmRules: () => call<{ rules: DmRule[] }>('GET', '/api/usergroups/restrictions'),
+  saveDmRules: (rules: DmRule[]) =>
+    call<{ rules: DmRule[] }>('PUT', '/api/usergroups/restrictions', { rules }),
   search: (q: string, before?: number) =>
     call<SearchReply>('GET', `/api/search?q=${encodeURIComponent(q)}${before ? `&before=${before}` : ''}`),
   /** Issues an upload, PUTs the bytes where the server says (storage or the API), returns the key. */

@@ -199,3 +199,4 @@ export const DmRestrictionsBody = Type.Object(
   { additionalProperties: false },
 );
 export const DmRestrictionsReply = Type.Object({ rules: Type.Array(DmRuleSchema) });
+export type DmRule = Static<typeof DmRuleSchema>;

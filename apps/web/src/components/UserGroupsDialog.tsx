@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import type { ChatState } from '../store.ts';
 import { Avatar } from './Avatar.tsx';
+import { DmRulesEditor } from './DmRulesEditor.tsx';
 
 /** Admins and managers keep user groups here; each one's "Group Messages" chat follows it. */
 export function UserGroupsDialog({ state, onClose }: { state: ChatState; onClose: () => void }) {
@@ -87,6 +88,7 @@ export function UserGroupsDialog({ state, onClose }: { state: ChatState; onClose
               ))}
               {groups?.length === 0 && <li class="people__empty">No user groups yet.</li>}
             </ul>
+            {groups && state.me?.role === 'admin' && <DmRulesEditor groups={groups} />}
             <button
               type="button"
               class="btn btn--primary btn--block"
