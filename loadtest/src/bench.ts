@@ -1,0 +1,300 @@
+/**
+ * `pnpm bench`: the local cluster (Postgres → PgBouncer, Redis, s3rver, N instances, Caddy) under
+ * the product's load shapes, from one Node process on loopback; writes loadtest/results/<date>.{md,json}.
+ *   idle      — C socket.io connections held through Caddy: connect latency, server KiB per connection
+ *   fanout    — R receivers in one channel across instances, M messages: deliveries/s
+ *   persist   — S concurrent REST senders, each in its own room: persisted messages/s
+ *   latency   — a fixed rate into rooms of 10: send→deliver p50/p95/p99 (same clock)
+ * Usage: pnpm bench [-- --instances 2 --connections 5000 --quick]
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
+import type { Group, Message, SendAck, User } from '@rosterchirp/protocol';
+import { type ChatSocket, connect, json, sourceAddress } from './lib/clients.ts';
+import { cpuSeconds, machine, rssKib, summary } from './lib/measure.ts';
+
+const { values } = parseArgs({
+  // pnpm passes a literal "--" before the script's own options.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    instances: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '1500' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const INSTANCES = Number(values.instances);
+const QUICK = values.quick;
+const CONNECTIONS = QUICK ? 500 : Number(values.connections);
+
+const started = Date.now();
+const log = (msg: string) =>
+  process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+
+function cpuOf(cluster: Cluster) {
+  return {
+    instances: cluster.instances.reduce((n, i) => n + cpuSeconds(i.pid), 0),
+    postgres: cpuSeconds(cluster.postgres.pid),
+    caddy: cpuSeconds(cluster.caddy.pid),
+    generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+  };
+}
+function cpuDelta(a: ReturnType<typeof cpuOf>, b: ReturnType<typeof cpuOf>) {
+  return Object.fromEntries(
+    Object.entries(b).map(([k, v]) => [k, Number((v - a[k as keyof typeof a]).toFixed(2))]),
+  );
+}
+
+async function users(cluster: Cluster, admin: string, n: number, prefix: string) {
+  const out: Array<{ token: string; user: User }> = [];
+  for (let i = 0; i < n; i += 10) {
+    const batch = Array.from({ length: Math.min(10, n - i) }, (_, k) => i + k);
+    out.push(
+      ...(await Promise.all(
+        batch.map(async (k) => {
+          const email = `${prefix}-${k}@bench.invalid`;
+          const password = `${prefix}-password-${k}`;
+          await json(cluster.url, 'POST', '/api/users', admin, {
+            email,
+            name: `Bench ${prefix} ${k}`,
+            password,
+          });
+          return json<{ token: string; user: User }>(cluster.url, 'POST', '/api/auth/login', undefined, {
+            email,
+            password,
+          });
+        }),
+      )),
+    );
+  }
+  return out;
+}
+
+const send = (s: ChatSocket, groupId: number, clientId: string, content: string) =>
+  new Promise<SendAck>((resolve) => s.emit('message:send', { groupId, clientId, content }, resolve));
+
+async function main() {
+  log(`starting the local cluster with ${INSTANCES} instance(s)`);
+  const cluster = await startCluster({
+    instances: INSTANCES,
+    env: { RATE_LIMIT_SEND_PER_10S: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' },
+  });
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    settings: {
+      instances: INSTANCES,
+      adapter: 'sharded',
+      postgres: 'Debian 15, fsync=off, synchronous_commit=off (local runner default)',
+      pgbouncer: 'transaction mode, pool 40',
+      path: 'clients → Caddy → instances',
+    },
+  };
+  try {
+    const admin = (
+      await json<{ token: string }>(cluster.url, 'POST', '/api/auth/login', undefined, cluster.admin)
+    ).token;
+    const general = (await json<{ groups: Group[] }>(cluster.url, 'GET', '/api/groups', admin)).groups.find(
+      (g) => g.type === 'public',
+    )!.id;
+
+    // idle
+    log(`idle: opening ${CONNECTIONS} connections through Caddy`);
+    const rssBefore = cluster.instances.map((i) => rssKib(i.pid));
+    const connectMs: number[] = [];
+    const held: ChatSocket[] = [];
+    let failures = 0;
+    for (let i = 0; i < CONNECTIONS; i += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, CONNECTIONS - i) }, async (_, k) => {
+          const t = performance.now();
+          try {
+            held.push(await connect(cluster.url, admin, sourceAddress(i + k)));
+            connectMs.push(performance.now() - t);
+          } catch {
+            failures++;
+          }
+        }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssAfter = cluster.instances.map((i) => rssKib(i.pid));
+    const addedKib = rssAfter.reduce((n, v, i) => n + v - rssBefore[i]!, 0);
+    report.idle = {
+      connections: held.length,
+      failures,
+      connectMs: summary(connectMs),
+      serverKibPerConnection: Number((addedKib / Math.max(1, held.length)).toFixed(1)),
+      generatorRssMib: Math.round(process.memoryUsage().rss / 2 ** 20),
+    };
+    log(
+      `idle: ${held.length} held, ${(report.idle as { serverKibPerConnection: number }).serverKibPerConnection} KiB/connection on the servers`,
+    );
+
+    // fanout: the idle connections are all in the tenant room, so a public-channel message reaches every one.
+    const messages = QUICK ? 50 : 200;
+    let delivered = 0;
+    const expected = held.length * messages;
+    let done: () => void = () => undefined;
+    const all = new Promise<void>((r) => {
+      done = r;
+    });
+    for (const s of held) s.on('message:new', () => void (++delivered === expected && done()));
+    const sender = await connect(cluster.url, admin);
+    let cpu0 = cpuOf(cluster);
+    let t0 = performance.now();
+    for (let i = 0; i < messages; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, k) => send(sender, general, `fan-${i + k}`, `fan-out ${i + k}`)),
+      );
+    }
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (giveUp = setTimeout(r, 120_000)))]);
+    clearTimeout(giveUp);
+    let seconds = (performance.now() - t0) / 1000;
+    report.fanout = {
+      receivers: held.length,
+      messages,
+      deliveries: delivered,
+      expected,
+      seconds: Number(seconds.toFixed(2)),
+      deliveriesPerSecond: Math.round(delivered / seconds),
+      cpuSeconds: cpuDelta(cpu0, cpuOf(cluster)),
+    };
+    log(`fanout: ${Math.round(delivered / seconds)} deliveries/s (${delivered}/${expected})`);
+    for (const s of held) s.close();
+
+    // persist
+    const senders = QUICK ? 20 : 50;
+    const perSender = QUICK ? 20 : 100;
+    const people = await users(cluster, admin, senders, 'persist');
+    const rooms = await Promise.all(
+      people.map((p, i) =>
+        json<{ group: Group }>(cluster.url, 'POST', '/api/groups', p.token, {
+          type: 'private',
+          name: `persist ${i}`,
+        }),
+      ),
+    );
+    cpu0 = cpuOf(cluster);
+    t0 = performance.now();
+    let errors = 0;
+    await Promise.all(
+      people.map(async (p, i) => {
+        for (let k = 0; k < perSender; k++) {
+          const res = await fetch(`${cluster.url}/api/groups/${rooms[i]!.group.id}/messages`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ clientId: `p-${i}-${k}`, content: `persist ${k}` }),
+          });
+          if (res.status !== 201) errors++;
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    seconds = (performance.now() - t0) / 1000;
+    report.persist = {
+      senders,
+      messages: senders * perSender,
+      errors,
+      seconds: Number(seconds.toFixed(2)),
+      persistedPerSecond: Math.round((senders * perSender - errors) / seconds),
+      cpuSeconds: cpuDelta(cpu0, cpuOf(cluster)),
+    };
+    log(`persist: ${Math.round((senders * perSender - errors) / seconds)} messages/s, ${errors} errors`);
+
+    // latency at a fixed rate: rooms of 10 (1 sender + 9 receivers), receivers on both instances.
+    const roomsCount = QUICK ? 5 : 20;
+    const members = await users(cluster, admin, roomsCount * 10, 'latency');
+    const latencies: number[] = [];
+    const sockets: ChatSocket[] = [];
+    const senderSockets: Array<{ socket: ChatSocket; groupId: number }> = [];
+    for (let r = 0; r < roomsCount; r++) {
+      const group = members.slice(r * 10, r * 10 + 10);
+      const room = await json<{ group: Group }>(cluster.url, 'POST', '/api/groups', group[0]!.token, {
+        type: 'private',
+        name: `latency ${r}`,
+        memberIds: group.slice(1).map((m) => m.user.id),
+      });
+      for (const [k, m] of group.entries()) {
+        const s = await connect(cluster.instances[k % cluster.instances.length]!.url, m.token);
+        sockets.push(s);
+        if (k === 0) senderSockets.push({ socket: s, groupId: room.group.id });
+        else
+          s.on('message:new', ({ message }: { message: Message }) =>
+            latencies.push(Date.now() - Date.parse(message.createdAt)),
+          );
+      }
+    }
+    const rate = QUICK ? 200 : 1000;
+    const durationS = QUICK ? 3 : 10;
+    log(`latency: ${rate} msg/s for ${durationS} s into ${roomsCount} rooms of 10`);
+    cpu0 = cpuOf(cluster);
+    const sendFailures: string[] = [];
+    const tick = 20;
+    const perTick = (rate * tick) / 1000;
+    let sent = 0;
+    const end = Date.now() + durationS * 1000;
+    while (Date.now() < end) {
+      const slot = Date.now();
+      for (let k = 0; k < perTick; k++) {
+        const target = senderSockets[sent % senderSockets.length]!;
+        const n = sent++;
+        void send(target.socket, target.groupId, `lat-${n}`, `latency ${n}`).then((a) => {
+          if (!a.ok) sendFailures.push(a.error.code);
+        });
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, tick - (Date.now() - slot))));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    report.latency = {
+      targetRate: rate,
+      sent,
+      received: latencies.length,
+      expected: sent * 9,
+      sendFailures: sendFailures.length,
+      sendToDeliverMs: summary(latencies),
+      cpuSeconds: cpuDelta(cpu0, cpuOf(cluster)),
+    };
+    const lat = (report.latency as { sendToDeliverMs: ReturnType<typeof summary> }).sendToDeliverMs;
+    log(
+      `latency: p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms over ${latencies.length} deliveries`,
+    );
+    for (const s of [...sockets, sender]) s.close();
+  } finally {
+    await cluster.stop();
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const dir = join(REPO_ROOT, 'loadtest', 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${date}${QUICK ? '-quick' : ''}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(dir, `${date}${QUICK ? '-quick' : ''}.md`), toMarkdown(report));
+  log(`report written to loadtest/results/${date}${QUICK ? '-quick' : ''}.md`);
+}
+
+function toMarkdown(r: Record<string, unknown>): string {
+  const idle = r.idle as Record<string, unknown> & { connectMs: ReturnType<typeof summary> };
+  const fan = r.fanout as Record<string, unknown>;
+  const per = r.persist as Record<string, unknown>;
+  const lat = r.latency as Record<string, unknown> & { sendToDeliverMs: ReturnType<typeof summary> };
+  return `# RosterChirp benchmark (${String(r.date).slice(0, 10)})
+
+Machine: ${r.machine}. Generator, Caddy, instances, PgBouncer, Postgres and Redis share it.
+Settings: ${JSON.stringify(r.settings)}
+
+| scenario | result |
+|---|---|
+| idle connections | ${idle.connections} held (${idle.failures} failed), connect p50 ${idle.connectMs.p50.toFixed(0)} ms / p95 ${idle.connectMs.p95.toFixed(0)} ms, **${idle.serverKibPerConnection} KiB per connection** on the servers, generator ${idle.generatorRssMib} MiB |
+| fan-out | **${fan.deliveriesPerSecond} deliveries/s** (${fan.deliveries}/${fan.expected} to ${fan.receivers} receivers, ${fan.messages} messages, ${fan.seconds} s); CPU s ${JSON.stringify(fan.cpuSeconds)} |
+| persist | **${per.persistedPerSecond} messages/s** stored (${per.messages} REST sends by ${per.senders} senders, ${per.errors} errors); CPU s ${JSON.stringify(per.cpuSeconds)} |
+| latency @ ${lat.targetRate}/s | send→deliver **p50 ${lat.sendToDeliverMs.p50} ms, p95 ${lat.sendToDeliverMs.p95} ms, p99 ${lat.sendToDeliverMs.p99} ms** (${lat.received}/${lat.expected} deliveries, ${lat.sendFailures} send failures); CPU s ${JSON.stringify(lat.cpuSeconds)} |
+
+Reproduce: \`pnpm bench\` (\`-- --quick\` for a one-minute smoke run).
+`;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

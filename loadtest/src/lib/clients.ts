@@ -1,0 +1,45 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@rosterchirp/protocol';
+import { io, type Socket } from 'socket.io-client';
+
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function json<T>(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * A socket.io client over WebSocket. `localAddress` spreads client sockets over 127.0.0.0/8 so
+ * tens of thousands of connections do not exhaust one source address's ephemeral ports.
+ */
+export async function connect(base: string, token: string, localAddress?: string): Promise<ChatSocket> {
+  const s: ChatSocket = io(base, {
+    transports: ['websocket'],
+    auth: { token },
+    reconnection: false,
+    forceNew: true,
+    ...(localAddress ? { localAddress } : {}),
+  } as Parameters<typeof io>[1]);
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  return s;
+}
+
+/** 127.0.0.2 … 127.0.0.250, round-robin. */
+export const sourceAddress = (i: number) => `127.0.0.${2 + (i % 249)}`;
