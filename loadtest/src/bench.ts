@@ -20,7 +20,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     instances: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '1500' },
+    connections: { type: 'string', default: '5000' },
     quick: { type: 'boolean', default: false },
   },
 });
