@@ -1,7 +1,8 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { Message, User } from '@rosterchirp/protocol';
+import type { GroupType, Message, User } from '@rosterchirp/protocol';
+import type { EventBus } from '@rosterchirp/realtime';
 import { AppError, notFound } from './app-error.ts';
-import { groupAccess } from './group-access.ts';
+import { groupAccess, groupRoom } from './group-access.ts';
 import { messageSelect, toMessage } from './mappers.ts';
 
 /** One message as `viewerId` sees it (reactions' `mine`), or null. */
@@ -24,4 +25,30 @@ export async function readableMessage(db: TenantDb, messageId: number, user: Use
     throw err instanceof AppError && err.code === 'NOT_FOUND' ? notFound('Message') : err;
   });
   return { row, access };
+}
+
+/**
+ * Tells a message's room that it changed. Broadcasts are the same for every recipient, so
+ * `mine` is false; clients work it out from each reaction's `userIds`.
+ */
+export function emitUpdated(
+  bus: EventBus,
+  schema: string,
+  group: { id: number; type: GroupType },
+  message: Message,
+) {
+  bus.emit(groupRoom(schema, group), 'message:updated', {
+    message: { ...message, reactions: message.reactions.map((r) => ({ ...r, mine: false })) },
+  });
+}
+
+/** Re-reads a message after a background change (preview, thumbnail, pin) and announces it. */
+export async function announceUpdated(
+  db: TenantDb,
+  bus: EventBus,
+  messageId: number,
+  group: { id: number; type: GroupType },
+): Promise<void> {
+  const message = await loadMessage(db, messageId, 0);
+  if (message) emitUpdated(bus, db.schema, group, message);
 }

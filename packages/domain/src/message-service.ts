@@ -7,7 +7,7 @@ import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
 import { extractMentions } from './handle.ts';
 import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
 import { messageSelect, toMessage, uploadUrl } from './mappers.ts';
-import { loadMessage, readableMessage } from './message-access.ts';
+import { emitUpdated, loadMessage, readableMessage } from './message-access.ts';
 import type { ThumbnailService } from './thumbnail-service.ts';
 import type { UploadService } from './upload-service.ts';
 
@@ -148,7 +148,7 @@ export function createMessageService(deps: MessageServiceDeps) {
         );
       });
       const message = (await loadMessage(db, messageId, user.id))!;
-      deps.bus.emit(groupRoom(db.schema, access), 'message:updated', { message });
+      emitUpdated(deps.bus, db.schema, access, message);
       return message;
     },
 

@@ -2,9 +2,9 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { Message, User } from '@rosterchirp/protocol';
 import type { EventBus } from '@rosterchirp/realtime';
 import { AppError } from './app-error.ts';
-import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
+import { assertCanPost, groupAccess } from './group-access.ts';
 import { messageSelect, toMessage } from './mappers.ts';
-import { loadMessage, readableMessage } from './message-access.ts';
+import { announceUpdated, readableMessage } from './message-access.ts';
 
 /** Pins: any member who may post pins or unpins; the room sees message:updated. */
 export function createPinService(deps: { bus: EventBus }) {
@@ -13,17 +13,16 @@ export function createPinService(deps: { bus: EventBus }) {
     assertCanPost(access);
     if (row.kind !== 'user' || row.deleted_at)
       throw new AppError('CONFLICT', 'Only live user messages can be pinned');
-    const { rowCount } = await db.query(
-      pinned
-        ? `UPDATE ${db.s}.messages SET pinned_at = now(), pinned_by = $2 WHERE id = $1 AND pinned_at IS NULL`
-        : `UPDATE ${db.s}.messages SET pinned_at = NULL, pinned_by = NULL WHERE id = $1 AND pinned_at IS NOT NULL AND $2::int IS NOT NULL`,
-      [messageId, user.id],
-    );
-    if (!rowCount) return; // already in that state: nothing to announce
-    const message = (await loadMessage(db, messageId, user.id))!;
-    deps.bus.emit(groupRoom(db.schema, access), 'message:updated', {
-      message: { ...message, reactions: message.reactions.map((r) => ({ ...r, mine: false })) },
-    });
+    const { rowCount } = pinned
+      ? await db.query(
+          `UPDATE ${db.s}.messages SET pinned_at = now(), pinned_by = $2 WHERE id = $1 AND pinned_at IS NULL`,
+          [messageId, user.id],
+        )
+      : await db.query(
+          `UPDATE ${db.s}.messages SET pinned_at = NULL, pinned_by = NULL WHERE id = $1 AND pinned_at IS NOT NULL`,
+          [messageId],
+        );
+    if (rowCount) await announceUpdated(db, deps.bus, messageId, access); // else already in that state
   }
 
   return {

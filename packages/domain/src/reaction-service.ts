@@ -3,7 +3,7 @@ import type { Message, User } from '@rosterchirp/protocol';
 import type { EventBus } from '@rosterchirp/realtime';
 import { AppError, invalid } from './app-error.ts';
 import { assertCanPost, groupRoom } from './group-access.ts';
-import { readableMessage } from './message-access.ts';
+import { loadMessage, readableMessage } from './message-access.ts';
 
 /** One or more emoji (with skin tones, ZWJ sequences, variation selectors), nothing else. */
 const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u;
@@ -13,25 +13,6 @@ export function isEmoji(value: string): boolean {
   return (
     value.length <= 32 && EMOJI.test(value) && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(value)
   );
-}
-
-/** Reactions of a message with who reacted, so every client can tell its own (`mine`). */
-export async function reactionsOf(
-  db: TenantDb,
-  messageId: number,
-  viewerId: number,
-): Promise<Message['reactions']> {
-  const { rows } = await db.query<{ emoji: string; count: number; user_ids: number[] }>(
-    `SELECT emoji, count(*)::int AS count, array_agg(user_id ORDER BY created_at) AS user_ids
-     FROM ${db.s}.reactions WHERE message_id = $1 GROUP BY emoji ORDER BY min(created_at)`,
-    [messageId],
-  );
-  return rows.map((r) => ({
-    emoji: r.emoji,
-    count: r.count,
-    mine: r.user_ids.includes(viewerId),
-    userIds: r.user_ids,
-  }));
 }
 
 export function createReactionService(deps: { bus: EventBus }) {
@@ -60,7 +41,7 @@ export function createReactionService(deps: { bus: EventBus }) {
           [messageId, user.id, emoji],
         );
       });
-      const reactions = await reactionsOf(db, messageId, user.id);
+      const reactions = (await loadMessage(db, messageId, user.id))!.reactions;
       deps.bus.emit(groupRoom(db.schema, access), 'reaction:updated', {
         groupId: access.id,
         messageId,

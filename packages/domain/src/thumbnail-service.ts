@@ -4,8 +4,7 @@ import type { EventBus } from '@rosterchirp/realtime';
 import { newObjectKey, type ObjectStorage } from '@rosterchirp/storage';
 import sharp from 'sharp';
 import type { DomainLogger } from './context.ts';
-import { groupRoom } from './group-access.ts';
-import { loadMessage } from './message-access.ts';
+import { announceUpdated } from './message-access.ts';
 
 const MAX_SOURCE_BYTES = 25 * 1024 * 1024;
 export const THUMB_WIDTH = 480;
@@ -58,12 +57,7 @@ export function createThumbnailService(deps: { storage: ObjectStorage; bus: Even
           message.id,
           key,
         ]);
-        const updated = await loadMessage(db, message.id, 0);
-        if (updated) {
-          deps.bus.emit(groupRoom(db.schema, { id: message.groupId, type: groupType }), 'message:updated', {
-            message: updated,
-          });
-        }
+        await announceUpdated(db, deps.bus, message.id, { id: message.groupId, type: groupType });
       })().catch((err: unknown) =>
         deps.log.warn({ err: (err as Error).message, messageId: message.id }, 'thumbnail not made'),
       );

@@ -1,9 +1,8 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { Message } from '@rosterchirp/protocol';
+import type { GroupType, Message } from '@rosterchirp/protocol';
 import type { EventBus } from '@rosterchirp/realtime';
 import type { DomainLogger } from '../context.ts';
-import { groupRoom } from '../group-access.ts';
-import { loadMessage } from '../message-access.ts';
+import { announceUpdated } from '../message-access.ts';
 import { firstUrl } from './extract-meta.ts';
 import { DEFAULT_PREVIEW_LIMITS, fetchPreview, type PreviewLimits, PreviewRefused } from './fetch-preview.ts';
 
@@ -54,11 +53,7 @@ export function createLinkPreviewService(deps: {
 
   return {
     /** Fire and forget: never delays or fails the send. Resolves when done (tests wait on it). */
-    attach(
-      db: TenantDb,
-      message: Pick<Message, 'id' | 'groupId' | 'content'>,
-      groupType: Parameters<typeof groupRoom>[1]['type'],
-    ) {
+    attach(db: TenantDb, message: Pick<Message, 'id' | 'groupId' | 'content'>, groupType: GroupType) {
       const url = deps.enabled ? firstUrl(message.content) : null;
       if (!url) return Promise.resolve();
       return (async () => {
@@ -67,12 +62,7 @@ export function createLinkPreviewService(deps: {
           message.id,
           url,
         ]);
-        const updated = await loadMessage(db, message.id, 0);
-        if (updated) {
-          deps.bus.emit(groupRoom(db.schema, { id: message.groupId, type: groupType }), 'message:updated', {
-            message: updated,
-          });
-        }
+        await announceUpdated(db, deps.bus, message.id, { id: message.groupId, type: groupType });
       })().catch((err: unknown) => deps.log.warn({ err, messageId: message.id }, 'link preview failed'));
     },
   };
