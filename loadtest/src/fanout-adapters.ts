@@ -6,16 +6,13 @@
  *   for traffic it has no member for (CPU seconds, bytes Redis sends out).
  * Usage: node --import tsx loadtest/src/fanout-adapters.ts [--messages 400] [--receivers 200]
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
-import type { ClientToServerEvents, Group, SendAck, ServerToClientEvents } from '@rosterchirp/protocol';
+import type { Group, SendAck } from '@rosterchirp/protocol';
 import { Redis } from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
-
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { type ChatSocket, connect, json } from './lib/clients.ts';
+import { cpuSeconds, machine as machineDescription } from './lib/measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,45 +24,6 @@ const { values } = parseArgs({
 const MESSAGES = Number(values.messages);
 const RECEIVERS = Number(values.receivers);
 const ROOMS = Number(values.rooms);
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function json<T>(
-  base: string,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function connect(base: string, token: string): Promise<ChatSocket> {
-  const s: ChatSocket = io(base, {
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true,
-  });
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
-  return s;
-}
 
 async function sendAll(sender: ChatSocket, groupIds: number[], total: number, tag: string) {
   const window = 32;
@@ -173,7 +131,7 @@ for (const adapter of ['classic', 'sharded'] as const) {
   process.stdout.write(`running ${adapter} …\n`);
   results.push(await run(adapter));
 }
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine = machineDescription();
 const lines = [
   `# socket.io Redis adapter: classic vs sharded (${new Date().toISOString().slice(0, 10)})`,
   '',

@@ -4,7 +4,7 @@
  * Usage: node --import tsx loadtest/src/search-bench.ts [--messages 1000000] [--repeats 20]
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPool, migrateSchema, tenantDb } from '@rosterchirp/db';
@@ -12,6 +12,7 @@ import { createSearchService } from '@rosterchirp/domain';
 import { REPO_ROOT, startPostgres } from '@rosterchirp/infra';
 import type { User } from '@rosterchirp/protocol';
 import pgClient from 'pg';
+import { machine as machineDescription, summary } from './lib/measure.ts';
 
 const { values } = parseArgs({
   options: { messages: { type: 'string', default: '1000000' }, repeats: { type: 'string', default: '20' } },
@@ -76,11 +77,10 @@ try {
       times.push(performance.now() - s);
       hits = r.results.length;
     }
-    times.sort((a, b) => a - b);
-    const p = (x: number) => times[Math.min(times.length - 1, Math.floor(x * times.length))]!.toFixed(1);
-    rows.push(`| \`${q}\` | ${hits} | ${p(0.5)} | ${p(0.95)} |`);
+    const { p50, p95 } = summary(times);
+    rows.push(`| \`${q}\` | ${hits} | ${p50.toFixed(1)} | ${p95.toFixed(1)} |`);
   }
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
+  const machine = machineDescription();
   const report = [
     `# Search at ${N.toLocaleString('en')} messages (${new Date().toISOString().slice(0, 10)})`,
     '',
