@@ -18,6 +18,16 @@ export interface S3Handle {
   endpoint: string;
   bucket: string;
   port: number;
+  /** Client settings for this server (the shape of S3Storage's settings; s3rver takes any keys). */
+  settings: {
+    endpoint: string;
+    bucket: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    publicUrl: undefined;
+    forcePathStyle: boolean;
+  };
   stop(): Promise<void>;
 }
 
@@ -38,10 +48,20 @@ export async function startS3(
     allowMismatchedSignatures: false,
   });
   await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     bucket,
     port,
+    settings: {
+      endpoint,
+      bucket,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      publicUrl: undefined,
+      forcePathStyle: true,
+    },
     async stop() {
       await server.close();
       if (!opts.directory) await rm(dir, { recursive: true, force: true });

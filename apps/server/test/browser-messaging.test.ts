@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RedisHandle, type S3Handle, startRedis, startS3 } from '@rosterchirp/infra';
 import type { Group } from '@rosterchirp/protocol';
 import { S3Storage } from '@rosterchirp/storage';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SHOTS, signIn } from './browser-kit.ts';
 import {
   ADMIN,
   api,
@@ -18,8 +17,6 @@ import {
   type TestServer,
 } from './harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PNG_FILE = join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png');
 
 /** Reply, react, mention, image, pin, edit, delete and search, live between two browsers on two instances. */
@@ -36,22 +33,11 @@ describe('messaging features in headless Chromium', () => {
   let longRoom: number;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
-    await mkdir(SHOTS, { recursive: true });
     pg = await startTestPostgres();
     // Two instances sharing Postgres, Redis and S3: alice uses one, bob the other.
     redis = await startRedis();
     s3 = await startS3();
-    const storage = () =>
-      new S3Storage({
-        endpoint: s3.endpoint,
-        bucket: s3.bucket,
-        region: 'us-east-1',
-        accessKeyId: 'S3RVER',
-        secretAccessKey: 'S3RVER',
-        publicUrl: undefined,
-        forcePathStyle: true,
-      });
+    const storage = () => new S3Storage(s3.settings);
     server = await startTestServer(pg, { instanceId: 'A', redisUrl: redis.url, storage: storage() });
     other = await startTestServer(pg, { instanceId: 'B', redisUrl: redis.url, storage: storage() });
     const admin = await login(server, ADMIN.email, ADMIN.password);
@@ -80,24 +66,10 @@ describe('messaging features in headless Chromium', () => {
       token: admin.token,
       body: { name: 'Drivers', memberIds: [alice.user.id, bob.user.id] },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const open = async (base: string, email: string, password: string) => {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 820 } })).newPage();
-      await page.goto(base);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, base, email, password);
       await page.getByRole('button', { name: /Trip planning/ }).click();
       await page.getByRole('log').getByText('The mountain trip').waitFor();
       return page;

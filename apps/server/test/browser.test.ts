@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SHOTS, signIn } from './browser-kit.ts';
 import {
   ADMIN,
   createMember,
@@ -15,52 +13,22 @@ import {
   type TestServer,
 } from './harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
-
 /** Two people in two browser contexts chat live through the real web client. */
 describe('web client in headless Chromium', () => {
   let pg: Awaited<ReturnType<typeof startTestPostgres>>;
   let server: TestServer;
   let browser: Browser;
-  let profile: string;
 
   before(async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `Chromium not found at ${CHROMIUM}: run .ci/run or apt-get install chromium`,
-    );
-    await mkdir(SHOTS, { recursive: true });
     pg = await startTestPostgres();
     server = await startTestServer(pg);
-    profile = await mkdtemp(join(tmpdir(), 'rc-chromium-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
     await server?.close();
     await pg?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
-
-  async function signIn(page: Page, email: string, password: string) {
-    await page.goto(server.url);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
-  }
 
   it('refuses a wrong password with a readable message', async () => {
     const page = await browser.newPage();
@@ -98,8 +66,8 @@ describe('web client in headless Chromium', () => {
     });
     const a = await desktop.newPage();
     const b = await phone.newPage();
-    await signIn(a, alice.user.email, alice.password);
-    await signIn(b, bob.user.email, bob.password);
+    await signIn(a, server.url, alice.user.email, alice.password);
+    await signIn(b, server.url, bob.user.email, bob.password);
     await b.screenshot({ path: join(SHOTS, 'phone-sidebar.png') });
 
     await a.getByRole('button', { name: /General Chat/ }).click();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Cluster, startCluster } from '@rosterchirp/infra';
@@ -11,9 +10,9 @@ import type {
   StreamServerFrame,
 } from '@rosterchirp/protocol';
 import pg from 'pg';
-import { chromium } from 'playwright-core';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+import { launchChromium, SHOTS, signIn as signInPage } from './browser-kit.ts';
 import { sleep, waitFor } from './harness.ts';
 
 /**
@@ -21,7 +20,6 @@ import { sleep, waitFor } from './harness.ts';
  * Caddy in front. Instances are separate processes, killed with real signals.
  */
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 async function http<T>(base: string, method: string, path: string, token?: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
@@ -379,24 +377,10 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
         .status,
       201,
     );
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(cluster.url);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signInPage(page, cluster.url, email, password);
       await page.getByRole('button', { name: /General Chat/ }).click();
       await page
         .getByRole('textbox', { name: 'Message', exact: true })
@@ -406,7 +390,6 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
         .getByRole('log')
         .getByText('Hello through Caddy and two instances')
         .waitFor({ timeout: 10_000 });
-      await mkdir(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, 'cluster-desktop.png') });
     } finally {
       await browser.close();

@@ -58,15 +58,7 @@ for (const backend of ['local disk', 's3'] as const) {
       let storage: S3Storage | undefined;
       if (backend === 's3') {
         s3 = await startS3();
-        storage = new S3Storage({
-          endpoint: s3.endpoint,
-          bucket: s3.bucket,
-          region: 'us-east-1',
-          accessKeyId: 'S3RVER',
-          secretAccessKey: 'S3RVER',
-          publicUrl: undefined,
-          forcePathStyle: true,
-        });
+        storage = new S3Storage(s3.settings);
       }
       server = await startTestServer(pg, { uploadMaxBytes: 64 * 1024, ...(storage ? { storage } : {}) });
       const admin = await login(server, ADMIN.email, ADMIN.password);

@@ -7,15 +7,7 @@ import { storageContract } from './storage.contract.ts';
 
 describe('S3Storage (s3rver)', () => {
   let s3: S3Handle;
-  const settings = () => ({
-    endpoint: s3.endpoint,
-    bucket: s3.bucket,
-    region: 'us-east-1',
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
-    publicUrl: undefined,
-    forcePathStyle: true,
-  });
+  const settings = () => s3.settings;
   before(async () => {
     s3 = await startS3();
   });
