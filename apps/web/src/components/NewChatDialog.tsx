@@ -3,6 +3,7 @@ import { ApiError } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';
 import type { ChatState } from '../store.ts';
 import { Avatar } from './Avatar.tsx';
+import { Dialog } from './Dialog.tsx';
 
 /** Start a direct message (pick one person) or a private group (name + people). */
 export function NewChatDialog({
@@ -35,98 +36,84 @@ export function NewChatDialog({
   }
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: a backdrop click is a mouse shortcut; Escape and the × button serve keyboards
-    <div
-      class="dialog-backdrop"
-      role="presentation"
-      onClick={(e) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
-    >
-      <div class="dialog" role="dialog" aria-modal="true" aria-label="New conversation">
-        <header class="dialog__header">
-          <h2>New conversation</h2>
-          <button type="button" class="icon-btn" aria-label="Close" onClick={onClose}>
-            ×
-          </button>
-        </header>
-        <div class="tabs" role="tablist">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'direct'}
-            class={mode === 'direct' ? 'tab tab--on' : 'tab'}
-            onClick={() => setMode('direct')}
-          >
-            Direct message
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'private'}
-            class={mode === 'private' ? 'tab tab--on' : 'tab'}
-            onClick={() => setMode('private')}
-          >
-            Private group
-          </button>
-        </div>
-        {mode === 'private' && (
-          <input
-            class="input"
-            placeholder="Group name"
-            value={name}
-            maxLength={100}
-            autocapitalize="words"
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        )}
+    <Dialog label="New conversation" title={'New conversation'} onClose={onClose}>
+      <div class="tabs" role="tablist">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'direct'}
+          class={mode === 'direct' ? 'tab tab--on' : 'tab'}
+          onClick={() => setMode('direct')}
+        >
+          Direct message
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'private'}
+          class={mode === 'private' ? 'tab tab--on' : 'tab'}
+          onClick={() => setMode('private')}
+        >
+          Private group
+        </button>
+      </div>
+      {mode === 'private' && (
         <input
           class="input"
-          type="search"
-          placeholder="Search people"
-          value={query}
-          autocapitalize="off"
-          autocomplete="off"
-          onInput={(e) => setQuery(e.currentTarget.value)}
+          placeholder="Group name"
+          value={name}
+          maxLength={100}
+          autocapitalize="words"
+          onInput={(e) => setName(e.currentTarget.value)}
         />
-        <ul class="people">
-          {people.map((u) => (
-            <li key={u.id}>
-              <button
-                type="button"
-                class={`person${picked.includes(u.id) ? ' person--on' : ''}`}
-                onClick={() =>
-                  mode === 'direct'
-                    ? void run(() => client.startDirect(u.id))
-                    : setPicked((p) => (p.includes(u.id) ? p.filter((x) => x !== u.id) : [...p, u.id]))
-                }
-              >
-                <Avatar name={u.name} url={u.avatarUrl} size={32} online={state.online.has(u.id)} />
-                <span class="person__name">
-                  {u.displayName ?? u.name}
-                  <small>@{u.handle}</small>
-                </span>
-                {mode === 'private' && <span class="check">{picked.includes(u.id) ? '✓' : ''}</span>}
-              </button>
-            </li>
-          ))}
-          {people.length === 0 && <li class="people__empty">Nobody matches “{query}”.</li>}
-        </ul>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        {mode === 'private' && (
-          <button
-            type="button"
-            class="btn btn--primary btn--block"
-            disabled={!name.trim()}
-            onClick={() => void run(() => client.createPrivate(name.trim(), picked))}
-          >
-            Create group{picked.length ? ` with ${picked.length}` : ''}
-          </button>
-        )}
-      </div>
-    </div>
+      )}
+      <input
+        class="input"
+        type="search"
+        placeholder="Search people"
+        value={query}
+        autocapitalize="off"
+        autocomplete="off"
+        onInput={(e) => setQuery(e.currentTarget.value)}
+      />
+      <ul class="people">
+        {people.map((u) => (
+          <li key={u.id}>
+            <button
+              type="button"
+              class={`person${picked.includes(u.id) ? ' person--on' : ''}`}
+              onClick={() =>
+                mode === 'direct'
+                  ? void run(() => client.startDirect(u.id))
+                  : setPicked((p) => (p.includes(u.id) ? p.filter((x) => x !== u.id) : [...p, u.id]))
+              }
+            >
+              <Avatar name={u.name} url={u.avatarUrl} size={32} online={state.online.has(u.id)} />
+              <span class="person__name">
+                {u.displayName ?? u.name}
+                <small>@{u.handle}</small>
+              </span>
+              {mode === 'private' && <span class="check">{picked.includes(u.id) ? '✓' : ''}</span>}
+            </button>
+          </li>
+        ))}
+        {people.length === 0 && <li class="people__empty">Nobody matches “{query}”.</li>}
+      </ul>
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {mode === 'private' && (
+        <button
+          type="button"
+          class="btn btn--primary btn--block"
+          disabled={!name.trim()}
+          onClick={() => void run(() => client.createPrivate(name.trim(), picked))}
+        >
+          Create group{picked.length ? ` with ${picked.length}` : ''}
+        </button>
+      )}
+    </Dialog>
   );
 }

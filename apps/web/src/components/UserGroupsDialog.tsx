@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import type { ChatState } from '../store.ts';
 import { Avatar } from './Avatar.tsx';
+import { Dialog } from './Dialog.tsx';
 import { DmRulesEditor } from './DmRulesEditor.tsx';
 
 /** Admins and managers keep user groups here; each one's "Group Messages" chat follows it. */
@@ -39,141 +40,131 @@ export function UserGroupsDialog({ state, onClose }: { state: ChatState; onClose
     .filter((u) => `${u.name} ${u.handle}`.toLowerCase().includes(query.toLowerCase()));
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: a backdrop click is a mouse shortcut; Escape and the × button serve keyboards
-    <div
-      class="dialog-backdrop"
-      role="presentation"
-      onClick={(e) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    <Dialog
+      label="User groups"
+      title={editing ? (editing.id === null ? 'New user group' : 'Edit user group') : 'User groups'}
+      onClose={onClose}
     >
-      <div class="dialog" role="dialog" aria-modal="true" aria-label="User groups">
-        <header class="dialog__header">
-          <h2>{editing ? (editing.id === null ? 'New user group' : 'Edit user group') : 'User groups'}</h2>
-          <button type="button" class="icon-btn" aria-label="Close" onClick={onClose}>
-            ×
+      {!editing && (
+        <>
+          <p class="dialog__hint">
+            Each user group has a chat under “Group Messages” whose members follow the group.
+          </p>
+          <ul class="people">
+            {groups?.map((g) => (
+              <li key={g.id} class="ug-row">
+                <span class="person__name">
+                  {g.name}
+                  <small>
+                    {g.memberIds.length} member{g.memberIds.length === 1 ? '' : 's'}
+                  </small>
+                </span>
+                <button
+                  type="button"
+                  class="link-btn"
+                  onClick={() => setEditing({ id: g.id, name: g.name, memberIds: g.memberIds })}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  class="link-btn link-btn--danger"
+                  onClick={() =>
+                    confirm(`Delete “${g.name}”? Its chat stays as a private group.`) &&
+                    void run(() => api.deleteUserGroup(g.id))
+                  }
+                >
+                  Delete
+                </button>
+              </li>
+            ))}
+            {groups?.length === 0 && <li class="people__empty">No user groups yet.</li>}
+          </ul>
+          {groups && state.me?.role === 'admin' && <DmRulesEditor groups={groups} />}
+          <button
+            type="button"
+            class="btn btn--primary btn--block"
+            onClick={() => setEditing({ id: null, name: '', memberIds: [] })}
+            disabled={!groups}
+          >
+            New user group
           </button>
-        </header>
-        {!editing && (
-          <>
-            <p class="dialog__hint">
-              Each user group has a chat under “Group Messages” whose members follow the group.
-            </p>
-            <ul class="people">
-              {groups?.map((g) => (
-                <li key={g.id} class="ug-row">
-                  <span class="person__name">
-                    {g.name}
-                    <small>
-                      {g.memberIds.length} member{g.memberIds.length === 1 ? '' : 's'}
-                    </small>
-                  </span>
+        </>
+      )}
+      {editing && (
+        <>
+          <input
+            class="input"
+            placeholder="Name, e.g. Coaches"
+            aria-label="User group name"
+            value={editing.name}
+            maxLength={100}
+            onInput={(e) => setEditing({ ...editing, name: e.currentTarget.value })}
+          />
+          <input
+            class="input"
+            type="search"
+            placeholder="Search people"
+            value={query}
+            autocomplete="off"
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+          <ul class="people">
+            {people.map((u) => {
+              const on = editing.memberIds.includes(u.id);
+              return (
+                <li key={u.id}>
                   <button
                     type="button"
-                    class="link-btn"
-                    onClick={() => setEditing({ id: g.id, name: g.name, memberIds: g.memberIds })}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    class="link-btn link-btn--danger"
+                    class={`person${on ? ' person--on' : ''}`}
+                    aria-pressed={on}
                     onClick={() =>
-                      confirm(`Delete “${g.name}”? Its chat stays as a private group.`) &&
-                      void run(() => api.deleteUserGroup(g.id))
+                      setEditing({
+                        ...editing,
+                        memberIds: on
+                          ? editing.memberIds.filter((x) => x !== u.id)
+                          : [...editing.memberIds, u.id],
+                      })
                     }
                   >
-                    Delete
+                    <Avatar name={u.name} url={u.avatarUrl} size={32} />
+                    <span class="person__name">
+                      {u.displayName ?? u.name}
+                      <small>@{u.handle}</small>
+                    </span>
+                    <span class="check">{on ? '✓' : ''}</span>
                   </button>
                 </li>
-              ))}
-              {groups?.length === 0 && <li class="people__empty">No user groups yet.</li>}
-            </ul>
-            {groups && state.me?.role === 'admin' && <DmRulesEditor groups={groups} />}
+              );
+            })}
+          </ul>
+          <div class="dialog__actions">
+            <button type="button" class="btn" onClick={() => setEditing(null)}>
+              Back
+            </button>
             <button
               type="button"
-              class="btn btn--primary btn--block"
-              onClick={() => setEditing({ id: null, name: '', memberIds: [] })}
-              disabled={!groups}
+              class="btn btn--primary"
+              disabled={!editing.name.trim()}
+              onClick={() =>
+                void run(() =>
+                  api.saveUserGroup(editing.id, {
+                    name: editing.name.trim(),
+                    memberIds: editing.memberIds,
+                  }),
+                )
+              }
             >
-              New user group
+              Save ({editing.memberIds.length})
             </button>
-          </>
-        )}
-        {editing && (
-          <>
-            <input
-              class="input"
-              placeholder="Name, e.g. Coaches"
-              aria-label="User group name"
-              value={editing.name}
-              maxLength={100}
-              onInput={(e) => setEditing({ ...editing, name: e.currentTarget.value })}
-            />
-            <input
-              class="input"
-              type="search"
-              placeholder="Search people"
-              value={query}
-              autocomplete="off"
-              onInput={(e) => setQuery(e.currentTarget.value)}
-            />
-            <ul class="people">
-              {people.map((u) => {
-                const on = editing.memberIds.includes(u.id);
-                return (
-                  <li key={u.id}>
-                    <button
-                      type="button"
-                      class={`person${on ? ' person--on' : ''}`}
-                      aria-pressed={on}
-                      onClick={() =>
-                        setEditing({
-                          ...editing,
-                          memberIds: on
-                            ? editing.memberIds.filter((x) => x !== u.id)
-                            : [...editing.memberIds, u.id],
-                        })
-                      }
-                    >
-                      <Avatar name={u.name} url={u.avatarUrl} size={32} />
-                      <span class="person__name">
-                        {u.displayName ?? u.name}
-                        <small>@{u.handle}</small>
-                      </span>
-                      <span class="check">{on ? '✓' : ''}</span>
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
-            <div class="dialog__actions">
-              <button type="button" class="btn" onClick={() => setEditing(null)}>
-                Back
-              </button>
-              <button
-                type="button"
-                class="btn btn--primary"
-                disabled={!editing.name.trim()}
-                onClick={() =>
-                  void run(() =>
-                    api.saveUserGroup(editing.id, {
-                      name: editing.name.trim(),
-                      memberIds: editing.memberIds,
-                    }),
-                  )
-                }
-              >
-                Save ({editing.memberIds.length})
-              </button>
-            </div>
-          </>
-        )}
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-    </div>
+          </div>
+        </>
+      )}
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </Dialog>
   );
 }
