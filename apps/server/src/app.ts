@@ -5,8 +5,14 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { RateLimits } from '@rosterchirp/config';
-import type { Pool } from '@rosterchirp/db';
-import { createServices, type Services } from '@rosterchirp/domain';
+import type { Pool, ShardMap } from '@rosterchirp/db';
+import {
+  createServices,
+  createTenantCatalog,
+  createTenantProvisioning,
+  type Services,
+  type TenantProvisioning,
+} from '@rosterchirp/domain';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
 import { createSocketIoBus, type PresenceStore } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
@@ -26,8 +32,10 @@ import {
 import { installStreamRoute } from './realtime/stream-route.ts';
 import { routeUpgrades } from './realtime/upgrade-router.ts';
 import { authRoutes } from './routes/auth.ts';
+import { featureRoutes } from './routes/features.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hostRoutes } from './routes/host.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userGroupRoutes } from './routes/user-groups.ts';
@@ -62,12 +70,25 @@ export interface AppDeps {
   linkPreviews?: { enabled: boolean; allowPrivate: boolean };
   /** Extra readiness checks (e.g. Redis), besides Postgres. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
+  /** Host mode (APP_TYPE=host): the control plane and tenant provisioning. */
+  hostMode?: HostModeDeps | undefined;
+}
+
+export interface HostModeDeps {
+  domain: string;
+  adminKey: string;
+  shards: ShardMap;
+  /** Forgets a host in the tenant-domain cache of every instance. */
+  invalidateHost: (host: string) => Promise<void>;
+  defaultChatName: string;
 }
 
 export interface RosterApp {
   app: FastifyInstance;
   io: RosterSocketServer;
   services: Services;
+  /** Host mode only. */
+  provisioning: TenantProvisioning | undefined;
   /**
    * Graceful drain (cluster.md invariant 8): readiness turns false, then after `delayMs` (the
    * balancer's health checks have moved new traffic away) every realtime client is told to
@@ -129,6 +150,30 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(messageRoutes);
   await app.register(userGroupRoutes);
   await app.register(uploadRoutes, { maxBytes: deps.uploadMaxBytes });
+  await app.register(featureRoutes);
+  let provisioning: TenantProvisioning | undefined;
+  if (deps.hostMode) {
+    const catalog = createTenantCatalog(deps.tenants.bySchema('public'));
+    provisioning = createTenantProvisioning({
+      catalog,
+      shards: deps.hostMode.shards,
+      storage: deps.storage,
+      bus,
+      invalidateHost: deps.hostMode.invalidateHost,
+      users: services.users,
+      settings: services.settings,
+      hostDomain: deps.hostMode.domain,
+      defaultChatName: deps.hostMode.defaultChatName,
+      log: deps.log,
+    });
+    await app.register(hostRoutes, {
+      hostDomain: deps.hostMode.domain,
+      adminKey: deps.hostMode.adminKey,
+      catalog,
+      provisioning,
+      tenants: deps.tenants,
+    });
+  }
   await app.register(async (scope) =>
     installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeatMs, openStreams),
   );
@@ -163,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     app,
     io,
     services,
+    provisioning,
     async drain(delayMs: number) {
       draining = true;
       await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -37,6 +37,18 @@ export function createRateGuards(limiter: RateLimiter, limits: RateLimits, log: 
     async loginSucceeded(schema: string, email: string): Promise<void> {
       await limiter.reset(`${schema}:ratelimit:login:${email.toLowerCase()}`).catch(() => undefined);
     },
+    /**
+     * The host control plane (keys under `public:`, the control plane's own schema): 300
+     * requests a minute per address, and at most 10 wrong admin keys a minute (then 429).
+     */
+    async hostAdmin(ip: string): Promise<void> {
+      const d = await hit(`public:ratelimit:host-admin:${ip}`, { limit: 300, windowMs: minute });
+      if (!d.allowed) throw refuse(d.retryAfterMs, 'control plane requests');
+    },
+    async hostAdminFailed(ip: string): Promise<void> {
+      const d = await hit(`public:ratelimit:host-admin-fail:${ip}`, { limit: 10, windowMs: minute });
+      if (!d.allowed) throw refuse(d.retryAfterMs, 'wrong admin keys');
+    },
     async send(schema: string, userId: number): Promise<void> {
       const d = await hit(`${schema}:ratelimit:send:${userId}`, {
         limit: limits.sendPer10Seconds,

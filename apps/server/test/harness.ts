@@ -3,8 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RateLimits } from '@rosterchirp/config';
-import { createPool, migrateSchema, type TenantDb } from '@rosterchirp/db';
-import { seedTenant } from '@rosterchirp/domain';
+import {
+  createPool,
+  latestTenantVersion,
+  migrateHostCatalog,
+  migrateSchema,
+  ShardMap,
+  type TenantDb,
+} from '@rosterchirp/db';
+import { createTenantCatalog, seedTenant } from '@rosterchirp/domain';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import type {
   ClientToServerEvents,
@@ -18,8 +25,9 @@ import pino from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { buildApp, type RosterApp } from '../src/app.ts';
+import { createHostResolver } from '../src/host-tenant-resolver.ts';
 import { createSharedState } from '../src/shared-state.ts';
-import { createSelfhostResolver } from '../src/tenant-resolver.ts';
+import { createSelfhostResolver, type TenantResolver } from '../src/tenant-resolver.ts';
 
 /** Real Postgres behind PgBouncer (transaction mode), one per test file: see infra/test-database.ts. */
 export async function startTestPostgres(): Promise<TestDatabase> {
@@ -49,14 +57,28 @@ export async function startTestServer(
     uploadMaxBytes?: number;
     linkPreviews?: { enabled: boolean; allowPrivate: boolean };
     storage?: ObjectStorage;
+    /** Host mode (APP_TYPE=host) with this HOST_DOMAIN and admin key. */
+    hostMode?: { domain: string; adminKey: string };
   } = {},
 ): Promise<TestServer> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await migrateSchema(db.directUrl, 'public');
   const pool = createPool(db.url, 10, log);
-  const tenants = createSelfhostResolver(pool);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
   const shared = createSharedState({ redisUrl: opts.redisUrl }, log);
+  const shards = ShardMap.single(pool, db.directUrl);
+  let tenants: TenantResolver = createSelfhostResolver(pool);
+  if (opts.hostMode) {
+    await migrateHostCatalog(db.directUrl);
+    tenants = createHostResolver({
+      shards,
+      catalog: createTenantCatalog(tenants.bySchema('public')),
+      cache: shared.tenantCache,
+      hostDomain: opts.hostMode.domain,
+      latestVersion: await latestTenantVersion(),
+      log,
+    });
+  }
   const built = await buildApp({
     log,
     pool,
@@ -76,6 +98,12 @@ export async function startTestServer(
     bodyLimitBytes: 64 * 1024,
     defaultUserPassword: undefined,
     presenceSweepMs: 500,
+    hostMode: opts.hostMode && {
+      ...opts.hostMode,
+      shards,
+      invalidateHost: (host) => shared.tenantCache.invalidate(host),
+      defaultChatName: 'General Chat',
+    },
   });
   await seedTenant(tenants.bySchema('public'), built.services, {
     admin: { ...ADMIN, resetPassword: false },
@@ -157,10 +185,15 @@ export async function createMember(
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function connectSocket(server: TestServer, token: string | undefined): Promise<TestSocket> {
+export async function connectSocket(
+  server: TestServer,
+  token: string | undefined,
+  opts: { host?: string } = {},
+): Promise<TestSocket> {
   const socket: TestSocket = ioClient(server.url, {
     transports: ['websocket'],
     auth: token ? { token } : {},
+    ...(opts.host ? { extraHeaders: { host: opts.host } } : {}),
     reconnection: false,
     forceNew: true,
   });
@@ -193,9 +226,12 @@ export async function connectStream(
   server: TestServer,
   token: string,
   via: 'header' | 'query' = 'header',
+  opts: { host?: string } = {},
 ): Promise<TestStream> {
   const url = `ws://127.0.0.1:${server.port}/api/stream${via === 'query' ? `?token=${encodeURIComponent(token)}` : ''}`;
-  const ws = new WebSocket(url, via === 'header' ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const headers: Record<string, string> = opts.host ? { host: opts.host } : {};
+  if (via === 'header') headers.authorization = `Bearer ${token}`;
+  const ws = new WebSocket(url, { headers });
   const frames: StreamServerFrame[] = [];
   const hello = await new Promise<StreamServerFrame>((resolve, reject) => {
     ws.on('message', (raw) => {

@@ -49,8 +49,31 @@ function readS3(env: Env): S3Config | undefined {
   };
 }
 
+/** Host mode (APP_TYPE=host): many tenants, one schema each (product.md §1). */
+export interface HostModeConfig {
+  /** Tenants live at `{slug}.{domain}`; the control plane at `{domain}/host`. */
+  domain: string;
+  /** Secret the control plane API compares (constant-time) with `X-Host-Admin-Key`. */
+  adminKey: string;
+}
+
+function readHostMode(env: Env, appType: 'selfhost' | 'host'): HostModeConfig | undefined {
+  if (appType !== 'host') return undefined;
+  const domain = readOptional(env, 'HOST_DOMAIN')?.toLowerCase().replace(/\.$/, '');
+  if (!domain) throw new ConfigError('HOST_DOMAIN', 'is required when APP_TYPE=host');
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(domain)) {
+    throw new ConfigError('HOST_DOMAIN', 'must be a bare domain name such as chat.example.com');
+  }
+  const adminKey = readOptional(env, 'HOST_ADMIN_KEY');
+  if (!adminKey) throw new ConfigError('HOST_ADMIN_KEY', 'is required when APP_TYPE=host');
+  if (adminKey.length < 24) throw new ConfigError('HOST_ADMIN_KEY', 'must be at least 24 characters');
+  return { domain, adminKey };
+}
+
 export interface Config {
   appType: 'selfhost' | 'host';
+  /** Set exactly when appType is 'host'. */
+  host: HostModeConfig | undefined;
   port: number;
   bindHost: string;
   instanceId: string;
@@ -109,8 +132,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (userPass !== undefined && userPass.length < 8) {
     throw new ConfigError('USER_PASS', 'must be at least 8 characters');
   }
+  const appType = readEnum(env, 'APP_TYPE', ['selfhost', 'host'] as const, 'selfhost');
   return {
-    appType: readEnum(env, 'APP_TYPE', ['selfhost', 'host'] as const, 'selfhost'),
+    appType,
+    host: readHostMode(env, appType),
     port: readInt(env, 'PORT', 3000, 0, 65535),
     bindHost: readString(env, 'BIND_HOST', '0.0.0.0'),
     instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}`),

@@ -21,6 +21,14 @@ describe('loadConfig', () => {
     assert.equal(c.databaseDirectUrl, 'postgres://u@h/db', 'direct URL defaults to DATABASE_URL');
     assert.equal(c.admin.resetPassword, true);
   });
+  it('reads host mode only with APP_TYPE=host', () => {
+    assert.equal(loadConfig({ HOST_DOMAIN: 'chat.test' }, '/').host, undefined);
+    const c = loadConfig(
+      { APP_TYPE: 'host', HOST_DOMAIN: 'Chat.Test.', HOST_ADMIN_KEY: 'k'.repeat(24) },
+      '/',
+    );
+    assert.deepEqual(c.host, { domain: 'chat.test', adminKey: 'k'.repeat(24) });
+  });
   it('fails with a message naming the bad variable', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ PORT: 'eighty' }, /PORT must be a whole number/],
@@ -33,6 +41,13 @@ describe('loadConfig', () => {
       [{ ADMIN_EMAIL: 'nobody' }, /ADMIN_EMAIL must be an email/],
       [{ ADMIN_PASS: 'short' }, /ADMIN_PASS must be at least 8/],
       [{ DATABASE_DIRECT_URL: 'postgres://x/y' }, /DATABASE_DIRECT_URL needs DATABASE_URL/],
+      [{ APP_TYPE: 'host', HOST_ADMIN_KEY: 'k'.repeat(24) }, /HOST_DOMAIN is required when APP_TYPE=host/],
+      [{ APP_TYPE: 'host', HOST_DOMAIN: 'https://x.test' }, /HOST_DOMAIN must be a bare domain/],
+      [{ APP_TYPE: 'host', HOST_DOMAIN: 'chat.test' }, /HOST_ADMIN_KEY is required/],
+      [
+        { APP_TYPE: 'host', HOST_DOMAIN: 'chat.test', HOST_ADMIN_KEY: 'short' },
+        /HOST_ADMIN_KEY must be at least 24/,
+      ],
     ];
     for (const [env, message] of cases) {
       assert.throws(

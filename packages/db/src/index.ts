@@ -5,7 +5,16 @@ export {
   freePort,
   startEmbeddedPostgres,
 } from './embedded-postgres.ts';
-export { loadTenantMigrations, type MigrateResult, type Migration, migrateSchema } from './migrate.ts';
+export {
+  latestTenantVersion,
+  loadTenantMigrations,
+  type MigrateResult,
+  type Migration,
+  migrateHostCatalog,
+  migrateSchema,
+} from './migrate.ts';
 export { createPool, type PoolLogger } from './pool.ts';
 export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
+export { dropSchema, withTryLock } from './session-lock.ts';
+export { DEFAULT_SHARD, type Shard, ShardMap } from './shards.ts';
 export { type Queryable, type Row, type TenantDb, tenantDb } from './tenant-db.ts';

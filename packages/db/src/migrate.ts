@@ -4,6 +4,7 @@ import pg from 'pg';
 import { quoteSchema } from './schema-name.ts';
 
 const TENANT_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/tenant/', import.meta.url));
+const HOST_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/host/', import.meta.url));
 
 export interface Migration {
   version: number;
@@ -22,6 +23,12 @@ export async function loadTenantMigrations(dir = TENANT_MIGRATIONS_DIR): Promise
   );
 }
 
+/** The newest tenant migration's version: a schema at this version needs nothing. */
+export async function latestTenantVersion(): Promise<number> {
+  const list = await loadTenantMigrations();
+  return list.at(-1)?.version ?? 0;
+}
+
 export interface MigrateResult {
   schema: string;
   applied: string[];
@@ -37,23 +44,27 @@ export async function migrateSchema(
   directUrl: string,
   schema: string,
   migrations?: Migration[],
+  opts: { table?: string } = {},
 ): Promise<MigrateResult> {
   const s = quoteSchema(schema);
   const list = migrations ?? (await loadTenantMigrations());
+  const table = opts.table ?? 'schema_migrations';
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`Refusing unsafe migrations table "${table}"`);
+  const lockKey = `rosterchirp:migrate:${schema}:${table}`;
   const client = new pg.Client({ connectionString: directUrl });
   client.on('error', () => undefined);
   await client.connect();
   const applied: string[] = [];
   try {
     await ensureExtensions(client);
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`rosterchirp:migrate:${schema}`]);
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+      `CREATE TABLE IF NOT EXISTS ${s}.${table} (
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const done = new Set(
-      (await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map(
+      (await client.query<{ version: number }>(`SELECT version FROM ${s}.${table}`)).rows.map(
         (r) => r.version,
       ),
     );
@@ -63,10 +74,7 @@ export async function migrateSchema(
       try {
         await client.query(`SET LOCAL search_path TO ${s}`);
         await client.query(m.sql);
-        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
-          m.version,
-          m.name,
-        ]);
+        await client.query(`INSERT INTO ${s}.${table} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
@@ -75,12 +83,17 @@ export async function migrateSchema(
       applied.push(m.name);
     }
   } finally {
-    await client
-      .query('SELECT pg_advisory_unlock(hashtext($1))', [`rosterchirp:migrate:${schema}`])
-      .catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
     await client.end().catch(() => undefined);
   }
   return { schema, applied };
+}
+
+/** Host mode's catalog (tenants, audit) in schema public, tracked apart from public's tenant tables. */
+export async function migrateHostCatalog(directUrl: string): Promise<MigrateResult> {
+  return migrateSchema(directUrl, 'public', await loadTenantMigrations(HOST_MIGRATIONS_DIR), {
+    table: 'host_migrations',
+  });
 }
 
 /** Database-wide extensions, created once under their own lock (tenants migrate in parallel). */

@@ -1,31 +1,18 @@
 import type { TenantDb } from '@rosterchirp/db';
+import { type Feature, type FeatureFlags, featureFlags, PLANS, type Plan } from '@rosterchirp/protocol';
 import { AppError } from './app-error.ts';
 
-/** Plans and their feature flags (product.md §1). Self-hosted installs are Team. */
-export type Plan = 'chat' | 'brand' | 'team';
-export type Feature = 'feature_branding' | 'feature_group_manager' | 'feature_schedule_manager';
-
-const PLAN_FEATURES: Record<Plan, Feature[]> = {
-  chat: [],
-  brand: ['feature_branding'],
-  team: ['feature_branding', 'feature_group_manager', 'feature_schedule_manager'],
-};
-
+/** A tenant's plan lives in its `settings` (product.md §1); self-hosted installs are Team. */
 export async function planOf(db: TenantDb): Promise<Plan> {
   const { rows } = await db.query<{ value: unknown }>(
     `SELECT value FROM ${db.s}.settings WHERE key = 'plan'`,
   );
   const plan = rows[0]?.value;
-  return plan === 'chat' || plan === 'brand' || plan === 'team' ? plan : 'team';
+  return PLANS.includes(plan as Plan) ? (plan as Plan) : 'team';
 }
 
-export async function features(db: TenantDb): Promise<Record<Feature, boolean>> {
-  const on = new Set(PLAN_FEATURES[await planOf(db)]);
-  return {
-    feature_branding: on.has('feature_branding'),
-    feature_group_manager: on.has('feature_group_manager'),
-    feature_schedule_manager: on.has('feature_schedule_manager'),
-  };
+export async function features(db: TenantDb): Promise<FeatureFlags> {
+  return featureFlags(await planOf(db));
 }
 
 export async function requireFeature(db: TenantDb, feature: Feature): Promise<void> {

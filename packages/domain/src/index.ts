@@ -3,10 +3,18 @@ export { type AuthService, createAuthService, type SignedIn } from './auth-servi
 export type { Actor, DomainLogger } from './context.ts';
 export { deviceClass } from './device.ts';
 export { dmRestricted } from './dm-restrictions.ts';
-export { type Feature, features, type Plan, planOf, requireFeature } from './features.ts';
+export { features, planOf, requireFeature } from './features.ts';
 export { type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 export { createGroupService, type GroupService, membershipText } from './group-service.ts';
 export { baseHandle, extractMentions, uniqueHandle } from './handle.ts';
+export {
+  createTenantCatalog,
+  type TenantCatalog,
+  type TenantRow,
+  tenantHosts,
+  toTenant,
+} from './host/tenant-catalog.ts';
+export { createTenantProvisioning, type TenantProvisioning } from './host/tenant-provisioning.ts';
 export { isPublicAddress } from './link-preview/address-policy.ts';
 export { extractMeta, firstUrl } from './link-preview/extract-meta.ts';
 export { fetchPreview, PreviewRefused } from './link-preview/fetch-preview.ts';

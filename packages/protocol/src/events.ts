@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Group, Message } from './entities.ts';
 import type { ApiErrorShape } from './errors.ts';
+import type { FeatureFlags, Plan } from './host.ts';
 import { SendMessageFields } from './routes.ts';
 
 /** Typed realtime events of api.md: socket.io event maps and the plain-WebSocket frames. */
@@ -17,6 +18,10 @@ export interface ServerToClientPayloads {
   'user:offline': { userId: number };
   'session:displaced': Record<string, never>;
   'schedule:changed': { eventId: number };
+  /** The host changed the tenant's plan: show or hide features now. */
+  'features:updated': { plan: Plan; features: FeatureFlags };
+  /** The tenant was suspended or deleted; the connection closes after this. */
+  'tenant:closed': { reason: 'suspended' | 'deleted' };
 }
 export type ServerEventName = keyof ServerToClientPayloads;
 

@@ -8,6 +8,8 @@ export interface TenantRecord {
   slug: string;
   schema: string;
   status: 'active' | 'suspended';
+  /** The database cluster holding the schema (cluster.md phase 4). */
+  shard: string;
 }
 
 /** `undefined`: not cached (ask the database). `null`: cached as "no such tenant". */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { TenantDomainCache } from '../src/tenant-domain-cache.ts';
 
-const acme = { slug: 'acme', schema: 'tenant_acme', status: 'active' as const };
+const acme = { slug: 'acme', schema: 'tenant_acme', status: 'active' as const, shard: 'main' };
 
 export interface CacheHarness {
   /** Two views of the same cache, as two instances would have. */

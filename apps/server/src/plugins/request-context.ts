@@ -1,5 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import { type Actor, AppError, type Services } from '@rosterchirp/domain';
+import { ERROR_STATUS } from '@rosterchirp/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RateGuards } from '../rate-limits.ts';
@@ -20,6 +21,24 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'rc_session';
+
+/** Routes that answer on any Host: health for the balancer, and the host control plane. */
+const TENANTLESS = /^\/(api\/health|api\/ready|metrics|api\/host\/)/;
+
+function wantsPage(request: FastifyRequest): boolean {
+  return (
+    request.method === 'GET' &&
+    !request.url.startsWith('/api/') &&
+    !request.url.startsWith('/socket.io') &&
+    (request.headers.accept ?? '').includes('text/html')
+  );
+}
+
+function tenantErrorPage(err: AppError): string {
+  const title = err.code === 'TENANT_SUSPENDED' ? 'Organisation suspended' : 'No organisation here';
+  const text = err.message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · RosterChirp</title><style>body{font:16px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#1f2937;background:#f6f7f9}main{max-width:28rem;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}h1{font-size:1.3rem;margin:0 0 .5rem}</style></head><body><main><h1>${title}</h1><p>${text}.</p><p>Check the address, or ask whoever runs your workspace.</p></main></body></html>`;
+}
 
 /** Bearer header first, then the session cookie, then `?token=` (WebSocket clients). */
 export function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undefined {
@@ -44,8 +63,20 @@ export const requestContextPlugin = fp(
     app.decorate('rateGuards', opts.rateGuards);
     app.decorateRequest('tenant', null as unknown as TenantDb);
     app.decorateRequest('actor', null as unknown as Actor);
-    app.addHook('onRequest', async (request) => {
-      request.tenant = await opts.tenants.resolve(request.headers.host);
+    app.addHook('onRequest', async (request, reply) => {
+      if (TENANTLESS.test(request.url)) return;
+      try {
+        request.tenant = await opts.tenants.resolve(request.headers.host);
+      } catch (err) {
+        // A browser asking for a page of an unknown or suspended organisation gets a page.
+        if (err instanceof AppError && wantsPage(request)) {
+          return reply
+            .code(ERROR_STATUS[err.code])
+            .type('text/html; charset=utf-8')
+            .send(tenantErrorPage(err));
+        }
+        throw err;
+      }
     });
     app.decorate('requireUser', async (request: FastifyRequest) => {
       const allowQuery = request.url.startsWith('/api/stream');

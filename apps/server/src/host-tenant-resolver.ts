@@ -1,0 +1,108 @@
+import {
+  DEFAULT_SHARD,
+  migrateSchema,
+  quoteSchema,
+  type ShardMap,
+  type TenantDb,
+  tenantDb,
+} from '@rosterchirp/db';
+import { AppError, type TenantCatalog, type TenantRow } from '@rosterchirp/domain';
+import { normalizeHost, type TenantDomainCache, type TenantRecord } from '@rosterchirp/tenant-cache';
+import type { FastifyBaseLogger } from 'fastify';
+import type { TenantResolver } from './tenant-resolver.ts';
+
+export interface HostResolverDeps {
+  shards: ShardMap;
+  catalog: TenantCatalog;
+  cache: TenantDomainCache;
+  hostDomain: string;
+  /** The newest tenant migration: schemas below it are migrated before they are served. */
+  latestVersion: number;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Host mode (product.md §1): `{HOST_DOMAIN}` → schema public (the operator's own workspace and
+ * the control plane); `{slug}.{HOST_DOMAIN}` or a custom domain → that tenant's schema on its
+ * shard. Lookups go through the tenant-domain cache (this process, then Redis, then the
+ * catalog). A tenant is migrated before its first request on this instance is served.
+ */
+export function createHostResolver(deps: HostResolverDeps): TenantResolver {
+  const publicDb = tenantDb(deps.shards.get(DEFAULT_SHARD).pool, 'public');
+  const dbs = new Map<string, TenantDb>();
+  const shardOfSchema = new Map<string, string>();
+  const migrated = new Map<string, Promise<void>>();
+  const suffix = `.${deps.hostDomain}`;
+
+  const dbFor = (schema: string, shard: string): TenantDb => {
+    const key = `${shard}/${schema}`;
+    let db = dbs.get(key);
+    if (!db) {
+      db = tenantDb(deps.shards.get(shard).pool, schema);
+      dbs.set(key, db);
+      shardOfSchema.set(schema, shard);
+    }
+    return db;
+  };
+
+  const lookup = async (host: string): Promise<TenantRecord | null> => {
+    let row: TenantRow | undefined;
+    if (host.endsWith(suffix)) {
+      const slug = host.slice(0, -suffix.length);
+      if (/^[a-z][a-z0-9-]{1,30}$/.test(slug)) row = await deps.catalog.bySlug(slug);
+    } else {
+      row = await deps.catalog.byCustomDomain(host);
+    }
+    if (!row || (row.status !== 'active' && row.status !== 'suspended')) return null;
+    return { slug: row.slug, schema: row.schema, status: row.status, shard: row.shard };
+  };
+
+  /** Cache first; a cache outage falls back to the catalog instead of failing the request. */
+  const find = async (host: string): Promise<TenantRecord | null> => {
+    try {
+      const cached = await deps.cache.get(host);
+      if (cached !== undefined) return cached;
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message }, 'tenant cache unavailable; reading the catalog');
+    }
+    const record = await lookup(host);
+    await deps.cache.set(host, record).catch(() => undefined);
+    return record;
+  };
+
+  const ensureMigrated = (record: TenantRecord, db: TenantDb): Promise<void> => {
+    let done = migrated.get(record.schema);
+    if (!done) {
+      done = (async () => {
+        const { rows } = await db.query<{ v: number | null }>(
+          `SELECT max(version) AS v FROM ${quoteSchema(record.schema)}.schema_migrations`,
+        );
+        if ((rows[0]?.v ?? 0) >= deps.latestVersion) return;
+        const result = await migrateSchema(deps.shards.get(record.shard).directUrl, record.schema);
+        deps.log.info({ tenant: record.slug, applied: result.applied }, 'tenant migrated on first use');
+      })();
+      migrated.set(record.schema, done);
+      done.catch(() => migrated.delete(record.schema));
+    }
+    return done;
+  };
+
+  return {
+    async resolve(rawHost) {
+      const host = normalizeHost(rawHost ?? '');
+      if (host === deps.hostDomain) return publicDb;
+      const record = await find(host);
+      if (!record)
+        throw new AppError('TENANT_NOT_FOUND', `No organisation is served at ${host || 'this address'}`);
+      if (record.status === 'suspended') {
+        throw new AppError('TENANT_SUSPENDED', 'This organisation is suspended; contact your provider');
+      }
+      const db = dbFor(record.schema, record.shard);
+      await ensureMigrated(record, db);
+      return db;
+    },
+    bySchema: (schema) =>
+      schema === 'public' ? publicDb : dbFor(schema, shardOfSchema.get(schema) ?? DEFAULT_SHARD),
+    isControlPlane: (host) => normalizeHost(host ?? '') === deps.hostDomain,
+  };
+}

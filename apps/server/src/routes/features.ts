@@ -1,0 +1,15 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { planOf } from '@rosterchirp/domain';
+import { FeaturesReply, featureFlags } from '@rosterchirp/protocol';
+
+/** The tenant's plan and feature flags, for the client to show or hide features. */
+export const featureRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/features',
+    { preHandler: app.requireUser, schema: { response: { 200: FeaturesReply } } },
+    async (req) => {
+      const plan = await planOf(req.tenant);
+      return { plan, features: featureFlags(plan) };
+    },
+  );
+};

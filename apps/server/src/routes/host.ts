@@ -1,0 +1,143 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AppError,
+  type TenantCatalog,
+  type TenantProvisioning,
+  type TenantRow,
+  toTenant,
+} from '@rosterchirp/domain';
+import {
+  CreateTenantBody,
+  CreateTenantReply,
+  DomainCheckQuery,
+  PatchTenantBody,
+  SlugParams,
+  TenantReply,
+  TenantsReply,
+} from '@rosterchirp/protocol';
+import { normalizeHost } from '@rosterchirp/tenant-cache';
+import type { FastifyRequest } from 'fastify';
+import type { TenantResolver } from '../tenant-resolver.ts';
+
+export interface HostRouteOptions {
+  hostDomain: string;
+  adminKey: string;
+  catalog: TenantCatalog;
+  provisioning: TenantProvisioning;
+  tenants: TenantResolver;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Host control plane (api.md): on `{HOST_DOMAIN}` only, every call needs `X-Host-Admin-Key`. */
+export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (app, opts) => {
+  const keyDigest = digest(opts.adminKey);
+  const { rateGuards } = app;
+  const publicDb = opts.tenants.bySchema('public');
+
+  /** Both sides hashed to 32 bytes, so the compare takes the same time whatever was sent. */
+  const keyMatches = (sent: unknown) => typeof sent === 'string' && timingSafeEqual(digest(sent), keyDigest);
+
+  const audit = async (
+    req: FastifyRequest,
+    action: string,
+    slug: string | null,
+    outcome: string,
+    details = {},
+  ) => {
+    req.log.info({ audit: action, tenant: slug, outcome, ...details }, 'host control plane');
+    await publicDb.query(
+      'INSERT INTO public.host_audit (action, slug, outcome, ip, details) VALUES ($1, $2, $3, $4, $5)',
+      [action, slug, outcome, req.ip, JSON.stringify(details)],
+    );
+  };
+
+  const requireAdmin = async (req: FastifyRequest) => {
+    if (!opts.tenants.isControlPlane(req.headers.host)) {
+      throw new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
+    }
+    await rateGuards.hostAdmin(req.ip);
+    if (!keyMatches(req.headers['x-host-admin-key'])) {
+      await audit(req, `${req.method} ${req.routeOptions.url}`, null, 'refused: wrong or missing admin key');
+      await rateGuards.hostAdminFailed(req.ip);
+      throw new AppError('UNAUTHENTICATED', 'Send the host admin key in the X-Host-Admin-Key header');
+    }
+  };
+
+  const view = (req: FastifyRequest, row: TenantRow) => {
+    // Sign-in URLs in the scheme and port the control plane itself was reached on.
+    const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1];
+    return toTenant(row, opts.hostDomain, (host) => `${req.protocol}://${host}${port ? `:${port}` : ''}`);
+  };
+
+  app.get(
+    '/api/host/tenants',
+    { preHandler: requireAdmin, schema: { response: { 200: TenantsReply } } },
+    async (req) => ({ tenants: (await opts.catalog.list()).map((row) => view(req, row)) }),
+  );
+
+  app.post(
+    '/api/host/tenants',
+    { preHandler: requireAdmin, schema: { body: CreateTenantBody, response: { 201: CreateTenantReply } } },
+    async (req, reply) => {
+      const { adminPassword: _secret, ...shown } = req.body;
+      try {
+        const { tenant, adminPassword } = await opts.provisioning.create(req.body);
+        await audit(req, 'tenant.create', tenant.slug, 'ok', shown);
+        return reply.status(201).send({ tenant: view(req, tenant), adminPassword });
+      } catch (err) {
+        await audit(req, 'tenant.create', req.body.slug, `failed: ${(err as Error).message}`, shown);
+        throw err;
+      }
+    },
+  );
+
+  app.patch(
+    '/api/host/tenants/:slug',
+    {
+      preHandler: requireAdmin,
+      schema: { params: SlugParams, body: PatchTenantBody, response: { 200: TenantReply } },
+    },
+    async (req) => {
+      try {
+        const tenant = await opts.provisioning.update(req.params.slug, req.body);
+        await audit(req, 'tenant.update', tenant.slug, 'ok', req.body);
+        return { tenant: view(req, tenant) };
+      } catch (err) {
+        await audit(req, 'tenant.update', req.params.slug, `failed: ${(err as Error).message}`, req.body);
+        throw err;
+      }
+    },
+  );
+
+  app.delete(
+    '/api/host/tenants/:slug',
+    { preHandler: requireAdmin, schema: { params: SlugParams } },
+    async (req, reply) => {
+      try {
+        await opts.provisioning.remove(req.params.slug);
+        await audit(req, 'tenant.delete', req.params.slug, 'ok');
+        return reply.status(204).send();
+      } catch (err) {
+        await audit(req, 'tenant.delete', req.params.slug, `failed: ${(err as Error).message}`);
+        throw err;
+      }
+    },
+  );
+
+  /** Caddy's on-demand TLS `ask`: called from the proxy with no key, on any Host. */
+  app.get('/api/host/domain-check', { schema: { querystring: DomainCheckQuery } }, async (req, reply) => {
+    const domain = normalizeHost(req.query.domain);
+    let known = domain === opts.hostDomain;
+    if (!known) {
+      try {
+        known = (await opts.tenants.resolve(domain)).schema !== 'public';
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    if (!known) throw new AppError('TENANT_NOT_FOUND', `${domain} is not served here`);
+    return reply.send({ ok: true });
+  });
+};

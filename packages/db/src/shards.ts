@@ -1,0 +1,39 @@
+import type pg from 'pg';
+
+/** The shard every tenant lives on until a second database cluster is added. */
+export const DEFAULT_SHARD = 'main';
+
+export interface Shard {
+  /** Pool for queries (may go through PgBouncer). */
+  pool: pg.Pool;
+  /** Direct connection string for migrations and session advisory locks. */
+  directUrl: string;
+}
+
+/**
+ * Tenant → database cluster (cluster.md phase 4). Each tenant row names its shard and every
+ * pool lookup goes through here, so adding a shard is configuration plus moving rows; today
+ * there is one, `main`.
+ */
+export class ShardMap {
+  private readonly shards: ReadonlyMap<string, Shard>;
+
+  constructor(shards: Record<string, Shard>) {
+    this.shards = new Map(Object.entries(shards));
+    if (!this.shards.has(DEFAULT_SHARD)) throw new Error(`ShardMap needs a "${DEFAULT_SHARD}" shard`);
+  }
+
+  static single(pool: pg.Pool, directUrl: string): ShardMap {
+    return new ShardMap({ [DEFAULT_SHARD]: { pool, directUrl } });
+  }
+
+  get(name: string): Shard {
+    const shard = this.shards.get(name);
+    if (!shard) throw new Error(`Unknown database shard "${name}"`);
+    return shard;
+  }
+
+  names(): string[] {
+    return [...this.shards.keys()];
+  }
+}

@@ -1,0 +1,189 @@
+import {
+  dropSchema,
+  migrateSchema,
+  quoteSchema,
+  type ShardMap,
+  schemaForSlug,
+  type TenantDb,
+  tenantDb,
+  withTryLock,
+} from '@rosterchirp/db';
+import { type CreateTenantBody, featureFlags, type PatchTenantBody, type Plan } from '@rosterchirp/protocol';
+import { type EventBus, rooms } from '@rosterchirp/realtime';
+import type { ObjectStorage } from '@rosterchirp/storage';
+import { AppError } from '../app-error.ts';
+import type { DomainLogger } from '../context.ts';
+import { generatePassword } from '../passwords.ts';
+import { isUniqueViolation } from '../pg-errors.ts';
+import { seedTenant } from '../seed-tenant.ts';
+import type { SettingsService } from '../settings-service.ts';
+import type { UserService } from '../user-service.ts';
+import { type TenantCatalog, type TenantRow, tenantHosts } from './tenant-catalog.ts';
+
+/** Slugs that would read as part of the service itself, not as an organisation. */
+const RESERVED_SLUGS = new Set(['www', 'api', 'host', 'admin', 'app', 'mail', 'status', 'static', 'public']);
+
+export interface ProvisioningDeps {
+  catalog: TenantCatalog;
+  shards: ShardMap;
+  storage: ObjectStorage;
+  bus: EventBus;
+  /** Forgets a host on every instance (the tenant-domain cache). */
+  invalidateHost: (host: string) => Promise<void>;
+  users: UserService;
+  settings: SettingsService;
+  hostDomain: string;
+  defaultChatName: string;
+  log: DomainLogger;
+}
+
+const notFound = (slug: string) => new AppError('NOT_FOUND', `No tenant "${slug}"`);
+
+/** Create, change and delete tenants (product.md §1, api.md host control plane). */
+export function createTenantProvisioning(deps: ProvisioningDeps) {
+  const dbOf = (row: Pick<TenantRow, 'schema' | 'shard'>): TenantDb =>
+    tenantDb(deps.shards.get(row.shard).pool, row.schema);
+
+  const forgetHosts = async (...rows: Array<Pick<TenantRow, 'slug' | 'customDomain'>>) => {
+    const hosts = new Set(rows.flatMap((r) => tenantHosts(r, deps.hostDomain)));
+    await Promise.all([...hosts].map((h) => deps.invalidateHost(h)));
+  };
+
+  const writePlan = (db: TenantDb, plan: Plan) =>
+    db.query(
+      `INSERT INTO ${db.s}.settings (key, value) VALUES ('plan', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [JSON.stringify(plan)],
+    );
+
+  /** Closes every socket and stream of the tenant, on every instance. */
+  const closeConnections = (schema: string, reason: 'suspended' | 'deleted') => {
+    deps.bus.emit(rooms.tenant(schema), 'tenant:closed', { reason });
+    deps.bus.disconnect(rooms.tenant(schema));
+  };
+
+  /** Runs fn under the tenant's provisioning lock; a second caller meanwhile gets 409. */
+  async function locked<T>(slug: string, row: TenantRow | undefined, fn: () => Promise<T>): Promise<T> {
+    const shard = deps.shards.get(row?.shard ?? 'main');
+    const result = await withTryLock(shard.directUrl, `rosterchirp:provision:${slug}`, fn);
+    if (!result.acquired) {
+      throw new AppError('CONFLICT', `Tenant "${slug}" is being changed right now; try again in a moment`);
+    }
+    return result.value;
+  }
+
+  return {
+    /**
+     * Schema, migrations, seed (settings, event types, admin, default chat) and plan, then the
+     * row turns active. Retry-safe: a create that died half-way is resumed by the next one.
+     */
+    async create(input: CreateTenantBody): Promise<{ tenant: TenantRow; adminPassword: string }> {
+      if (RESERVED_SLUGS.has(input.slug)) {
+        throw new AppError('VALIDATION_FAILED', `The slug "${input.slug}" is reserved`, { field: 'slug' });
+      }
+      const schema = schemaForSlug(input.slug);
+      const inserted = await deps.catalog.insert({
+        slug: input.slug,
+        name: input.name,
+        plan: input.plan,
+        schema,
+      });
+      const existing = inserted ?? (await deps.catalog.bySlug(input.slug));
+      if (!existing)
+        throw new AppError('CONFLICT', `Tenant "${input.slug}" is being deleted; try again shortly`);
+      if (existing.status !== 'provisioning') {
+        throw new AppError('CONFLICT', `A tenant with the slug "${input.slug}" already exists`, {
+          field: 'slug',
+        });
+      }
+      return locked(input.slug, existing, async () => {
+        const row = (await deps.catalog.bySlug(input.slug)) ?? existing;
+        if (row.status !== 'provisioning') {
+          throw new AppError('CONFLICT', `A tenant with the slug "${input.slug}" already exists`, {
+            field: 'slug',
+          });
+        }
+        const shard = deps.shards.get(row.shard);
+        await migrateSchema(shard.directUrl, row.schema);
+        const db = dbOf(row);
+        const adminPassword = input.adminPassword ?? generatePassword();
+        // resetPassword: a resumed create sets the password it returns, whatever a lost try set.
+        await seedTenant(db, deps, {
+          admin: {
+            email: input.adminEmail,
+            name: input.adminName,
+            password: adminPassword,
+            resetPassword: true,
+          },
+          defaultChatName: deps.defaultChatName,
+        });
+        await writePlan(db, input.plan);
+        const active = await deps.catalog.update(input.slug, {
+          name: input.name,
+          plan: input.plan,
+          status: 'active',
+        });
+        await forgetHosts(row);
+        deps.log.info({ tenant: row.slug, schema: row.schema }, 'tenant provisioned');
+        return { tenant: active ?? row, adminPassword };
+      });
+    },
+
+    async update(slug: string, patch: PatchTenantBody): Promise<TenantRow> {
+      const before = await deps.catalog.bySlug(slug);
+      if (!before || before.status === 'provisioning' || before.status === 'deleting') throw notFound(slug);
+      if (patch.customDomain) {
+        const d = patch.customDomain;
+        if (d === deps.hostDomain || d.endsWith(`.${deps.hostDomain}`)) {
+          throw new AppError('VALIDATION_FAILED', `A custom domain cannot be under ${deps.hostDomain}`, {
+            field: 'customDomain',
+          });
+        }
+      }
+      let after: TenantRow | undefined;
+      try {
+        after = await deps.catalog.update(slug, patch);
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new AppError('CONFLICT', `${patch.customDomain} is already another tenant's domain`, {
+            field: 'customDomain',
+          });
+        }
+        throw err;
+      }
+      if (!after) throw notFound(slug);
+      const db = dbOf(after);
+      if (patch.plan && patch.plan !== before.plan) {
+        await writePlan(db, patch.plan);
+        deps.bus.emit(rooms.tenant(after.schema), 'features:updated', {
+          plan: patch.plan,
+          features: featureFlags(patch.plan),
+        });
+      }
+      await forgetHosts(before, after);
+      if (after.status === 'suspended' && before.status !== 'suspended')
+        closeConnections(after.schema, 'suspended');
+      return after;
+    },
+
+    /** Stops serving at once, then drops the schema and the stored objects. Retry-safe. */
+    async remove(slug: string): Promise<void> {
+      const row = await deps.catalog.bySlug(slug);
+      if (!row) throw notFound(slug);
+      await locked(slug, row, async () => {
+        await deps.catalog.update(slug, { status: 'deleting' });
+        await forgetHosts(row);
+        closeConnections(row.schema, 'deleted');
+        await dropSchema(deps.shards.get(row.shard).directUrl, quoteSchema(row.schema));
+        const keys = await deps.storage.list(`${row.schema}/`);
+        for (const key of keys) await deps.storage.delete(key);
+        await deps.catalog.remove(slug);
+        deps.log.info({ tenant: slug, schema: row.schema, objects: keys.length }, 'tenant deleted');
+      });
+    },
+
+    dbOf,
+  };
+}
+
+export type TenantProvisioning = ReturnType<typeof createTenantProvisioning>;
