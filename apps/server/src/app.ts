@@ -83,12 +83,19 @@ export interface HostModeDeps {
   defaultChatName: string;
 }
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
 export interface RosterApp {
   app: FastifyInstance;
   io: RosterSocketServer;
   services: Services;
   /** Host mode only. */
   provisioning: TenantProvisioning | undefined;
+  /** Every route registered, for route-table tests (isolation, error shapes). */
+  routes: readonly RouteEntry[];
   /**
    * Graceful drain (cluster.md invariant 8): readiness turns false, then after `delayMs` (the
    * balancer's health checks have moved new traffic away) every realtime client is told to
@@ -107,6 +114,12 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   }) as unknown as FastifyInstance;
   installValidators(app);
   installErrorHandler(app);
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    }
+  });
 
   const upgrades = routeUpgrades(app.server, '/socket.io');
   const io = createSocketServer(upgrades.socketIo, deps.bodyLimitBytes);
@@ -209,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     io,
     services,
     provisioning,
+    routes,
     async drain(delayMs: number) {
       draining = true;
       await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -1,0 +1,322 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type RedisHandle, type S3Handle, startRedis, startS3 } from '@rosterchirp/infra';
+import type { CreateUploadReply, Group, Message } from '@rosterchirp/protocol';
+import { S3Storage } from '@rosterchirp/storage';
+import { Redis } from 'ioredis';
+import {
+  recordEvents,
+  sleep,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from './harness.ts';
+import {
+  createTenant,
+  hostApi,
+  hostMode,
+  type TestTenant,
+  tenantApi,
+  tenantLogin,
+  tenantSocket,
+  tenantStream,
+} from './host-kit.ts';
+
+const PNG = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png'));
+
+/**
+ * Two tenants built by the same steps, so their rows have the same ids (user 1 and 2, group 1
+ * and 2, message 1…), on two instances sharing Redis and S3. Nothing may cross.
+ */
+describe('tenant isolation', () => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let redis: RedisHandle;
+  let s3: S3Handle;
+  let one: TestServer;
+  let two: TestServer;
+  const world: Record<
+    'alpha' | 'bravo',
+    TestTenant & { member: { token: string; id: number }; privateId: number }
+  > = {} as never;
+  let bravoOnly: { groupId: number; messageId: number; key: string };
+
+  const build = async (slug: 'alpha' | 'bravo') => {
+    const t = await createTenant(one, slug);
+    const created = await tenantApi<{ user: { id: number } }>(one, t.host, 'POST', '/api/users', {
+      token: t.admin.token,
+      body: { email: `member@${slug}.example`, name: 'Same Name', password: 'member-password-1' },
+    });
+    const member = await tenantLogin(one, t.host, `member@${slug}.example`, 'member-password-1');
+    const group = await tenantApi<{ group: Group }>(one, t.host, 'POST', '/api/groups', {
+      token: t.admin.token,
+      body: { type: 'private', name: 'Board', memberIds: [created.body.user.id] },
+    });
+    await tenantApi(one, t.host, 'POST', '/api/groups/1/messages', {
+      token: t.admin.token,
+      body: { clientId: 'first', content: `hello from ${slug}` },
+    });
+    world[slug] = {
+      ...t,
+      member: { token: member.token, id: created.body.user.id },
+      privateId: group.body.group.id,
+    };
+  };
+
+  before(async () => {
+    pg = await startTestPostgres();
+    redis = await startRedis();
+    s3 = await startS3();
+    const storage = new S3Storage(s3.settings);
+    one = await startTestServer(pg, { hostMode, redisUrl: redis.url, storage, instanceId: 'one' });
+    two = await startTestServer(pg, { hostMode, redisUrl: redis.url, storage, instanceId: 'two' });
+    await build('alpha');
+    await build('bravo');
+    const b = world.bravo;
+    const secret = await tenantApi<{ group: Group }>(one, b.host, 'POST', '/api/groups', {
+      token: b.admin.token,
+      body: { type: 'private', name: 'Bravo secret', memberIds: [] },
+    });
+    const msg = await tenantApi<{ message: Message }>(
+      one,
+      b.host,
+      'POST',
+      `/api/groups/${secret.body.group.id}/messages`,
+      {
+        token: b.admin.token,
+        body: { clientId: 'secret', content: 'bravo eyes only' },
+      },
+    );
+    const upload = await tenantApi<CreateUploadReply>(one, b.host, 'POST', '/api/uploads', {
+      token: b.admin.token,
+      body: { kind: 'image', contentType: 'image/png', size: PNG.length },
+    });
+    const put = await fetch(upload.body.uploadUrl, {
+      method: 'PUT',
+      headers: upload.body.headers,
+      body: PNG,
+    });
+    assert.ok(put.ok, `presigned PUT: ${put.status}`);
+    bravoOnly = { groupId: secret.body.group.id, messageId: msg.body.message.id, key: upload.body.key };
+  });
+  after(async () => {
+    await one?.close();
+    await two?.close();
+    await s3?.stop();
+    await redis?.stop();
+    await pg?.stop();
+  });
+
+  /** Every row of a tenant schema, to prove a refused call changed nothing. */
+  const snapshot = async (schema: string) => {
+    const { rows } = await one.pool.query<{ t: string }>(
+      'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+      [schema],
+    );
+    const out: Record<string, unknown> = {};
+    for (const { t } of rows) {
+      out[t] = (await one.pool.query(`SELECT * FROM "${schema}"."${t}" ORDER BY 1`)).rows;
+    }
+    return JSON.stringify(out);
+  };
+
+  it('the two tenants really have the same ids', () => {
+    assert.equal(world.alpha.admin.user.id, world.bravo.admin.user.id);
+    assert.equal(world.alpha.member.id, world.bravo.member.id);
+    assert.equal(world.alpha.privateId, world.bravo.privateId);
+  });
+
+  it("every route refuses tenant A's token at tenant B and changes nothing there", async () => {
+    const before = await snapshot('tenant_bravo');
+    const open = new Set([
+      '/api/health',
+      '/api/ready',
+      '/api/auth/login',
+      '/api/auth/register',
+      '/api/host/domain-check',
+    ]);
+    const routes = one.routes.filter(
+      (r) => r.url.startsWith('/api/') && !open.has(r.url) && !r.url.startsWith('/api/host/'),
+    );
+    assert.ok(routes.length >= 25, `only ${routes.length} routes found`);
+    const ids = { id: '1', userId: '2', '*': 'tenant_bravo/image/00000000-0000-0000-0000-000000000000.png' };
+    // Valid bodies, so every refusal is the missing session, not the input.
+    const bodies: Record<string, unknown> = {
+      'POST /api/auth/password': { currentPassword: 'member-password-1', newPassword: 'new-password-123' },
+      'POST /api/users': { email: 'x@bravo.example', name: 'Intruder' },
+      'PATCH /api/users/:id': { name: 'Renamed' },
+      'POST /api/groups': { type: 'private', name: 'Intrusion', memberIds: [] },
+      'PATCH /api/groups/:id': { name: 'Renamed' },
+      'POST /api/groups/:id/members': { userIds: [2] },
+      'POST /api/groups/:id/messages': { clientId: 'intruder', content: 'hi' },
+      'POST /api/groups/:id/read': { messageId: 1 },
+      'PATCH /api/messages/:id': { content: 'edited' },
+      'POST /api/messages/:id/reactions': { emoji: '👍' },
+      'POST /api/uploads': { kind: 'image', contentType: 'image/png', size: 100 },
+      'POST /api/usergroups': { name: 'Intruders', memberIds: [1] },
+      'PATCH /api/usergroups/:id': { name: 'Renamed' },
+      'PUT /api/usergroups/restrictions': { rules: [] },
+    };
+    for (const route of routes) {
+      const query = route.url === '/api/search' ? '?q=hello' : '';
+      const path = route.url.replace(
+        /:(\w+)|\*/g,
+        (m, name: string | undefined) => ids[(name ?? m) as keyof typeof ids],
+      );
+      const url = path + query;
+      const body =
+        bodies[`${route.method} ${route.url}`] ??
+        (['POST', 'PATCH', 'PUT'].includes(route.method) ? {} : undefined);
+      for (const token of [world.alpha.admin.token, world.alpha.member.token]) {
+        const res = await tenantApi<{ error?: { code: string } }>(
+          one,
+          world.bravo.host,
+          route.method as 'GET',
+          url,
+          {
+            token,
+            body,
+          },
+        );
+        assert.equal(res.status, 401, `${route.method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }
+    const login = await tenantApi(one, world.bravo.host, 'POST', '/api/auth/login', {
+      body: { email: world.alpha.admin.email, password: world.alpha.admin.password },
+    });
+    assert.equal(login.status, 401);
+    assert.equal(await snapshot('tenant_bravo'), before);
+  });
+
+  it("ids that exist only in tenant B are not found from tenant A, and same ids mean A's own rows", async () => {
+    const a = world.alpha;
+    const before = await snapshot('tenant_bravo');
+    const probes: Array<['GET' | 'POST' | 'PATCH' | 'DELETE', string, unknown?]> = [
+      ['GET', `/api/groups/${bravoOnly.groupId}`],
+      ['GET', `/api/groups/${bravoOnly.groupId}/messages`],
+      ['POST', `/api/groups/${bravoOnly.groupId}/messages`, { clientId: 'x', content: 'sneak' }],
+      ['PATCH', `/api/messages/${bravoOnly.messageId}`, { content: 'edited' }],
+      ['DELETE', `/api/messages/${bravoOnly.messageId}`],
+      ['POST', `/api/messages/${bravoOnly.messageId}/reactions`, { emoji: '👍' }],
+      ['POST', `/api/messages/${bravoOnly.messageId}/pin`],
+      ['GET', `/api/uploads/${bravoOnly.key}`],
+    ];
+    for (const [method, url, body] of probes) {
+      const res = await tenantApi(one, a.host, method, url, { token: a.admin.token, body });
+      assert.ok(
+        [403, 404].includes(res.status),
+        `${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`,
+      );
+    }
+    assert.equal(await snapshot('tenant_bravo'), before);
+    const history = await tenantApi<{ messages: Message[] }>(one, a.host, 'GET', '/api/groups/1/messages', {
+      token: a.admin.token,
+    });
+    assert.ok(history.body.messages.some((m) => m.content === 'hello from alpha'));
+    assert.ok(!history.body.messages.some((m) => m.content?.includes('bravo')));
+    const search = await tenantApi<{ results: unknown[] }>(one, a.host, 'GET', '/api/search?q=bravo', {
+      token: a.admin.token,
+    });
+    assert.equal(search.status, 200);
+    assert.equal(JSON.stringify(search.body).includes('bravo eyes'), false);
+    const users = await tenantApi<{ users: Array<{ email: string }> }>(one, a.host, 'GET', '/api/users', {
+      token: a.admin.token,
+    });
+    assert.ok(users.body.users.every((u) => u.email.endsWith('alpha.example')));
+  });
+
+  it('socket.io and /api/stream events and presence never cross, on either instance', async () => {
+    const a = world.alpha;
+    const b = world.bravo;
+    const aSocket = await tenantSocket(two, a.host, a.member.token);
+    const aEvents = recordEvents(aSocket);
+    const aStream = await tenantStream(one, a.host, a.admin.token);
+    const bSocket = await tenantSocket(two, b.host, b.member.token);
+    const bEvents = recordEvents(bSocket);
+    try {
+      // Same group id, same user ids: bravo's traffic must reach bravo only.
+      await tenantApi(one, b.host, 'POST', `/api/groups/${b.privateId}/messages`, {
+        token: b.admin.token,
+        body: { clientId: 'b-live', content: 'bravo live' },
+      });
+      await waitFor('bravo receives its own message', () =>
+        bEvents.some((e) => e.event === 'message:new' && JSON.stringify(e.data).includes('bravo live')),
+      );
+      bSocket.emit('typing', { groupId: b.privateId });
+      await sleep(300);
+      const leaked = [
+        ...aEvents.map((e) => JSON.stringify(e)),
+        ...aStream.frames.map((f) => JSON.stringify(f)),
+      ].filter((s) => s.includes('bravo') || s.includes('"typing"'));
+      assert.deepEqual(leaked, []);
+      const online = await new Promise<{ userIds: number[] }>((resolve) =>
+        aSocket.emit('users:online', {}, resolve),
+      );
+      // In alpha only alpha's member (and the stream's admin) are online; bravo's member is user 2 too.
+      assert.deepEqual(online.userIds.sort(), [a.admin.user.id, a.member.id].sort());
+      bSocket.close();
+      await sleep(200);
+      const stillOnline = await new Promise<{ userIds: number[] }>((resolve) =>
+        aSocket.emit('users:online', {}, resolve),
+      );
+      assert.ok(
+        stillOnline.userIds.includes(a.member.id),
+        "bravo's user 2 going offline is not alpha's user 2",
+      );
+    } finally {
+      aSocket.close();
+      aStream.close();
+      bSocket.close();
+    }
+  });
+
+  it('every Redis key and stored object carries its tenant', async () => {
+    const client = new Redis(redis.url);
+    try {
+      const keys = await client.keys('*');
+      assert.ok(keys.some((k) => k.startsWith('tenant_alpha:')));
+      const stray = keys.filter((k) => !/^(tenant_[a-z0-9_]+|public|global):/.test(k));
+      assert.deepEqual(stray, []);
+    } finally {
+      client.disconnect();
+    }
+    const storage = one.services.storage;
+    assert.deepEqual(await storage.list('tenant_alpha/'), []);
+    assert.equal((await storage.list('tenant_bravo/')).length, 1);
+    assert.ok(bravoOnly.key.startsWith('tenant_bravo/image/'));
+  });
+
+  it('a custom-domain change is honoured by every instance within a second', async () => {
+    const domain = 'talk.alpha.example';
+    for (const server of [one, two]) {
+      assert.equal(
+        (await tenantApi(server, domain, 'GET', '/api/auth/me')).status,
+        404,
+        'cached as unknown first',
+      );
+    }
+    const set = await hostApi(one, 'PATCH', '/api/host/tenants/alpha', { customDomain: domain });
+    assert.equal(set.status, 200);
+    const started = Date.now();
+    for (const server of [one, two]) {
+      await waitFor(
+        `instance ${server.port} serves ${domain}`,
+        async () =>
+          (await tenantApi(server, domain, 'GET', '/api/auth/me', { token: world.alpha.admin.token }))
+            .status === 200,
+        1000,
+      );
+    }
+    assert.ok(Date.now() - started < 1000);
+    await hostApi(one, 'PATCH', '/api/host/tenants/alpha', { customDomain: 'chat.alpha.example' });
+    for (const server of [one, two]) {
+      await waitFor(
+        `instance ${server.port} forgets ${domain}`,
+        async () => (await tenantApi(server, domain, 'GET', '/api/auth/me')).status === 404,
+        1000,
+      );
+    }
+  });
+});
