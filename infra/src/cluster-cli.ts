@@ -1,5 +1,6 @@
 /**
- * `pnpm cluster [--instances N] [--port P]` — the whole topology on this machine, without Docker.
+ * `pnpm cluster [--instances N] [--port P] [--host-mode]` — the whole topology on this machine,
+ * without Docker; `--host-mode` runs APP_TYPE=host with tenants at `{slug}.localhost:PORT`.
  * `pnpm cluster stop` — stops a cluster started elsewhere (reads the state file).
  */
 import { execFileSync } from 'node:child_process';
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     options: {
       instances: { type: 'string', short: 'n', default: '2' },
       port: { type: 'string', short: 'p' },
+      'host-mode': { type: 'boolean', default: false },
     },
   });
   if (positionals[0] === 'stop') return stop();
@@ -87,12 +89,19 @@ async function main(): Promise<void> {
     throw new Error('--instances must be 1..16');
   ensurePackages();
   process.stdout.write(`Starting Postgres, PgBouncer, Redis, s3rver, ${instances} instance(s) and Caddy …\n`);
-  const cluster = await startCluster({ instances, ...(values.port ? { port: Number(values.port) } : {}) });
+  const cluster = await startCluster({
+    instances,
+    hostMode: values['host-mode'],
+    ...(values.port ? { port: Number(values.port) } : {}),
+  });
   await writeFile(POINTER, JSON.stringify({ stateFile: cluster.stateFile }));
   const url = cluster.url.replace('127.0.0.1', 'localhost');
   process.stdout.write(
     `\n  RosterChirp cluster is up at ${url}\n` +
       `  sign in as ${cluster.admin.email} / ${cluster.admin.password}\n` +
+      (cluster.hostAdminKey
+        ? `  host control plane: ${url}/host  (admin key ${cluster.hostAdminKey}); tenants at http://{slug}.localhost:${new URL(url).port}\n`
+        : '') +
       `  instances: ${cluster.instances.map((i) => `${i.name} :${i.port}`).join(', ')}\n` +
       `  state (ports, pids): ${cluster.stateFile}\n  logs: ${cluster.dir}/api-*.log\n\n` +
       '  Ctrl-C or `pnpm cluster stop` tears it all down.\n',

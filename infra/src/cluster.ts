@@ -19,12 +19,16 @@ export interface ClusterOptions {
   /** Postgres with fsync on (benchmarks of durable writes). */
   durable?: boolean;
   dir?: string;
+  /** Host mode: APP_TYPE=host with HOST_DOMAIN=localhost (tenants at `{slug}.localhost:PORT`). */
+  hostMode?: boolean;
 }
 
 export interface ClusterState {
   url: string;
   dir: string;
   admin: { email: string; password: string };
+  /** Host mode: the control plane's key (X-Host-Admin-Key, and the /host page). */
+  hostAdminKey?: string;
   pids: Record<string, number>;
   ports: Record<string, number>;
 }
@@ -34,6 +38,7 @@ export interface Cluster {
   dir: string;
   stateFile: string;
   admin: { email: string; password: string };
+  hostAdminKey: string | undefined;
   postgres: PostgresHandle;
   pgbouncer: PgBouncerHandle;
   redis: RedisHandle;
@@ -79,6 +84,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const s3 = await startS3({ directory: join(dir, 's3') });
     started.push(s3.stop);
     const admin = { email: 'admin@rosterchirp.local', password: randomBytes(9).toString('base64url') };
+    const hostAdminKey = opts.hostMode ? randomBytes(24).toString('base64url') : undefined;
     const env: Record<string, string> = {
       DATABASE_URL: pgbouncer.url,
       DATABASE_DIRECT_URL: postgres.url,
@@ -94,6 +100,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ADMIN_PASS: admin.password,
       DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'info',
+      ...(hostAdminKey ? { APP_TYPE: 'host', HOST_DOMAIN: 'localhost', HOST_ADMIN_KEY: hostAdminKey } : {}),
       ...opts.env,
     };
     const ports = await Promise.all(Array.from({ length: opts.instances }, () => freePort()));
@@ -116,6 +123,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         url: caddy.url.replace('127.0.0.1', 'localhost'),
         dir,
         admin,
+        ...(hostAdminKey ? { hostAdminKey } : {}),
         pids: {
           caddy: caddy.pid,
           postgres: postgres.pid,
@@ -140,6 +148,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       dir,
       stateFile,
       admin,
+      hostAdminKey,
       postgres,
       pgbouncer,
       redis,

@@ -4,6 +4,7 @@ import type {
   CreateGroupBody,
   CreateUploadReply,
   DmRule,
+  FeaturesReply,
   Group,
   HistoryReply,
   Member,
@@ -23,13 +24,18 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? extraHeaders : { ...extraHeaders, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -53,6 +59,7 @@ export const api = {
   login: (email: string, password: string) => call<AuthReply>('POST', '/api/auth/login', { email, password }),
   logout: () => call<void>('POST', '/api/auth/logout'),
   me: () => call<{ user: User }>('GET', '/api/auth/me'),
+  features: () => call<FeaturesReply>('GET', '/api/features'),
   users: () => call<{ users: User[] }>('GET', '/api/users'),
   groups: () => call<{ groups: Group[] }>('GET', '/api/groups'),
   group: (id: number) => call<{ group: Group; members: Member[] }>('GET', `/api/groups/${id}`),

@@ -207,6 +207,12 @@ export function createChatClient(store: Store) {
       if (userId === store.get().me?.id)
         store.set((st) => ({ groups: st.groups.map((g) => (g.id === groupId ? { ...g, unread: 0 } : g)) }));
     });
+    s.on('features:updated', ({ features }) => store.set({ features }));
+    s.on('tenant:closed', () => {
+      s.close();
+      // The server now answers this organisation's pages with a clear explanation.
+      location.reload();
+    });
     s.on('session:displaced', () => {
       s.close();
       store.reset();
@@ -245,6 +251,11 @@ export function createChatClient(store: Store) {
     }
   }
 
+  async function loadFeatures() {
+    const { features } = await api.features().catch(() => ({ features: null }));
+    store.set({ features });
+  }
+
   function scheduleMarkRead(groupId: number) {
     clearTimeout(readTimer);
     readTimer = setTimeout(() => {
@@ -263,6 +274,7 @@ export function createChatClient(store: Store) {
         await refreshGroups();
         connect();
         void api.users().then(({ users }) => store.set({ users }));
+        void loadFeatures();
       } catch {
         store.set({ me: null, booting: false });
       }
@@ -273,6 +285,7 @@ export function createChatClient(store: Store) {
       await refreshGroups();
       connect();
       void api.users().then(({ users }) => store.set({ users }));
+      void loadFeatures();
     },
     async logout() {
       await api.logout().catch(() => undefined);

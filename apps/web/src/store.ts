@@ -1,4 +1,4 @@
-import type { Group, Message, User } from '@rosterchirp/protocol';
+import type { FeatureFlags, Group, Message, User } from '@rosterchirp/protocol';
 import { useEffect, useState } from 'preact/hooks';
 
 /** A message typed here that the server has not confirmed yet. */
@@ -42,6 +42,8 @@ export interface ChatState {
   users: User[];
   /** A short message for the user (an error they should see), cleared after a few seconds. */
   notice: string | null;
+  /** The tenant's plan features; null until known (features stay hidden until then). */
+  features: FeatureFlags | null;
 }
 
 const initial: ChatState = {
@@ -56,6 +58,7 @@ const initial: ChatState = {
   typing: {},
   users: [],
   notice: null,
+  features: null,
 };
 
 type Listener = (s: ChatState) => void;

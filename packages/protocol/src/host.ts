@@ -20,10 +20,12 @@ export function featureFlags(plan: Plan): FeatureFlags {
   return Object.fromEntries(FEATURES.map((f) => [f, on.has(f)])) as FeatureFlags;
 }
 
-export const FeaturesReply = Type.Object({
-  plan: Plan,
-  features: Type.Record(Type.String(), Type.Boolean()),
+export const FeatureFlagsSchema = Type.Object({
+  feature_branding: Type.Boolean(),
+  feature_group_manager: Type.Boolean(),
+  feature_schedule_manager: Type.Boolean(),
 });
+export const FeaturesReply = Type.Object({ plan: Plan, features: FeatureFlagsSchema });
 export type FeaturesReply = Static<typeof FeaturesReply>;
 
 /** `[a-z][a-z0-9-]{1,30}` (product.md §1). */

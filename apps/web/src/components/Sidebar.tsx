@@ -152,7 +152,7 @@ export function Sidebar(props: {
           <strong>{me.displayName ?? me.name}</strong>
           <small>@{me.handle}</small>
         </span>
-        {(me.role === 'admin' || me.role === 'manager') && (
+        {(me.role === 'admin' || me.role === 'manager') && state.features?.feature_group_manager && (
           <button
             type="button"
             class="icon-btn sidebar__admin"
