@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, Message, SendAck, User } from '@rosterchirp/protocol';
 import { type ChatSocket, connect, json, sourceAddress } from './lib/clients.ts';
-import { cpuSeconds, machine, rssKib, summary } from './lib/measure.ts';
+import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
 
 const { values } = parseArgs({
   // pnpm passes a literal "--" before the script's own options.
@@ -35,7 +35,7 @@ const log = (msg: string) =>
 function cpuOf(cluster: Cluster) {
   return {
     instances: cluster.instances.reduce((n, i) => n + cpuSeconds(i.pid), 0),
-    postgres: cpuSeconds(cluster.postgres.pid),
+    postgres: treeCpuSeconds(cluster.postgres.pid),
     caddy: cpuSeconds(cluster.caddy.pid),
     generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
   };

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '@rosterchirp/config';
-import { migrateHostCatalog, migrateSchema, ShardMap } from '@rosterchirp/db';
+import { latestTenantVersion, migrateHostCatalog, migrateSchema, ShardMap } from '@rosterchirp/db';
 import { createTenantCatalog } from '@rosterchirp/domain';
 import { openDatabase } from './database.ts';
 import { createLogger } from './logger.ts';
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     if (!args.includes('--all')) return;
     const started = Date.now();
     const result = await migrateAllTenants({
+      latestVersion: await latestTenantVersion(),
       shards: ShardMap.single(database.pool, database.directUrl),
       catalog: createTenantCatalog(createSelfhostResolver(database.pool).bySchema('public')),
       onProgress: (p) => {

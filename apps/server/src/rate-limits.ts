@@ -38,11 +38,15 @@ export function createRateGuards(limiter: RateLimiter, limits: RateLimits, log: 
       await limiter.reset(`${schema}:ratelimit:login:${email.toLowerCase()}`).catch(() => undefined);
     },
     /**
-     * The host control plane (keys under `public:`, the control plane's own schema): 300
-     * requests a minute per address, and at most 10 wrong admin keys a minute (then 429).
+     * The host control plane (keys under `public:`, the control plane's own schema): a
+     * configured number of requests a minute per address, and at most 10 wrong admin keys a
+     * minute (then 429).
      */
     async hostAdmin(ip: string): Promise<void> {
-      const d = await hit(`public:ratelimit:host-admin:${ip}`, { limit: 300, windowMs: minute });
+      const d = await hit(`public:ratelimit:host-admin:${ip}`, {
+        limit: limits.hostAdminPerMinute,
+        windowMs: minute,
+      });
       if (!d.allowed) throw refuse(d.retryAfterMs, 'control plane requests');
     },
     async hostAdminFailed(ip: string): Promise<void> {

@@ -131,8 +131,10 @@ async function migrateTenantsInBackground(
   log: ReturnType<typeof createLogger>,
 ): Promise<void> {
   try {
+    const latestVersion = await latestTenantVersion();
     const run = await withTryLock(shards.get('main').directUrl, 'rosterchirp:background-migrator', () =>
       migrateAllTenants({
+        latestVersion,
         shards,
         catalog: createTenantCatalog(publicDb),
         concurrency: 2,

@@ -87,7 +87,11 @@ export async function startTestServer(
     socketAdapter: shared.socketAdapter,
     readinessChecks: shared.readinessChecks,
     rateLimiter: shared.rateLimiter,
-    rateLimits: opts.rateLimits ?? { loginPerMinute: 1000, sendPer10Seconds: 10_000 },
+    rateLimits: opts.rateLimits ?? {
+      loginPerMinute: 1000,
+      sendPer10Seconds: 10_000,
+      hostAdminPerMinute: 1000,
+    },
     uploadMaxBytes: opts.uploadMaxBytes ?? 1024 * 1024,
     linkPreviews: opts.linkPreviews ?? { enabled: false, allowPrivate: false },
     storage: opts.storage ?? new LocalDiskStorage(uploads),

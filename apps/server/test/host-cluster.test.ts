@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Cluster, startCluster } from '@rosterchirp/infra';
+import { type Cluster, requestWithHost, startCluster } from '@rosterchirp/infra';
 import type { Browser } from 'playwright-core';
 import { launchChromium, SHOTS, signIn } from './browser-kit.ts';
 
-/** GET with an explicit Host header (fetch ignores a Host override; local-infra.md). */
-function get(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host, accept: 'text/html' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** GET of a page with an explicit Host header, straight to one instance or through Caddy. */
+const get = (port: number, path: string, host: string) =>
+  requestWithHost(`http://127.0.0.1:${port}`, host, 'GET', path, { headers: { accept: 'text/html' } });
 
 describe('host mode on the local cluster (2 instances behind Caddy, headless Chromium)', () => {
   let cluster: Cluster;

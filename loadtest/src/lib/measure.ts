@@ -1,10 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** utime + stime of a process, in seconds (Linux /proc). */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU of a process and all its children, in seconds: its own time, what its exited children
+ * used (cutime/cstime, once reaped), and its live children's time. For Postgres, whose work
+ * happens in one backend process per connection forked from the postmaster.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const stat = (p: number | string) => readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const own = stat(pid);
+  let total = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = stat(entry);
+      if (Number(f[1]) === pid) total += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total / 100;
 }
 
 /** Resident memory of a process in KiB. */

@@ -18,6 +18,8 @@ export interface RateLimits {
   loginPerMinute: number;
   /** Messages a user may send per 10 seconds. */
   sendPer10Seconds: number;
+  /** Host control plane requests per client address per minute. */
+  hostAdminPerMinute: number;
 }
 
 export interface S3Config {
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimits: {
       loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),
       sendPer10Seconds: readInt(env, 'RATE_LIMIT_SEND_PER_10S', 30, 1, 1_000_000),
+      hostAdminPerMinute: readInt(env, 'RATE_LIMIT_HOST_ADMIN_PER_MINUTE', 600, 1, 1_000_000),
     },
     admin: {
       email: adminEmail.toLowerCase(),
