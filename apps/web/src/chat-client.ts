@@ -162,6 +162,11 @@ export function createChatClient(store: Store) {
         s.close();
         store.reset();
       }
+      // Suspended or deleted while we were away: the page explains it.
+      if (err.message === 'TENANT_SUSPENDED' || err.message === 'TENANT_NOT_FOUND') {
+        s.close();
+        location.reload();
+      }
     });
     s.on('message:new', ({ message }) => receive(message));
     s.on('message:updated', ({ message }) => replace(message));
