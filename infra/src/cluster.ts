@@ -21,6 +21,8 @@ export interface ClusterOptions {
   dir?: string;
   /** Host mode: APP_TYPE=host with HOST_DOMAIN=localhost (tenants at `{slug}.localhost:PORT`). */
   hostMode?: boolean;
+  /** Extra node flags for every instance, e.g. `--cpu-prof --cpu-prof-dir=…` to profile. */
+  nodeArgs?: string[];
 }
 
 export interface ClusterState {
@@ -105,7 +107,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     };
     const ports = await Promise.all(Array.from({ length: opts.instances }, () => freePort()));
     const startOne = (i: number) =>
-      startInstance({ name: `api-${i + 1}`, env, port: ports[i]!, logFile: join(dir, `api-${i + 1}.log`) });
+      startInstance({
+        name: `api-${i + 1}`,
+        env,
+        port: ports[i]!,
+        logFile: join(dir, `api-${i + 1}.log`),
+        ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
+      });
     // Started together, as a scaled deployment does: they race to migrate and seed.
     const instances = await Promise.all(ports.map((_, i) => startOne(i)));
     started.push(async () => {

@@ -23,14 +23,26 @@ export async function startInstance(opts: {
   env: Record<string, string>;
   logFile: string;
   port?: number;
+  /** Extra node flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }): Promise<InstanceHandle> {
   const port = opts.port ?? (await freePort());
   const log = createWriteStream(opts.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/server.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...opts.env, PORT: String(port), BIND_HOST: '127.0.0.1', INSTANCE_ID: opts.name },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), '--import', 'tsx', 'apps/server/src/server.ts'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...opts.env,
+        PORT: String(port),
+        BIND_HOST: '127.0.0.1',
+        INSTANCE_ID: opts.name,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
