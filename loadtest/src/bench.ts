@@ -5,6 +5,9 @@
  *   fanout    — R receivers in one channel across instances, M messages: deliveries/s
  *   persist   — S concurrent REST senders, each in its own room: persisted messages/s
  *   latency   — a fixed rate into rooms of 10: send→deliver p50/p95/p99 (same clock)
+ *   users     — Mattermost's user model (one action per user every ~20 s), stepped up until
+ *               their health rule fails: how many users the cluster holds
+ *   crash     — an instance SIGKILLed mid-run: lost and duplicated messages (goal: 0 and 0)
  * Usage: pnpm bench [-- --instances 2 --connections 5000 --quick]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +17,8 @@ import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, Message, SendAck, User } from '@rosterchirp/protocol';
 import { type ChatSocket, connect, json, sourceAddress } from './lib/clients.ts';
 import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
+import { type KillInstanceResult, runKillInstance } from './scenarios/kill-instance.ts';
+import { HEALTH, runUserModel, type UserModelStep } from './scenarios/user-model.ts';
 
 const { values } = parseArgs({
   // pnpm passes a literal "--" before the script's own options.
@@ -262,6 +267,25 @@ async function main() {
       `latency: p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms over ${latencies.length} deliveries`,
     );
     for (const s of [...sockets, sender]) s.close();
+
+    // users: Mattermost's user model, stepped up.
+    const steps = QUICK ? [100, 200] : [250, 500, 1000, 2000, 4000];
+    const stepSeconds = QUICK ? 10 : 30;
+    log(`users: steps ${steps.join(', ')} of ${stepSeconds} s, one action per user every ~20 s`);
+    cpu0 = cpuOf(cluster);
+    const model = await runUserModel(cluster, { steps, stepSeconds, meanIntervalMs: 20_000, log });
+    report.users = { ...model, health: HEALTH, cpuSeconds: cpuDelta(cpu0, cpuOf(cluster)) };
+
+    // crash: an instance dies mid-run (last: it restarts the instance).
+    log('crash: rooms of 10 on socket.io with acks; instance 1 SIGKILLed a third of the way in');
+    report.crash = await runKillInstance(cluster, {
+      rooms: QUICK ? 5 : 20,
+      roomSize: 10,
+      seconds: QUICK ? 6 : 15,
+      rate: QUICK ? 50 : 200,
+      log,
+    });
+    log(`crash: ${JSON.stringify(report.crash)}`);
   } finally {
     await cluster.stop();
   }
@@ -288,10 +312,28 @@ Settings: ${JSON.stringify(r.settings)}
 | idle connections | ${idle.connections} held (${idle.failures} failed), connect p50 ${idle.connectMs.p50.toFixed(0)} ms / p95 ${idle.connectMs.p95.toFixed(0)} ms, **${idle.serverKibPerConnection} KiB per connection** on the servers, generator ${idle.generatorRssMib} MiB |
 | fan-out | **${fan.deliveriesPerSecond} deliveries/s** (${fan.deliveries}/${fan.expected} to ${fan.receivers} receivers, ${fan.messages} messages, ${fan.seconds} s); CPU s ${JSON.stringify(fan.cpuSeconds)} |
 | persist | **${per.persistedPerSecond} messages/s** stored (${per.messages} REST sends by ${per.senders} senders, ${per.errors} errors); CPU s ${JSON.stringify(per.cpuSeconds)} |
+| users (Mattermost model) | ${usersLine(r.users as { steps: UserModelStep[]; maxHealthyUsers: number; cpuSeconds: unknown })} |
+| crash (instance SIGKILLed) | ${crashLine(r.crash as KillInstanceResult)} |
 | latency @ ${lat.targetRate}/s | send→deliver **p50 ${lat.sendToDeliverMs.p50} ms, p95 ${lat.sendToDeliverMs.p95} ms, p99 ${lat.sendToDeliverMs.p99} ms** (${lat.received}/${lat.expected} deliveries, ${lat.sendFailures} send failures); CPU s ${JSON.stringify(lat.cpuSeconds)} |
 
 Reproduce: \`pnpm bench\` (\`-- --quick\` for a one-minute smoke run).
 `;
+}
+
+function usersLine(u: { steps: UserModelStep[]; maxHealthyUsers: number; cpuSeconds: unknown }): string {
+  const steps = u.steps
+    .map(
+      (x) =>
+        `${x.users}: avg ${x.avgMs} / p99 ${x.p99Ms} ms, ${x.errors}/${x.actions} errors${x.healthy ? '' : ' ✗'}`,
+    )
+    .join('; ');
+  const last = u.steps.at(-1);
+  const held = last?.healthy ? `≥ ${u.maxHealthyUsers} (every step healthy)` : String(u.maxHealthyUsers);
+  return `**${held} users** held under Mattermost's health rule (avg < 100 ms, p99 < 2 s, errors < 0.025 %; they publish 217 per 2-vCPU app node). Steps: ${steps}; CPU s ${JSON.stringify(u.cpuSeconds)}`;
+}
+
+function crashLine(c: KillInstanceResult): string {
+  return `**${c.lost} lost, ${c.storedTwice} stored twice, ${c.ackedButMissing} acknowledged but missing** — ${c.sent} sends in ${c.seconds} s by ${c.rooms} senders to ${c.clients} members (${c.stored} stored), ${c.reconnects} reconnects, ${c.retries} send retries, ${c.overlappingDeliveries} deliveries that arrived both live and by catch-up (kept once by id)`;
 }
 
 main().catch((err: unknown) => {
