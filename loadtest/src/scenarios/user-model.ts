@@ -14,6 +14,9 @@ export const HEALTH = { avgMs: 100, p99Ms: 2000, errorRate: 0.00025 };
 
 export interface UserModelStep {
   users: number;
+  /** Time to connect this step's new users (each one's `user:online` reaches every socket). */
+  connectSeconds: number;
+  connectRetries: number;
   seconds: number;
   actions: number;
   errors: number;
@@ -92,10 +95,27 @@ export async function runUserModel(
   let maxHealthyUsers = 0;
   let firstUnhealthy: UserModelStep | null = null;
   for (const target of opts.steps) {
+    const connectStarted = performance.now();
+    let connectRetries = 0;
+    // Like a real client, a refused handshake (UNAVAILABLE while the servers are busy) is retried.
+    const connectWithRetry = async (token: string, address: string): Promise<ChatSocket> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await connect(base, token, address);
+        } catch (err) {
+          if (attempt === 5) throw err;
+          connectRetries++;
+          await new Promise((r) => setTimeout(r, 250 * attempt));
+        }
+      }
+    };
     for (let i = sockets.length; i < target; i += 200) {
       const batch = users.slice(i, Math.min(target, i + 200));
-      sockets.push(...(await Promise.all(batch.map((u, k) => connect(base, u.token, sourceAddress(i + k))))));
+      sockets.push(
+        ...(await Promise.all(batch.map((u, k) => connectWithRetry(u.token, sourceAddress(i + k))))),
+      );
     }
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
     const active = users.slice(0, target);
     const latencies: number[] = [];
     let errors = 0;
@@ -127,6 +147,8 @@ export async function runUserModel(
     const actions = latencies.length;
     const step: UserModelStep = {
       users: target,
+      connectSeconds: Number(connectSeconds.toFixed(1)),
+      connectRetries,
       seconds: opts.stepSeconds,
       actions,
       errors,
@@ -137,7 +159,7 @@ export async function runUserModel(
     };
     steps.push(step);
     opts.log(
-      `users: ${target} users, ${actions} actions, avg ${step.avgMs} ms, p99 ${step.p99Ms} ms, ${errors} errors → ${step.healthy ? 'healthy' : 'UNHEALTHY'}`,
+      `users: ${target} users (connected in ${step.connectSeconds} s, ${connectRetries} retries), ${actions} actions, avg ${step.avgMs} ms, p99 ${step.p99Ms} ms, ${errors} errors → ${step.healthy ? 'healthy' : 'UNHEALTHY'}`,
     );
     if (!step.healthy) {
       firstUnhealthy = step;

@@ -10,6 +10,7 @@ import {
 } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Server } from 'socket.io';
+import { isDependencyDown } from '../plugins/errors.ts';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
 import type { RateGuards } from '../rate-limits.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
@@ -81,8 +82,11 @@ export function installSocketHandlers(
       socket.data = { db, actor, rooms: await roomsForConnection(services, db, actor) };
       next();
     } catch (err) {
-      const code = err instanceof AppError ? err.code : 'INTERNAL';
+      // A busy or restarting database is UNAVAILABLE (the client retries), never INTERNAL.
+      const code = err instanceof AppError ? err.code : isDependencyDown(err) ? 'UNAVAILABLE' : 'INTERNAL';
       if (code === 'INTERNAL') log.error({ err }, 'socket handshake failed');
+      else if (code === 'UNAVAILABLE')
+        log.warn({ err: (err as Error).message }, 'socket handshake: dependency unavailable');
       next(new Error(code));
     }
   });
