@@ -324,7 +324,7 @@ function usersLine(u: { steps: UserModelStep[]; maxHealthyUsers: number; cpuSeco
   const steps = u.steps
     .map(
       (x) =>
-        `${x.users}: avg ${x.avgMs} / p99 ${x.p99Ms} ms, ${x.errors}/${x.actions} errors${x.healthy ? '' : ' ✗'}`,
+        `${x.users}: avg ${x.avgMs} / p99 ${x.p99Ms} ms, ${x.errors}/${x.actions} errors, connected in ${x.connectSeconds} s${x.healthy ? '' : ' ✗'}`,
     )
     .join('; ');
   const last = u.steps.at(-1);

@@ -24,6 +24,7 @@ import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { installValidators } from './plugins/validation.ts';
 import { createRateGuards } from './rate-limits.ts';
+import { PresenceHeartbeats } from './realtime/presence-heartbeats.ts';
 import {
   createSocketServer,
   installSocketHandlers,
@@ -140,7 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
 
   let draining = false;
   const presenceTtlMs = deps.presenceTtlMs ?? 45_000;
-  const heartbeatMs = Math.max(250, Math.floor(presenceTtlMs / 3));
+  const heartbeats = new PresenceHeartbeats(services, Math.max(250, Math.floor(presenceTtlMs / 3)), deps.log);
   const openStreams = new Set<WebSocket>();
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, {
@@ -188,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     });
   }
   await app.register(async (scope) =>
-    installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeatMs, openStreams),
+    installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeats, openStreams),
   );
 
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
@@ -200,7 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
   });
 
-  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log, heartbeatMs);
+  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log, heartbeats);
   const sweep = setInterval(
     () => {
       void services.presence
@@ -213,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
 
   app.addHook('onClose', async () => {
     clearInterval(sweep);
+    heartbeats.stop();
     io.disconnectSockets(true);
     await new Promise<void>((resolve) => io.close(() => resolve()));
   });

@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import { type EventBus, type PresenceStore, rooms } from '@rosterchirp/realtime';
+import { type EventBus, type PresenceConnection, type PresenceStore, rooms } from '@rosterchirp/realtime';
 import type { DomainLogger } from './context.ts';
 import type { UserService } from './user-service.ts';
 
@@ -28,8 +28,8 @@ export function createPresenceService(deps: PresenceServiceDeps) {
     async disconnected(db: TenantDb, userId: number, connectionId: string): Promise<void> {
       if (await deps.store.disconnect(db.schema, userId, connectionId)) await wentOffline(db, userId);
     },
-    heartbeat: (db: TenantDb, userId: number, connectionId: string) =>
-      deps.store.heartbeat(db.schema, userId, connectionId),
+    /** Keeps every live connection of this instance alive, in one batch. */
+    heartbeat: (connections: readonly PresenceConnection[]) => deps.store.heartbeat(connections),
     online: (db: TenantDb) => deps.store.online(db.schema),
     /** Expires connections whose heartbeats stopped (a crashed instance) and announces who left. */
     async sweep(): Promise<void> {

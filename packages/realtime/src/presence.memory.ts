@@ -1,4 +1,4 @@
-import type { PresenceOptions, PresenceStore } from './presence.ts';
+import type { PresenceConnection, PresenceOptions, PresenceStore } from './presence.ts';
 
 /** Single-instance presence kept in this process. */
 export class MemoryPresence implements PresenceStore {
@@ -51,8 +51,9 @@ export class MemoryPresence implements PresenceStore {
     return last;
   }
 
-  async heartbeat(schema: string, userId: number, connectionId: string): Promise<void> {
-    this.connections(schema, userId, true)!.set(connectionId, this.now() + this.ttlMs);
+  async heartbeat(connections: readonly PresenceConnection[]): Promise<void> {
+    const expiresAt = this.now() + this.ttlMs;
+    for (const c of connections) this.connections(c.schema, c.userId, true)!.set(c.connectionId, expiresAt);
   }
 
   async online(schema: string): Promise<number[]> {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { PresenceOptions, PresenceStore } from './presence.ts';
+import type { PresenceConnection, PresenceOptions, PresenceStore } from './presence.ts';
 
 /**
  * Presence shared by every instance through Redis. Per tenant:
@@ -27,13 +27,19 @@ redis.call('ZREM', connsKey, member)
 redis.call('ZREMRANGEBYSCORE', userKey, '-inf', now)
 if removed == 1 and redis.call('ZCARD', userKey) == 0 then return 1 else return 0 end`;
 
+/** Refreshes many connections: KEYS are (userKey, connsKey) pairs, ARGV[3..] (conn, member) pairs. */
 const HEARTBEAT = `
-local userKey, connsKey = KEYS[1], KEYS[2]
-local expires, conn, member = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-redis.call('ZADD', userKey, expires, conn)
-redis.call('PEXPIRE', userKey, tonumber(ARGV[4]))
-redis.call('ZADD', connsKey, expires, member)
+local expires, keyTtl = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 1, #KEYS, 2 do
+  local conn, member = ARGV[i + 2], ARGV[i + 3]
+  redis.call('ZADD', KEYS[i], expires, conn)
+  redis.call('PEXPIRE', KEYS[i], keyTtl)
+  redis.call('ZADD', KEYS[i + 1], expires, member)
+end
 return 1`;
+
+/** Connections refreshed per script call (a pipeline carries the calls). */
+const HEARTBEAT_CHUNK = 500;
 
 /** Removes expired connections of one tenant; returns the user ids left with none. */
 const EXPIRE = `
@@ -112,18 +118,23 @@ export class RedisPresence implements PresenceStore {
     return last === 1;
   }
 
-  async heartbeat(schema: string, userId: number, connectionId: string): Promise<void> {
-    const k = this.keys(schema, userId);
-    await this.redis.eval(
-      HEARTBEAT,
-      2,
-      k.user,
-      k.conns,
-      this.now() + this.ttlMs,
-      connectionId,
-      `${userId}:${connectionId}`,
-      this.keyTtlMs,
-    );
+  async heartbeat(connections: readonly PresenceConnection[]): Promise<void> {
+    if (connections.length === 0) return;
+    const expires = this.now() + this.ttlMs;
+    const pipeline = this.redis.pipeline();
+    for (let i = 0; i < connections.length; i += HEARTBEAT_CHUNK) {
+      const keys: string[] = [];
+      const args: Array<string | number> = [expires, this.keyTtlMs];
+      for (const c of connections.slice(i, i + HEARTBEAT_CHUNK)) {
+        const k = this.keys(c.schema, c.userId);
+        keys.push(k.user, k.conns);
+        args.push(c.connectionId, `${c.userId}:${c.connectionId}`);
+      }
+      pipeline.eval(HEARTBEAT, keys.length, ...keys, ...args);
+    }
+    const results = await pipeline.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   async online(schema: string): Promise<number[]> {

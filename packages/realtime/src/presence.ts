@@ -7,13 +7,19 @@ export interface PresenceStore {
   connect(schema: string, userId: number, connectionId: string): Promise<boolean>;
   /** Removes a connection. Returns true when it was the user's last live connection. */
   disconnect(schema: string, userId: number, connectionId: string): Promise<boolean>;
-  /** Keeps a connection alive for another TTL. */
-  heartbeat(schema: string, userId: number, connectionId: string): Promise<void>;
+  /** Keeps connections alive for another TTL: one call for all of an instance's connections. */
+  heartbeat(connections: readonly PresenceConnection[]): Promise<void>;
   /** Users of the tenant with at least one live connection. */
   online(schema: string): Promise<number[]>;
   /** Drops connections whose heartbeats stopped; returns users that went offline because of it. */
   expire(): Promise<Array<{ schema: string; userId: number }>>;
   close(): Promise<void>;
+}
+
+export interface PresenceConnection {
+  schema: string;
+  userId: number;
+  connectionId: string;
 }
 
 export interface PresenceOptions {

@@ -44,12 +44,32 @@ export function presenceContract(name: string, create: () => Promise<PresenceHar
     await store.connect('t1', 1, 'alive');
     await store.connect('t1', 2, 'dead');
     await advance(ttlMs / 2);
-    await store.heartbeat('t1', 1, 'alive');
+    await store.heartbeat([{ schema: 't1', userId: 1, connectionId: 'alive' }]);
     await advance(ttlMs / 2 + 10);
     assert.deepEqual(await store.online('t1'), [1]);
     assert.deepEqual(await store.expire(), [{ schema: 't1', userId: 2 }]);
     assert.deepEqual(await store.expire(), []);
     assert.equal(await store.connect('t1', 2, 'back'), true, 'coming back is a new online');
+    await store.close();
+  });
+
+  it(`${name}: one heartbeat call keeps every connection of an instance alive, across tenants`, async () => {
+    const { store, advance, ttlMs } = await create();
+    const connections = Array.from({ length: 1200 }, (_, i) => ({
+      schema: i % 2 ? 't1' : 't2',
+      userId: 1 + (i % 300),
+      connectionId: `c${i}`,
+    }));
+    for (const c of connections) await store.connect(c.schema, c.userId, c.connectionId);
+    await store.heartbeat([]);
+    await advance(ttlMs / 2);
+    await store.heartbeat(connections);
+    await advance(ttlMs / 2 + 10);
+    assert.deepEqual(await store.expire(), [], 'nothing expired');
+    assert.equal((await store.online('t1')).length, 150);
+    assert.equal((await store.online('t2')).length, 150);
+    await advance(ttlMs);
+    assert.equal((await store.expire()).length, 300, 'without heartbeats they all go');
     await store.close();
   });
 }

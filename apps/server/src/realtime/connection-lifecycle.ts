@@ -5,6 +5,7 @@ import { rooms } from '@rosterchirp/realtime';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { isDependencyDown } from '../plugins/errors.ts';
 import type { RateGuards } from '../rate-limits.ts';
+import type { PresenceHeartbeats } from './presence-heartbeats.ts';
 
 /** What socket.io and `/api/stream` connections share: rooms, presence, and message sends. */
 
@@ -20,20 +21,17 @@ export async function roomsForConnection(services: Services, db: TenantDb, actor
 /** Registers the connection in presence and keeps it alive; returns the function that ends it. */
 export function trackPresence(
   services: Services,
+  heartbeats: PresenceHeartbeats,
   db: TenantDb,
   userId: number,
   connectionId: string,
   log: Logger,
-  heartbeatMs: number,
 ) {
   const fail = (what: string) => (err: unknown) => log.error({ err, userId, connectionId }, what);
   void services.presence.connected(db, userId, connectionId).catch(fail('presence connect failed'));
-  const timer = setInterval(() => {
-    void services.presence.heartbeat(db, userId, connectionId).catch(fail('presence heartbeat failed'));
-  }, heartbeatMs);
-  timer.unref();
+  heartbeats.add({ schema: db.schema, userId, connectionId });
   return () => {
-    clearInterval(timer);
+    heartbeats.remove(connectionId);
     void services.presence.disconnected(db, userId, connectionId).catch(fail('presence disconnect failed'));
   };
 }

@@ -20,6 +20,7 @@ import {
   toErrorShape,
   trackPresence,
 } from './connection-lifecycle.ts';
+import type { PresenceHeartbeats } from './presence-heartbeats.ts';
 import { payloadValidator } from './validate-payload.ts';
 
 export interface SocketData {
@@ -65,7 +66,7 @@ export function installSocketHandlers(
   rateGuards: RateGuards,
   tenants: TenantResolver,
   log: Logger,
-  heartbeatMs: number,
+  heartbeats: PresenceHeartbeats,
 ) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
@@ -95,7 +96,7 @@ export function installSocketHandlers(
     const { db, actor } = socket.data;
     socket.join(socket.data.rooms);
     const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
-    const endPresence = trackPresence(services, db, actor.user.id, socket.id, socketLog, heartbeatMs);
+    const endPresence = trackPresence(services, heartbeats, db, actor.user.id, socket.id, socketLog);
     socket.on('disconnect', endPresence);
 
     socket.on('message:send', async (payload, ack) => {

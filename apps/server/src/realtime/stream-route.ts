@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { RateGuards } from '../rate-limits.ts';
 import { roomsForConnection, sendFromConnection, trackPresence } from './connection-lifecycle.ts';
+import type { PresenceHeartbeats } from './presence-heartbeats.ts';
 import type { RosterSocketServer } from './socket-server.ts';
 import { payloadValidator } from './validate-payload.ts';
 
@@ -20,7 +21,7 @@ export function installStreamRoute(
   services: Services,
   rateGuards: RateGuards,
   instanceId: string,
-  heartbeatMs: number,
+  heartbeats: PresenceHeartbeats,
   /** Open stream sockets, so a draining instance can ask them to reconnect elsewhere. */
   open: Set<WebSocket>,
 ) {
@@ -89,7 +90,7 @@ export function installStreamRoute(
         rooms,
       );
       const connectionId = bridge.id;
-      endPresence = trackPresence(services, db, actor.user.id, connectionId, req.log, heartbeatMs);
+      endPresence = trackPresence(services, heartbeats, db, actor.user.id, connectionId, req.log);
       send({ type: 'hello', data: { userId: actor.user.id, instance: instanceId } });
       ready = true;
       for (const raw of pending.splice(0)) void handle(raw);
