@@ -17,6 +17,7 @@ export type CachedTenant = TenantRecord | null | undefined;
 
 export interface TenantDomainCache {
   get(host: string): Promise<CachedTenant>;
+  /** `null` ("no such tenant") is kept in this process only, never in a shared layer. */
   set(host: string, tenant: TenantRecord | null): Promise<void>;
   /** Forgets `host` on every instance. */
   invalidate(host: string): Promise<void>;

@@ -10,6 +10,8 @@ export interface CacheHarness {
   b: TenantDomainCache;
   advance(ms: number): Promise<void>;
   localTtlMs: number;
+  /** How long a shared entry is trusted (the memory cache: its local TTL). */
+  entryTtlMs: number;
   shared: boolean;
 }
 
@@ -21,6 +23,25 @@ export function tenantCacheContract(name: string, create: () => Promise<CacheHar
     assert.deepEqual(await a.get('acme.chat.example'), acme);
     await a.set('nope.chat.example', null);
     assert.equal(await a.get('nope.chat.example'), null, 'negative answers are cached too');
+  });
+
+  it(`${name}: "no such tenant" stays in the process that learnt it`, async () => {
+    const h = await create();
+    await h.a.set('random-1234.chat.example', null);
+    if (h.shared)
+      assert.equal(await h.b.get('random-1234.chat.example'), undefined, 'b asks the catalog itself');
+  });
+
+  it(`${name}: a shared entry past its TTL is not served, however busy the cache is`, async () => {
+    const h = await create();
+    await h.a.set('old.example', acme);
+    // Other hosts keep being written meanwhile (that must not keep old entries alive).
+    for (let i = 0; i < 5; i++) {
+      await h.advance(h.entryTtlMs / 5);
+      await h.a.set(`busy-${i}.example`, acme);
+    }
+    await h.advance(h.localTtlMs + 1);
+    assert.equal(await h.b.get('old.example'), undefined);
   });
 
   it(`${name}: invalidate forgets a host (on every instance when shared)`, async () => {

@@ -13,6 +13,7 @@ describe('MemoryTenantDomainCache', () => {
       a,
       b: a,
       localTtlMs: 1000,
+      entryTtlMs: 1000,
       shared: false,
       advance: async (ms) => {
         now += ms;
@@ -41,7 +42,7 @@ describe('RedisTenantDomainCache (real redis-server)', () => {
   tenantCacheContract('redis', async () => {
     await client().flushall();
     let now = 0;
-    const opts = { localTtlMs: 1000, now: () => now };
+    const opts = { localTtlMs: 1000, entryTtlSeconds: 10, now: () => now };
     const a = await RedisTenantDomainCache.create(client(), client(), opts);
     const b = await RedisTenantDomainCache.create(client(), client(), opts);
     caches.push(a, b);
@@ -49,6 +50,7 @@ describe('RedisTenantDomainCache (real redis-server)', () => {
       a,
       b,
       localTtlMs: 1000,
+      entryTtlMs: 10_000,
       shared: true,
       advance: async (ms) => {
         now += ms;
