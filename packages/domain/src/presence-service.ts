@@ -1,6 +1,7 @@
 import type { TenantDb } from '@rosterchirp/db';
 import { type EventBus, type PresenceConnection, type PresenceStore, rooms } from '@rosterchirp/realtime';
 import type { DomainLogger } from './context.ts';
+import { isSchemaGone } from './pg-errors.ts';
 import type { UserService } from './user-service.ts';
 
 export interface PresenceServiceDeps {
@@ -15,7 +16,13 @@ export interface PresenceServiceDeps {
 /** Online/offline events and `last_online`, on top of the presence store. */
 export function createPresenceService(deps: PresenceServiceDeps) {
   async function wentOffline(db: TenantDb, userId: number): Promise<void> {
-    await deps.users.touchLastOnline(db, userId);
+    try {
+      await deps.users.touchLastOnline(db, userId);
+    } catch (err) {
+      // The tenant was just deleted (host mode): its connections close as its schema goes.
+      if (!isSchemaGone(err)) throw err;
+      return;
+    }
     deps.bus.emit(rooms.tenant(db.schema), 'user:offline', { userId });
   }
 
