@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/index.ts';
 
@@ -55,5 +56,28 @@ describe('loadConfig', () => {
         (err: unknown) => err instanceof ConfigError && message.test(err.message),
       );
     }
+  });
+});
+
+describe('documentation of the configuration', () => {
+  it('every variable the server reads is in .env.example and in the README table', () => {
+    const root = new URL('../../../', import.meta.url);
+    const source = readFileSync(new URL('packages/config/src/load-config.ts', root), 'utf8');
+    const names = [...source.matchAll(/read(?:String|Optional|Int|Bool|Enum|Url)\(env, '([A-Z0-9_]+)'/g)].map(
+      (m) => m[1]!,
+    );
+    assert.ok(names.length > 25, `found only ${names.length} variables`);
+    const example = readFileSync(new URL('.env.example', root), 'utf8');
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    assert.deepEqual(
+      names.filter((n) => !new RegExp(`^${n}=`, 'm').test(example)),
+      [],
+      'missing from .env.example',
+    );
+    assert.deepEqual(
+      names.filter((n) => !readme.includes(`\`${n}\``)),
+      [],
+      'missing from the README configuration table',
+    );
   });
 });
