@@ -1,4 +1,4 @@
-import type { CreateTenantBody, PatchTenantBody, Tenant } from '@rosterchirp/protocol';
+import type { AuditEntry, CreateTenantBody, PatchTenantBody, Tenant } from '@rosterchirp/protocol';
 import { call } from './api.ts';
 
 /** The host control plane API (api.md), with the admin key the operator typed. */
@@ -10,6 +10,8 @@ export function hostApi(key: string) {
       call<{ tenant: Tenant; adminPassword: string }>('POST', '/api/host/tenants', body, h),
     update: (slug: string, body: PatchTenantBody) =>
       call<{ tenant: Tenant }>('PATCH', `/api/host/tenants/${encodeURIComponent(slug)}`, body, h),
+    audit: (limit = 20) =>
+      call<{ entries: AuditEntry[] }>('GET', `/api/host/audit?limit=${limit}`, undefined, h),
     remove: (slug: string) =>
       call<void>('DELETE', `/api/host/tenants/${encodeURIComponent(slug)}`, undefined, h),
   };

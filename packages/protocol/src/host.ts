@@ -85,3 +85,21 @@ export const DomainCheckQuery = Type.Object(
   { domain: Type.String({ minLength: 1, maxLength: 253 }) },
   { additionalProperties: false },
 );
+
+export const AuditEntry = Type.Object({
+  at: Type.String(),
+  action: Type.String(),
+  slug: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.String(),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+export const AuditQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    slug: Type.Optional(Type.String({ pattern: SLUG_PATTERN })),
+  },
+  { additionalProperties: false },
+);
+export const AuditReply = Type.Object({ entries: Type.Array(AuditEntry) });

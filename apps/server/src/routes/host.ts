@@ -8,6 +8,8 @@ import {
   toTenant,
 } from '@rosterchirp/domain';
 import {
+  AuditQuery,
+  AuditReply,
   CreateTenantBody,
   CreateTenantReply,
   DomainCheckQuery,
@@ -123,6 +125,26 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
         await audit(req, 'tenant.delete', req.params.slug, `failed: ${(err as Error).message}`);
         throw err;
       }
+    },
+  );
+
+  app.get(
+    '/api/host/audit',
+    { preHandler: requireAdmin, schema: { querystring: AuditQuery, response: { 200: AuditReply } } },
+    async (req) => {
+      const { rows } = await publicDb.query<{
+        at: Date;
+        action: string;
+        slug: string | null;
+        outcome: string;
+        ip: string | null;
+        details: Record<string, unknown>;
+      }>(
+        `SELECT at, action, slug, outcome, ip, details FROM public.host_audit
+         WHERE $2::text IS NULL OR slug = $2 ORDER BY id DESC LIMIT $1`,
+        [req.query.limit ?? 100, req.query.slug ?? null],
+      );
+      return { entries: rows.map((r) => ({ ...r, at: r.at.toISOString() })) };
     },
   );
 

@@ -1,4 +1,4 @@
-import { PLANS, type Plan, type Tenant } from '@rosterchirp/protocol';
+import { type AuditEntry, PLANS, type Plan, type Tenant } from '@rosterchirp/protocol';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { type HostApi, hostApi } from '../host-api.ts';
@@ -13,11 +13,13 @@ export function HostPanel() {
   const [tenants, setTenants] = useState<Tenant[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ tenant: Tenant; adminPassword: string } | null>(null);
+  const [activity, setActivity] = useState<AuditEntry[]>([]);
   const api = useMemo(() => hostApi(key), [key]);
 
   const reload = async (withApi: HostApi = api) => {
     try {
       setTenants((await withApi.list()).tenants);
+      setActivity((await withApi.audit()).entries);
       setUnlocked(true);
       setError(null);
     } catch (err) {
@@ -136,6 +138,21 @@ export function HostPanel() {
           )}
         </tbody>
       </table>
+      {activity.length > 0 && (
+        <section class="host__activity" aria-label="Recent activity">
+          <h2>Recent activity</h2>
+          <ul>
+            {activity.map((e) => (
+              <li key={`${e.at}-${e.action}-${e.slug}`}>
+                <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> <strong>{e.action}</strong>
+                {e.slug && ` ${e.slug}`} —{' '}
+                <span class={e.outcome === 'ok' ? '' : 'host__refused'}>{e.outcome}</span>
+                {e.ip && <small> from {e.ip}</small>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </main>
   );
 }
