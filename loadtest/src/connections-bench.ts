@@ -78,6 +78,16 @@ async function main() {
     ).token;
     const urls = cluster.instances.map((i) => i.url);
     const rssBefore = cluster.instances.reduce((n, i) => n + rssKib(i.pid), 0);
+    // Heap used, from each instance's /metrics (loopback may read it): memory that is JS objects.
+    const heapUsed = async () => {
+      let total = 0;
+      for (const i of cluster.instances) {
+        const text = await (await fetch(`${i.url}/metrics`)).text();
+        total += Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? 0);
+      }
+      return total;
+    };
+    const heapBefore = await heapUsed();
     const cpu0 = cluster.instances.reduce((n, i) => n + cpuSeconds(i.pid), 0);
     const t0 = performance.now();
     const per = Math.ceil(CONNECTIONS / GENERATORS);
@@ -110,6 +120,7 @@ async function main() {
     };
     redis.disconnect();
     const rssAfter = cluster.instances.reduce((n, i) => n + rssKib(i.pid), 0);
+    const heapAfter = await heapUsed();
     const after = await Promise.all(workers.map((w) => ask(w, { type: 'report' }, 'report')));
     report.connections = {
       held,
@@ -119,6 +130,7 @@ async function main() {
       aliveAfterHold: after.reduce((n, r) => n + r.alive, 0),
       disconnectsDuringHold: after.reduce((n, r) => n + r.disconnects, 0),
       serverKibPerConnection: Number(((rssAfter - rssBefore) / Math.max(1, held)).toFixed(1)),
+      serverHeapKibPerConnection: Number(((heapAfter - heapBefore) / 1024 / Math.max(1, held)).toFixed(1)),
       serverRssMib: Math.round(rssAfter / 1024),
       generatorRssMib: results.map((r) => Math.round(r.rssMib)),
       instanceCpuSeconds: Number((instancesCpu() - cpu0).toFixed(1)),
@@ -148,7 +160,7 @@ Reproduce: \`pnpm bench:connections -- --connections ${CONNECTIONS} --instances 
 | connections held | **${c.held}** of ${CONNECTIONS} (${c.failures} failed) in ${c.connectSeconds} s |
 | connect latency ms | p50 ${c.connectMs.p50.toFixed(0)}, p95 ${c.connectMs.p95.toFixed(0)}, p99 ${c.connectMs.p99.toFixed(0)} |
 | still connected after ${HOLD_S} s (heartbeats answered) | ${c.aliveAfterHold} (${c.disconnectsDuringHold} disconnects) |
-| server memory | **${c.serverKibPerConnection} KiB per connection**; ${c.serverRssMib} MiB RSS over ${INSTANCES} instances |
+| server memory | **${c.serverKibPerConnection} KiB per connection** (RSS growth; JS heap used: ${c.serverHeapKibPerConnection} KiB); ${c.serverRssMib} MiB RSS over ${INSTANCES} instances |
 | generator memory | ${JSON.stringify(c.generatorRssMib)} MiB per process |
 | instance CPU while connecting and holding | ${c.instanceCpuSeconds} s |
 | CPU while idle (during the hold, % of one core) | ${JSON.stringify(c.idleCpuPercent)} |

@@ -20,6 +20,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
 import type { WebSocket } from 'ws';
+import { installMetrics } from './metrics.ts';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { installValidators } from './plugins/validation.ts';
@@ -73,6 +74,8 @@ export interface AppDeps {
   readinessChecks?: Record<string, () => Promise<boolean>>;
   /** Host mode (APP_TYPE=host): the control plane and tenant provisioning. */
   hostMode?: HostModeDeps | undefined;
+  /** Bearer token for /metrics; unset: private and loopback addresses only. */
+  metricsToken?: string | undefined;
 }
 
 export interface HostModeDeps {
@@ -143,6 +146,16 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   const presenceTtlMs = deps.presenceTtlMs ?? 45_000;
   const heartbeats = new PresenceHeartbeats(services, Math.max(250, Math.floor(presenceTtlMs / 3)), deps.log);
   const openStreams = new Set<WebSocket>();
+  installMetrics(
+    app,
+    {
+      socketIoConnections: () => io.engine.clientsCount,
+      streamConnections: () => openStreams.size,
+      presenceConnections: () => heartbeats.size,
+      pool: deps.pool,
+    },
+    deps.metricsToken,
+  );
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 64 * 1024, server: upgrades.fastify as unknown as HttpServer },

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     bodyLimitBytes: config.bodyLimitBytes,
     defaultUserPassword: config.defaultUserPassword,
     webDir: config.webDir,
+    metricsToken: config.metricsToken,
     hostMode: config.host && {
       domain: config.host.domain,
       adminKey: config.host.adminKey,

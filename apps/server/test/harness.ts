@@ -59,6 +59,7 @@ export async function startTestServer(
     storage?: ObjectStorage;
     /** Host mode (APP_TYPE=host) with this HOST_DOMAIN and admin key. */
     hostMode?: { domain: string; adminKey: string };
+    metricsToken?: string;
   } = {},
 ): Promise<TestServer> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -102,6 +103,7 @@ export async function startTestServer(
     bodyLimitBytes: 64 * 1024,
     defaultUserPassword: undefined,
     presenceSweepMs: 500,
+    metricsToken: opts.metricsToken,
     hostMode: opts.hostMode && {
       ...opts.hostMode,
       shards,

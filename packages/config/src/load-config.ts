@@ -109,6 +109,8 @@ export interface Config {
   defaultUserPassword: string | undefined;
   /** Built web client to serve; unset: the server's bundled default. */
   webDir: string | undefined;
+  /** Bearer token for GET /metrics; unset: /metrics answers private and loopback addresses only. */
+  metricsToken: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -129,6 +131,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const adminPass = readOptional(env, 'ADMIN_PASS');
   if (adminPass !== undefined && adminPass.length < 8) {
     throw new ConfigError('ADMIN_PASS', 'must be at least 8 characters');
+  }
+  const metricsToken = readOptional(env, 'METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
   }
   const userPass = readOptional(env, 'USER_PASS');
   if (userPass !== undefined && userPass.length < 8) {
@@ -173,6 +179,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     defaultChatName: readString(env, 'DEFCHAT_NAME', 'General Chat'),
     defaultUserPassword: userPass,
+    metricsToken,
     webDir:
       readOptional(env, 'WEB_DIR') === undefined ? undefined : resolve(cwd, readString(env, 'WEB_DIR', '')),
   };

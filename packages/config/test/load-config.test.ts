@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       [{ ADMPW_RESET: 'maybe' }, /ADMPW_RESET must be true or false/],
       [{ ADMIN_EMAIL: 'nobody' }, /ADMIN_EMAIL must be an email/],
       [{ ADMIN_PASS: 'short' }, /ADMIN_PASS must be at least 8/],
+      [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16/],
       [{ DATABASE_DIRECT_URL: 'postgres://x/y' }, /DATABASE_DIRECT_URL needs DATABASE_URL/],
       [{ APP_TYPE: 'host', HOST_ADMIN_KEY: 'k'.repeat(24) }, /HOST_DOMAIN is required when APP_TYPE=host/],
       [{ APP_TYPE: 'host', HOST_DOMAIN: 'https://x.test' }, /HOST_DOMAIN must be a bare domain/],

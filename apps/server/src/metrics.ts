@@ -1,0 +1,94 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Pool } from '@rosterchirp/db';
+import { AppError, isPublicAddress } from '@rosterchirp/domain';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface MetricsSources {
+  /** Live socket.io connections of this instance. */
+  socketIoConnections: () => number;
+  /** Live /api/stream connections of this instance. */
+  streamConnections: () => number;
+  /** Connections this instance keeps alive in presence. */
+  presenceConnections: () => number;
+  pool: Pool;
+}
+
+/**
+ * `GET /metrics` (api.md "Health"): Prometheus text from a registry of this app (not the
+ * process-global one, so several apps can live in one test process): Node's defaults (heap,
+ * RSS, event-loop lag, GC), connections, the pg pool, and HTTP requests by route and status.
+ * With METRICS_TOKEN it needs `Authorization: Bearer <token>`; without, it answers only
+ * loopback and private addresses (behind Caddy: the client's address from X-Forwarded-For).
+ */
+export function installMetrics(
+  app: FastifyInstance,
+  sources: MetricsSources,
+  token: string | undefined,
+): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge(
+    'rosterchirp_socketio_connections',
+    'Live socket.io connections on this instance',
+    sources.socketIoConnections,
+  );
+  gauge(
+    'rosterchirp_stream_connections',
+    'Live /api/stream connections on this instance',
+    sources.streamConnections,
+  );
+  gauge(
+    'rosterchirp_presence_connections',
+    'Connections this instance keeps alive in presence',
+    sources.presenceConnections,
+  );
+  gauge('rosterchirp_pg_pool_clients', 'Postgres clients open in the pool', () => sources.pool.totalCount);
+  gauge('rosterchirp_pg_pool_idle', 'Idle Postgres clients in the pool', () => sources.pool.idleCount);
+  gauge(
+    'rosterchirp_pg_pool_waiting',
+    'Queries waiting for a pooled Postgres client',
+    () => sources.pool.waitingCount,
+  );
+  const requests = new Counter({
+    name: 'rosterchirp_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'rosterchirp_http_request_duration_seconds',
+    help: 'HTTP request duration by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, never the raw URL: ids must not explode the label space.
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  const tokenDigest = token ? createHash('sha256').update(token).digest() : undefined;
+  const allowed = (request: FastifyRequest) => {
+    if (!tokenDigest) return !isPublicAddress(request.ip);
+    const header = request.headers.authorization ?? '';
+    const sent = header.startsWith('Bearer ') ? header.slice(7) : '';
+    return timingSafeEqual(createHash('sha256').update(sent).digest(), tokenDigest);
+  };
+  app.get('/metrics', async (request, reply) => {
+    // Refused as "no such route", so the endpoint does not advertise itself.
+    if (!allowed(request)) throw new AppError('NOT_FOUND', 'No route GET /metrics');
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+}
