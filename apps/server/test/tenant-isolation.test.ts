@@ -187,6 +187,9 @@ describe('tenant isolation', () => {
       body: { email: world.alpha.admin.email, password: world.alpha.admin.password },
     });
     assert.equal(login.status, 401);
+    // Realtime too: A's token opens neither a socket nor a stream at B.
+    await assert.rejects(tenantSocket(two, world.bravo.host, world.alpha.admin.token), /UNAUTHENTICATED/);
+    await assert.rejects(tenantStream(two, world.bravo.host, world.alpha.admin.token), /401/);
     assert.equal(await snapshot('tenant_bravo'), before);
   });
 
