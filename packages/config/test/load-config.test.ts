@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/index.ts';
 
@@ -79,6 +79,29 @@ describe('documentation of the configuration', () => {
       names.filter((n) => !readme.includes(`\`${n}\``)),
       [],
       'missing from the README configuration table',
+    );
+  });
+});
+
+describe('deployment files', () => {
+  it('the Dockerfile copies every workspace manifest before pnpm install (or links go missing)', () => {
+    const root = new URL('../../../', import.meta.url);
+    const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8');
+    const installAt = dockerfile.indexOf('RUN pnpm install');
+    const copied = new Set(
+      [...dockerfile.slice(0, installAt).matchAll(/^COPY (\S+\/package\.json) /gm)].map((m) => m[1]!),
+    );
+    const manifests = ['apps', 'packages']
+      .flatMap((dir) =>
+        readdirSync(new URL(`${dir}/`, root), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => `${dir}/${d.name}/package.json`),
+      )
+      .concat(['infra/package.json', 'loadtest/package.json'])
+      .filter((p) => existsSync(new URL(p, root)));
+    assert.deepEqual(
+      manifests.filter((m) => !copied.has(m)),
+      [],
     );
   });
 });
