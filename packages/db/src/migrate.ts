@@ -50,7 +50,12 @@ export async function migrateSchema(
   const list = migrations ?? (await loadTenantMigrations());
   const table = opts.table ?? 'schema_migrations';
   if (!/^[a-z_]+$/.test(table)) throw new Error(`Refusing unsafe migrations table "${table}"`);
-  const lockKey = `rosterchirp:migrate:${schema}:${table}`;
+  // The tenant tables keep the lock key they always had, so instances of an older release
+  // starting beside newer ones still exclude each other.
+  const lockKey =
+    table === 'schema_migrations'
+      ? `rosterchirp:migrate:${schema}`
+      : `rosterchirp:migrate:${schema}:${table}`;
   const client = new pg.Client({ connectionString: directUrl });
   client.on('error', () => undefined);
   await client.connect();
