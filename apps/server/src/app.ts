@@ -8,9 +8,9 @@ import type { RateLimits } from '@rosterchirp/config';
 import type { Pool, ShardMap } from '@rosterchirp/db';
 import {
   createServices,
-  createTenantCatalog,
   createTenantProvisioning,
   type Services,
+  type TenantCatalog,
   type TenantProvisioning,
 } from '@rosterchirp/domain';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
@@ -82,6 +82,7 @@ export interface HostModeDeps {
   domain: string;
   adminKey: string;
   shards: ShardMap;
+  catalog: TenantCatalog;
   /** Forgets a host in the tenant-domain cache of every instance. */
   invalidateHost: (host: string) => Promise<void>;
   defaultChatName: string;
@@ -180,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(featureRoutes);
   let provisioning: TenantProvisioning | undefined;
   if (deps.hostMode) {
-    const catalog = createTenantCatalog(deps.tenants.bySchema('public'));
+    const { catalog } = deps.hostMode;
     provisioning = createTenantProvisioning({
       catalog,
       shards: deps.hostMode.shards,

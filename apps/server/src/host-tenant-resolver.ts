@@ -1,12 +1,6 @@
-import {
-  DEFAULT_SHARD,
-  migrateSchema,
-  quoteSchema,
-  type ShardMap,
-  type TenantDb,
-  tenantDb,
-} from '@rosterchirp/db';
+import { DEFAULT_SHARD, migrateIfBehind, type ShardMap, type TenantDb, tenantDb } from '@rosterchirp/db';
 import { AppError, type TenantCatalog, type TenantRow } from '@rosterchirp/domain';
+import { SLUG_PATTERN } from '@rosterchirp/protocol';
 import { normalizeHost, type TenantDomainCache, type TenantRecord } from '@rosterchirp/tenant-cache';
 import type { FastifyBaseLogger } from 'fastify';
 import type { TenantResolver } from './tenant-resolver.ts';
@@ -29,18 +23,17 @@ export interface HostResolverDeps {
  */
 export function createHostResolver(deps: HostResolverDeps): TenantResolver {
   const publicDb = tenantDb(deps.shards.get(DEFAULT_SHARD).pool, 'public');
+  /** Schema → its database (schema names are unique across shards: slugs are). */
   const dbs = new Map<string, TenantDb>();
-  const shardOfSchema = new Map<string, string>();
   const migrated = new Map<string, Promise<void>>();
   const suffix = `.${deps.hostDomain}`;
+  const slugPattern = new RegExp(SLUG_PATTERN);
 
   const dbFor = (schema: string, shard: string): TenantDb => {
-    const key = `${shard}/${schema}`;
-    let db = dbs.get(key);
+    let db = dbs.get(schema);
     if (!db) {
       db = tenantDb(deps.shards.get(shard).pool, schema);
-      dbs.set(key, db);
-      shardOfSchema.set(schema, shard);
+      dbs.set(schema, db);
     }
     return db;
   };
@@ -49,7 +42,7 @@ export function createHostResolver(deps: HostResolverDeps): TenantResolver {
     let row: TenantRow | undefined;
     if (host.endsWith(suffix)) {
       const slug = host.slice(0, -suffix.length);
-      if (/^[a-z][a-z0-9-]{1,30}$/.test(slug)) row = await deps.catalog.bySlug(slug);
+      if (slugPattern.test(slug)) row = await deps.catalog.bySlug(slug);
     } else {
       row = await deps.catalog.byCustomDomain(host);
     }
@@ -70,17 +63,14 @@ export function createHostResolver(deps: HostResolverDeps): TenantResolver {
     return record;
   };
 
-  const ensureMigrated = (record: TenantRecord, db: TenantDb): Promise<void> => {
+  const ensureMigrated = (record: TenantRecord): Promise<void> => {
     let done = migrated.get(record.schema);
     if (!done) {
-      done = (async () => {
-        const { rows } = await db.query<{ v: number | null }>(
-          `SELECT max(version) AS v FROM ${quoteSchema(record.schema)}.schema_migrations`,
-        );
-        if ((rows[0]?.v ?? 0) >= deps.latestVersion) return;
-        const result = await migrateSchema(deps.shards.get(record.shard).directUrl, record.schema);
-        deps.log.info({ tenant: record.slug, applied: result.applied }, 'tenant migrated on first use');
-      })();
+      done = migrateIfBehind(deps.shards.get(record.shard), record.schema, deps.latestVersion).then(
+        ({ applied }) => {
+          if (applied.length) deps.log.info({ tenant: record.slug, applied }, 'tenant migrated on first use');
+        },
+      );
       migrated.set(record.schema, done);
       done.catch(() => migrated.delete(record.schema));
     }
@@ -97,12 +87,10 @@ export function createHostResolver(deps: HostResolverDeps): TenantResolver {
       if (record.status === 'suspended') {
         throw new AppError('TENANT_SUSPENDED', 'This organisation is suspended; contact your provider');
       }
-      const db = dbFor(record.schema, record.shard);
-      await ensureMigrated(record, db);
-      return db;
+      await ensureMigrated(record);
+      return dbFor(record.schema, record.shard);
     },
-    bySchema: (schema) =>
-      schema === 'public' ? publicDb : dbFor(schema, shardOfSchema.get(schema) ?? DEFAULT_SHARD),
+    bySchema: (schema) => (schema === 'public' ? publicDb : dbFor(schema, DEFAULT_SHARD)),
     isControlPlane: (host) => normalizeHost(host ?? '') === deps.hostDomain,
   };
 }

@@ -1,10 +1,9 @@
 import { ConfigError, loadConfig } from '@rosterchirp/config';
-import { latestTenantVersion, migrateHostCatalog, migrateSchema, ShardMap } from '@rosterchirp/db';
+import { latestTenantVersion, migrateHostCatalog, migrateSchema, ShardMap, tenantDb } from '@rosterchirp/db';
 import { createTenantCatalog } from '@rosterchirp/domain';
 import { openDatabase } from './database.ts';
 import { createLogger } from './logger.ts';
 import { migrateAllTenants } from './tenant-migrator.ts';
-import { createSelfhostResolver } from './tenant-resolver.ts';
 
 const USAGE = `Usage: pnpm migrate [--all]
   Migrates schema public (and, with APP_TYPE=host, the tenant catalog).
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
     const result = await migrateAllTenants({
       latestVersion: await latestTenantVersion(),
       shards: ShardMap.single(database.pool, database.directUrl),
-      catalog: createTenantCatalog(createSelfhostResolver(database.pool).bySchema('public')),
+      catalog: createTenantCatalog(tenantDb(database.pool, 'public')),
       onProgress: (p) => {
         if (p.applied.length || p.done === p.total || p.done % 100 === 0) {
           process.stdout.write(

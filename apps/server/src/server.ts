@@ -1,23 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@rosterchirp/config';
-import {
-  latestTenantVersion,
-  migrateHostCatalog,
-  migrateSchema,
-  ShardMap,
-  withTryLock,
-} from '@rosterchirp/db';
-import { createTenantCatalog, seedTenant } from '@rosterchirp/domain';
+import { migrateSchema, ShardMap } from '@rosterchirp/db';
+import { seedTenant } from '@rosterchirp/domain';
 import { LocalDiskStorage, S3Storage } from '@rosterchirp/storage';
 import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
-import { createHostResolver } from './host-tenant-resolver.ts';
+import { setupHostMode } from './host-mode.ts';
 import { loadOrCreateJwtSecret } from './jwt-secret.ts';
 import { createLogger } from './logger.ts';
 import { createSharedState } from './shared-state.ts';
-import { migrateAllTenants } from './tenant-migrator.ts';
-import { createSelfhostResolver, type TenantResolver } from './tenant-resolver.ts';
+import { createSelfhostResolver } from './tenant-resolver.ts';
 
 /** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
 async function main(): Promise<void> {
@@ -42,27 +35,20 @@ async function main(): Promise<void> {
   const publicDb = selfhost.bySchema('public');
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(publicDb));
   const shared = createSharedState(config, log);
-  let tenants: TenantResolver = selfhost;
-  if (config.host) {
-    const catalog = await migrateHostCatalog(database.directUrl);
-    if (catalog.applied.length) log.info({ applied: catalog.applied }, 'migrated the tenant catalog');
-    // The host's own workspace (schema public) is always on the Team plan.
-    await publicDb.query(
-      `INSERT INTO public.settings (key, value) VALUES ('plan', '"team"') ON CONFLICT (key) DO UPDATE SET value = '"team"'`,
-    );
-    tenants = createHostResolver({
-      shards,
-      catalog: createTenantCatalog(publicDb),
-      cache: shared.tenantCache,
-      hostDomain: config.host.domain,
-      latestVersion: await latestTenantVersion(),
-      log,
-    });
-  }
+  const host = config.host
+    ? await setupHostMode({
+        shards,
+        cache: shared.tenantCache,
+        domain: config.host.domain,
+        adminKey: config.host.adminKey,
+        defaultChatName: config.defaultChatName,
+        log,
+      })
+    : undefined;
   const { app, services, drain } = await buildApp({
     log,
     pool: database.pool,
-    tenants,
+    tenants: host?.tenants ?? selfhost,
     presence: shared.presence,
     socketAdapter: shared.socketAdapter,
     readinessChecks: shared.readinessChecks,
@@ -80,13 +66,7 @@ async function main(): Promise<void> {
     defaultUserPassword: config.defaultUserPassword,
     webDir: config.webDir,
     metricsToken: config.metricsToken,
-    hostMode: config.host && {
-      domain: config.host.domain,
-      adminKey: config.host.adminKey,
-      shards,
-      invalidateHost: (host) => shared.tenantCache.invalidate(host),
-      defaultChatName: config.defaultChatName,
-    },
+    hostMode: host?.deps,
   });
 
   const seeded = await seedTenant(publicDb, services, {
@@ -102,9 +82,9 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`\n  RosterChirp is running at ${url}\n\n`);
-  if (config.host) {
+  if (config.host && host) {
     process.stdout.write(`  Host control plane: http://${config.host.domain}:${new URL(url).port}/host\n\n`);
-    void migrateTenantsInBackground(shards, publicDb, log);
+    void host.migrateInBackground();
   }
 
   let stopping = false;
@@ -120,39 +100,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-/**
- * Tenants migrate lazily on first use; this brings the rest up to date after start, on one
- * instance at a time (a try-lock), so a new release never waits on a serial pass over every schema.
- */
-async function migrateTenantsInBackground(
-  shards: ShardMap,
-  publicDb: ReturnType<ReturnType<typeof createSelfhostResolver>['bySchema']>,
-  log: ReturnType<typeof createLogger>,
-): Promise<void> {
-  try {
-    const latestVersion = await latestTenantVersion();
-    const run = await withTryLock(shards.get('main').directUrl, 'rosterchirp:background-migrator', () =>
-      migrateAllTenants({
-        latestVersion,
-        shards,
-        catalog: createTenantCatalog(publicDb),
-        concurrency: 2,
-        onProgress: (p) => {
-          if (p.applied.length)
-            log.info(
-              { schema: p.schema, applied: p.applied, done: p.done, total: p.total },
-              'tenant migrated',
-            );
-        },
-      }),
-    );
-    if (run.acquired)
-      log.info({ ...run.value, failed: run.value.failed.length }, 'background tenant migration finished');
-  } catch (err) {
-    log.error({ err }, 'background tenant migration failed');
-  }
 }
 
 main().catch((err: unknown) => {

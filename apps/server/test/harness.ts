@@ -3,15 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RateLimits } from '@rosterchirp/config';
-import {
-  createPool,
-  latestTenantVersion,
-  migrateHostCatalog,
-  migrateSchema,
-  ShardMap,
-  type TenantDb,
-} from '@rosterchirp/db';
-import { createTenantCatalog, seedTenant } from '@rosterchirp/domain';
+import { createPool, migrateSchema, ShardMap, type TenantDb } from '@rosterchirp/db';
+import { seedTenant } from '@rosterchirp/domain';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import type {
   ClientToServerEvents,
@@ -25,9 +18,9 @@ import pino from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { buildApp, type RosterApp } from '../src/app.ts';
-import { createHostResolver } from '../src/host-tenant-resolver.ts';
+import { setupHostMode } from '../src/host-mode.ts';
 import { createSharedState } from '../src/shared-state.ts';
-import { createSelfhostResolver, type TenantResolver } from '../src/tenant-resolver.ts';
+import { createSelfhostResolver } from '../src/tenant-resolver.ts';
 
 /** Real Postgres behind PgBouncer (transaction mode), one per test file: see infra/test-database.ts. */
 export async function startTestPostgres(): Promise<TestDatabase> {
@@ -68,18 +61,16 @@ export async function startTestServer(
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
   const shared = createSharedState({ redisUrl: opts.redisUrl }, log);
   const shards = ShardMap.single(pool, db.directUrl);
-  let tenants: TenantResolver = createSelfhostResolver(pool);
-  if (opts.hostMode) {
-    await migrateHostCatalog(db.directUrl);
-    tenants = createHostResolver({
-      shards,
-      catalog: createTenantCatalog(tenants.bySchema('public')),
-      cache: shared.tenantCache,
-      hostDomain: opts.hostMode.domain,
-      latestVersion: await latestTenantVersion(),
-      log,
-    });
-  }
+  const host = opts.hostMode
+    ? await setupHostMode({
+        shards,
+        cache: shared.tenantCache,
+        defaultChatName: 'General Chat',
+        log,
+        ...opts.hostMode,
+      })
+    : undefined;
+  const tenants = host?.tenants ?? createSelfhostResolver(pool);
   const built = await buildApp({
     log,
     pool,
@@ -104,12 +95,7 @@ export async function startTestServer(
     defaultUserPassword: undefined,
     presenceSweepMs: 500,
     metricsToken: opts.metricsToken,
-    hostMode: opts.hostMode && {
-      ...opts.hostMode,
-      shards,
-      invalidateHost: (host) => shared.tenantCache.invalidate(host),
-      defaultChatName: 'General Chat',
-    },
+    hostMode: host?.deps,
   });
   await seedTenant(tenants.bySchema('public'), built.services, {
     admin: { ...ADMIN, resetPassword: false },

@@ -256,9 +256,15 @@ export function createChatClient(store: Store) {
     }
   }
 
-  async function loadFeatures() {
-    const { features } = await api.features().catch(() => ({ features: null }));
-    store.set({ features });
+  /** After sign-in (or a page load with a live session): conversations, live events, people, plan. */
+  async function startSession() {
+    await refreshGroups();
+    connect();
+    void api.users().then(({ users }) => store.set({ users }));
+    void api
+      .features()
+      .then(({ features }) => store.set({ features }))
+      .catch(() => undefined);
   }
 
   function scheduleMarkRead(groupId: number) {
@@ -276,10 +282,7 @@ export function createChatClient(store: Store) {
       try {
         const { user } = await api.me();
         store.set({ me: user, booting: false });
-        await refreshGroups();
-        connect();
-        void api.users().then(({ users }) => store.set({ users }));
-        void loadFeatures();
+        await startSession();
       } catch {
         store.set({ me: null, booting: false });
       }
@@ -287,10 +290,7 @@ export function createChatClient(store: Store) {
     async login(email: string, password: string) {
       const { user } = await api.login(email, password);
       store.set({ me: user });
-      await refreshGroups();
-      connect();
-      void api.users().then(({ users }) => store.set({ users }));
-      void loadFeatures();
+      await startSession();
     },
     async logout() {
       await api.logout().catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { Cluster } from '@rosterchirp/infra';
 import type { ClientToServerEvents, Message, SendAck, ServerToClientEvents } from '@rosterchirp/protocol';
+import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { provisionUsers } from '../lib/bulk-users.ts';
 
@@ -136,7 +137,6 @@ export async function runKillInstance(
   await Promise.all(members.map((m) => m.catchUp()));
 
   const stored = new Map<number, Set<number>>();
-  const { default: pg } = await import('pg');
   const db = new pg.Client({ connectionString: cluster.env.DATABASE_DIRECT_URL! });
   await db.connect();
   let storedTwice = 0;

@@ -1,4 +1,5 @@
 export type { Pool } from 'pg';
+export { dropSchema, withDirectClient, withTryLock } from './direct-client.ts';
 export {
   type EmbeddedOptions,
   type EmbeddedPostgresHandle,
@@ -11,10 +12,10 @@ export {
   type MigrateResult,
   type Migration,
   migrateHostCatalog,
+  migrateIfBehind,
   migrateSchema,
 } from './migrate.ts';
 export { createPool, type PoolLogger } from './pool.ts';
 export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
-export { dropSchema, withTryLock } from './session-lock.ts';
 export { DEFAULT_SHARD, type Shard, ShardMap } from './shards.ts';
 export { type Queryable, type Row, type TenantDb, tenantDb } from './tenant-db.ts';

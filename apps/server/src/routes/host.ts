@@ -55,6 +55,24 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
     );
   };
 
+  /** Runs a change and audits it either way: 'ok', or 'failed: <why>' and the error goes on. */
+  const audited = async <T>(
+    req: FastifyRequest,
+    action: string,
+    slug: string,
+    details: object,
+    change: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      const result = await change();
+      await audit(req, action, slug, 'ok', details);
+      return result;
+    } catch (err) {
+      await audit(req, action, slug, `failed: ${(err as Error).message}`, details);
+      throw err;
+    }
+  };
+
   const requireAdmin = async (req: FastifyRequest) => {
     if (!opts.tenants.isControlPlane(req.headers.host)) {
       throw new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
@@ -84,14 +102,10 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
     { preHandler: requireAdmin, schema: { body: CreateTenantBody, response: { 201: CreateTenantReply } } },
     async (req, reply) => {
       const { adminPassword: _secret, ...shown } = req.body;
-      try {
-        const { tenant, adminPassword } = await opts.provisioning.create(req.body);
-        await audit(req, 'tenant.create', tenant.slug, 'ok', shown);
-        return reply.status(201).send({ tenant: view(req, tenant), adminPassword });
-      } catch (err) {
-        await audit(req, 'tenant.create', req.body.slug, `failed: ${(err as Error).message}`, shown);
-        throw err;
-      }
+      const { tenant, adminPassword } = await audited(req, 'tenant.create', req.body.slug, shown, () =>
+        opts.provisioning.create(req.body),
+      );
+      return reply.status(201).send({ tenant: view(req, tenant), adminPassword });
     },
   );
 
@@ -102,14 +116,10 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
       schema: { params: SlugParams, body: PatchTenantBody, response: { 200: TenantReply } },
     },
     async (req) => {
-      try {
-        const tenant = await opts.provisioning.update(req.params.slug, req.body);
-        await audit(req, 'tenant.update', tenant.slug, 'ok', req.body);
-        return { tenant: view(req, tenant) };
-      } catch (err) {
-        await audit(req, 'tenant.update', req.params.slug, `failed: ${(err as Error).message}`, req.body);
-        throw err;
-      }
+      const tenant = await audited(req, 'tenant.update', req.params.slug, req.body, () =>
+        opts.provisioning.update(req.params.slug, req.body),
+      );
+      return { tenant: view(req, tenant) };
     },
   );
 
@@ -117,14 +127,10 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
     '/api/host/tenants/:slug',
     { preHandler: requireAdmin, schema: { params: SlugParams } },
     async (req, reply) => {
-      try {
-        await opts.provisioning.remove(req.params.slug);
-        await audit(req, 'tenant.delete', req.params.slug, 'ok');
-        return reply.status(204).send();
-      } catch (err) {
-        await audit(req, 'tenant.delete', req.params.slug, `failed: ${(err as Error).message}`);
-        throw err;
-      }
+      await audited(req, 'tenant.delete', req.params.slug, {}, () =>
+        opts.provisioning.remove(req.params.slug),
+      );
+      return reply.status(204).send();
     },
   );
 

@@ -18,8 +18,9 @@ export function HostPanel() {
 
   const reload = async (withApi: HostApi = api) => {
     try {
-      setTenants((await withApi.list()).tenants);
-      setActivity((await withApi.audit()).entries);
+      const [list, audit] = await Promise.all([withApi.list(), withApi.audit()]);
+      setTenants(list.tenants);
+      setActivity(audit.entries);
       setUnlocked(true);
       setError(null);
     } catch (err) {

@@ -63,11 +63,14 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
   };
 
   /** Runs fn under the tenant's provisioning lock; a second caller meanwhile gets 409. */
-  async function locked<T>(slug: string, row: TenantRow | undefined, fn: () => Promise<T>): Promise<T> {
-    const shard = deps.shards.get(row?.shard ?? 'main');
-    const result = await withTryLock(shard.directUrl, `rosterchirp:provision:${slug}`, fn);
+  async function locked<T>(row: TenantRow, fn: () => Promise<T>): Promise<T> {
+    const shard = deps.shards.get(row.shard);
+    const result = await withTryLock(shard.directUrl, `rosterchirp:provision:${row.slug}`, fn);
     if (!result.acquired) {
-      throw new AppError('CONFLICT', `Tenant "${slug}" is being changed right now; try again in a moment`);
+      throw new AppError(
+        'CONFLICT',
+        `Tenant "${row.slug}" is being changed right now; try again in a moment`,
+      );
     }
     return result.value;
   }
@@ -96,7 +99,7 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
           field: 'slug',
         });
       }
-      return locked(input.slug, existing, async () => {
+      return locked(existing, async () => {
         const row = (await deps.catalog.bySlug(input.slug)) ?? existing;
         if (row.status !== 'provisioning') {
           throw new AppError('CONFLICT', `A tenant with the slug "${input.slug}" already exists`, {
@@ -152,9 +155,8 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
         throw err;
       }
       if (!after) throw notFound(slug);
-      const db = dbOf(after);
       if (patch.plan && patch.plan !== before.plan) {
-        await writePlan(db, patch.plan);
+        await writePlan(dbOf(after), patch.plan);
         deps.bus.emit(rooms.tenant(after.schema), 'features:updated', {
           plan: patch.plan,
           features: featureFlags(patch.plan),
@@ -170,7 +172,7 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
     async remove(slug: string): Promise<void> {
       const row = await deps.catalog.bySlug(slug);
       if (!row) throw notFound(slug);
-      await locked(slug, row, async () => {
+      await locked(row, async () => {
         await deps.catalog.update(slug, { status: 'deleting' });
         await forgetHosts(row);
         closeConnections(row.schema, 'deleted');
@@ -181,8 +183,6 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
         deps.log.info({ tenant: slug, schema: row.schema, objects: keys.length }, 'tenant deleted');
       });
     },
-
-    dbOf,
   };
 }
 
