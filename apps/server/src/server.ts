@@ -10,6 +10,7 @@ import { setupHostMode } from './host-mode.ts';
 import { loadOrCreateJwtSecret } from './jwt-secret.ts';
 import { createLogger } from './logger.ts';
 import { createSharedState } from './shared-state.ts';
+import { startupFailure } from './startup-failure.ts';
 import { createSelfhostResolver } from './tenant-resolver.ts';
 
 /** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
@@ -103,6 +104,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`RosterChirp failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`${startupFailure(err)}\n`);
   process.exit(1);
 });

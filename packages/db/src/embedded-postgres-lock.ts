@@ -1,0 +1,63 @@
+import { readFile, readlink, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) return true;
+    await sleep(50);
+  }
+  return !alive(pid);
+}
+
+/** True when `pid` is a Postgres postmaster serving `dataDir` (its working directory is the cluster). */
+async function isPostmasterOf(pid: number, dataDir: string): Promise<boolean> {
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+  const exe = await readlink(`/proc/${pid}/exe`).catch(() => undefined);
+  return cwd === resolve(dataDir) && (exe?.endsWith('/postgres') ?? false);
+}
+
+/**
+ * Makes the cluster directory startable after the previous server died without stopping
+ * Postgres (kill -9, power loss, a container restart with reused pids):
+ * - a postmaster still running on this directory (an orphan of a killed server) is shut down
+ *   (SIGINT = fast shutdown; SIGQUIT after 30 s), so the new start owns the cluster;
+ * - a `postmaster.pid` naming a live process that is not our postmaster (pid reuse) is removed,
+ *   since Postgres would refuse to start on it. A dead pid is left to Postgres, which handles it.
+ * Returns what it did, for the log.
+ */
+export async function recoverStaleLock(dataDir: string): Promise<string | undefined> {
+  const lockFile = join(dataDir, 'postmaster.pid');
+  const text = await readFile(lockFile, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const pid = Number(text.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) {
+    await rm(lockFile, { force: true });
+    return 'removed an unreadable postmaster.pid';
+  }
+  if (!alive(pid)) return undefined;
+  if (await isPostmasterOf(pid, dataDir)) {
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 30_000))) {
+      process.kill(pid, 'SIGQUIT');
+      if (!(await waitForExit(pid, 10_000))) {
+        throw new Error(
+          `an earlier embedded Postgres (pid ${pid}) on ${dataDir} does not stop; stop it by hand`,
+        );
+      }
+    }
+    return `stopped an orphaned embedded Postgres (pid ${pid}) left by an earlier server`;
+  }
+  await rm(lockFile, { force: true });
+  return `removed a stale postmaster.pid naming pid ${pid}, which is not Postgres`;
+}
