@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import type { RateLimits } from '@rosterchirp/config';
+import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
 import type { Pool, ShardMap } from '@rosterchirp/db';
 import {
   createServices,
@@ -20,11 +20,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
 import type { WebSocket } from 'ws';
+import { type TrustProxy, trustFunction } from './client-address.ts';
 import { installMetrics } from './metrics.ts';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
+import { installRequestGuards, installSecurityHeaders } from './plugins/security.ts';
 import { installValidators } from './plugins/validation.ts';
 import { createRateGuards } from './rate-limits.ts';
+import { ConnectionCaps, DEFAULT_CONNECTION_LIMITS } from './realtime/connection-caps.ts';
 import { PresenceHeartbeats } from './realtime/presence-heartbeats.ts';
 import {
   createSocketServer,
@@ -76,6 +79,12 @@ export interface AppDeps {
   hostMode?: HostModeDeps | undefined;
   /** Bearer token for /metrics; unset: private and loopback addresses only. */
   metricsToken?: string | undefined;
+  /** TRUST_PROXY: peers whose X-Forwarded-For is believed; default none. */
+  trustProxy?: TrustProxy;
+  /** Live realtime connections per user and per client address on this instance. */
+  connectionLimits?: ConnectionLimits;
+  /** Origins besides our own the browser uploads to and reads images from (the S3 endpoint). */
+  storageOrigins?: string[];
 }
 
 export interface HostModeDeps {
@@ -111,14 +120,17 @@ export interface RosterApp {
 
 /** Builds a fully wired instance; server.ts (or a test) decides when it listens and closes. */
 export async function buildApp(deps: AppDeps): Promise<RosterApp> {
+  const trust = trustFunction(deps.trustProxy ?? false);
   const app = Fastify({
     loggerInstance: deps.log,
     bodyLimit: deps.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: trust,
     requestIdHeader: 'x-request-id',
   }) as unknown as FastifyInstance;
   installValidators(app);
   installErrorHandler(app);
+  await installSecurityHeaders(app, deps.storageOrigins ?? []);
+  installRequestGuards(app);
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
@@ -147,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   const presenceTtlMs = deps.presenceTtlMs ?? 45_000;
   const heartbeats = new PresenceHeartbeats(services, Math.max(250, Math.floor(presenceTtlMs / 3)), deps.log);
   const openStreams = new Set<WebSocket>();
+  const caps = new ConnectionCaps(deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS);
   installMetrics(
     app,
     {
@@ -203,7 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     });
   }
   await app.register(async (scope) =>
-    installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeats, openStreams),
+    installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeats, openStreams, caps),
   );
 
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
@@ -215,7 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
   });
 
-  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log, heartbeats);
+  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log, heartbeats, caps, trust);
   const sweep = setInterval(
     () => {
       void services.presence

@@ -60,6 +60,14 @@ export function createRateGuards(limiter: RateLimiter, limits: RateLimits, log: 
       });
       if (!d.allowed) throw refuse(d.retryAfterMs, 'messages');
     },
+    /** Reaction toggles per user: each one is a broadcast to the whole conversation. */
+    async reaction(schema: string, userId: number): Promise<void> {
+      const d = await hit(`${schema}:ratelimit:reaction:${userId}`, {
+        limit: limits.reactionsPer10Seconds,
+        windowMs: 10_000,
+      });
+      if (!d.allowed) throw refuse(d.retryAfterMs, 'reactions');
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '@rosterchirp/config';
+import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
 import { migrateSchema, ShardMap } from '@rosterchirp/db';
 import { seedTenant } from '@rosterchirp/domain';
 import { LocalDiskStorage, S3Storage } from '@rosterchirp/storage';
@@ -13,9 +13,17 @@ import { createSharedState } from './shared-state.ts';
 import { startupFailure } from './startup-failure.ts';
 import { createSelfhostResolver } from './tenant-resolver.ts';
 
+/** Where browsers PUT uploads and GET images besides our own origin (the CSP's connect-src). */
+function storageOrigins(config: Config): string[] {
+  if (!config.s3) return [];
+  const urls = [config.s3.endpoint, config.s3.publicUrl].filter((u): u is string => u !== undefined);
+  if (!config.s3.endpoint) urls.push('https://*.amazonaws.com');
+  return urls.map((u) => (u.includes('*') ? u : new URL(u).origin));
+}
+
 /** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -67,6 +75,9 @@ async function main(): Promise<void> {
     defaultUserPassword: config.defaultUserPassword,
     webDir: config.webDir,
     metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
+    connectionLimits: config.connectionLimits,
+    storageOrigins: storageOrigins(config),
     hostMode: host?.deps,
   });
 

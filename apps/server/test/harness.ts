@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RateLimits } from '@rosterchirp/config';
+import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
 import { createPool, migrateSchema, ShardMap, type TenantDb } from '@rosterchirp/db';
 import { seedTenant } from '@rosterchirp/domain';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
@@ -14,7 +14,7 @@ import type {
   User,
 } from '@rosterchirp/protocol';
 import { LocalDiskStorage, type ObjectStorage } from '@rosterchirp/storage';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { buildApp, type RosterApp } from '../src/app.ts';
@@ -53,9 +53,13 @@ export async function startTestServer(
     /** Host mode (APP_TYPE=host) with this HOST_DOMAIN and admin key. */
     hostMode?: { domain: string; adminKey: string };
     metricsToken?: string;
+    trustProxy?: false | number | string[];
+    connectionLimits?: ConnectionLimits;
+    /** A logger of the test's own (log-capture tests); default silent. */
+    log?: Logger;
   } = {},
 ): Promise<TestServer> {
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await migrateSchema(db.directUrl, 'public');
   const pool = createPool(db.url, 10, log);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
@@ -83,6 +87,7 @@ export async function startTestServer(
       loginPerMinute: 1000,
       sendPer10Seconds: 10_000,
       hostAdminPerMinute: 1000,
+      reactionsPer10Seconds: 10_000,
     },
     uploadMaxBytes: opts.uploadMaxBytes ?? 1024 * 1024,
     linkPreviews: opts.linkPreviews ?? { enabled: false, allowPrivate: false },
@@ -95,6 +100,8 @@ export async function startTestServer(
     defaultUserPassword: undefined,
     presenceSweepMs: 500,
     metricsToken: opts.metricsToken,
+    trustProxy: opts.trustProxy ?? false,
+    ...(opts.connectionLimits ? { connectionLimits: opts.connectionLimits } : {}),
     hostMode: host?.deps,
   });
   await seedTenant(tenants.bySchema('public'), built.services, {

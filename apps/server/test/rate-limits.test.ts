@@ -23,7 +23,12 @@ describe('rate limits across two instances', () => {
   let redis: RedisHandle;
   let a: TestServer;
   let b: TestServer;
-  const rateLimits = { loginPerMinute: 4, sendPer10Seconds: 5, hostAdminPerMinute: 600 };
+  const rateLimits = {
+    loginPerMinute: 4,
+    sendPer10Seconds: 5,
+    hostAdminPerMinute: 600,
+    reactionsPer10Seconds: 20,
+  };
 
   before(async () => {
     pg = await startTestPostgres();

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** Small typed readers over an env record; each throws a ConfigError naming the variable. */
 export class ConfigError extends Error {
   constructor(
@@ -63,4 +65,47 @@ export function readUrl(env: Env, name: string, protocols: readonly string[]): s
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${url.protocol}"`);
   }
   return value;
+}
+
+/** Named ranges proxy-addr (fastify's trustProxy) understands. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length || !address || isIP(address) === 0) return false;
+  if (prefix === undefined) return true;
+  const max = isIP(address) === 4 ? 32 : 128;
+  return /^\d+$/.test(prefix) && Number(prefix) <= max;
+}
+
+/**
+ * Which peers may set X-Forwarded-For: `false` (the default: nobody, the socket's address is the
+ * client), a hop count (`1` = the nearest proxy), or a comma list of addresses, CIDRs and the
+ * names loopback / linklocal / uniquelocal.
+ */
+export function readTrustProxy(env: Env, name: string): false | number | string[] {
+  const value = raw(env, name);
+  if (value === undefined || ['false', 'off', 'no', '0'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError(name, `must be at most 10 hops, got ${hops}`);
+    return hops;
+  }
+  if (value.toLowerCase() === 'true') {
+    throw new ConfigError(
+      name,
+      'must name the proxies (addresses, CIDRs, loopback) or a hop count; "true" would trust every client',
+    );
+  }
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const bad = entries.find((e) => !NAMED_RANGES.has(e) && !isCidr(e));
+  if (bad)
+    throw new ConfigError(
+      name,
+      `has "${bad}", which is not an address, a CIDR, loopback, linklocal or uniquelocal`,
+    );
+  return entries;
 }

@@ -1,2 +1,2 @@
-export type { Config, HostModeConfig, RateLimits, S3Config } from './load-config.ts';
+export type { Config, ConnectionLimits, HostModeConfig, RateLimits, S3Config } from './load-config.ts';
 export { ConfigError, loadConfig } from './load-config.ts';

@@ -8,6 +8,7 @@ import {
   readInt,
   readOptional,
   readString,
+  readTrustProxy,
   readUrl,
 } from './env-readers.ts';
 
@@ -20,6 +21,14 @@ export interface RateLimits {
   sendPer10Seconds: number;
   /** Host control plane requests per client address per minute. */
   hostAdminPerMinute: number;
+  /** Reaction toggles a user may make per 10 seconds. */
+  reactionsPer10Seconds: number;
+}
+
+/** Live realtime connections (socket.io and /api/stream together) one instance accepts. */
+export interface ConnectionLimits {
+  perUser: number;
+  perAddress: number;
 }
 
 export interface S3Config {
@@ -111,6 +120,9 @@ export interface Config {
   webDir: string | undefined;
   /** Bearer token for GET /metrics; unset: /metrics answers private and loopback addresses only. */
   metricsToken: string | undefined;
+  /** Peers whose X-Forwarded-For is believed (fastify's trustProxy); false: none. */
+  trustProxy: false | number | string[];
+  connectionLimits: ConnectionLimits;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -170,6 +182,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),
       sendPer10Seconds: readInt(env, 'RATE_LIMIT_SEND_PER_10S', 30, 1, 1_000_000),
       hostAdminPerMinute: readInt(env, 'RATE_LIMIT_HOST_ADMIN_PER_MINUTE', 600, 1, 1_000_000),
+      reactionsPer10Seconds: readInt(env, 'RATE_LIMIT_REACTIONS_PER_10S', 20, 1, 1_000_000),
+    },
+    trustProxy: readTrustProxy(env, 'TRUST_PROXY'),
+    connectionLimits: {
+      perUser: readInt(env, 'MAX_CONNECTIONS_PER_USER', 20, 1, 100_000),
+      perAddress: readInt(env, 'MAX_CONNECTIONS_PER_ADDRESS', 500, 1, 1_000_000),
     },
     admin: {
       email: adminEmail.toLowerCase(),

@@ -224,6 +224,12 @@ export function createGroupService(deps: GroupServiceDeps) {
     announceTo: (db: TenantDb, groupId: number, userIds: number[]) => announce(db, groupId, userIds),
 
     /** Rooms of the non-public conversations a user belongs to (joined at connect). */
+    /** Every public channel of the tenant (readable by every member). */
+    async publicGroupIds(db: TenantDb): Promise<number[]> {
+      const { rows } = await db.query<{ id: number }>(`SELECT id FROM ${db.s}.groups WHERE type = 'public'`);
+      return rows.map((r) => r.id);
+    },
+
     async memberRooms(db: TenantDb, userId: number): Promise<string[]> {
       const { rows } = await db.query<{ group_id: number }>(
         `SELECT gm.group_id FROM ${db.s}.group_members gm JOIN ${db.s}.groups g ON g.id = gm.group_id

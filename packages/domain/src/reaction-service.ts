@@ -5,14 +5,17 @@ import { AppError, invalid } from './app-error.ts';
 import { assertCanPost, groupRoom } from './group-access.ts';
 import { loadMessage, readableMessage } from './message-access.ts';
 
-/** One or more emoji (with skin tones, ZWJ sequences, variation selectors), nothing else. */
-const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u;
+/**
+ * Exactly one emoji as Unicode recommends it for general interchange (RGI): skin tones, ZWJ
+ * families, flags and keycaps included; digits, letters or an emoji with text after it are not.
+ * (The `v` flag's \p{RGI_Emoji}; built with RegExp because TypeScript's target predates it.)
+ */
+const UNICODE_SETS = 'v';
+const EMOJI = new RegExp('^\\p{RGI_Emoji}$', UNICODE_SETS);
 const MAX_DISTINCT = 20;
 
 export function isEmoji(value: string): boolean {
-  return (
-    value.length <= 32 && EMOJI.test(value) && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(value)
-  );
+  return value.length <= 32 && EMOJI.test(value);
 }
 
 export function createReactionService(deps: { bus: EventBus }) {
@@ -24,6 +27,11 @@ export function createReactionService(deps: { bus: EventBus }) {
       assertCanPost(access);
       if (row.deleted_at) throw new AppError('CONFLICT', 'A deleted message cannot be reacted to');
       await db.tx(async (q) => {
+        // One toggle per message at a time: the distinct-emoji cap holds under concurrency.
+        await q.query('SELECT pg_advisory_xact_lock(hashtext($1), $2)', [
+          `${db.schema}:reactions`,
+          messageId,
+        ]);
         const removed = await q.query(
           `DELETE FROM ${db.s}.reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3`,
           [messageId, user.id, emoji],

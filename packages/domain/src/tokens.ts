@@ -8,6 +8,8 @@ export interface TokenClaims {
   sch: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface TokenSigner {
   sign(claims: TokenClaims, ttlSeconds: number): string;
   /** The claims, or null for a malformed, forged or expired token. */
@@ -26,6 +28,8 @@ export function createTokenSigner(secret: string): TokenSigner {
         if (typeof decoded !== 'object' || decoded === null) return null;
         const { sid, uid, sch } = decoded as Record<string, unknown>;
         if (typeof sid !== 'string' || typeof uid !== 'number' || typeof sch !== 'string') return null;
+        // A validly signed token with a session id Postgres cannot parse is still no session.
+        if (!UUID.test(sid) || !Number.isSafeInteger(uid)) return null;
         return { sid, uid, sch };
       } catch {
         return null;

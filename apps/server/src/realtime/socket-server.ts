@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { TenantDb } from '@rosterchirp/db';
-import { type Actor, AppError, groupAccess, groupRoom, type Services } from '@rosterchirp/domain';
+import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import {
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -10,10 +10,12 @@ import {
 } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Server } from 'socket.io';
+import { clientAddress, type TrustFunction } from '../client-address.ts';
 import { isDependencyDown } from '../plugins/errors.ts';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
 import type { RateGuards } from '../rate-limits.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
+import type { ConnectionCaps } from './connection-caps.ts';
 import {
   roomsForConnection,
   sendFromConnection,
@@ -21,12 +23,15 @@ import {
   trackPresence,
 } from './connection-lifecycle.ts';
 import type { PresenceHeartbeats } from './presence-heartbeats.ts';
+import { createTypingRelay } from './typing-relay.ts';
 import { payloadValidator } from './validate-payload.ts';
 
 export interface SocketData {
   db: TenantDb;
   actor: Actor;
   rooms: string[];
+  /** Frees this connection's place under the per-user and per-address caps. */
+  release: () => void;
 }
 
 export type RosterSocketServer = Server<
@@ -67,9 +72,12 @@ export function installSocketHandlers(
   tenants: TenantResolver,
   log: Logger,
   heartbeats: PresenceHeartbeats,
+  caps: ConnectionCaps,
+  trust: TrustFunction,
 ) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
+  const typing = createTypingRelay(services);
 
   io.use(async (socket, next) => {
     try {
@@ -78,9 +86,20 @@ export function installSocketHandlers(
       const token =
         typeof auth?.token === 'string' ? auth.token : cookieToken(socket.handshake.headers.cookie);
       const actor = await services.auth.authenticate(db, token);
-      // Rooms are computed here and joined synchronously on connection, so no event can slip
-      // between the client's "connect" and its catch-up fetch.
-      socket.data = { db, actor, rooms: await roomsForConnection(services, db, actor) };
+      const release = caps.acquire(`${db.schema}:${actor.user.id}`, clientAddress(socket.request, trust));
+      if (!release) {
+        const refused = new Error('TOO_MANY_CONNECTIONS') as Error & { data?: unknown };
+        refused.data = { code: 'TOO_MANY_CONNECTIONS', message: caps.refusal() };
+        return next(refused);
+      }
+      try {
+        // Rooms are computed here and joined synchronously on connection, so no event can slip
+        // between the client's "connect" and its catch-up fetch.
+        socket.data = { db, actor, rooms: await roomsForConnection(services, db, actor), release };
+      } catch (err) {
+        release();
+        throw err;
+      }
       next();
     } catch (err) {
       // A busy or restarting database is UNAVAILABLE (the client retries), never INTERNAL.
@@ -97,7 +116,11 @@ export function installSocketHandlers(
     socket.join(socket.data.rooms);
     const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
     const endPresence = trackPresence(services, heartbeats, db, actor.user.id, socket.id, socketLog);
-    socket.on('disconnect', endPresence);
+    socket.on('disconnect', () => {
+      socket.data.release();
+      endPresence();
+    });
+    const mayType = typing.throttle();
 
     socket.on('message:send', async (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -111,10 +134,10 @@ export function installSocketHandlers(
 
     socket.on('typing', async (payload) => {
       const checked = validateTyping(payload);
-      if (!checked.ok) return;
+      if (!checked.ok || !mayType(checked.value.groupId)) return;
       try {
-        const access = await groupAccess(db, checked.value.groupId, actor.user);
-        socket.to(groupRoom(db.schema, access)).emit('typing', { groupId: access.id, userId: actor.user.id });
+        const room = await typing.roomFor(db, socket.rooms, checked.value.groupId);
+        if (room) socket.to(room).emit('typing', { groupId: checked.value.groupId, userId: actor.user.id });
       } catch (err) {
         toErrorShape(err, socketLog);
       }

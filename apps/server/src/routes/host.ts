@@ -30,6 +30,13 @@ export interface HostRouteOptions {
   tenants: TenantResolver;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The host audit action of a control-plane route (its refused inputs are audited too). */
+    auditAction?: string;
+  }
+}
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Host control plane (api.md): on `{HOST_DOMAIN}` only, every call needs `X-Host-Admin-Key`. */
@@ -49,11 +56,30 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
     details = {},
   ) => {
     req.log.info({ audit: action, tenant: slug, outcome, ...details }, 'host control plane');
+    auditedRequests.add(req);
+    // jsonb and text refuse U+0000: a refused input is recorded with NULs shown as U+FFFD.
+    const clean = (text: string | null) => text?.replaceAll('\u0000', '\ufffd') ?? null;
     await publicDb.query(
       'INSERT INTO public.host_audit (action, slug, outcome, ip, details) VALUES ($1, $2, $3, $4, $5)',
-      [action, slug, outcome, req.ip, JSON.stringify(details)],
+      [action, clean(slug), clean(outcome), req.ip, JSON.stringify(details).replace(/\\u0000/g, '\\ufffd')],
     );
   };
+  const auditedRequests = new WeakSet<FastifyRequest>();
+
+  /** Input refused before a change ran (schema or NUL checks) is audited as a refusal too. */
+  app.addHook('onError', async (req, _reply, err) => {
+    const action = req.routeOptions.config?.auditAction;
+    const refusedInput =
+      (err as { validation?: unknown }).validation !== undefined ||
+      (err instanceof AppError && err.code === 'VALIDATION_FAILED');
+    if (!action || !refusedInput || auditedRequests.has(req)) return;
+    const { adminPassword: _secret, ...shown } = (req.body ?? {}) as Record<string, unknown>;
+    const slug =
+      (req.params as { slug?: string }).slug ?? (typeof shown.slug === 'string' ? shown.slug : null);
+    await audit(req, action, slug, `refused: ${err.message}`, shown).catch((auditErr: unknown) =>
+      req.log.error({ err: auditErr }, 'host audit failed'),
+    );
+  });
 
   /** Runs a change and audits it either way: 'ok', or 'failed: <why>' and the error goes on. */
   const audited = async <T>(
@@ -93,13 +119,17 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
 
   app.get(
     '/api/host/tenants',
-    { preHandler: requireAdmin, schema: { response: { 200: TenantsReply } } },
+    { onRequest: requireAdmin, schema: { response: { 200: TenantsReply } } },
     async (req) => ({ tenants: (await opts.catalog.list()).map((row) => view(req, row)) }),
   );
 
   app.post(
     '/api/host/tenants',
-    { preHandler: requireAdmin, schema: { body: CreateTenantBody, response: { 201: CreateTenantReply } } },
+    {
+      onRequest: requireAdmin,
+      config: { auditAction: 'tenant.create' },
+      schema: { body: CreateTenantBody, response: { 201: CreateTenantReply } },
+    },
     async (req, reply) => {
       const { adminPassword: _secret, ...shown } = req.body;
       const { tenant, adminPassword } = await audited(req, 'tenant.create', req.body.slug, shown, () =>
@@ -112,7 +142,8 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
   app.patch(
     '/api/host/tenants/:slug',
     {
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
+      config: { auditAction: 'tenant.update' },
       schema: { params: SlugParams, body: PatchTenantBody, response: { 200: TenantReply } },
     },
     async (req) => {
@@ -125,7 +156,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
 
   app.delete(
     '/api/host/tenants/:slug',
-    { preHandler: requireAdmin, schema: { params: SlugParams } },
+    { onRequest: requireAdmin, config: { auditAction: 'tenant.delete' }, schema: { params: SlugParams } },
     async (req, reply) => {
       await audited(req, 'tenant.delete', req.params.slug, {}, () =>
         opts.provisioning.remove(req.params.slug),
@@ -136,7 +167,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
 
   app.get(
     '/api/host/audit',
-    { preHandler: requireAdmin, schema: { querystring: AuditQuery, response: { 200: AuditReply } } },
+    { onRequest: requireAdmin, schema: { querystring: AuditQuery, response: { 200: AuditReply } } },
     async (req) => {
       const { rows } = await publicDb.query<{
         at: Date;

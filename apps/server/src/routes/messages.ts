@@ -58,9 +58,10 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/messages/:id/reactions',
     { schema: { params: MessageIdParams, body: ReactionBody, response: { 200: ReactionsReply } } },
-    async (req) => ({
-      reactions: await reactions.toggle(req.tenant, req.actor.user, req.params.id, req.body.emoji),
-    }),
+    async (req) => {
+      await app.rateGuards.reaction(req.tenant.schema, req.actor.user.id);
+      return { reactions: await reactions.toggle(req.tenant, req.actor.user, req.params.id, req.body.emoji) };
+    },
   );
 
   app.post('/api/messages/:id/pin', { schema: { params: MessageIdParams } }, async (req, reply) => {
