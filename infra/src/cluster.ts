@@ -102,6 +102,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ADMIN_PASS: admin.password,
       DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'info',
+      // Caddy on loopback is the only proxy: its X-Forwarded-For names the client.
+      TRUST_PROXY: 'loopback',
       ...(hostAdminKey ? { APP_TYPE: 'host', HOST_DOMAIN: 'localhost', HOST_ADMIN_KEY: hostAdminKey } : {}),
       ...opts.env,
     };

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import { Redis } from 'ioredis';
-import { json } from './lib/clients.ts';
+import { BENCH_CONNECTION_LIMITS, json } from './lib/clients.ts';
 import { cpuSeconds, machine, rssKib, summary } from './lib/measure.ts';
 
 const { values } = parseArgs({
@@ -43,7 +43,12 @@ async function main() {
   );
   const cluster = await startCluster({
     instances: INSTANCES,
-    env: { LOG_LEVEL: 'warn', RATE_LIMIT_LOGIN_PER_MINUTE: '1000000', PRESENCE_TTL_MS: '60000' },
+    env: {
+      ...BENCH_CONNECTION_LIMITS,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+      PRESENCE_TTL_MS: '60000',
+    },
   });
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, SendAck } from '@rosterchirp/protocol';
 import { Redis } from 'ioredis';
-import { type ChatSocket, connect, json } from './lib/clients.ts';
+import { BENCH_CONNECTION_LIMITS, type ChatSocket, connect, json } from './lib/clients.ts';
 import { cpuSeconds, machine as machineDescription } from './lib/measure.ts';
 
 const { values } = parseArgs({
@@ -53,7 +53,12 @@ interface Result {
 async function run(adapter: 'classic' | 'sharded'): Promise<Result> {
   const cluster: Cluster = await startCluster({
     instances: 2,
-    env: { FANOUT_ADAPTER: adapter, RATE_LIMIT_SEND_PER_10S: '1000000', LOG_LEVEL: 'warn' },
+    env: {
+      ...BENCH_CONNECTION_LIMITS,
+      FANOUT_ADAPTER: adapter,
+      RATE_LIMIT_SEND_PER_10S: '1000000',
+      LOG_LEVEL: 'warn',
+    },
   });
   try {
     const [api1, api2] = cluster.instances as [Cluster['instances'][0], Cluster['instances'][0]];

@@ -43,3 +43,12 @@ export async function connect(base: string, token: string, localAddress?: string
 
 /** 127.0.0.2 … 127.0.0.250, round-robin. */
 export const sourceAddress = (i: number) => `127.0.0.${2 + (i % 249)}`;
+
+/**
+ * Benchmarks open thousands of connections from a few loopback addresses (and the user model
+ * reuses tokens): the per-user and per-address connection caps are lifted for them.
+ */
+export const BENCH_CONNECTION_LIMITS = {
+  MAX_CONNECTIONS_PER_USER: '100000',
+  MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+};

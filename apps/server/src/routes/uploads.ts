@@ -24,6 +24,30 @@ function byteLimit(max: number) {
   return { counter, bytes: () => seen };
 }
 
+/**
+ * A body that is not valid multipart (no boundary, a broken part header, cut short) fails inside
+ * busboy with a plain Error, or in @fastify/multipart with a 4xx error: both are the client's
+ * mistake, so a 400 (or 413), never a 500. Anything else (storage down) goes on unchanged.
+ */
+function multipartInputError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const e = err as { message?: string; statusCode?: number; code?: string };
+  if (e.statusCode === 413) return new AppError('TOO_LARGE', 'The upload is too large');
+  const busboy = /^(Malformed|Unexpected end of|Multipart: Boundary not found|Missing)/i.test(
+    e.message ?? '',
+  );
+  if (busboy || (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)) {
+    return new AppError(
+      'VALIDATION_FAILED',
+      `The multipart body is malformed: ${e.message ?? 'unreadable'}`,
+      {
+        field: 'file',
+      },
+    );
+  }
+  return err;
+}
+
 function keyFrom(request: FastifyRequest): string {
   const key = (request.params as { '*': string })['*'];
   if (!isValidObjectKey(key) || !key.startsWith(`${request.tenant.schema}/`)) throw notFound('Upload');
@@ -71,7 +95,9 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ maxBytes: number }> = asy
     async (req, reply) => {
       if (!req.isMultipart())
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data');
-      const file = await req.file();
+      const file = await req.file().catch((err: unknown) => {
+        throw multipartInputError(err);
+      });
       if (!file) throw new AppError('VALIDATION_FAILED', 'No file in the form', { field: 'file' });
       const kindField = file.fields.kind as { value?: unknown } | undefined;
       const kind = (kindField?.value ?? 'image') as UploadKind;
@@ -87,7 +113,10 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ maxBytes: number }> = asy
       }
       uploads.checkRequest(req.actor.user, kind, 1);
       const key = newObjectKey(req.tenant.schema, kind, file.mimetype);
-      const { size } = await storage.put(key, file.file, file.mimetype);
+      const { size } = await storage.put(key, file.file, file.mimetype).catch(async (err: unknown) => {
+        await storage.delete(key).catch(() => undefined);
+        throw multipartInputError(err);
+      });
       if (file.file.truncated) {
         await storage.delete(key);
         throw new AppError('TOO_LARGE', `Images may be at most ${opts.maxBytes} bytes`);
