@@ -83,8 +83,6 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** Live realtime connections per user and per client address on this instance. */
   connectionLimits?: ConnectionLimits;
-  /** Origins besides our own the browser uploads to and reads images from (the S3 endpoint). */
-  storageOrigins?: string[];
 }
 
 export interface HostModeDeps {
@@ -129,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   }) as unknown as FastifyInstance;
   installValidators(app);
   installErrorHandler(app);
-  await installSecurityHeaders(app, deps.storageOrigins ?? []);
+  await installSecurityHeaders(app, deps.storage.browserOrigins());
   installRequestGuards(app);
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {

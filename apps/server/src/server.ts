@@ -13,14 +13,6 @@ import { createSharedState } from './shared-state.ts';
 import { startupFailure } from './startup-failure.ts';
 import { createSelfhostResolver } from './tenant-resolver.ts';
 
-/** Where browsers PUT uploads and GET images besides our own origin (the CSP's connect-src). */
-function storageOrigins(config: Config): string[] {
-  if (!config.s3) return [];
-  const urls = [config.s3.endpoint, config.s3.publicUrl].filter((u): u is string => u !== undefined);
-  if (!config.s3.endpoint) urls.push('https://*.amazonaws.com');
-  return urls.map((u) => (u.includes('*') ? u : new URL(u).origin));
-}
-
 /** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
 async function main(): Promise<void> {
   let config: Config;
@@ -77,7 +69,6 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     connectionLimits: config.connectionLimits,
-    storageOrigins: storageOrigins(config),
     hostMode: host?.deps,
   });
 

@@ -18,6 +18,15 @@ export interface AuthServiceDeps {
   sessionTtlDays: number;
 }
 
+export interface SessionInfo {
+  id: string;
+  device: Device;
+  userAgent: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  current: boolean;
+}
+
 export interface SignedIn {
   token: string;
   user: User;
@@ -31,7 +40,12 @@ export function createAuthService(deps: AuthServiceDeps) {
   const ttlSeconds = deps.sessionTtlDays * 86_400;
 
   /** Opens a session, displacing the user's previous session of the same device class. */
-  async function openSession(db: TenantDb, user: User, device: Device): Promise<SignedIn> {
+  async function openSession(
+    db: TenantDb,
+    user: User,
+    device: Device,
+    userAgent?: string,
+  ): Promise<SignedIn> {
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
     const displaced = await db.tx(async (q) => {
@@ -41,8 +55,9 @@ export function createAuthService(deps: AuthServiceDeps) {
         [user.id, device],
       );
       await q.query(
-        `INSERT INTO ${db.s}.sessions (id, user_id, device, expires_at) VALUES ($1, $2, $3, $4)`,
-        [sessionId, user.id, device, expiresAt],
+        `INSERT INTO ${db.s}.sessions (id, user_id, device, expires_at, user_agent, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, now())`,
+        [sessionId, user.id, device, expiresAt, userAgent?.slice(0, 300) ?? null],
       );
       return old.rows.map((r) => r.id);
     });
@@ -55,8 +70,68 @@ export function createAuthService(deps: AuthServiceDeps) {
     return { token, user, sessionId, expiresAt };
   }
 
+  /**
+   * Ends sessions and closes their live connections on every instance (socket.io and the
+   * stream both sit in the session's room): all of a user's, or all but `exceptSessionId`.
+   */
+  async function revokeSessions(
+    db: TenantDb,
+    userId: number,
+    reason: string,
+    exceptSessionId?: string,
+  ): Promise<number> {
+    const { rows } = await db.query<{ id: string }>(
+      `UPDATE ${db.s}.sessions SET revoked_at = now(), revoked_reason = $3
+       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid) RETURNING id`,
+      [userId, exceptSessionId ?? null, reason],
+    );
+    for (const { id } of rows) deps.bus.disconnect(rooms.session(db.schema, id));
+    return rows.length;
+  }
+
   return {
-    async login(db: TenantDb, body: LoginBody, device: Device): Promise<SignedIn> {
+    revokeSessions,
+
+    /** Everyone's "where am I signed in": live sessions, newest first. */
+    async sessions(db: TenantDb, actor: Actor): Promise<SessionInfo[]> {
+      const { rows } = await db.query<{
+        id: string;
+        device: Device;
+        user_agent: string | null;
+        created_at: Date;
+        last_seen_at: Date | null;
+      }>(
+        `SELECT id, device, user_agent, created_at, last_seen_at FROM ${db.s}.sessions
+         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC`,
+        [actor.user.id],
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        device: r.device,
+        userAgent: r.user_agent,
+        createdAt: r.created_at.toISOString(),
+        lastSeenAt: (r.last_seen_at ?? r.created_at).toISOString(),
+        current: r.id === actor.sessionId,
+      }));
+    },
+
+    /** Signs one of the caller's own devices out, live. */
+    async endSession(db: TenantDb, actor: Actor, sessionId: string): Promise<void> {
+      const { rowCount } = await db.query(
+        `UPDATE ${db.s}.sessions SET revoked_at = now(), revoked_reason = 'signed_out_remotely'
+         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
+        [sessionId, actor.user.id],
+      );
+      if (!rowCount) throw new AppError('NOT_FOUND', 'No such session');
+      deps.bus.disconnect(rooms.session(db.schema, sessionId));
+    },
+
+    /** A live connection opened on this session (shown as "last seen"). */
+    async touchSession(db: TenantDb, sessionId: string): Promise<void> {
+      await db.query(`UPDATE ${db.s}.sessions SET last_seen_at = now() WHERE id = $1`, [sessionId]);
+    },
+
+    async login(db: TenantDb, body: LoginBody, device: Device, userAgent?: string): Promise<SignedIn> {
       const { rows } = await db.query(
         `SELECT ${USER_COLUMNS}, u.password_hash FROM ${db.s}.users u WHERE lower(u.email) = lower($1)`,
         [body.email],
@@ -67,7 +142,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         throw new AppError('UNAUTHENTICATED', 'Email or password is incorrect');
       }
       if (row.status === 'suspended') throw new AppError('FORBIDDEN', 'This account is suspended');
-      return openSession(db, toUser(row), device);
+      return openSession(db, toUser(row), device, userAgent);
     },
 
     /** Resolves a token to its user and live session, within the tenant the request came to. */
@@ -93,7 +168,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       deps.bus.disconnect(rooms.session(db.schema, actor.sessionId));
     },
 
-    async register(db: TenantDb, body: RegisterBody, device: Device): Promise<SignedIn> {
+    async register(db: TenantDb, body: RegisterBody, device: Device, userAgent?: string): Promise<SignedIn> {
       if (!(await deps.settings.get(db, 'registration_open'))) {
         throw new AppError('FORBIDDEN', 'Registration is closed; ask an admin for an account');
       }
@@ -102,7 +177,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         name: body.name,
         password: body.password,
       });
-      return openSession(db, user, device);
+      return openSession(db, user, device, userAgent);
     },
 
     async changePassword(db: TenantDb, actor: Actor, body: PasswordBody): Promise<void> {
@@ -117,6 +192,8 @@ export function createAuthService(deps: AuthServiceDeps) {
         `UPDATE ${db.s}.users SET password_hash = $2, must_change_password = false WHERE id = $1`,
         [actor.user.id, await hashPassword(body.newPassword)],
       );
+      // Whoever else held the old password is signed out everywhere; this device stays.
+      await revokeSessions(db, actor.user.id, 'password_changed', actor.sessionId);
     },
   };
 }

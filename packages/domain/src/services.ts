@@ -14,6 +14,7 @@ import { createSettingsService } from './settings-service.ts';
 import { createThumbnailService } from './thumbnail-service.ts';
 import { createTokenSigner } from './tokens.ts';
 import { createUploadService } from './upload-service.ts';
+import { createUserAdminService } from './user-admin-service.ts';
 import { createUserGroupService } from './user-group-service.ts';
 import { createUserService } from './user-service.ts';
 
@@ -58,6 +59,11 @@ export function createServices(deps: ServiceDeps) {
     log: deps.log,
     dbFor: deps.dbFor,
   });
+  const userAdmin = createUserAdminService({
+    bus: deps.bus,
+    auth,
+    defaultPassword: deps.defaultUserPassword,
+  });
   const reactions = createReactionService({ bus: deps.bus });
   const pins = createPinService({ bus: deps.bus });
   const search = createSearchService();
@@ -65,6 +71,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     settings,
     users,
+    userAdmin,
     messages,
     groups,
     auth,

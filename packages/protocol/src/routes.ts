@@ -57,6 +57,19 @@ export const CreateUserBody = Type.Object(
 export type CreateUserBody = Static<typeof CreateUserBody>;
 export const CreateUserReply = Type.Object({ user: User, password: Type.Optional(Type.String()) });
 export const UsersReply = Type.Object({ users: Type.Array(User) });
+export const UserReply = Type.Object({ user: User });
+export const ResetPasswordReply = Type.Object({ password: Type.String() });
+export const SessionParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const SessionInfo = Type.Object({
+  id: Type.String(),
+  device: Device,
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  lastSeenAt: Type.String(),
+  current: Type.Boolean(),
+});
+export type SessionInfo = Static<typeof SessionInfo>;
+export const SessionsReply = Type.Object({ sessions: Type.Array(SessionInfo) });
 
 export const CreateGroupBody = Type.Object(
   {

@@ -29,6 +29,11 @@ export interface ObjectStorage {
   ): Promise<PresignedPut | null>;
   /** A URL to read the object from (public base or short-lived signed GET), or null: serve it. */
   readUrl(key: string, expiresInSeconds: number): Promise<string | null>;
+  /**
+   * Origins browsers PUT to and read from besides the site itself (the page's CSP allows them);
+   * empty when every byte goes through the API.
+   */
+  browserOrigins(): string[];
 }
 
 export interface PresignedPut {

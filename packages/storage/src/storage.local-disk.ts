@@ -15,6 +15,10 @@ import {
 export class LocalDiskStorage implements ObjectStorage {
   constructor(private readonly root: string) {}
 
+  browserOrigins(): string[] {
+    return [];
+  }
+
   private path(key: string): string {
     if (!isValidObjectKey(key)) throw new Error(`Invalid object key "${key}"`);
     return join(this.root, ...key.split('/'));

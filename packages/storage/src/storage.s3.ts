@@ -48,6 +48,15 @@ export class S3Storage implements ObjectStorage {
     });
   }
 
+  browserOrigins(): string[] {
+    const origins = [this.settings.endpoint, this.settings.publicUrl]
+      .filter((u): u is string => u !== undefined)
+      .map((u) => new URL(u).origin);
+    // AWS without an endpoint: virtual-hosted bucket URLs under amazonaws.com.
+    if (!this.settings.endpoint) origins.push('https://*.amazonaws.com');
+    return [...new Set(origins)];
+  }
+
   private check(key: string): string {
     if (!isValidObjectKey(key)) throw new Error(`Invalid object key "${key}"`);
     return key;

@@ -14,6 +14,15 @@ async function readAll(body: Readable): Promise<Buffer> {
 export function storageContract(name: string, create: () => Promise<ObjectStorage>) {
   const key = (schema: string, ext = 'png') => `${schema}/image/${randomUUID()}.${ext}`;
 
+  it(`${name}: names the origins browsers reach it at, and they include where presigned URLs point`, async () => {
+    const s = await create();
+    const origins = s.browserOrigins();
+    for (const origin of origins) assert.match(origin, /^https?:\/\/[^/]+$/);
+    const put = await s.presignPut(key('public'), 'image/png', 10, 60);
+    if (put) assert.ok(origins.includes(new URL(put.url).origin), `${put.url} is allowed by ${origins}`);
+    else assert.deepEqual(origins, [], 'storage behind the API needs no other origin');
+  });
+
   it(`${name}: stores, reads back byte-exact with its type, deletes`, async () => {
     const s = await create();
     const k = key('public');

@@ -23,11 +23,14 @@ export function trackPresence(
   services: Services,
   heartbeats: PresenceHeartbeats,
   db: TenantDb,
-  userId: number,
+  actor: Actor,
   connectionId: string,
   log: Logger,
 ) {
+  const userId = actor.user.id;
   const fail = (what: string) => (err: unknown) => log.error({ err, userId, connectionId }, what);
+  // "Last seen" of the session in the sessions list; not worth delaying the connection for.
+  void services.auth.touchSession(db, actor.sessionId).catch(fail('session touch failed'));
   void services.presence.connected(db, userId, connectionId).catch(fail('presence connect failed'));
   heartbeats.add({ schema: db.schema, userId, connectionId });
   return () => {

@@ -115,7 +115,7 @@ export function installSocketHandlers(
     const { db, actor } = socket.data;
     socket.join(socket.data.rooms);
     const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
-    const endPresence = trackPresence(services, heartbeats, db, actor.user.id, socket.id, socketLog);
+    const endPresence = trackPresence(services, heartbeats, db, actor, socket.id, socketLog);
     socket.on('disconnect', () => {
       socket.data.release();
       endPresence();

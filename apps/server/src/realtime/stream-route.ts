@@ -105,7 +105,7 @@ export function installStreamRoute(
           rooms,
         );
         const connectionId = bridge.id;
-        endPresence = trackPresence(services, heartbeats, db, actor.user.id, connectionId, req.log);
+        endPresence = trackPresence(services, heartbeats, db, actor, connectionId, req.log);
         send({ type: 'hello', data: { userId: actor.user.id, instance: instanceId } });
         ready = true;
         for (const raw of pending.splice(0)) void handle(raw);

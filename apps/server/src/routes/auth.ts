@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { deviceClass, type SignedIn } from '@rosterchirp/domain';
-import { AuthReply, LoginBody, MeReply, PasswordBody, RegisterBody } from '@rosterchirp/protocol';
+import {
+  AuthReply,
+  LoginBody,
+  MeReply,
+  PasswordBody,
+  RegisterBody,
+  SessionParams,
+  SessionsReply,
+} from '@rosterchirp/protocol';
 import type { FastifyReply } from 'fastify';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
 
@@ -26,6 +34,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
         req.tenant,
         req.body,
         deviceClass(req.body.device, req.headers['user-agent']),
+        req.headers['user-agent'],
       );
       await app.rateGuards.loginSucceeded(req.tenant.schema, req.body.email);
       setSessionCookie(reply, signedIn);
@@ -56,6 +65,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
         req.tenant,
         req.body,
         deviceClass(undefined, req.headers['user-agent']),
+        req.headers['user-agent'],
       );
       setSessionCookie(reply, signedIn);
       return reply.status(201).send({ token: signedIn.token, user: signedIn.user });
@@ -67,6 +77,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
     { preHandler: app.requireUser, schema: { body: PasswordBody } },
     async (req, reply) => {
       await auth.changePassword(req.tenant, req.actor, req.body);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/auth/sessions',
+    { preHandler: app.requireUser, schema: { response: { 200: SessionsReply } } },
+    async (req) => ({ sessions: await auth.sessions(req.tenant, req.actor) }),
+  );
+
+  app.delete(
+    '/api/auth/sessions/:id',
+    { preHandler: app.requireUser, schema: { params: SessionParams } },
+    async (req, reply) => {
+      await auth.endSession(req.tenant, req.actor, req.params.id);
       return reply.status(204).send();
     },
   );

@@ -1,8 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CreateUserBody, CreateUserReply, UsersReply } from '@rosterchirp/protocol';
+import {
+  CreateUserBody,
+  CreateUserReply,
+  IdParams,
+  ResetPasswordReply,
+  UserReply,
+  UsersReply,
+} from '@rosterchirp/protocol';
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users } = app.services;
+  const { users, userAdmin } = app.services;
+  const admin = app.requireRole('admin');
 
   app.get(
     '/api/users',
@@ -22,4 +30,28 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(201).send(generatedPassword ? { user, password: generatedPassword } : { user });
     },
   );
+
+  app.post(
+    '/api/users/:id/suspend',
+    { preHandler: admin, schema: { params: IdParams, response: { 200: UserReply } } },
+    async (req) => ({ user: await userAdmin.suspend(req.tenant, req.actor, req.params.id) }),
+  );
+
+  app.post(
+    '/api/users/:id/unsuspend',
+    { preHandler: admin, schema: { params: IdParams, response: { 200: UserReply } } },
+    async (req) => ({ user: await userAdmin.unsuspend(req.tenant, req.actor, req.params.id) }),
+  );
+
+  app.post(
+    '/api/users/:id/reset-password',
+    { preHandler: admin, schema: { params: IdParams, response: { 200: ResetPasswordReply } } },
+    async (req) => ({ password: await userAdmin.resetPassword(req.tenant, req.actor, req.params.id) }),
+  );
+
+  app.delete('/api/users/:id', { preHandler: admin, schema: { params: IdParams } }, async (req, reply) => {
+    await userAdmin.remove(req.tenant, req.actor, req.params.id);
+    req.log.info({ deletedUserId: req.params.id }, 'user deleted');
+    return reply.status(204).send();
+  });
 };
