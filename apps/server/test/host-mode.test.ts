@@ -329,15 +329,21 @@ describe('host mode: control plane, tenant resolution, plans, lifecycle', () => 
 
   it('a tenant behind on migrations is migrated before its first request is served', async () => {
     const lag = await createTenant(server, 'lag');
-    await server.pool.query('ALTER TABLE tenant_lag.messages DROP COLUMN thumb_key');
-    await server.pool.query('DELETE FROM tenant_lag.schema_migrations WHERE version = 6');
+    // Undo the latest migration (008, the change sequence) as if the tenant predated it.
+    await server.pool.query(`
+      DROP TRIGGER messages_stamp_seq ON tenant_lag.messages;
+      DROP TRIGGER reactions_stamp_seq ON tenant_lag.reactions;
+      DROP FUNCTION tenant_lag.messages_stamp_seq(), tenant_lag.reactions_stamp_seq(), tenant_lag.next_change_seq(integer);
+      ALTER TABLE tenant_lag.messages DROP COLUMN seq;
+      ALTER TABLE tenant_lag.groups DROP COLUMN change_seq;
+      DELETE FROM tenant_lag.schema_migrations WHERE version = 8;`);
     // A fresh instance has not seen the tenant yet (as after a deploy of a new release).
     const fresh = await startTestServer(pg, { hostMode, instanceId: 'fresh' });
     try {
       const res = await tenantApi(fresh, lag.host, 'GET', '/api/groups', { token: lag.admin.token });
       assert.equal(res.status, 200);
       const { rows } = await fresh.pool.query(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'tenant_lag' AND column_name = 'thumb_key'",
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'tenant_lag' AND column_name = 'seq'",
       );
       assert.equal(rows.length, 1);
     } finally {

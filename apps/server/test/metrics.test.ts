@@ -29,7 +29,8 @@ describe('GET /metrics', () => {
 
   before(async () => {
     pg = await startTestPostgres();
-    open = await startTestServer(pg, { instanceId: 'open' });
+    // Behind a proxy on loopback (as with Caddy), whose X-Forwarded-For names the client.
+    open = await startTestServer(pg, { instanceId: 'open', trustProxy: ['loopback'] });
     guarded = await startTestServer(pg, { instanceId: 'guarded', metricsToken: TOKEN });
   });
   after(async () => {

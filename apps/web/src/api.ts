@@ -1,6 +1,7 @@
 import type {
   ApiErrorShape,
   AuthReply,
+  ChangesReply,
   CreateGroupBody,
   CreateUploadReply,
   DmRule,
@@ -70,6 +71,9 @@ export const api = {
     const qs = q.toString();
     return call<HistoryReply>('GET', `/api/groups/${groupId}/messages${qs ? `?${qs}` : ''}`);
   },
+  /** Recovery: every message of the conversation changed after `since` (api.md). */
+  changes: (groupId: number, since: number) =>
+    call<ChangesReply>('GET', `/api/groups/${groupId}/changes?since=${since}&limit=500`),
   send: (
     groupId: number,
     body: { clientId: string; content?: string; imageKey?: string; replyTo?: number },

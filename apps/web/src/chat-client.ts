@@ -25,6 +25,7 @@ const emptyConversation: Conversation = {
   hasNewer: false,
   loaded: false,
   loadingOlder: false,
+  seq: 0,
 };
 
 function newClientId(): string {
@@ -54,6 +55,14 @@ export function createChatClient(store: Store) {
       if (store.get().notice === text) store.set({ notice: null });
     }, 5000);
   }
+
+  /** Remembers the highest change sequence seen in a conversation (events and loads). */
+  function saw(groupId: number, seq: number) {
+    const c = store.get().conversations[groupId];
+    if (c && seq > c.seq) patchConv(groupId, { seq });
+  }
+
+  const highestSeq = (messages: Message[]) => messages.reduce((max, m) => Math.max(max, m.seq), 0);
 
   /** Puts a changed message in place (edits, pins, reactions), as the viewer sees it. */
   function replace(raw: Message) {
@@ -127,19 +136,37 @@ export function createChatClient(store: Store) {
     if (active !== null && groups.some((g) => g.id === active && g.unread > 0)) scheduleMarkRead(active);
   }
 
-  /** Fetches every message after the newest one we hold, for each open conversation. */
+  /**
+   * Applies what changed while we were away (api.md "Recovery of changes"): new messages join the
+   * window when it shows the latest; edits, deletions, reactions, pins and previews replace the
+   * messages we hold. Afterwards the conversation equals a fresh load.
+   */
+  async function catchUpConversation(id: number) {
+    for (;;) {
+      const since = conv(id).seq;
+      const reply = await api.changes(id, since);
+      const me = store.get().me?.id;
+      const c = conv(id);
+      const held = new Set(c.messages.map((m) => m.id));
+      const newest = c.messages.at(-1)?.id ?? 0;
+      const apply = reply.messages
+        .filter((m) => held.has(m.id) || (!c.hasNewer && m.id > newest))
+        .map((m) => withMine(m, me));
+      const merged = mergeMessages(c.messages, apply);
+      patchConv(id, {
+        messages: merged.length > WINDOW ? merged.slice(-WINDOW) : merged,
+        ...(merged.length > WINDOW ? { hasMore: true } : {}),
+        seq: Math.max(c.seq, reply.seq),
+      });
+      if (!reply.hasMore || reply.seq <= since) break;
+    }
+  }
+
+  /** After every (re)connect: the sidebar, then each conversation we hold, then our outbox. */
   async function catchUp() {
     await refreshGroups();
     for (const [key, c] of Object.entries(store.get().conversations)) {
-      const id = Number(key);
-      if (!c.loaded || c.hasNewer) continue;
-      let after = c.messages.at(-1)?.id ?? 0;
-      for (;;) {
-        const page = await api.history(id, { after, limit: 100 });
-        patchConv(id, { messages: mergeMessages(conv(id).messages, page.messages) });
-        if (!page.hasMore || page.messages.length === 0) break;
-        after = page.messages.at(-1)!.id;
-      }
+      if (c.loaded) await catchUpConversation(Number(key));
     }
     // Anything typed while offline goes out now, with its original clientId (no duplicates).
     for (const p of store.get().pending.filter((x) => x.failed)) void deliver(p);
@@ -168,14 +195,22 @@ export function createChatClient(store: Store) {
         location.reload();
       }
     });
-    s.on('message:new', ({ message }) => receive(message));
-    s.on('message:updated', ({ message }) => replace(message));
-    s.on('reaction:updated', ({ groupId, messageId, reactions }) => {
-      const existing = conv(groupId).messages.find((m) => m.id === messageId);
-      if (existing) replace({ ...existing, reactions });
+    s.on('message:new', ({ message }) => {
+      receive(message);
+      saw(message.groupId, message.seq);
     });
-    s.on('message:deleted', ({ groupId, messageId }) => {
+    s.on('message:updated', ({ message }) => {
+      replace(message);
+      saw(message.groupId, message.seq);
+    });
+    s.on('reaction:updated', ({ groupId, messageId, reactions, seq }) => {
+      const existing = conv(groupId).messages.find((m) => m.id === messageId);
+      if (existing) replace({ ...existing, reactions, seq });
+      saw(groupId, seq);
+    });
+    s.on('message:deleted', ({ groupId, messageId, seq }) => {
       const c = conv(groupId);
+      saw(groupId, seq);
       patchConv(groupId, {
         messages: c.messages.map((m) =>
           m.id === messageId
@@ -302,7 +337,12 @@ export function createChatClient(store: Store) {
       store.set({ activeId: groupId });
       if (!conv(groupId).loaded) {
         const page = await api.history(groupId);
-        patchConv(groupId, { messages: page.messages, hasMore: page.hasMore, loaded: true });
+        patchConv(groupId, {
+          messages: page.messages,
+          hasMore: page.hasMore,
+          loaded: true,
+          seq: highestSeq(page.messages),
+        });
       }
       scheduleMarkRead(groupId);
     },

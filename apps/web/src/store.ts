@@ -26,6 +26,8 @@ export interface Conversation {
   hasNewer: boolean;
   loaded: boolean;
   loadingOlder: boolean;
+  /** The highest change sequence seen for this conversation: catch-up asks for what came after. */
+  seq: number;
 }
 
 export interface ChatState {

@@ -50,7 +50,7 @@ export function toAuthor(r: Row, prefix: string): Author | null {
 
 /** Columns read by toMessage; `viewerParam` (e.g. `$2`) must be bound to the viewer's user id. */
 export function messageSelect(s: string, viewerParam: string): string {
-  return `SELECT m.id, m.group_id, m.client_id, m.kind, m.content, m.image_key, m.mentions, m.pinned_at,
+  return `SELECT m.id, m.group_id, m.seq, m.client_id, m.kind, m.content, m.image_key, m.mentions, m.pinned_at,
                   m.edited_at, m.deleted_at, m.created_at, m.preview_url, m.thumb_key,
       lp.title AS lp_title, lp.description AS lp_description, lp.image_url AS lp_image_url,
       a.id AS a_id, a.name AS a_name, a.display_name AS a_display_name, a.handle AS a_handle, a.avatar_key AS a_avatar_key,
@@ -80,6 +80,7 @@ export function toMessage(r: Row): Message {
   return {
     id: r.id as number,
     groupId: r.group_id as number,
+    seq: Number(r.seq),
     clientId: str(r.client_id),
     author: toAuthor(r, 'a_'),
     kind: r.kind as Message['kind'],

@@ -1,5 +1,13 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { HistoryQuery, HistoryReply, Message, SendMessageBody, User } from '@rosterchirp/protocol';
+import type {
+  ChangesQuery,
+  ChangesReply,
+  HistoryQuery,
+  HistoryReply,
+  Message,
+  SendMessageBody,
+  User,
+} from '@rosterchirp/protocol';
 import { LIMITS } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/realtime';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
@@ -51,11 +59,11 @@ export function createMessageService(deps: MessageServiceDeps) {
       // row (and its id) exists and held until the statement's own transaction commits, so ids
       // within a group commit in order and `after=` recovery never skips one. (BEGIN, lock,
       // INSERT, COMMIT as four round trips were a third of a send's cost in `pnpm bench`.)
-      const inserted = await db.query<{ id: number; created_at: Date }>(
+      const inserted = await db.query<{ id: number; created_at: Date; seq: number }>(
         `WITH group_lock AS (SELECT pg_advisory_xact_lock(hashtext($8), $1))
          INSERT INTO ${db.s}.messages (group_id, author_id, client_id, content, image_key, reply_to, mentions)
          SELECT $1, $2, $3, $4, $5, $6, $7 FROM group_lock
-         ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id, created_at`,
+         ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id, created_at, seq`,
         [
           groupId,
           user.id,
@@ -67,9 +75,10 @@ export function createMessageService(deps: MessageServiceDeps) {
           db.schema,
         ],
       );
-      let result: { id: number; createdAt: Date | null; created: boolean };
+      let result: { id: number; createdAt: Date | null; seq: number; created: boolean };
       if (inserted.rows[0]) {
-        result = { id: inserted.rows[0].id, createdAt: inserted.rows[0].created_at, created: true };
+        const row = inserted.rows[0];
+        result = { id: row.id, createdAt: row.created_at, seq: Number(row.seq), created: true };
       } else {
         // A retry of a send that already happened (idempotent by clientId).
         const existing = await db.query<{ id: number; group_id: number }>(
@@ -82,13 +91,13 @@ export function createMessageService(deps: MessageServiceDeps) {
             field: 'clientId',
           });
         }
-        result = { id: prior.id, createdAt: null, created: false };
+        result = { id: prior.id, createdAt: null, seq: 0, created: false };
       }
       // A fresh message without a reply is fully known here: no need to read it back (the
       // re-read was the largest share of a send's cost in `pnpm bench`).
       const message =
         result.created && result.createdAt && body.replyTo === undefined
-          ? freshMessage(result.id, groupId, user, body, content, mentions, result.createdAt)
+          ? freshMessage(result.id, result.seq, groupId, user, body, content, mentions, result.createdAt)
           : (await loadMessage(db, result.id, user.id))!;
       if (result.created) {
         deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
@@ -144,6 +153,28 @@ export function createMessageService(deps: MessageServiceDeps) {
       return { messages: page, hasMore };
     },
 
+    /**
+     * Recovery: every message of the conversation changed after `since` (created, edited,
+     * deleted, reacted to, pinned, previewed), oldest change first.
+     */
+    async changes(db: TenantDb, user: User, groupId: number, query: ChangesQuery): Promise<ChangesReply> {
+      await groupAccess(db, groupId, user);
+      const limit = query.limit ?? LIMITS.changesDefault;
+      const { rows } = await db.query(
+        `${messageSelect(db.s, '$2')} WHERE m.group_id = $1 AND m.seq > $3 ORDER BY m.seq ASC LIMIT $4`,
+        [groupId, user.id, query.since, limit + 1],
+      );
+      const hasMore = rows.length > limit;
+      const changed = rows.slice(0, limit).map(toMessage);
+      // Deleted messages come as they now are (emptied, with deletedAt), and by id in `deleted`.
+      return {
+        messages: changed,
+        deleted: changed.filter((m) => m.deletedAt !== null).map((m) => m.id),
+        seq: changed.at(-1)?.seq ?? query.since,
+        hasMore,
+      };
+    },
+
     async edit(db: TenantDb, user: User, messageId: number, content: string): Promise<Message> {
       const { row, access } = await readableMessage(db, messageId, user);
       if (row.author_id !== user.id || row.kind !== 'user')
@@ -173,12 +204,16 @@ export function createMessageService(deps: MessageServiceDeps) {
         throw forbidden('Only the author or an admin can delete a message');
       }
       if (row.deleted_at) return;
-      await db.query(
+      const { rows } = await db.query<{ seq: string }>(
         `UPDATE ${db.s}.messages SET deleted_at = now(), content = '', image_key = NULL, thumb_key = NULL, mentions = '{}', preview_url = NULL,
-             pinned_at = NULL, pinned_by = NULL WHERE id = $1`,
+             pinned_at = NULL, pinned_by = NULL WHERE id = $1 RETURNING seq`,
         [messageId],
       );
-      deps.bus.emit(groupRoom(db.schema, access), 'message:deleted', { groupId: access.id, messageId });
+      deps.bus.emit(groupRoom(db.schema, access), 'message:deleted', {
+        groupId: access.id,
+        messageId,
+        seq: Number(rows[0]?.seq ?? 0),
+      });
     },
 
     /** Moves the reader's position forward (never back) and tells the reader's other devices. */
@@ -230,6 +265,7 @@ export type MessageService = ReturnType<typeof createMessageService>;
 /** The API shape of a message that was just inserted (no reactions, pins, edits or preview yet). */
 function freshMessage(
   id: number,
+  seq: number,
   groupId: number,
   user: User,
   body: SendMessageBody,
@@ -240,6 +276,7 @@ function freshMessage(
   return {
     id,
     groupId,
+    seq,
     clientId: body.clientId,
     author: {
       id: user.id,

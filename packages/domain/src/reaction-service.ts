@@ -49,11 +49,12 @@ export function createReactionService(deps: { bus: EventBus }) {
           [messageId, user.id, emoji],
         );
       });
-      const reactions = (await loadMessage(db, messageId, user.id))!.reactions;
+      const { reactions, seq } = (await loadMessage(db, messageId, user.id))!;
       deps.bus.emit(groupRoom(db.schema, access), 'reaction:updated', {
         groupId: access.id,
         messageId,
         reactions: reactions.map((r) => ({ ...r, mine: false })),
+        seq,
       });
       return reactions;
     },

@@ -50,6 +50,8 @@ export const Reaction = Type.Object({
 export const Message = Type.Object({
   id: Type.Integer(),
   groupId: Type.Integer(),
+  /** The conversation's change sequence at this message's latest change (recovery: `changes?since=`). */
+  seq: Type.Integer(),
   clientId: Nullable(Type.String()),
   author: Type.Union([Author, Type.Null()]),
   kind: Type.Union([Type.Literal('user'), Type.Literal('system')]),

@@ -8,8 +8,8 @@ import { SendMessageFields } from './routes.ts';
 export interface ServerToClientPayloads {
   'message:new': { message: Message };
   'message:updated': { message: Message };
-  'message:deleted': { groupId: number; messageId: number };
-  'reaction:updated': { groupId: number; messageId: number; reactions: Message['reactions'] };
+  'message:deleted': { groupId: number; messageId: number; seq: number };
+  'reaction:updated': { groupId: number; messageId: number; reactions: Message['reactions']; seq: number };
   'group:updated': { group: Group };
   'group:removed': { groupId: number };
   typing: { groupId: number; userId: number };

@@ -10,6 +10,8 @@ export const LIMITS = {
   clientIdMax: 64,
   historyDefault: 50,
   historyMax: 100,
+  changesDefault: 200,
+  changesMax: 500,
   membersMax: 500,
 } as const;
 
@@ -103,6 +105,22 @@ export const HistoryQuery = Type.Object(
 export type HistoryQuery = Static<typeof HistoryQuery>;
 export const HistoryReply = Type.Object({ messages: Type.Array(Message), hasMore: Type.Boolean() });
 export type HistoryReply = Static<typeof HistoryReply>;
+export const ChangesQuery = Type.Object(
+  {
+    since: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.changesMax })),
+  },
+  { additionalProperties: false },
+);
+export type ChangesQuery = Static<typeof ChangesQuery>;
+/** Everything changed after `since`: live messages as they are now, deleted ones by id; `seq` to ask from next. */
+export const ChangesReply = Type.Object({
+  messages: Type.Array(Message),
+  deleted: Type.Array(Type.Integer()),
+  seq: Type.Integer(),
+  hasMore: Type.Boolean(),
+});
+export type ChangesReply = Static<typeof ChangesReply>;
 
 export const SendMessageFields = {
   clientId: Type.String({ minLength: 1, maxLength: LIMITS.clientIdMax, pattern: '^[A-Za-z0-9_.:-]+$' }),

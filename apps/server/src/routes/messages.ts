@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  ChangesQuery,
+  ChangesReply,
   EditMessageBody,
   HistoryQuery,
   HistoryReply,
@@ -18,6 +20,12 @@ import {
 export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { messages, reactions, pins } = app.services;
   app.addHook('preHandler', app.requireUser);
+
+  app.get(
+    '/api/groups/:id/changes',
+    { schema: { params: IdParams, querystring: ChangesQuery, response: { 200: ChangesReply } } },
+    async (req) => messages.changes(req.tenant, req.actor.user, req.params.id, req.query),
+  );
 
   app.get(
     '/api/groups/:id/messages',
