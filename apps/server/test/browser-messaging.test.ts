@@ -31,6 +31,9 @@ describe('messaging features in headless Chromium', () => {
   let b: Page;
   let room: number;
   let longRoom: number;
+  let alice: Awaited<ReturnType<typeof createMember>>;
+  let bob: Awaited<ReturnType<typeof createMember>>;
+  let aliceApi: string;
 
   before(async () => {
     pg = await startTestPostgres();
@@ -41,8 +44,8 @@ describe('messaging features in headless Chromium', () => {
     server = await startTestServer(pg, { instanceId: 'A', redisUrl: redis.url, storage: storage() });
     other = await startTestServer(pg, { instanceId: 'B', redisUrl: redis.url, storage: storage() });
     const admin = await login(server, ADMIN.email, ADMIN.password);
-    const alice = await createMember(server, admin.token, 'Alice Ant');
-    const bob = await createMember(server, admin.token, 'Bob Bee');
+    alice = await createMember(server, admin.token, 'Alice Ant');
+    bob = await createMember(server, admin.token, 'Bob Bee');
     room = (
       await api<{ group: Group }>(server, 'POST', '/api/groups', {
         token: alice.token,
@@ -76,6 +79,8 @@ describe('messaging features in headless Chromium', () => {
     };
     a = await open(server.url, alice.user.email, alice.password);
     b = await open(other.url, bob.user.email, bob.password);
+    // Alice's API calls use her phone session, so her desktop browser session stays signed in.
+    aliceApi = (await login(server, alice.user.email, alice.password, 'mobile')).token;
   });
   after(async () => {
     await browser?.close();
@@ -239,5 +244,105 @@ describe('messaging features in headless Chromium', () => {
     await b.getByRole('button', { name: 'Jump to latest ↓' }).click();
     await b.getByRole('log').getByText('archive message 900', { exact: true }).waitFor();
     assert.ok((await rows()) <= 400);
+  });
+
+  /** What a reader sees of a conversation: each row's text, reactions and pin, in order. */
+  async function visibleConversation(page: Page): Promise<string[]> {
+    return page
+      .getByRole('log')
+      .locator('.msg')
+      .evaluateAll((rows) =>
+        rows.map((r) => (r as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim()),
+      );
+  }
+
+  /** The same conversation opened fresh by the same user (as a phone, so bob's desktop stays signed in). */
+  async function freshLoadOf(email: string, password: string, lastText: string): Promise<string[]> {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 820 },
+      userAgent: 'Mozilla/5.0 (Linux; Android 14) Mobile Chrome/156.0',
+    });
+    try {
+      const page = await context.newPage();
+      await signIn(page, other.url, email, password);
+      await page.locator('button.conv', { hasText: 'Trip planning' }).click();
+      await row(page, lastText).waitFor();
+      return await visibleConversation(page);
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** Alice, through the API, edits, deletes, reacts to, pins and posts while bob cannot hear. */
+  async function changeEverything(tag: string, ids: number[]) {
+    const [edit, del, react, pin] = ids as [number, number, number, number];
+    const ok = (status: number, what: string) => assert.ok(status < 300, `${what}: ${status}`);
+    ok(
+      (
+        await api(server, 'PATCH', `/api/messages/${edit}`, {
+          token: aliceApi,
+          body: { content: `${tag} one, edited` },
+        })
+      ).status,
+      'edit',
+    );
+    ok((await api(server, 'DELETE', `/api/messages/${del}`, { token: aliceApi })).status, 'delete');
+    ok(
+      (
+        await api(server, 'POST', `/api/messages/${react}/reactions`, {
+          token: aliceApi,
+          body: { emoji: '🎉' },
+        })
+      ).status,
+      'react',
+    );
+    ok((await api(server, 'POST', `/api/messages/${pin}/pin`, { token: aliceApi })).status, 'pin');
+    ok((await sendMessage(server, aliceApi, room, `${tag} five, sent while away`)).status, 'send');
+  }
+
+  async function fourMessages(tag: string): Promise<number[]> {
+    await b.locator('button.conv', { hasText: 'Trip planning' }).click();
+    const ids: number[] = [];
+    for (const word of ['one', 'two', 'three', 'four']) {
+      ids.push((await sendMessage(server, aliceApi, room, `${tag} ${word}`)).body.message.id);
+    }
+    await row(b, `${tag} four`).waitFor({ timeout: 10_000 });
+    return ids;
+  }
+
+  it('offline while alice edits, deletes, reacts, pins and posts, bob comes back to exactly a fresh load', async () => {
+    const ids = await fourMessages('Offline');
+    await b.context().setOffline(true);
+    await b
+      .getByRole('status')
+      .getByText(/Offline|Connecting/)
+      .waitFor({ timeout: 10_000 });
+    await changeEverything('Offline', ids);
+    await b.context().setOffline(false);
+    await row(b, 'Offline five, sent while away').waitFor({ timeout: 15_000 });
+    await row(b, 'Offline one, edited').waitFor({ timeout: 5_000 });
+    const caughtUp = await visibleConversation(b);
+    assert.deepEqual(
+      caughtUp,
+      await freshLoadOf(bob.user.email, bob.password, 'Offline five, sent while away'),
+    );
+    assert.ok(!caughtUp.some((t) => t.includes('Offline two')), 'the deleted message is gone');
+    assert.ok(
+      caughtUp.some((t) => t.includes('Offline three') && t.includes('🎉')),
+      'the reaction is there',
+    );
+  });
+
+  it('through an instance drain (the client is moved and reconnects), the same holds', async () => {
+    const ids = await fourMessages('Drain');
+    // Draining closes every transport of bob's instance; the changes land before he is back.
+    await Promise.all([other.drain(0), changeEverything('Drain', ids)]);
+    await row(b, 'Drain five, sent while away').waitFor({ timeout: 15_000 });
+    await row(b, 'Drain one, edited').waitFor({ timeout: 5_000 });
+    await b.getByRole('status').waitFor({ state: 'detached', timeout: 10_000 });
+    assert.deepEqual(
+      await visibleConversation(b),
+      await freshLoadOf(bob.user.email, bob.password, 'Drain five, sent while away'),
+    );
   });
 });
