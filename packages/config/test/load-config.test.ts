@@ -30,6 +30,20 @@ describe('loadConfig', () => {
     );
     assert.deepEqual(c.host, { domain: 'chat.test', adminKey: 'k'.repeat(24) });
   });
+  it('trusts no proxy by default; TRUST_PROXY takes a hop count or named proxies', () => {
+    assert.equal(loadConfig({}, '/').trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }, '/').trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }, '/').trustProxy, 1);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }, '/').trustProxy, [
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::1',
+    ]);
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }, '/'), /TRUST_PROXY must name the proxies/);
+    assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }, '/'), /TRUST_PROXY has "10.0.0.0\/33"/);
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'caddy' }, '/'), /TRUST_PROXY has "caddy"/);
+    assert.deepEqual(loadConfig({}, '/').connectionLimits, { perUser: 20, perAddress: 500 });
+  });
   it('fails with a message naming the bad variable', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ PORT: 'eighty' }, /PORT must be a whole number/],
@@ -64,7 +78,7 @@ describe('documentation of the configuration', () => {
   it('every variable the server reads is in .env.example and in the README table', () => {
     const root = new URL('../../../', import.meta.url);
     const source = readFileSync(new URL('packages/config/src/load-config.ts', root), 'utf8');
-    const names = [...source.matchAll(/read(?:String|Optional|Int|Bool|Enum|Url)\(env, '([A-Z0-9_]+)'/g)].map(
+    const names = [...source.matchAll(/read(?:String|Optional|Int|Bool|Enum|Url|TrustProxy)\(env, '([A-Z0-9_]+)'/g)].map(
       (m) => m[1]!,
     );
     assert.ok(names.length > 25, `found only ${names.length} variables`);
@@ -84,6 +98,22 @@ describe('documentation of the configuration', () => {
 });
 
 describe('deployment files', () => {
+  const root = new URL('../../../', import.meta.url);
+  it('Caddy sends HSTS on every HTTPS site, and the api replicas trust only it for client addresses', () => {
+    const caddyfile = readFileSync(new URL('Caddyfile', root), 'utf8');
+    const sites = [...caddyfile.matchAll(/^(\S.*) \{\n([\s\S]*?)^\}/gm)].filter(
+      ([, name]) => name && !name.startsWith('(') && name !== '',
+    );
+    assert.ok(sites.length >= 3, `found the site blocks: ${sites.map((s) => s[1])}`);
+    for (const [, name, body] of sites) {
+      if (name === '{' || name?.startsWith('#')) continue;
+      assert.match(body ?? '', /import rosterchirp_hsts/, `${name} sends HSTS`);
+    }
+    assert.match(caddyfile, /header Strict-Transport-Security "max-age=31536000/);
+    const compose = readFileSync(new URL('docker-compose.host.yaml', root), 'utf8');
+    assert.match(compose, /TRUST_PROXY: \$\{TRUST_PROXY:-uniquelocal\}/);
+  });
+
   it('the Dockerfile copies every workspace manifest before pnpm install (or links go missing)', () => {
     const root = new URL('../../../', import.meta.url);
     const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8');
