@@ -66,6 +66,13 @@ describe('web client in headless Chromium', () => {
     });
     const a = await desktop.newPage();
     const b = await phone.newPage();
+    // The whole journey runs under the server's Content-Security-Policy: nothing may be refused.
+    const violations: string[] = [];
+    for (const page of [a, b]) {
+      page.on('console', (msg) => {
+        if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
+      });
+    }
     await signIn(a, server.url, alice.user.email, alice.password);
     await signIn(b, server.url, bob.user.email, bob.password);
     await b.screenshot({ path: join(SHOTS, 'phone-sidebar.png') });
@@ -122,6 +129,10 @@ describe('web client in headless Chromium', () => {
     await b.getByRole('button', { name: 'Mark all read' }).waitFor({ state: 'detached' });
     assert.doesNotMatch((await dm.textContent()) ?? '', /unread/);
     await b.screenshot({ path: join(SHOTS, 'phone-conversation.png') });
+    const csp =
+      (await a.evaluate(() => fetch('/').then((r) => r.headers.get('content-security-policy')))) ?? '';
+    assert.match(csp, /script-src 'self'/, 'the page ran under the CSP');
+    assert.deepEqual(violations, [], 'no CSP violation');
     await desktop.close();
     await phone.close();
   });

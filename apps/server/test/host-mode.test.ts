@@ -89,6 +89,45 @@ describe('host mode: control plane, tenant resolution, plans, lifecycle', () => 
     assert.equal(await schemaExists('tenant_okay'), false);
   });
 
+  it('a NUL byte in a tenant field is a 400, audited as refused, and changes nothing', async () => {
+    const base = {
+      slug: 'nul',
+      name: 'Nul\u0000Corp',
+      plan: 'team',
+      adminEmail: 'a@nul.example',
+      adminName: 'A',
+    };
+    const created = await hostApi<ErrorBody>(server, 'POST', '/api/host/tenants', base);
+    assert.equal(created.status, 400);
+    assert.equal(created.body.error.code, 'VALIDATION_FAILED');
+    assert.equal(created.body.error.details?.field, 'name');
+    const renamed = await hostApi<ErrorBody>(server, 'PATCH', '/api/host/tenants/acme', {
+      name: 'Ac\u0000me',
+    });
+    assert.equal(renamed.status, 400);
+    assert.equal(await schemaExists('tenant_nul'), false);
+    const { rows } = await server.pool.query<{
+      action: string;
+      slug: string;
+      outcome: string;
+      details: unknown;
+    }>(
+      "SELECT action, slug, outcome, details FROM public.host_audit WHERE outcome LIKE 'refused: name%' ORDER BY id",
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.slug]),
+      [
+        ['tenant.create', 'nul'],
+        ['tenant.update', 'acme'],
+      ],
+    );
+    assert.match(
+      JSON.stringify(rows[0]?.details),
+      /Nul\uFFFDCorp|Nul�Corp/,
+      'the refused input is kept, NUL shown as U+FFFD',
+    );
+  });
+
   it('resolves tenants from Host: subdomain, unknown (JSON and page), and HOST_DOMAIN itself', async () => {
     const me = await tenantApi<{ user: { email: string } }>(server, acme.host, 'GET', '/api/auth/me', {
       token: acme.admin.token,

@@ -78,9 +78,9 @@ describe('documentation of the configuration', () => {
   it('every variable the server reads is in .env.example and in the README table', () => {
     const root = new URL('../../../', import.meta.url);
     const source = readFileSync(new URL('packages/config/src/load-config.ts', root), 'utf8');
-    const names = [...source.matchAll(/read(?:String|Optional|Int|Bool|Enum|Url|TrustProxy)\(env, '([A-Z0-9_]+)'/g)].map(
-      (m) => m[1]!,
-    );
+    const names = [
+      ...source.matchAll(/read(?:String|Optional|Int|Bool|Enum|Url|TrustProxy)\(env, '([A-Z0-9_]+)'/g),
+    ].map((m) => m[1]!);
     assert.ok(names.length > 25, `found only ${names.length} variables`);
     const example = readFileSync(new URL('.env.example', root), 'utf8');
     const readme = readFileSync(new URL('README.md', root), 'utf8');
