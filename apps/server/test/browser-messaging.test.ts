@@ -15,6 +15,7 @@ import {
   startTestPostgres,
   startTestServer,
   type TestServer,
+  waitFor,
 } from './harness.ts';
 
 const PNG_FILE = join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png');
@@ -126,8 +127,12 @@ describe('messaging features in headless Chromium', () => {
     await a.locator('input[type=file]').setInputFiles(PNG_FILE);
     const img = b.locator('.msg__image').last();
     await img.waitFor({ timeout: 15_000 });
-    await b.waitForFunction(
-      "(() => { const el = document.querySelectorAll('.msg__image'); const last = el[el.length - 1]; return !!last && last.complete && last.naturalWidth === 192; })()",
+    // Polled through the locator: a string predicate would need eval, which our CSP forbids.
+    await waitFor('the image to load', () =>
+      img.evaluate((el) => {
+        const image = el as unknown as { complete: boolean; naturalWidth: number };
+        return image.complete && image.naturalWidth === 192;
+      }),
     );
     await img.click();
     const viewer = b.locator('.viewer');
@@ -251,9 +256,7 @@ describe('messaging features in headless Chromium', () => {
     return page
       .getByRole('log')
       .locator('.msg')
-      .evaluateAll((rows) =>
-        rows.map((r) => (r as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim()),
-      );
+      .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
   }
 
   /** The same conversation opened fresh by the same user (as a phone, so bob's desktop stays signed in). */

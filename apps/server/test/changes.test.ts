@@ -123,25 +123,36 @@ describe('recovery of changes', () => {
     assert.equal(new Set(seen).size, seen.length);
   });
 
-  it('concurrent edits get distinct, increasing sequence numbers', async () => {
-    const ids = [];
-    for (let i = 0; i < 5; i++)
+  it('concurrent changes each move the sequence exactly once and never share a number', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
       ids.push((await sendMessage(server, alice.token, room, `race ${i}`)).body.message.id);
-    const before = (await changes(0)).body.seq;
-    const edits = await Promise.all(
-      ids.flatMap((id) =>
+    }
+    const changeSeq = async () =>
+      (
+        await server.pool.query<{ s: number }>('SELECT change_seq AS s FROM public.groups WHERE id = $1', [
+          room,
+        ])
+      ).rows[0]!.s;
+    const before = await changeSeq();
+    await Promise.all([
+      ...ids.flatMap((id) =>
         [1, 2].map((n) =>
-          api<{ message: { seq: number } }>(server, 'PATCH', `/api/messages/${id}`, {
+          api(server, 'PATCH', `/api/messages/${id}`, {
             token: alice.token,
             body: { content: `race edit ${n}` },
           }),
         ),
       ),
-    );
-    const seqs = edits.map((e) => e.body.message.seq);
-    assert.equal(new Set(seqs).size, seqs.length, 'no two changes share a seq');
-    assert.ok(Math.min(...seqs) > before);
-    assert.equal((await changes(before)).body.messages.length, 5);
+      ...ids.map((id) =>
+        api(server, 'POST', `/api/messages/${id}/reactions`, { token: bob.token, body: { emoji: '🔥' } }),
+      ),
+    ]);
+    assert.equal(await changeSeq(), before + 15, 'ten edits and five reactions: fifteen changes');
+    const after = (await changes(before)).body;
+    assert.equal(after.messages.length, 5);
+    assert.equal(new Set(after.messages.map((m) => m.seq)).size, 5, 'distinct numbers');
+    assert.equal(after.seq, before + 15, 'the last change is the newest number');
   });
 
   it('refuses outsiders, unknown conversations and bad input', async () => {

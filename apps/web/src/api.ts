@@ -71,7 +71,7 @@ export const api = {
     const qs = q.toString();
     return call<HistoryReply>('GET', `/api/groups/${groupId}/messages${qs ? `?${qs}` : ''}`);
   },
-  /** Recovery: every message of the conversation changed after `since` (api.md). */
+  /** Recovery: every message of the conversation changed after `since` (docs/API.md "Recovery of changes"). */
   changes: (groupId: number, since: number) =>
     call<ChangesReply>('GET', `/api/groups/${groupId}/changes?since=${since}&limit=500`),
   send: (

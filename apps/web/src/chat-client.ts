@@ -137,7 +137,7 @@ export function createChatClient(store: Store) {
   }
 
   /**
-   * Applies what changed while we were away (api.md "Recovery of changes"): new messages join the
+   * Applies what changed while we were away (docs/API.md "Recovery of changes"): new messages join the
    * window when it shows the latest; edits, deletions, reactions, pins and previews replace the
    * messages we hold. Afterwards the conversation equals a fresh load.
    */
