@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RedisHandle, type S3Handle, startRedis, startS3 } from '@rosterchirp/infra';
-import type { Group } from '@rosterchirp/protocol';
 import { S3Storage } from '@rosterchirp/storage';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SHOTS, signIn } from './browser-kit.ts';
@@ -10,6 +9,7 @@ import {
   ADMIN,
   api,
   createMember,
+  createPrivateGroup,
   login,
   sendMessage,
   startTestPostgres,
@@ -47,20 +47,10 @@ describe('messaging features in headless Chromium', () => {
     const admin = await login(server, ADMIN.email, ADMIN.password);
     alice = await createMember(server, admin.token, 'Alice Ant');
     bob = await createMember(server, admin.token, 'Bob Bee');
-    room = (
-      await api<{ group: Group }>(server, 'POST', '/api/groups', {
-        token: alice.token,
-        body: { type: 'private', name: 'Trip planning', memberIds: [bob.user.id] },
-      })
-    ).body.group.id;
+    room = await createPrivateGroup(server, alice.token, 'Trip planning', [bob.user.id]);
     await sendMessage(server, alice.token, room, 'The mountain trip is on Saturday, meet at 8');
     // A long conversation for the windowed list: 900 messages.
-    longRoom = (
-      await api<{ group: Group }>(server, 'POST', '/api/groups', {
-        token: alice.token,
-        body: { type: 'private', name: 'Archive', memberIds: [bob.user.id] },
-      })
-    ).body.group.id;
+    longRoom = await createPrivateGroup(server, alice.token, 'Archive', [bob.user.id]);
     await server.pool.query(
       `INSERT INTO public.messages (group_id, author_id, content, created_at)
        SELECT $1, $2, 'archive message ' || i, now() - make_interval(mins => 900 - i) FROM generate_series(1, 900) i`,

@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ChangesReply, Group } from '@rosterchirp/protocol';
+import type { ChangesReply } from '@rosterchirp/protocol';
 import {
   ADMIN,
   api,
   connectSocket,
   createMember,
+  createPrivateGroup,
   login,
   recordEvents,
   sendMessage,
@@ -38,12 +39,7 @@ describe('recovery of changes', () => {
     alice = await createMember(server, admin.token, 'Alice Seq');
     bob = await createMember(server, admin.token, 'Bob Seq');
     eve = await createMember(server, admin.token, 'Eve Outside');
-    room = (
-      await api<{ group: Group }>(server, 'POST', '/api/groups', {
-        token: alice.token,
-        body: { type: 'private', name: 'Sequenced', memberIds: [bob.user.id] },
-      })
-    ).body.group.id;
+    room = await createPrivateGroup(server, alice.token, 'Sequenced', [bob.user.id]);
   });
   after(async () => {
     await server?.close();

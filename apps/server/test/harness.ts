@@ -279,3 +279,28 @@ export async function countRows(server: TestServer, table: string): Promise<numb
   const { rows } = await server.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.${table}`);
   return rows[0]!.n;
 }
+
+/** A private group made by `ownerToken`'s user with these members; its id. */
+export async function createPrivateGroup(
+  server: TestServer,
+  ownerToken: string,
+  name: string,
+  memberIds: number[],
+): Promise<number> {
+  const res = await api<{ group: { id: number } }>(server, 'POST', '/api/groups', {
+    token: ownerToken,
+    body: { type: 'private', name, memberIds },
+  });
+  if (res.status !== 201) throw new Error(`create group failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.group.id;
+}
+
+/** The tenant's public channel ("General Chat") as `token`'s user sees it; its id. */
+export async function publicChannel(server: TestServer, token: string): Promise<number> {
+  const res = await api<{ groups: Array<{ id: number; type: string }> }>(server, 'GET', '/api/groups', {
+    token,
+  });
+  const channel = res.body.groups.find((g) => g.type === 'public');
+  if (!channel) throw new Error('no public channel');
+  return channel.id;
+}

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { createTokenSigner } from '@rosterchirp/domain';
-import type { Group } from '@rosterchirp/protocol';
 import { createLogger } from '../src/logger.ts';
 import {
   ADMIN,
@@ -16,7 +15,9 @@ import {
   connectStream,
   countRows,
   createMember,
+  createPrivateGroup,
   login,
+  publicChannel,
   recordEvents,
   sendMessage,
   startTestPostgres,
@@ -79,15 +80,8 @@ describe('security hardening', () => {
     adminToken = (await login(server, ADMIN.email, ADMIN.password)).token;
     alice = await createMember(server, adminToken, 'Alice Secure');
     bob = await createMember(server, adminToken, 'Bob Secure');
-    room = (
-      await api<{ group: Group }>(server, 'POST', '/api/groups', {
-        token: alice.token,
-        body: { type: 'private', name: 'Secure room', memberIds: [bob.user.id] },
-      })
-    ).body.group.id;
-    general = (
-      await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: alice.token })
-    ).body.groups.find((g) => g.type === 'public')!.id;
+    room = await createPrivateGroup(server, alice.token, 'Secure room', [bob.user.id]);
+    general = await publicChannel(server, alice.token);
   });
   after(async () => {
     await server?.close();

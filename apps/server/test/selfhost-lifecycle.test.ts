@@ -4,7 +4,7 @@
  * SIGKILL, as root and as an ordinary user, whatever the mode of DATA_DIR.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -210,6 +210,12 @@ describe('self-host lifecycle on embedded Postgres', { timeout: 300_000 }, () =>
   it('runs as an ordinary user, with no user management', {
     skip: !isRoot && 'needs root to switch user',
   }, async () => {
+    const readable = spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', join(ROOT, 'package.json')]);
+    assert.equal(
+      readable.status,
+      0,
+      `the checkout ${ROOT} must be readable by other users for this test (is a parent directory 0700, like /root?)`,
+    );
     const dataDir = await freshDataDir();
     await chown(dataDir, 65534, 65534); // nobody:nogroup
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
