@@ -136,4 +136,44 @@ describe('web client in headless Chromium', () => {
     await desktop.close();
     await phone.close();
   });
+
+  it('"where you are signed in": the desktop signs the phone out, and a suspension signs everyone out, live', async () => {
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const carol = await createMember(server, admin.token, 'Carol Devices');
+    const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+    });
+    const a = await desktop.newPage();
+    const b = await phone.newPage();
+    await signIn(a, server.url, carol.user.email, carol.password);
+    await signIn(b, server.url, carol.user.email, carol.password);
+
+    await a.getByRole('button', { name: 'Signed-in devices' }).click();
+    const dialog = a.getByRole('dialog', { name: 'Signed-in devices' });
+    await dialog.getByText('Safari on iOS · phone').waitFor();
+    await dialog.getByText('This device').waitFor();
+    await a.screenshot({ path: join(SHOTS, 'desktop-devices.png') });
+    await dialog.getByRole('button', { name: 'Sign out' }).click();
+    await b.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+    await dialog.getByText('Safari on iOS · phone').waitFor({ state: 'detached' });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    const suspended = await server.app.inject({
+      method: 'POST',
+      url: `/api/users/${carol.user.id}/suspend`,
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    assert.equal(suspended.statusCode, 200);
+    await a.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+    await a.getByLabel('Email').fill(carol.user.email);
+    await a.getByLabel('Password').fill(carol.password);
+    await a.getByRole('button', { name: 'Sign in' }).click();
+    await a.getByRole('alert').filter({ hasText: 'This account is suspended' }).waitFor();
+    await desktop.close();
+    await phone.close();
+  });
 });

@@ -11,6 +11,7 @@ import type {
   Member,
   Message,
   SearchReply,
+  SessionsReply,
   User,
   UserGroup,
 } from '@rosterchirp/protocol';
@@ -59,6 +60,8 @@ export async function call<T>(
 export const api = {
   login: (email: string, password: string) => call<AuthReply>('POST', '/api/auth/login', { email, password }),
   logout: () => call<void>('POST', '/api/auth/logout'),
+  sessions: () => call<SessionsReply>('GET', '/api/auth/sessions'),
+  endSession: (id: string) => call<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
   me: () => call<{ user: User }>('GET', '/api/auth/me'),
   features: () => call<FeaturesReply>('GET', '/api/features'),
   users: () => call<{ users: User[] }>('GET', '/api/users'),

@@ -182,7 +182,22 @@ export function createChatClient(store: Store) {
       s.emit('users:online', {}, ({ userIds }) => store.set({ online: new Set(userIds) }));
       void catchUp().catch(() => undefined);
     });
-    s.on('disconnect', () => store.set({ connection: 'offline' }));
+    s.on('disconnect', (reason) => {
+      store.set({ connection: 'offline' });
+      // The server closed us on purpose (signed out elsewhere, password changed, account
+      // suspended): socket.io will not retry by itself. Still signed in? Reconnect; else sign-in page.
+      if (reason === 'io server disconnect') {
+        void api.me().then(
+          () => s.connect(),
+          (err: unknown) => {
+            if (err instanceof ApiError && err.status === 401) {
+              s.close();
+              store.reset();
+            } else setTimeout(() => s.connect(), 1000);
+          },
+        );
+      }
+    });
     s.on('connect_error', (err) => {
       store.set({ connection: 'offline' });
       if (err.message === 'UNAUTHENTICATED') {

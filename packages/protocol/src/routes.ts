@@ -72,6 +72,7 @@ export const SessionInfo = Type.Object({
 });
 export type SessionInfo = Static<typeof SessionInfo>;
 export const SessionsReply = Type.Object({ sessions: Type.Array(SessionInfo) });
+export type SessionsReply = Static<typeof SessionsReply>;
 
 export const CreateGroupBody = Type.Object(
   {

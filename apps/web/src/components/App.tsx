@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createChatClient } from '../chat-client.ts';
 import { createStore, useStore } from '../store.ts';
 import { ConversationView } from './ConversationView.tsx';
+import { DevicesDialog } from './DevicesDialog.tsx';
 import { LoginPage } from './LoginPage.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
@@ -14,6 +15,7 @@ export function App() {
   const state = useStore(store);
   const [newChat, setNewChat] = useState(false);
   const [userGroups, setUserGroups] = useState(false);
+  const [devices, setDevices] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
   const [, tick] = useState(0);
 
@@ -43,6 +45,7 @@ export function App() {
         onNewChat={() => setNewChat(true)}
         onLogout={() => void client.logout()}
         onUserGroups={() => setUserGroups(true)}
+        onDevices={() => setDevices(true)}
         onReadAll={() => void client.readAll()}
         searchPanel={
           <SearchPanel
@@ -62,6 +65,7 @@ export function App() {
           {state.notice}
         </div>
       )}
+      {devices && <DevicesDialog onClose={() => setDevices(false)} />}
       {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
       {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
     </div>

@@ -28,6 +28,7 @@ export function Sidebar(props: {
   onNewChat: () => void;
   onLogout: () => void;
   onUserGroups: () => void;
+  onDevices: () => void;
   onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
@@ -163,6 +164,15 @@ export function Sidebar(props: {
             👥
           </button>
         )}
+        <button
+          type="button"
+          class="icon-btn sidebar__admin"
+          title="Signed-in devices"
+          aria-label="Signed-in devices"
+          onClick={props.onDevices}
+        >
+          🔐
+        </button>
         <button type="button" class="link-btn" onClick={props.onLogout}>
           Sign out
         </button>
