@@ -304,3 +304,15 @@ export async function publicChannel(server: TestServer, token: string): Promise<
   if (!channel) throw new Error('no public channel');
   return channel.id;
 }
+
+/**
+ * Makes a schema one migration behind, as if it predated the latest release: the latest
+ * migration (008, the change sequence; re-runnable) loses its record and its column.
+ */
+export async function putBehindLatestMigration(
+  pool: { query: (sql: string) => Promise<unknown> },
+  schema: string,
+) {
+  await pool.query(`ALTER TABLE ${schema}.messages DROP COLUMN seq`);
+  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 8`);
+}

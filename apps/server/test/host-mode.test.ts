@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CreateUploadReply, Tenant } from '@rosterchirp/protocol';
-import { startTestPostgres, startTestServer, type TestServer, waitFor } from './harness.ts';
+import {
+  putBehindLatestMigration,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from './harness.ts';
 import {
   ADMIN_KEY,
   createTenant,
@@ -368,14 +374,7 @@ describe('host mode: control plane, tenant resolution, plans, lifecycle', () => 
 
   it('a tenant behind on migrations is migrated before its first request is served', async () => {
     const lag = await createTenant(server, 'lag');
-    // Undo the latest migration (008, the change sequence) as if the tenant predated it.
-    await server.pool.query(`
-      DROP TRIGGER messages_stamp_seq ON tenant_lag.messages;
-      DROP TRIGGER reactions_stamp_seq ON tenant_lag.reactions;
-      DROP FUNCTION tenant_lag.messages_stamp_seq(), tenant_lag.reactions_stamp_seq(), tenant_lag.next_change_seq(integer);
-      ALTER TABLE tenant_lag.messages DROP COLUMN seq;
-      ALTER TABLE tenant_lag.groups DROP COLUMN change_seq;
-      DELETE FROM tenant_lag.schema_migrations WHERE version = 8;`);
+    await putBehindLatestMigration(server.pool, 'tenant_lag');
     // A fresh instance has not seen the tenant yet (as after a deploy of a new release).
     const fresh = await startTestServer(pg, { hostMode, instanceId: 'fresh' });
     try {

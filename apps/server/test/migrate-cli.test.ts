@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { startTestPostgres, startTestServer, type TestServer } from './harness.ts';
+import { putBehindLatestMigration, startTestPostgres, startTestServer, type TestServer } from './harness.ts';
 import { ADMIN_KEY, createTenant, HOST_DOMAIN, hostMode } from './host-kit.ts';
 
 function runCli(
@@ -48,8 +48,7 @@ describe('pnpm migrate --all', () => {
 
   it('migrates every tenant schema with progress; two runs at once apply each migration once', async () => {
     for (const schema of ['tenant_one', 'tenant_three']) {
-      await server.pool.query(`ALTER TABLE ${schema}.messages DROP COLUMN thumb_key`);
-      await server.pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 6`);
+      await putBehindLatestMigration(server.pool, schema);
     }
     const [a, b] = await Promise.all([runCli(['--all'], env), runCli(['--all'], env)]);
     for (const run of [a, b]) {
@@ -60,7 +59,7 @@ describe('pnpm migrate --all', () => {
     const migratedBy = (run: { out: string }) => Number(/3 tenant schemas, (\d) migrated/.exec(run.out)![1]);
     assert.equal(migratedBy(a) + migratedBy(b), 2, 'each behind schema migrated by exactly one run');
     const { rows } = await server.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM information_schema.columns WHERE column_name = 'thumb_key' AND table_schema IN ('tenant_one','tenant_two','tenant_three')",
+      "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'seq' AND table_schema IN ('tenant_one','tenant_two','tenant_three')",
     );
     assert.equal(rows[0]!.n, 3);
   });

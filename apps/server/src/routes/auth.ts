@@ -89,7 +89,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
 
   app.delete(
     '/api/auth/sessions/:id',
-    { preHandler: app.requireUser, schema: { params: SessionParams } },
+    // Authenticated before the id is validated: a stranger learns nothing about the id format.
+    { onRequest: app.requireUser, schema: { params: SessionParams } },
     async (req, reply) => {
       await auth.endSession(req.tenant, req.actor, req.params.id);
       return reply.status(204).send();

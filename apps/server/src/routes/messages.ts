@@ -19,7 +19,8 @@ import {
 
 export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { messages, reactions, pins } = app.services;
-  app.addHook('preHandler', app.requireUser);
+  // Authentication before parsing and validation: a stranger gets 401 whatever they send.
+  app.addHook('onRequest', app.requireUser);
 
   app.get(
     '/api/groups/:id/changes',
