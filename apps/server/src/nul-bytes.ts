@@ -6,9 +6,8 @@
 export function findNul(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path || 'input' : undefined;
   if (value === null || typeof value !== 'object') return undefined;
-  // Parsed JSON only: a raw body (an upload's stream, a Buffer) is not text to inspect.
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return undefined;
+  // Parsed JSON and query objects only: a raw body (an upload's stream, a Buffer) is not text.
+  if (ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown }).pipe === 'function') return undefined;
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
       const found = findNul(item, path ? `${path}.${i}` : String(i));

@@ -68,7 +68,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
-const DOWN_CODES = new Set([
+const TRANSIENT_CODES = new Set([
+  // A transaction Postgres chose to abort (deadlock, serialization): the retry succeeds.
+  '40P01',
+  '40001',
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -83,10 +86,10 @@ const DOWN_CODES = new Set([
   '08004',
 ]);
 
-/** Postgres, PgBouncer or Redis going away mid-request: a 503 to retry, not a 500 bug. */
+/** Postgres, PgBouncer or Redis going away mid-request, or a transaction Postgres aborted: a 503 to retry, not a 500 bug. */
 export function isDependencyDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string; name?: string };
-  if (e?.code && DOWN_CODES.has(e.code)) return true;
+  if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
   if (e?.name === 'MaxRetriesPerRequestError') return true;
   const msg = e?.message ?? '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|server conn crashed|Connection is closed|query_wait_timeout|no more connections allowed/i.test(

@@ -43,6 +43,9 @@ LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
   changed_id bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.message_id ELSE NEW.message_id END;
 BEGIN
+  -- The message row first, then the group's (as every edit does): the same lock order
+  -- everywhere, so a reaction and an edit of one message never deadlock.
+  PERFORM 1 FROM messages WHERE id = changed_id FOR UPDATE;
   UPDATE messages SET seq = next_change_seq(group_id) WHERE id = changed_id;
   RETURN NULL;
 END
