@@ -127,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   }) as unknown as FastifyInstance;
   installValidators(app);
   installErrorHandler(app);
-  await installSecurityHeaders(app, deps.storage.browserOrigins());
+  installSecurityHeaders(app, deps.storage.browserOrigins());
   installRequestGuards(app);
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
