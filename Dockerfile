@@ -33,6 +33,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:3000/api/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# TypeScript runs through tsx (no separate compile step); SIGTERM drains (cluster.md invariant 8).
+# TypeScript runs through tsx (no separate compile step); SIGTERM drains (docs/CLUSTER.md invariant 8).
 STOPSIGNAL SIGTERM
 CMD ["node", "--import", "tsx", "apps/server/src/server.ts"]

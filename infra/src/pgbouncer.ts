@@ -24,7 +24,7 @@ const listening = (port: number) =>
   });
 
 /**
- * PgBouncer in transaction mode in front of Postgres (cluster.md invariant 2). Debian 12's 1.18
+ * PgBouncer in transaction mode in front of Postgres (docs/CLUSTER.md invariant 2). Debian 12's 1.18
  * has no prepared-statement support in this mode, so clients must use unnamed statements.
  */
 export async function startPgBouncer(opts: {

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 
 /**
  * An HTTP request to `base` carrying an explicit Host header (a tenant's `{slug}.localhost`):
- * Node cannot resolve `*.localhost`, and fetch ignores a Host override (local-infra.md).
+ * Node cannot resolve `*.localhost`, and fetch ignores a Host override.
  */
 export function requestWithHost(
   base: string,

@@ -15,7 +15,7 @@ export interface TestDatabase {
 
 /**
  * Debian's Postgres (fsync off) behind PgBouncer in transaction mode, on free ports: every
- * integration test talks to the database the way a cluster does (cluster.md invariant 2).
+ * integration test talks to the database the way a cluster does (docs/CLUSTER.md invariant 2).
  */
 export async function startTestDatabase(): Promise<TestDatabase> {
   const dir = await mkdtemp(join(tmpdir(), 'rc-testdb-'));

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PG_TYPES } from '@rosterchirp/db';
 import { type Cluster, REPO_ROOT, requestWithHost, startCluster } from '@rosterchirp/infra';
 import pg from 'pg';
 import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
@@ -33,7 +34,7 @@ const log = (msg: string) =>
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
 async function catalog(cluster: Cluster) {
-  const client = new pg.Client({ connectionString: cluster.env.DATABASE_DIRECT_URL });
+  const client = new pg.Client({ connectionString: cluster.env.DATABASE_DIRECT_URL, types: PG_TYPES });
   await client.connect();
   try {
     const q = async (sql: string) => Number(Object.values((await client.query(sql)).rows[0] as object)[0]);

@@ -13,8 +13,9 @@ import {
   type TenantCatalog,
   type TenantProvisioning,
 } from '@rosterchirp/domain';
+import type { PresenceStore } from '@rosterchirp/protocol';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
-import { createSocketIoBus, type PresenceStore } from '@rosterchirp/realtime';
+import { createSocketIoBus } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -109,7 +110,7 @@ export interface RosterApp {
   /** Every route registered, for route-table tests (isolation, error shapes). */
   routes: readonly RouteEntry[];
   /**
-   * Graceful drain (cluster.md invariant 8): readiness turns false, then after `delayMs` (the
+   * Graceful drain (docs/CLUSTER.md invariant 8): readiness turns false, then after `delayMs` (the
    * balancer's health checks have moved new traffic away) every realtime client is told to
    * reconnect, which lands it on another instance. In-flight requests finish in app.close().
    */

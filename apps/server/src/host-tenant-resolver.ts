@@ -16,7 +16,7 @@ export interface HostResolverDeps {
 }
 
 /**
- * Host mode (product.md §1): `{HOST_DOMAIN}` → schema public (the operator's own workspace and
+ * Host mode (docs/PRODUCT.md §1): `{HOST_DOMAIN}` → schema public (the operator's own workspace and
  * the control plane); `{slug}.{HOST_DOMAIN}` or a custom domain → that tenant's schema on its
  * shard. Lookups go through the tenant-domain cache (this process, then Redis, then the
  * catalog). A tenant is migrated before its first request on this instance is served.

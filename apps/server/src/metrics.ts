@@ -15,7 +15,7 @@ export interface MetricsSources {
 }
 
 /**
- * `GET /metrics` (api.md "Health"): Prometheus text from a registry of this app (not the
+ * `GET /metrics` (docs/API.md "Health"): Prometheus text from a registry of this app (not the
  * process-global one, so several apps can live in one test process): Node's defaults (heap,
  * RSS, event-loop lag, GC), connections, the pg pool, and HTTP requests by route and status.
  * With METRICS_TOKEN it needs `Authorization: Bearer <token>`; without, it answers only

@@ -1,11 +1,7 @@
 import type { Config } from '@rosterchirp/config';
+import type { PresenceStore } from '@rosterchirp/protocol';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from '@rosterchirp/rate-limit';
-import {
-  createRedisFanoutAdapter,
-  MemoryPresence,
-  type PresenceStore,
-  RedisPresence,
-} from '@rosterchirp/realtime';
+import { createRedisFanoutAdapter, MemoryPresence, RedisPresence } from '@rosterchirp/realtime';
 import {
   MemoryTenantDomainCache,
   RedisTenantDomainCache,

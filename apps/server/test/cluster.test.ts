@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PG_TYPES } from '@rosterchirp/db';
 import { type Cluster, startCluster } from '@rosterchirp/infra';
 import type {
   ClientToServerEvents,
@@ -114,7 +115,7 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
     for (let i = 0; i < 6; i++)
       seen.add((await http<{ instance: string }>(cluster.url, 'GET', '/api/health')).body.instance);
     assert.deepEqual([...seen].sort(), ['api-1', 'api-2']);
-    const c = new pg.Client({ connectionString: cluster.postgres.url });
+    const c = new pg.Client({ connectionString: cluster.postgres.url, types: PG_TYPES });
     await c.connect();
     const { rows } = await c.query(
       'SELECT version, count(*)::int AS n FROM public.schema_migrations GROUP BY version',
@@ -252,7 +253,7 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
         'exactly the acknowledged ones',
       );
     }
-    const c = new pg.Client({ connectionString: cluster.postgres.url });
+    const c = new pg.Client({ connectionString: cluster.postgres.url, types: PG_TYPES });
     await c.connect();
     const { rows } = await c.query(
       "SELECT count(*)::int AS n FROM public.messages WHERE client_id LIKE 'crash-%'",

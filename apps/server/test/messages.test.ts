@@ -484,7 +484,7 @@ describe('conversations and messages', () => {
     });
     const gid = dm.body.group.id;
     await sendMessage(server, gone.token, gid, 'bye for now');
-    // The user manager's delete is a scrub (product.md §2); its effect on the chat is what matters here.
+    // The user manager's delete is a scrub (docs/PRODUCT.md §2); its effect on the chat is what matters here.
     await server.pool.query(
       `UPDATE public.users SET status = 'deleted', name = 'Deleted User', email = 'deleted_' || id || '@deleted' WHERE id = $1`,
       [gone.user.id],

@@ -16,7 +16,7 @@ import type {
   UserGroup,
 } from '@rosterchirp/protocol';
 
-/** A failed API call, carrying the error of api.md. */
+/** A failed API call, carrying the error of docs/API.md. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

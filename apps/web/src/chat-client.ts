@@ -8,6 +8,7 @@ import type {
 import { messagePreview } from '@rosterchirp/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, api } from './api.ts';
+import { clearDrafts } from './drafts.ts';
 import {
   type Conversation,
   mergeMessages,
@@ -39,6 +40,12 @@ function newClientId(): string {
 export function createChatClient(store: Store) {
   let socket: ChatSocket | null = null;
   let readTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Back to the sign-in page: nothing of this person's stays in memory. */
+  function signedOut() {
+    store.reset();
+    clearDrafts();
+  }
 
   const conv = (id: number): Conversation => store.get().conversations[id] ?? emptyConversation;
   const patchConv = (id: number, patch: Partial<Conversation>) =>
@@ -192,7 +199,7 @@ export function createChatClient(store: Store) {
           (err: unknown) => {
             if (err instanceof ApiError && err.status === 401) {
               s.close();
-              store.reset();
+              signedOut();
             } else setTimeout(() => s.connect(), 1000);
           },
         );
@@ -202,7 +209,7 @@ export function createChatClient(store: Store) {
       store.set({ connection: 'offline' });
       if (err.message === 'UNAUTHENTICATED') {
         s.close();
-        store.reset();
+        signedOut();
       }
       // Suspended or deleted while we were away: the page explains it.
       if (err.message === 'TENANT_SUSPENDED' || err.message === 'TENANT_NOT_FOUND') {
@@ -270,7 +277,7 @@ export function createChatClient(store: Store) {
     });
     s.on('session:displaced', () => {
       s.close();
-      store.reset();
+      signedOut();
       alert('You signed in on another device of the same kind, so this session was closed.');
     });
   }
@@ -346,7 +353,7 @@ export function createChatClient(store: Store) {
       await api.logout().catch(() => undefined);
       socket?.close();
       socket = null;
-      store.reset();
+      signedOut();
     },
     async open(groupId: number) {
       store.set({ activeId: groupId });

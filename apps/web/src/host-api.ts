@@ -1,7 +1,7 @@
 import type { AuditEntry, CreateTenantBody, PatchTenantBody, Tenant } from '@rosterchirp/protocol';
 import { call } from './api.ts';
 
-/** The host control plane API (api.md), with the admin key the operator typed. */
+/** The host control plane API (docs/API.md), with the admin key the operator typed. */
 export function hostApi(key: string) {
   const h = { 'x-host-admin-key': key };
   return {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PG_TYPES } from '@rosterchirp/db';
 import { createTokenSigner } from '@rosterchirp/domain';
 import pg from 'pg';
 
@@ -21,7 +22,7 @@ export async function provisionUsers(opts: {
   prefix: string;
   roomSize: number;
 }): Promise<BulkUser[]> {
-  const client = new pg.Client({ connectionString: opts.directUrl });
+  const client = new pg.Client({ connectionString: opts.directUrl, types: PG_TYPES });
   await client.connect();
   try {
     const names = Array.from({ length: opts.count }, (_, i) => `${opts.prefix}-${i}`);

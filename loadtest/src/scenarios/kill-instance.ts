@@ -1,3 +1,4 @@
+import { PG_TYPES } from '@rosterchirp/db';
 import type { Cluster } from '@rosterchirp/infra';
 import type { ClientToServerEvents, Message, SendAck, ServerToClientEvents } from '@rosterchirp/protocol';
 import pg from 'pg';
@@ -137,7 +138,7 @@ export async function runKillInstance(
   await Promise.all(members.map((m) => m.catchUp()));
 
   const stored = new Map<number, Set<number>>();
-  const db = new pg.Client({ connectionString: cluster.env.DATABASE_DIRECT_URL! });
+  const db = new pg.Client({ connectionString: cluster.env.DATABASE_DIRECT_URL!, types: PG_TYPES });
   await db.connect();
   let storedTwice = 0;
   let storedCount = 0;

@@ -60,7 +60,7 @@ function readS3(env: Env): S3Config | undefined {
   };
 }
 
-/** Host mode (APP_TYPE=host): many tenants, one schema each (product.md §1). */
+/** Host mode (APP_TYPE=host): many tenants, one schema each (docs/PRODUCT.md §1). */
 export interface HostModeConfig {
   /** Tenants live at `{slug}.{domain}`; the control plane at `{domain}/host`. */
   domain: string;

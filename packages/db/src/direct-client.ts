@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { PG_TYPES } from './pool.ts';
 
 /**
  * Runs fn on a direct (non-pooled) connection of its own and closes it after: migrations,
@@ -8,7 +9,7 @@ export async function withDirectClient<T>(
   directUrl: string,
   fn: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const client = new pg.Client({ connectionString: directUrl });
+  const client = new pg.Client({ connectionString: directUrl, types: PG_TYPES });
   client.on('error', () => undefined);
   await client.connect();
   try {

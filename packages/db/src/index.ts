@@ -15,7 +15,7 @@ export {
   migrateIfBehind,
   migrateSchema,
 } from './migrate.ts';
-export { createPool, type PoolLogger } from './pool.ts';
+export { createPool, PG_TYPES, type PoolLogger } from './pool.ts';
 export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
 export { DEFAULT_SHARD, type Shard, ShardMap } from './shards.ts';
 export { type Queryable, type Row, type TenantDb, tenantDb } from './tenant-db.ts';

@@ -1,4 +1,4 @@
-/** Tenant schema names reach SQL only through this check (product.md §1). */
+/** Tenant schema names reach SQL only through this check (docs/PRODUCT.md §1). */
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]*$/;
 
 export function assertSchemaName(schema: string): string {

@@ -11,7 +11,7 @@ export interface Shard {
 }
 
 /**
- * Tenant → database cluster (cluster.md phase 4). Each tenant row names its shard and every
+ * Tenant → database cluster (docs/CLUSTER.md phase 4). Each tenant row names its shard and every
  * pool lookup goes through here, so adding a shard is configuration plus moving rows; today
  * there is one, `main`.
  */

@@ -9,7 +9,7 @@ export interface Queryable {
 
 /**
  * A tenant's view of the database. `s` is the quoted schema to put before every table name:
- * every statement names its schema, so nothing depends on search_path (cluster.md invariant 2).
+ * every statement names its schema, so nothing depends on search_path (docs/CLUSTER.md invariant 2).
  */
 export interface TenantDb extends Queryable {
   readonly schema: string;

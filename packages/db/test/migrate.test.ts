@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../src/embedded-postgres.ts';
 import { loadTenantMigrations, migrateSchema } from '../src/migrate.ts';
+import { PG_TYPES } from '../src/pool.ts';
 import { assertSchemaName, quoteSchema, schemaForSlug } from '../src/schema-name.ts';
 
 describe('schema names', () => {
@@ -42,7 +43,7 @@ describe('migrations', () => {
       all.map((m) => m.name).sort(),
       'each migration applied by exactly one caller',
     );
-    const client = new pg.Client({ connectionString: db.url });
+    const client = new pg.Client({ connectionString: db.url, types: PG_TYPES });
     await client.connect();
     const { rows } = await client.query('SELECT version FROM tenant_race.schema_migrations ORDER BY version');
     assert.deepEqual(
@@ -62,7 +63,7 @@ describe('migrations', () => {
       migrateSchema(db.url, 'tenant_broken', broken),
       /001_broken failed on schema tenant_broken/,
     );
-    const client = new pg.Client({ connectionString: db.url });
+    const client = new pg.Client({ connectionString: db.url, types: PG_TYPES });
     await client.connect();
     const { rows } = await client.query("SELECT to_regclass('tenant_broken.ok') AS t");
     assert.equal(rows[0].t, null, 'nothing of the failed migration is left');

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@rosterchirp/protocol';
 
-/** The one error type of the product: a code from api.md, a human sentence, optional details. */
+/** The one error type of the product: a code from docs/API.md, a human sentence, optional details. */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,

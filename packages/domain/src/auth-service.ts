@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantDb } from '@rosterchirp/db';
 import type { Device, LoginBody, PasswordBody, RegisterBody, User } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/realtime';
+import { type EventBus, rooms } from '@rosterchirp/protocol';
 import { AppError } from './app-error.ts';
 import type { Actor } from './context.ts';
 import { toUser, USER_COLUMNS } from './mappers.ts';

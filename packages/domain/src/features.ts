@@ -2,7 +2,7 @@ import type { TenantDb } from '@rosterchirp/db';
 import { type Feature, type FeatureFlags, featureFlags, PLANS, type Plan } from '@rosterchirp/protocol';
 import { AppError } from './app-error.ts';
 
-/** A tenant's plan lives in its `settings` (product.md §1); self-hosted installs are Team. */
+/** A tenant's plan lives in its `settings` (docs/PRODUCT.md §1); self-hosted installs are Team. */
 export async function planOf(db: TenantDb): Promise<Plan> {
   const { rows } = await db.query<{ value: unknown }>(
     `SELECT value FROM ${db.s}.settings WHERE key = 'plan'`,

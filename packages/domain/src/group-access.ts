@@ -1,6 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { GroupType, User } from '@rosterchirp/protocol';
-import { rooms } from '@rosterchirp/realtime';
+import { rooms } from '@rosterchirp/protocol';
 import { forbidden, notFound } from './app-error.ts';
 
 export interface GroupAccess {

@@ -1,6 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { CreateGroupBody, Group, Member, User } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/realtime';
+import { type EventBus, rooms } from '@rosterchirp/protocol';
 import { activeUserNames } from './active-users.ts';
 import { forbidden, invalid, notFound } from './app-error.ts';
 import { dmRestricted } from './dm-restrictions.ts';
@@ -14,7 +14,7 @@ export interface GroupServiceDeps {
   messages: MessageService;
 }
 
-/** The system-message texts of product.md §3. */
+/** The system-message texts of docs/PRODUCT.md §3. */
 export function membershipText(change: 'joined' | 'removed', names: string[]): string {
   if (names.length === 1) {
     return change === 'joined'

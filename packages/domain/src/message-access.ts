@@ -1,6 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { GroupType, Message, User } from '@rosterchirp/protocol';
-import type { EventBus } from '@rosterchirp/realtime';
+import type { EventBus, GroupType, Message, User } from '@rosterchirp/protocol';
 import { AppError, notFound } from './app-error.ts';
 import { groupAccess, groupRoom } from './group-access.ts';
 import { messageSelect, toMessage } from './mappers.ts';

@@ -8,8 +8,7 @@ import type {
   SendMessageBody,
   User,
 } from '@rosterchirp/protocol';
-import { LIMITS } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/realtime';
+import { type EventBus, LIMITS, rooms } from '@rosterchirp/protocol';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
 import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
 import { extractMentions } from './handle.ts';
@@ -29,7 +28,7 @@ export interface MessageServiceDeps {
 export function createMessageService(deps: MessageServiceDeps) {
   return {
     /**
-     * Persists a message, then fans it out (cluster.md invariant 7). Idempotent by the author's
+     * Persists a message, then fans it out (docs/CLUSTER.md invariant 7). Idempotent by the author's
      * clientId. A per-group transaction lock makes ids commit in order within a group, so a
      * client's `after=<id>` recovery can never skip a message committed late.
      */

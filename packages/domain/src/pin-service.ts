@@ -1,6 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { Message, User } from '@rosterchirp/protocol';
-import type { EventBus } from '@rosterchirp/realtime';
+import type { EventBus, Message, User } from '@rosterchirp/protocol';
 import { AppError } from './app-error.ts';
 import { assertCanPost, groupAccess } from './group-access.ts';
 import { messageSelect, toMessage } from './mappers.ts';

@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import { type EventBus, type PresenceConnection, type PresenceStore, rooms } from '@rosterchirp/realtime';
+import { type EventBus, type PresenceConnection, type PresenceStore, rooms } from '@rosterchirp/protocol';
 import type { DomainLogger } from './context.ts';
 import { isSchemaGone } from './pg-errors.ts';
 import type { UserService } from './user-service.ts';

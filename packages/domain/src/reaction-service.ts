@@ -1,6 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { Message, User } from '@rosterchirp/protocol';
-import type { EventBus } from '@rosterchirp/realtime';
+import type { EventBus, Message, User } from '@rosterchirp/protocol';
 import { AppError, invalid } from './app-error.ts';
 import { assertCanPost, groupRoom } from './group-access.ts';
 import { loadMessage, readableMessage } from './message-access.ts';

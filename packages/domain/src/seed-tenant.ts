@@ -22,7 +22,7 @@ const EVENT_TYPES: Array<[string, string]> = [
   ['Other', '#5f6368'],
 ];
 
-/** First-start seed of product.md §1; safe to run on every start. */
+/** First-start seed of docs/PRODUCT.md §1; safe to run on every start. */
 export async function seedTenant(
   db: TenantDb,
   deps: { users: UserService; settings: SettingsService },

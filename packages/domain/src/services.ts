@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { EventBus, PresenceStore } from '@rosterchirp/realtime';
+import type { EventBus, PresenceStore } from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import { createAuthService } from './auth-service.ts';
 import type { DomainLogger } from './context.ts';

@@ -1,6 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 
-/** Per-tenant settings in the tenant's `settings` table (product.md §8). */
+/** Per-tenant settings in the tenant's `settings` table (docs/PRODUCT.md §8). */
 export interface SettingValues {
   app_name: string;
   registration_open: boolean;

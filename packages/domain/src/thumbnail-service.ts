@@ -1,6 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { GroupType } from '@rosterchirp/protocol';
-import type { EventBus } from '@rosterchirp/realtime';
+import type { EventBus, GroupType } from '@rosterchirp/protocol';
 import { newObjectKey, type ObjectStorage } from '@rosterchirp/storage';
 import sharp from 'sharp';
 import type { DomainLogger } from './context.ts';

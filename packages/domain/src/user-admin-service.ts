@@ -1,6 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { User } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/realtime';
+import { type EventBus, rooms } from '@rosterchirp/protocol';
 import { AppError, notFound } from './app-error.ts';
 import type { AuthService } from './auth-service.ts';
 import type { Actor } from './context.ts';

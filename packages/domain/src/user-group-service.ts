@@ -1,6 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { User } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/realtime';
+import { type EventBus, rooms } from '@rosterchirp/protocol';
 import { activeUserNames } from './active-users.ts';
 import { AppError, forbidden, notFound } from './app-error.ts';
 import { requireFeature } from './features.ts';
@@ -23,7 +23,7 @@ export interface DmRule {
 /**
  * User groups (Group Manager, Team plan): named sets of users kept by admins and managers.
  * Each owns a managed chat whose members follow the user group; saving posts the membership
- * system messages of product.md §3 and updates every member's sidebar live.
+ * system messages of docs/PRODUCT.md §3 and updates every member's sidebar live.
  */
 export function createUserGroupService(deps: {
   bus: EventBus;

@@ -35,7 +35,7 @@ describe('handles', () => {
   });
 });
 
-describe('membership system messages (product.md §3)', () => {
+describe('membership system messages (docs/PRODUCT.md §3)', () => {
   it('names one user and counts several', () => {
     assert.equal(membershipText('joined', ['Ann']), 'Ann has joined the conversation.');
     assert.equal(membershipText('removed', ['Ann']), 'Ann has been removed from the conversation.');

@@ -1,4 +1,4 @@
-/** The avatar colour rule of product.md §8, shared by every client. */
+/** The avatar colour rule of docs/PRODUCT.md §8, shared by every client. */
 export const AVATAR_COLORS = [
   '#1a73e8',
   '#ea4335',

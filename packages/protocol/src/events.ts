@@ -4,7 +4,7 @@ import type { ApiErrorShape } from './errors.ts';
 import type { FeatureFlags, Plan } from './host.ts';
 import { SendMessageFields } from './routes.ts';
 
-/** Typed realtime events of api.md: socket.io event maps and the plain-WebSocket frames. */
+/** Typed realtime events of docs/API.md: socket.io event maps and the plain-WebSocket frames. */
 export interface ServerToClientPayloads {
   'message:new': { message: Message };
   'message:updated': { message: Message };

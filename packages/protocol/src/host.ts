@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-/** Host control plane (api.md "Host control plane") and plans (product.md §1). */
+/** Host control plane (docs/API.md "Host control plane") and plans (docs/PRODUCT.md §1). */
 export const PLANS = ['chat', 'brand', 'team'] as const;
 export const Plan = Type.Union([Type.Literal('chat'), Type.Literal('brand'), Type.Literal('team')]);
 export type Plan = Static<typeof Plan>;
@@ -28,7 +28,7 @@ export const FeatureFlagsSchema = Type.Object({
 export const FeaturesReply = Type.Object({ plan: Plan, features: FeatureFlagsSchema });
 export type FeaturesReply = Static<typeof FeaturesReply>;
 
-/** `[a-z][a-z0-9-]{1,30}` (product.md §1). */
+/** `[a-z][a-z0-9-]{1,30}` (docs/PRODUCT.md §1). */
 export const SLUG_PATTERN = '^[a-z][a-z0-9-]{1,30}$';
 /** A lower-case DNS name with at least one dot, e.g. chat.acme.com. */
 export const DOMAIN_PATTERN = '^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$';

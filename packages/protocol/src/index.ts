@@ -4,4 +4,7 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './host.ts';
 export * from './message-preview.ts';
+export type { EventBus } from './ports/event-bus.ts';
+export type { PresenceConnection, PresenceOptions, PresenceStore } from './ports/presence-store.ts';
+export { rooms } from './ports/rooms.ts';
 export * from './routes.ts';

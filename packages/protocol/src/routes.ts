@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Group, GroupType, Member, Message, Reaction, Role, User } from './entities.ts';
 
-/** Request and response schemas of every route in api.md, shared by server, client and load tests. */
+/** Request and response schemas of every route in docs/API.md, shared by server, client and load tests. */
 export const LIMITS = {
   contentMax: 4000,
   nameMax: 100,

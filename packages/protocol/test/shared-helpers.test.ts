@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AVATAR_COLORS, avatarColor, initials } from '../src/avatar-color.ts';
 import { messagePreview } from '../src/message-preview.ts';
 
-describe('avatar colour (product.md §8)', () => {
+describe('avatar colour (docs/PRODUCT.md §8)', () => {
   it('follows name.charCodeAt(0) % 8 over the fixed palette', () => {
     assert.deepEqual(AVATAR_COLORS, [
       '#1a73e8',

@@ -1,9 +1,6 @@
-export type { EventBus } from './event-bus.ts';
 export { MemoryPresence } from './presence.memory.ts';
 export { RedisPresence } from './presence.redis.ts';
-export type { PresenceConnection, PresenceOptions, PresenceStore } from './presence.ts';
 export { createRedisFanoutAdapter, type FanoutAdapterKind } from './redis-fanout.ts';
-export { rooms } from './rooms.ts';
 export { createSocketIoBus } from './socket-io-bus.ts';
 export {
   type BridgedStream,

@@ -1,4 +1,4 @@
-import type { PresenceConnection, PresenceOptions, PresenceStore } from './presence.ts';
+import type { PresenceConnection, PresenceOptions, PresenceStore } from '@rosterchirp/protocol';
 
 /** Single-instance presence kept in this process. */
 export class MemoryPresence implements PresenceStore {

@@ -1,5 +1,5 @@
+import type { PresenceConnection, PresenceOptions, PresenceStore } from '@rosterchirp/protocol';
 import type { Redis } from 'ioredis';
-import type { PresenceConnection, PresenceOptions, PresenceStore } from './presence.ts';
 
 /**
  * Presence shared by every instance through Redis. Per tenant:

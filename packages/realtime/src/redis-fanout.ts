@@ -5,7 +5,7 @@ import type { ServerOptions } from 'socket.io';
 /**
  * socket.io adapter over Redis sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis ≥ 7): an instance
  * subscribes to a room's channel only while it has members in that room, so it receives
- * traffic only for rooms it serves (cluster.md invariant 3). Mode "dynamic" gives each named
+ * traffic only for rooms it serves (docs/CLUSTER.md invariant 3). Mode "dynamic" gives each named
  * room its own channel; per-socket rooms share the instance channel.
  */
 export function createRedisFanoutAdapter(

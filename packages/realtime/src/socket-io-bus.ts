@@ -1,6 +1,5 @@
-import type { ServerEventName, ServerToClientPayloads } from '@rosterchirp/protocol';
+import type { EventBus, ServerEventName, ServerToClientPayloads } from '@rosterchirp/protocol';
 import type { Server } from 'socket.io';
-import type { EventBus } from './event-bus.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: socket.io's typed emit cannot be narrowed generically here
 type AnyEmit = (event: string, ...args: any[]) => boolean;

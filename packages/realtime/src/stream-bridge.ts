@@ -14,7 +14,7 @@ export interface BridgedStream {
 
 /**
  * Makes a plain `/api/stream` WebSocket a member of socket.io rooms, so it receives events
- * through the very same adapter fan-out as socket.io clients (cluster.md invariant 3), on one
+ * through the very same adapter fan-out as socket.io clients (docs/CLUSTER.md invariant 3), on one
  * instance or across a Redis-adapter cluster.
  *
  * The adapter delivers to a room member by looking it up in `namespace.sockets` and calling

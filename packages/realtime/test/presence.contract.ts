@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { PresenceStore } from '../src/presence.ts';
+import type { PresenceStore } from '@rosterchirp/protocol';
 
 export interface PresenceHarness {
   store: PresenceStore;

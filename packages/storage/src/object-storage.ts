@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Storage seam for uploads. Keys are `{schema}/{kind}/{uuid}.{ext}` (cluster.md invariant 9);
+ * Storage seam for uploads. Keys are `{schema}/{kind}/{uuid}.{ext}` (docs/CLUSTER.md invariant 9);
  * the database stores keys and URLs are made at read time.
  */
 export interface StoredObject {
@@ -50,7 +50,7 @@ export const IMAGE_TYPES: Record<string, string> = {
   'image/webp': 'webp',
 };
 
-/** `{schema}/{kind}/{uuid}.{ext}` (cluster.md invariant 9). */
+/** `{schema}/{kind}/{uuid}.{ext}` (docs/CLUSTER.md invariant 9). */
 export function newObjectKey(
   schema: string,
   kind: 'image' | 'avatar' | 'logo' | 'thumb',

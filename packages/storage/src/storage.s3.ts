@@ -32,7 +32,7 @@ export interface S3Settings {
  * S3-compatible storage (AWS S3, Cloudflare R2, MinIO). Checksums are only computed when an
  * operation requires them: with the SDK's defaults, streamed bodies are framed as aws-chunked
  * and presigned PUTs carry the checksum of an empty body, which S3-compatible servers store
- * wrongly or reject (cluster.md invariant 9).
+ * wrongly or reject (docs/CLUSTER.md invariant 9).
  */
 export class S3Storage implements ObjectStorage {
   private readonly client: S3Client;

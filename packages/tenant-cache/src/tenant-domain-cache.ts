@@ -2,13 +2,13 @@
  * Host → tenant lookups are on every request, so they are cached: in this process for a few
  * seconds, and (in a cluster) in a Redis hash shared by every instance. When the host control
  * plane changes a domain, slug or status, `invalidate` removes the entry everywhere and tells
- * every instance to drop its local copy (cluster.md invariant 6).
+ * every instance to drop its local copy (docs/CLUSTER.md invariant 6).
  */
 export interface TenantRecord {
   slug: string;
   schema: string;
   status: 'active' | 'suspended';
-  /** The database cluster holding the schema (cluster.md phase 4). */
+  /** The database cluster holding the schema (docs/CLUSTER.md phase 4). */
   shard: string;
 }
 

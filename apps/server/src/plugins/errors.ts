@@ -25,7 +25,7 @@ function fieldOf(issue: AjvIssue | undefined): string {
   return [path, extra].filter(Boolean).join('.');
 }
 
-/** One root handler maps every error to api.md's shape; anything unexpected is a masked 500. */
+/** One root handler maps every error to the error shape of docs/API.md; anything unexpected is a masked 500. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {

@@ -81,7 +81,8 @@ export const requestContextPlugin = fp(
     app.decorate('requireUser', async (request: FastifyRequest) => {
       const allowQuery = request.url.startsWith('/api/stream');
       request.actor = await opts.services.auth.authenticate(request.tenant, tokenFrom(request, allowQuery));
-      request.log = request.log.child({ userId: request.actor.user.id });
+      // Every line of the request names its tenant and user (one child logger, made once).
+      request.log = request.log.child({ schema: request.tenant.schema, userId: request.actor.user.id });
     });
     app.decorate(
       'requireRole',

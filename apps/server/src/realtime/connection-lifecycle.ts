@@ -1,7 +1,7 @@
 import type { TenantDb } from '@rosterchirp/db';
 import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import type { ApiErrorShape, SendAck, SocketSendPayload } from '@rosterchirp/protocol';
-import { rooms } from '@rosterchirp/realtime';
+import { rooms } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { isDependencyDown } from '../plugins/errors.ts';
 import type { RateGuards } from '../rate-limits.ts';

@@ -1,5 +1,5 @@
 import type { Services } from '@rosterchirp/domain';
-import type { PresenceConnection } from '@rosterchirp/realtime';
+import type { PresenceConnection } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**

@@ -64,7 +64,7 @@ export function createSocketServer(upgrades: EventEmitter, maxPayloadBytes: numb
   return io;
 }
 
-/** Authentication in the handshake, rooms per cluster.md invariant 1, and the client events of api.md. */
+/** Authentication in the handshake, rooms per docs/CLUSTER.md invariant 1, and the client events of docs/API.md. */
 export function installSocketHandlers(
   io: RosterSocketServer,
   services: Services,

@@ -13,7 +13,7 @@ import { payloadValidator } from './validate-payload.ts';
 const MAX_FRAME_BYTES = 64 * 1024;
 
 /**
- * `GET /api/stream`: the plain WebSocket event stream of api.md. Its connections join the same
+ * `GET /api/stream`: the plain WebSocket event stream of docs/API.md. Its connections join the same
  * socket.io rooms through the stream bridge, so they see exactly the socket.io events.
  */
 export function installStreamRoute(

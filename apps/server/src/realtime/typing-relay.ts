@@ -1,6 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { Services } from '@rosterchirp/domain';
-import { rooms } from '@rosterchirp/realtime';
+import { rooms } from '@rosterchirp/protocol';
 
 /** A typing hint per socket and conversation at most this often (clients send one every ~3 s). */
 export const TYPING_INTERVAL_MS = 2000;

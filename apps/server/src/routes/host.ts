@@ -39,7 +39,7 @@ declare module 'fastify' {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Host control plane (api.md): on `{HOST_DOMAIN}` only, every call needs `X-Host-Admin-Key`. */
+/** Host control plane (docs/API.md): on `{HOST_DOMAIN}` only, every call needs `X-Host-Admin-Key`. */
 export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (app, opts) => {
   const keyDigest = digest(opts.adminKey);
   const { rateGuards } = app;

@@ -54,7 +54,7 @@ function keyFrom(request: FastifyRequest): string {
   return key;
 }
 
-/** Uploads of api.md: presigned PUT (or the API's own PUT on local disk), multipart, and reads. */
+/** Uploads of docs/API.md: presigned PUT (or the API's own PUT on local disk), multipart, and reads. */
 export const uploadRoutes: FastifyPluginAsyncTypebox<{ maxBytes: number }> = async (app, opts) => {
   const { uploads, storage } = app.services;
   app.addHook('preHandler', app.requireUser);

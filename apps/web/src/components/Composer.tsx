@@ -1,13 +1,12 @@
 import { LIMITS, type Message, type User } from '@rosterchirp/protocol';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { getDraft, setDraft } from '../drafts.ts';
 
 /**
  * Enter sends, Shift+Enter adds a line. Drafts are kept per conversation, so switching
  * conversations never loses typed text. Handles reply and edit modes, image attach/paste, and
  * @mention autocomplete.
  */
-const drafts = new Map<number, string>();
-export const hasDraft = (groupId: number) => (drafts.get(groupId) ?? '').trim().length > 0;
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 
@@ -25,7 +24,7 @@ export function Composer(props: {
   onTyping: () => void;
   uploading: boolean;
 }) {
-  const [text, setText] = useState(drafts.get(props.groupId) ?? '');
+  const [text, setText] = useState(getDraft(props.groupId));
   const [mention, setMention] = useState<{ query: string; start: number; index: number } | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -42,7 +41,7 @@ export function Composer(props: {
   }, [text]);
 
   useEffect(() => {
-    setText(drafts.get(props.groupId) ?? '');
+    setText(getDraft(props.groupId));
     setMention(null);
     area.current?.focus();
   }, [props.groupId]);
@@ -75,7 +74,7 @@ export function Composer(props: {
 
   function update(value: string, caret: number) {
     setText(value);
-    if (!props.editing) drafts.set(props.groupId, value);
+    if (!props.editing) setDraft(props.groupId, value);
     const before = value.slice(0, caret);
     const m = /(^|\s)@([a-z0-9.]*)$/i.exec(before);
     setMention(
@@ -102,7 +101,7 @@ export function Composer(props: {
     else props.onSend(value);
     setText('');
     setMention(null);
-    if (!props.editing) drafts.delete(props.groupId);
+    if (!props.editing) setDraft(props.groupId, '');
   }
 
   function takeFiles(files: FileList | null | undefined) {
@@ -219,7 +218,7 @@ export function Composer(props: {
             }
             if (e.key === 'Escape' && (props.editing || props.replyTo)) {
               props.onCancel();
-              if (props.editing) setText(drafts.get(props.groupId) ?? '');
+              if (props.editing) setText(getDraft(props.groupId));
             }
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();

@@ -6,7 +6,7 @@ import { type HostApi, hostApi } from '../host-api.ts';
 const KEY_STORAGE = 'rosterchirp.hostAdminKey';
 const message = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong; try again');
 
-/** `{HOST_DOMAIN}/host`: list, create, edit, suspend and delete tenants (product.md §1). */
+/** `{HOST_DOMAIN}/host`: list, create, edit, suspend and delete tenants (docs/PRODUCT.md §1). */
 export function HostPanel() {
   const [key, setKey] = useState(() => sessionStorage.getItem(KEY_STORAGE) ?? '');
   const [unlocked, setUnlocked] = useState(false);

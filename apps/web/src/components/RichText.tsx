@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 
 /**
- * The markdown subset of product.md §4 — **bold**, *italic*, `code`, links, line breaks — and
+ * The markdown subset of docs/PRODUCT.md §4 — **bold**, *italic*, `code`, links, line breaks — and
  * @mentions, rendered as elements (never as HTML strings, so nothing can inject markup).
  */
 const TOKEN =

@@ -1,9 +1,9 @@
 import type { Group } from '@rosterchirp/protocol';
 import { useState } from 'preact/hooks';
+import { hasDraft } from '../drafts.ts';
 import { shortWhen } from '../format.ts';
 import type { ChatState } from '../store.ts';
 import { Avatar } from './Avatar.tsx';
-import { hasDraft } from './Composer.tsx';
 
 function GroupIcon({ group, online }: { group: Group; online: boolean }) {
   if (group.type === 'direct')

@@ -10,7 +10,7 @@ CREATE TABLE tenants (
     CHECK (status IN ('provisioning', 'active', 'suspended', 'deleting')),
   custom_domain text UNIQUE CHECK (custom_domain = lower(custom_domain)),
   schema_name text NOT NULL UNIQUE CHECK (schema_name ~ '^[a-z_][a-z0-9_]*$'),
-  -- The database cluster holding the schema (cluster.md phase 4); one shard, "main", for now.
+  -- The database cluster holding the schema (docs/CLUSTER.md phase 4); one shard, "main", for now.
   shard text NOT NULL DEFAULT 'main',
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()

@@ -16,7 +16,7 @@ export interface TenantRow {
 const COLUMNS = `slug, name, plan, status, custom_domain AS "customDomain", schema_name AS schema, shard,
   created_at AS "createdAt"`;
 
-/** SQL over the catalog. Catalog statements name `public` explicitly (cluster.md invariant 2). */
+/** SQL over the catalog. Catalog statements name `public` explicitly (docs/CLUSTER.md invariant 2). */
 export function createTenantCatalog(publicDb: TenantDb) {
   return {
     async list(): Promise<TenantRow[]> {

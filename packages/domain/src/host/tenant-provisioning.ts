@@ -8,8 +8,14 @@ import {
   tenantDb,
   withTryLock,
 } from '@rosterchirp/db';
-import { type CreateTenantBody, featureFlags, type PatchTenantBody, type Plan } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/realtime';
+import {
+  type CreateTenantBody,
+  type EventBus,
+  featureFlags,
+  type PatchTenantBody,
+  type Plan,
+  rooms,
+} from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import { AppError } from '../app-error.ts';
 import type { DomainLogger } from '../context.ts';
@@ -39,7 +45,7 @@ export interface ProvisioningDeps {
 
 const notFound = (slug: string) => new AppError('NOT_FOUND', `No tenant "${slug}"`);
 
-/** Create, change and delete tenants (product.md §1, api.md host control plane). */
+/** Create, change and delete tenants (docs/PRODUCT.md §1, docs/API.md host control plane). */
 export function createTenantProvisioning(deps: ProvisioningDeps) {
   const dbOf = (row: Pick<TenantRow, 'schema' | 'shard'>): TenantDb =>
     tenantDb(deps.shards.get(row.shard).pool, row.schema);

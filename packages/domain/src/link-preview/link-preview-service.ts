@@ -1,6 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { GroupType, Message } from '@rosterchirp/protocol';
-import type { EventBus } from '@rosterchirp/realtime';
+import type { EventBus, GroupType, Message } from '@rosterchirp/protocol';
 import type { DomainLogger } from '../context.ts';
 import { announceUpdated } from '../message-access.ts';
 import { firstUrl } from './extract-meta.ts';

@@ -1,7 +1,8 @@
-import type { ServerEventName, ServerToClientPayloads } from '@rosterchirp/protocol';
+import type { ServerEventName, ServerToClientPayloads } from '../events.ts';
 
 /**
- * Fan-out seam used by domain services. Rooms are the names from rooms.ts. The implementation
+ * Fan-out port the domain owns (the realtime package implements it; domain tests use a recording
+ * one). Used by domain services. Rooms are the names from rooms.ts. The implementation
  * rides on the socket.io adapter (memory on one instance, Redis across a cluster), and reaches
  * both socket.io clients and `/api/stream` clients, on every instance.
  */

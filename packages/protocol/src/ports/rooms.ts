@@ -1,4 +1,4 @@
-/** Socket room names: always `{schema}:{type}:{id}` (cluster.md invariant 1). */
+/** Socket room names: always `{schema}:{type}:{id}` (docs/CLUSTER.md invariant 1). */
 export const rooms = {
   tenant: (schema: string) => `${schema}:all`,
   user: (schema: string, userId: number) => `${schema}:user:${userId}`,
