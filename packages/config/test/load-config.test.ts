@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/index.ts';
@@ -94,6 +95,25 @@ describe('documentation of the configuration', () => {
       [],
       'missing from the README configuration table',
     );
+  });
+});
+
+describe('the repository stands alone', () => {
+  it('no file cites documents that live outside it (its own are under docs/)', () => {
+    const root = new URL('../../../', import.meta.url);
+    const files = execFileSync('git', ['ls-files'], { cwd: root })
+      .toString()
+      .split('\n')
+      .filter(
+        (f) =>
+          /\.(ts|tsx|mjs|cjs|js|md|sql|yaml|json)$|Dockerfile$|Caddyfile$/.test(f) && f !== 'pnpm-lock.yaml',
+      );
+    const outside = /shared\/spec|\.\.\/shared|(^|[^/\w])(product|cluster|engineering|local-infra|api)\.md/;
+    const offenders = files.filter((f) => {
+      const text = readFileSync(new URL(f, root), 'utf8');
+      return text.split('\n').some((line) => outside.test(line));
+    });
+    assert.deepEqual(offenders, []);
   });
 });
 

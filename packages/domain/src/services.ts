@@ -13,6 +13,7 @@ import { createSearchService } from './search-service.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createThumbnailService } from './thumbnail-service.ts';
 import { createTokenSigner } from './tokens.ts';
+import { createTypingService } from './typing-service.ts';
 import { createUploadService } from './upload-service.ts';
 import { createUserAdminService } from './user-admin-service.ts';
 import { createUserGroupService } from './user-group-service.ts';
@@ -65,6 +66,7 @@ export function createServices(deps: ServiceDeps) {
     defaultPassword: deps.defaultUserPassword,
   });
   const reactions = createReactionService({ bus: deps.bus });
+  const typing = createTypingService({ bus: deps.bus, groups });
   const pins = createPinService({ bus: deps.bus });
   const search = createSearchService();
   const userGroups = createUserGroupService({ bus: deps.bus, groups, messages });
@@ -78,6 +80,7 @@ export function createServices(deps: ServiceDeps) {
     presence,
     uploads,
     reactions,
+    typing,
     pins,
     search,
     userGroups,

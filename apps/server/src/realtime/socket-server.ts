@@ -23,7 +23,6 @@ import {
   trackPresence,
 } from './connection-lifecycle.ts';
 import type { PresenceHeartbeats } from './presence-heartbeats.ts';
-import { createTypingRelay } from './typing-relay.ts';
 import { payloadValidator } from './validate-payload.ts';
 
 export interface SocketData {
@@ -77,7 +76,6 @@ export function installSocketHandlers(
 ) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
-  const typing = createTypingRelay(services);
 
   io.use(async (socket, next) => {
     try {
@@ -120,7 +118,7 @@ export function installSocketHandlers(
       socket.data.release();
       endPresence();
     });
-    const mayType = typing.throttle();
+    const typing = { rooms: socket.rooms, throttle: services.typing.throttleState() };
 
     socket.on('message:send', async (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -134,10 +132,9 @@ export function installSocketHandlers(
 
     socket.on('typing', async (payload) => {
       const checked = validateTyping(payload);
-      if (!checked.ok || !mayType(checked.value.groupId)) return;
+      if (!checked.ok) return;
       try {
-        const room = await typing.roomFor(db, socket.rooms, checked.value.groupId);
-        if (room) socket.to(room).emit('typing', { groupId: checked.value.groupId, userId: actor.user.id });
+        await services.typing.announce(db, actor, typing, checked.value.groupId);
       } catch (err) {
         toErrorShape(err, socketLog);
       }
