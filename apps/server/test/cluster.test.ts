@@ -156,10 +156,31 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
     await waitFor('stream delivery on api-2', () =>
       stream.frames.find((f) => f.type === 'message:new' && f.data.message.id === sent.body.message.id),
     );
-    await sleep(300);
-    assert.equal(got.filter((m) => m.id === sent.body.message.id).length, 1);
-    assert.equal(stream.frames.filter((f) => f.type === 'message:new').length, 1);
-    assert.equal(eveGot.length, 0);
+    // Absence without sleeping: a later message everyone hears has arrived everywhere.
+    const channels = await http<{ groups: Group[] }>(instanceUrl(0), 'GET', '/api/groups', Alice!.token);
+    const general = channels.body.groups.find((g) => g.type === 'public')!.id;
+    const mark = await http<{ message: Message }>(
+      instanceUrl(0),
+      'POST',
+      `/api/groups/${general}/messages`,
+      Alice!.token,
+      {
+        clientId: 'cluster-barrier',
+        content: 'barrier',
+      },
+    );
+    const isMark = (m: Message) => m.id === mark.body.message.id;
+    await waitFor(
+      'the barrier at every client',
+      () =>
+        got.some(isMark) &&
+        eveGot.some(isMark) &&
+        stream.frames.some((f) => f.type === 'message:new' && isMark(f.data.message)),
+    );
+    const isSent = (m: Message) => m.id === sent.body.message.id;
+    assert.equal(got.filter(isSent).length, 1);
+    assert.equal(stream.frames.filter((f) => f.type === 'message:new' && isSent(f.data.message)).length, 1);
+    assert.equal(eveGot.filter(isSent).length, 0);
     bob.close();
     eve.close();
     stream.ws.close();

@@ -9,9 +9,10 @@ import {
   connectStream,
   createMember,
   login,
+  publicChannel,
   recordEvents,
+  restBarrier,
   sendMessage,
-  sleep,
   startTestPostgres,
   startTestServer,
   type TestServer,
@@ -71,10 +72,14 @@ describe('two instances over Redis', () => {
     const id = sent.body.message.id;
     await waitFor('socket.io on B', () => bobEvents.find(isNew(id)));
     await waitFor('stream on B', () => bobStream.frames.find(isNew(id)));
-    await sleep(300);
+    await restBarrier(a, alice.token, await publicChannel(a, alice.token), [
+      bobEvents,
+      bobStream.frames,
+      eveEvents,
+    ]);
     assert.equal(bobEvents.filter(isNew(id)).length, 1);
     assert.equal(bobStream.frames.filter(isNew(id)).length, 1);
-    assert.equal(eveEvents.filter((e) => e.event === 'message:new').length, 0);
+    assert.equal(eveEvents.filter(isNew(id)).length, 0);
 
     // And back: a socket send on B reaches a client on A.
     const aliceSocket = await connectSocket(a, alice.token);
@@ -102,15 +107,17 @@ describe('two instances over Redis', () => {
       body: { userIds: [bob.user.id] },
     });
     await waitFor('group:updated on B', () => bobEvents.find((e) => e.event === 'group:updated'));
-    await sleep(100); // socketsJoin travels through Redis too
+    // The join travels through Redis too: B's socket and stream are in the room before we send.
+    const inRoomOnB = () => b.io.of('/').adapter.rooms.get(`public:group:${gid}`)?.size ?? 0;
+    await waitFor('bob joined on B', () => inRoomOnB() === 2);
     const m = await sendMessage(a, alice.token, gid, 'welcome');
     await waitFor('socket joined on B', () => bobEvents.find(isNew(m.body.message.id)));
     await waitFor('stream joined on B', () => bobStream.frames.find(isNew(m.body.message.id)));
     await api(a, 'DELETE', `/api/groups/${gid}/members/${bob.user.id}`, { token: alice.token });
     await waitFor('group:removed on B', () => bobEvents.find((e) => e.event === 'group:removed'));
-    await sleep(100);
+    await waitFor('bob left on B', () => inRoomOnB() === 0);
     const m2 = await sendMessage(a, alice.token, gid, 'after removal');
-    await sleep(300);
+    await restBarrier(a, alice.token, await publicChannel(a, alice.token), [bobEvents, bobStream.frames]);
     assert.equal(bobEvents.filter(isNew(m2.body.message.id)).length, 0);
     assert.equal(bobStream.frames.filter(isNew(m2.body.message.id)).length, 0);
     bobSocket.close();
@@ -130,12 +137,15 @@ describe('two instances over Redis', () => {
       listFromB.emit('users:online', {}, (x) => r(x.userIds)),
     );
     assert.ok(online.includes(eve.user.id), 'B sees a user connected only on A');
+    const general = await publicChannel(a, admin.token);
+    const onAId = onA.id;
     onA.close();
-    await sleep(300);
+    await waitFor('tab on A gone on the server', () => !a.io.of('/').sockets.has(onAId ?? ''));
+    await restBarrier(a, admin.token, general, [events]);
     assert.equal(mine('user:offline').length, 0);
     onB.close();
     await waitFor('offline', () => mine('user:offline').length === 1);
-    await sleep(200);
+    await restBarrier(a, admin.token, general, [events]);
     assert.equal(mine('user:online').length, 1);
     assert.equal(mine('user:offline').length, 1);
     watcher.close();

@@ -316,3 +316,39 @@ export async function putBehindLatestMigration(
   await pool.query(`ALTER TABLE ${schema}.messages DROP COLUMN seq`);
   await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 8`);
 }
+
+/** What a test connection heard: recordEvents() entries or stream frames. */
+export type Heard = ReadonlyArray<{ event?: string; type?: string; data?: unknown }>;
+
+/**
+ * Absence without sleeping: sends a barrier message to a conversation every observer hears and
+ * waits until each has it. A connection receives events in the order the server emitted them,
+ * so anything emitted before the barrier has arrived by then — or never will. Send it through
+ * the same connection as the event under test when that was a client event.
+ */
+export async function barrier(
+  send: (clientId: string) => Promise<unknown>,
+  observers: Heard[],
+  timeoutMs = 5000,
+): Promise<void> {
+  const clientId = `barrier-${crypto.randomUUID()}`;
+  await send(clientId);
+  const heard = (h: Heard) =>
+    h.some(
+      (e) =>
+        (e.event ?? e.type) === 'message:new' &&
+        (e.data as { message?: { clientId?: string } } | undefined)?.message?.clientId === clientId,
+    );
+  await waitFor('the barrier at every observer', () => observers.every(heard), timeoutMs);
+}
+
+/** A barrier sent over REST by `token`'s user into `groupId`. */
+export const restBarrier = (server: TestServer, token: string, groupId: number, observers: Heard[]) =>
+  barrier((clientId) => sendMessage(server, token, groupId, 'barrier', clientId), observers);
+
+/** A barrier sent through a socket, after whatever that socket emitted before. */
+export const socketBarrier = (socket: TestSocket, groupId: number, observers: Heard[]) =>
+  barrier(
+    (clientId) => socket.emitWithAck('message:send', { groupId, clientId, content: 'barrier' }),
+    observers,
+  );

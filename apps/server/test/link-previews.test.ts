@@ -10,7 +10,6 @@ import {
   login,
   recordEvents,
   sendMessage,
-  sleep,
   startTestPostgres,
   startTestServer,
   type TestServer,
@@ -83,8 +82,11 @@ describe('link previews', () => {
     const gid = (await api<{ groups: Group[] }>(strict, 'GET', '/api/groups', { token })).body.groups[0]!.id;
     const other = siteUrl.replace('/fixtures', '/private-only');
     const sent = await sendMessage(strict, token, gid, `metadata ${other}`);
-    await sleep(500);
-    const { rows } = await strict.pool.query('SELECT ok FROM public.link_previews WHERE url = $1', [other]);
+    // The attempt runs after the send; its outcome (a refusal) is cached when it is done.
+    const rows = await waitFor('the preview attempt to finish', async () => {
+      const result = await strict.pool.query('SELECT ok FROM public.link_previews WHERE url = $1', [other]);
+      return result.rows.length > 0 && result.rows;
+    });
     assert.deepEqual(rows, [{ ok: false }]);
     const history = await api<{ messages: Message[] }>(strict, 'GET', `/api/groups/${gid}/messages`, {
       token,

@@ -9,9 +9,11 @@ import {
   countRows,
   createMember,
   login,
+  publicChannel,
   recordEvents,
+  restBarrier,
   sendMessage,
-  sleep,
+  socketBarrier,
   startTestPostgres,
   startTestServer,
   type TestServer,
@@ -68,19 +70,17 @@ describe('realtime: socket.io and /api/stream', () => {
     await waitFor('stream (query token) delivery', () => bobQueryStream.frames.find(isIt));
     const streamed = bobStream.frames.find(isIt) as { data: { message: Message } };
     assert.deepEqual(streamed.data.message, sent.body.message, 'same payload on both transports');
-    await sleep(300);
+    await restBarrier(server, alice.token, await publicChannel(server, alice.token), [
+      bobSocketEvents,
+      bobStream.frames,
+      bobQueryStream.frames,
+      eveEvents,
+      eveStream.frames,
+    ]);
     assert.equal(bobSocketEvents.filter(isIt).length, 1);
     assert.equal(bobStream.frames.filter(isIt).length, 1);
-    assert.equal(
-      eveEvents.filter((e) => e.event === 'message:new').length,
-      0,
-      'non-member socket gets nothing',
-    );
-    assert.equal(
-      eveStream.frames.filter((f) => f.type === 'message:new').length,
-      0,
-      'non-member stream gets nothing',
-    );
+    assert.equal(eveEvents.filter(isIt).length, 0, 'non-member socket gets nothing');
+    assert.equal(eveStream.frames.filter(isIt).length, 0, 'non-member stream gets nothing');
 
     // Public chats reach everyone.
     const groups = await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token: eve.token });
@@ -109,8 +109,11 @@ describe('realtime: socket.io and /api/stream', () => {
     const again = await send({ groupId: gid, clientId: 'sock-1', content: 'via socket' });
     assert.ok(again.ok && ack.ok && again.message.id === ack.message.id);
     await waitFor('bob gets it', () => bobEvents.find((e) => e.event === 'message:new'));
-    await sleep(200);
-    assert.equal(bobEvents.filter((e) => e.event === 'message:new').length, 1, 'a retry is not re-broadcast');
+    await socketBarrier(aliceSocket, gid, [bobEvents]);
+    const copies = bobEvents.filter(
+      (e) => e.event === 'message:new' && (e.data as { message: Message }).message.id === ack.message.id,
+    );
+    assert.equal(copies.length, 1, 'a retry is not re-broadcast');
 
     const before = await countRows(server, 'messages');
     for (const bad of [
@@ -178,7 +181,10 @@ describe('realtime: socket.io and /api/stream', () => {
     await api(server, 'DELETE', `/api/groups/${gid}/members/${bob.user.id}`, { token: alice.token });
     await waitFor('group:removed', () => bobEvents.find((e) => e.event === 'group:removed'));
     const m2 = await sendMessage(server, alice.token, gid, 'bob is gone');
-    await sleep(300);
+    await restBarrier(server, alice.token, await publicChannel(server, alice.token), [
+      bobEvents,
+      bobStream.frames,
+    ]);
     assert.equal(bobEvents.filter(got(m2.body.message.id)).length, 0);
     assert.equal(bobStream.frames.filter(got(m2.body.message.id)).length, 0);
     bobSocket.close();
@@ -196,8 +202,12 @@ describe('realtime: socket.io and /api/stream', () => {
       events.find((e) => e.event === 'user:online' && (e.data as { userId: number }).userId === eve.user.id),
     );
     assert.ok((await onlineList()).includes(eve.user.id));
+    const tab1Id = tab1.id;
     tab1.close();
-    await sleep(300);
+    // The server has let go of the socket (its presence entry went with it) …
+    await waitFor('tab 1 gone on the server', () => !server.io.of('/').sockets.has(tab1Id ?? ''));
+    // … and anything it announced about that has reached the watcher.
+    await restBarrier(server, admin.token, await publicChannel(server, admin.token), [events]);
     assert.ok((await onlineList()).includes(eve.user.id), 'still online through the stream');
     assert.equal(events.filter((e) => e.event === 'user:offline').length, 0);
     tab2.close();
@@ -225,11 +235,12 @@ describe('realtime: socket.io and /api/stream', () => {
     const [ae, be, ee] = [recordEvents(a), recordEvents(b), recordEvents(e)];
     a.emit('typing', { groupId: gid });
     await waitFor('bob sees typing', () => be.find((x) => x.event === 'typing'));
-    await sleep(200);
+    const general = await publicChannel(server, alice.token);
+    await socketBarrier(a, general, [ae, be, ee]);
     assert.equal(ae.filter((x) => x.event === 'typing').length, 0);
     assert.equal(ee.filter((x) => x.event === 'typing').length, 0);
     e.emit('typing', { groupId: gid });
-    await sleep(200);
+    await socketBarrier(e, general, [be]);
     assert.equal(be.filter((x) => x.event === 'typing').length, 1, 'an outsider cannot type into the group');
     for (const s of [a, b, e]) s.close();
   });

@@ -20,6 +20,7 @@ import {
   publicChannel,
   recordEvents,
   sendMessage,
+  socketBarrier,
   startTestPostgres,
   startTestServer,
   TEST_JWT_SECRET,
@@ -29,23 +30,6 @@ import {
 } from './harness.ts';
 
 type Member = Awaited<ReturnType<typeof createMember>>;
-
-/** Waits for a barrier event after the events under test, so "not delivered" needs no sleep. */
-async function barrier(
-  sender: TestSocket,
-  receiverEvents: Array<{ event: string; data: unknown }>,
-  groupId: number,
-) {
-  const clientId = `barrier-${Math.random()}`;
-  await sender.emitWithAck('message:send', { groupId, clientId, content: 'barrier' });
-  await waitFor('the barrier message', () =>
-    receiverEvents.some(
-      (e) =>
-        e.event === 'message:new' &&
-        (e.data as { message: { clientId: string } }).message.clientId === clientId,
-    ),
-  );
-}
 
 describe('security hardening', () => {
   let pg: Awaited<ReturnType<typeof startTestPostgres>>;
@@ -279,14 +263,14 @@ describe('security hardening', () => {
       const receiver = await connectSocket(server, bob.token);
       const events = recordEvents(receiver);
       for (let i = 0; i < 500; i++) sender.emit('typing', { groupId: room });
-      await barrier(sender, events, room);
+      await socketBarrier(sender, room, [events]);
       const typings = events.filter((e) => e.event === 'typing');
       assert.equal(typings.length, 1, 'one hint per 2 s, not 500');
       // A conversation the sender is not in: nothing, whatever the id.
       const outsider = await createMember(server, adminToken, 'Oscar Outsider');
       const outsiderSocket = await connectSocket(server, outsider.token);
       outsiderSocket.emit('typing', { groupId: room });
-      await barrier(sender, events, room);
+      await socketBarrier(sender, room, [events]);
       assert.equal(events.filter((e) => e.event === 'typing').length, 1);
       // Public channels reach everyone (positive control for the tenant room).
       sender.emit('typing', { groupId: general });

@@ -7,8 +7,8 @@ import type { CreateUploadReply, Group, Message } from '@rosterchirp/protocol';
 import { S3Storage } from '@rosterchirp/storage';
 import { Redis } from 'ioredis';
 import {
+  barrier,
   recordEvents,
-  sleep,
   startTestPostgres,
   startTestServer,
   type TestServer,
@@ -238,6 +238,18 @@ describe('tenant isolation', () => {
     const aStream = await tenantStream(one, a.host, a.admin.token);
     const bSocket = await tenantSocket(two, b.host, b.member.token);
     const bEvents = recordEvents(bSocket);
+    const bAdminSocket = await tenantSocket(one, b.host, b.admin.token);
+    const bAdminEvents = recordEvents(bAdminSocket);
+    // Everything alpha's connections were sent before this has arrived once they hear it.
+    const alphaBarrier = () =>
+      barrier(
+        (clientId) =>
+          tenantApi(one, a.host, 'POST', '/api/groups/1/messages', {
+            token: a.admin.token,
+            body: { clientId, content: 'barrier' },
+          }),
+        [aEvents, aStream.frames],
+      );
     try {
       // Same group id, same user ids: bravo's traffic must reach bravo only.
       await tenantApi(one, b.host, 'POST', `/api/groups/${b.privateId}/messages`, {
@@ -248,7 +260,10 @@ describe('tenant isolation', () => {
         bEvents.some((e) => e.event === 'message:new' && JSON.stringify(e.data).includes('bravo live')),
       );
       bSocket.emit('typing', { groupId: b.privateId });
-      await sleep(300);
+      await waitFor('bravo’s admin sees bravo typing (positive control)', () =>
+        bAdminEvents.some((e) => e.event === 'typing'),
+      );
+      await alphaBarrier();
       const leaked = [
         ...aEvents.map((e) => JSON.stringify(e)),
         ...aStream.frames.map((f) => JSON.stringify(f)),
@@ -259,8 +274,13 @@ describe('tenant isolation', () => {
       );
       // In alpha only alpha's member (and the stream's admin) are online; bravo's member is user 2 too.
       assert.deepEqual(online.userIds.sort(), [a.admin.user.id, a.member.id].sort());
+      const bSocketId = bSocket.id;
       bSocket.close();
-      await sleep(200);
+      await waitFor(
+        'bravo’s socket gone on its instance',
+        () => !two.io.of('/').sockets.has(bSocketId ?? ''),
+      );
+      await alphaBarrier();
       const stillOnline = await new Promise<{ userIds: number[] }>((resolve) =>
         aSocket.emit('users:online', {}, resolve),
       );
@@ -272,6 +292,7 @@ describe('tenant isolation', () => {
       aSocket.close();
       aStream.close();
       bSocket.close();
+      bAdminSocket.close();
     }
   });
 
