@@ -30,6 +30,7 @@ const listening = (port: number) =>
 export async function startPgBouncer(opts: {
   dir: string;
   postgresPort: number;
+  /** The database served, or `*` for every database of the server (one shared test server). */
   database: string;
   poolSize?: number;
 }): Promise<PgBouncerHandle> {
@@ -40,7 +41,7 @@ export async function startPgBouncer(opts: {
   await writeFile(
     ini,
     `[databases]
-${opts.database} = host=127.0.0.1 port=${opts.postgresPort} dbname=${opts.database}
+${opts.database === '*' ? '*' : opts.database} = host=127.0.0.1 port=${opts.postgresPort}${opts.database === '*' ? '' : ` dbname=${opts.database}`}
 
 [pgbouncer]
 listen_addr = 127.0.0.1

@@ -1,0 +1,38 @@
+/**
+ * `node --import tsx infra/src/test-world-cli.ts <command…>`: starts one Postgres and one
+ * PgBouncer (transaction mode, every database) for a whole test run, runs the command with
+ * their address in RC_TEST_WORLD, stops them, and exits with the command's code. Each test file
+ * then makes a database of its own (startTestDatabase) instead of starting its own servers.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPgBouncer } from './pgbouncer.ts';
+import { startPostgres } from './postgres-server.ts';
+import { TEST_WORLD_ENV, type TestWorldAddress } from './test-database.ts';
+
+const [command, ...args] = process.argv.slice(2);
+if (!command) {
+  process.stderr.write('usage: test-world-cli.ts <command> [args…]\n');
+  process.exit(2);
+}
+const dir = await mkdtemp(join(tmpdir(), 'rc-testworld-'));
+const postgres = await startPostgres({ dir, database: 'rosterchirp' });
+const bouncer = await startPgBouncer({ dir, postgresPort: postgres.port, database: '*', poolSize: 20 });
+const world: TestWorldAddress = { postgresPort: postgres.port, pgbouncerPort: bouncer.port };
+
+const child = spawn(command, args, {
+  stdio: 'inherit',
+  env: { ...process.env, [TEST_WORLD_ENV]: JSON.stringify(world) },
+});
+const forward = (signal: NodeJS.Signals) => child.kill(signal);
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+const code = await new Promise<number>((resolve) =>
+  child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))),
+);
+await bouncer.stop();
+await postgres.stop();
+await rm(dir, { recursive: true, force: true });
+process.exit(code);
