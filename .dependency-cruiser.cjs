@@ -1,9 +1,9 @@
 /**
- * Imports run downhill: protocol ← db / realtime / storage / rate-limit / tenant-cache / config
+ * Imports run downhill: protocol ← db ← store, realtime / storage / rate-limit / tenant-cache / config
  * ← domain ← apps. `pnpm test` runs this check first (`pnpm check:layers`); an uphill import
  * fails it with the rule's name.
  */
-const LOW = '^packages/(db|realtime|storage|rate-limit|tenant-cache|config)/';
+const LOW = '^packages/(db|store|realtime|storage|rate-limit|tenant-cache|config)/';
 module.exports = {
   forbidden: [
     {

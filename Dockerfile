@@ -16,6 +16,7 @@ COPY packages/protocol/package.json packages/protocol/
 COPY packages/rate-limit/package.json packages/rate-limit/
 COPY packages/realtime/package.json packages/realtime/
 COPY packages/storage/package.json packages/storage/
+COPY packages/store/package.json packages/store/
 COPY packages/tenant-cache/package.json packages/tenant-cache/
 COPY loadtest/package.json loadtest/
 RUN pnpm install --frozen-lockfile

@@ -17,12 +17,13 @@ import type { PresenceStore } from '@rosterchirp/protocol';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
 import { createSocketIoBus } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
+import { createSqlStores } from '@rosterchirp/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
 import type { WebSocket } from 'ws';
 import { type TrustProxy, trustFunction } from './client-address.ts';
-import { installMetrics } from './metrics.ts';
+import { createAppMetrics, installMetrics } from './metrics.ts';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { installRequestGuards, installSecurityHeaders } from './plugins/security.ts';
@@ -141,8 +142,10 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   const io = createSocketServer(upgrades.socketIo, deps.bodyLimitBytes);
   if (deps.socketAdapter) io.adapter(deps.socketAdapter);
   const bus = createSocketIoBus(io);
+  const metrics = createAppMetrics();
   const services = createServices({
     bus,
+    stores: createSqlStores(metrics.observeStoreCall),
     presence: deps.presence,
     storage: deps.storage,
     log: deps.log,
@@ -161,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   const caps = new ConnectionCaps(deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS);
   installMetrics(
     app,
+    metrics,
     {
       socketIoConnections: () => io.engine.clientsCount,
       streamConnections: () => openStreams.size,

@@ -21,13 +21,36 @@ export interface MetricsSources {
  * With METRICS_TOKEN it needs `Authorization: Bearer <token>`; without, it answers only
  * loopback and private addresses (behind Caddy: the client's address from X-Forwarded-For).
  */
+export interface AppMetrics {
+  registry: Registry;
+  /** Every store call's duration, by store and method (rosterchirp_store_call_duration_seconds). */
+  observeStoreCall: (store: string, method: string, seconds: number) => void;
+}
+
+/** The app's registry, made before the services so their store calls can be timed into it. */
+export function createAppMetrics(): AppMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const storeCalls = new Histogram({
+    name: 'rosterchirp_store_call_duration_seconds',
+    help: 'Store (database) calls by store and method',
+    labelNames: ['store', 'method'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeStoreCall: (store, method, seconds) => storeCalls.observe({ store, method }, seconds),
+  };
+}
+
 export function installMetrics(
   app: FastifyInstance,
+  metrics: AppMetrics,
   sources: MetricsSources,
   token: string | undefined,
 ): void {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const { registry } = metrics;
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,

@@ -69,6 +69,17 @@ describe('GET /metrics', () => {
         1,
       );
       assert.ok(!m.body.includes('/api/groups/999'), 'labels use the route pattern, never raw ids');
+      // Store calls are timed by name: the sign-in and every authenticated request above.
+      assert.ok(
+        (value(m.body, 'rosterchirp_store_call_duration_seconds_count{store="sessions",method="liveUser"}') ??
+          0) >= 2,
+      );
+      assert.ok(
+        (value(
+          m.body,
+          'rosterchirp_store_call_duration_seconds_count{store="users",method="byEmailWithHash"}',
+        ) ?? 0) >= 1,
+      );
     } finally {
       socket.close();
     }

@@ -1,29 +1,9 @@
 import type { Row } from '@rosterchirp/db';
-import type { Author, Member, Message, User } from '@rosterchirp/protocol';
+import type { Author, Member, Message } from '@rosterchirp/protocol';
+import { iso, str, uploadUrl } from '@rosterchirp/store';
 
-/** Row → API shapes. Upload URLs are made here, at read time, from stored keys. */
-export const uploadUrl = (key: unknown): string | null =>
-  typeof key === 'string' && key ? `/api/uploads/${key}` : null;
-const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-export const USER_COLUMNS =
-  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online';
-
-export function toUser(r: Row): User {
-  return {
-    id: r.id as number,
-    email: r.email as string,
-    name: r.name as string,
-    displayName: str(r.display_name),
-    handle: r.handle as string,
-    role: r.role as User['role'],
-    status: r.status as User['status'],
-    avatarUrl: uploadUrl(r.avatar_key),
-    aboutMe: str(r.about_me),
-    lastOnline: iso(r.last_online),
-  };
-}
+// User rows and upload URLs are mapped in the store package (import them from there); the
+// shapes below follow as their aggregates move.
 
 export function toMember(r: Row): Member {
   return {

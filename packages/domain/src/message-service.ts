@@ -9,11 +9,12 @@ import type {
   User,
 } from '@rosterchirp/protocol';
 import { type EventBus, LIMITS, rooms } from '@rosterchirp/protocol';
+import { uploadUrl } from '@rosterchirp/store';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
 import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
 import { extractMentions } from './handle.ts';
 import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
-import { messageSelect, toMessage, uploadUrl } from './mappers.ts';
+import { messageSelect, toMessage } from './mappers.ts';
 import { emitUpdated, loadMessage, readableMessage } from './message-access.ts';
 import type { ThumbnailService } from './thumbnail-service.ts';
 import type { UploadService } from './upload-service.ts';

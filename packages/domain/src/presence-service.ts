@@ -1,7 +1,7 @@
 import type { TenantDb } from '@rosterchirp/db';
 import { type EventBus, type PresenceConnection, type PresenceStore, rooms } from '@rosterchirp/protocol';
+import { isSchemaGone } from '@rosterchirp/store';
 import type { DomainLogger } from './context.ts';
-import { isSchemaGone } from './pg-errors.ts';
 import type { UserService } from './user-service.ts';
 
 export interface PresenceServiceDeps {

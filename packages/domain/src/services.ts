@@ -1,6 +1,7 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { EventBus, PresenceStore } from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
+import { createSqlStores, type Stores } from '@rosterchirp/store';
 import { createAuthService } from './auth-service.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
@@ -21,6 +22,8 @@ import { createUserService } from './user-service.ts';
 
 export interface ServiceDeps {
   bus: EventBus;
+  /** The stores (SQL, timed for /metrics by the app); default: the untimed SQL stores. */
+  stores?: Stores;
   presence: PresenceStore;
   storage: ObjectStorage;
   log: DomainLogger;
@@ -34,8 +37,9 @@ export interface ServiceDeps {
 
 /** Wires every domain service from its dependencies; no module state anywhere. */
 export function createServices(deps: ServiceDeps) {
+  const stores = deps.stores ?? createSqlStores();
   const settings = createSettingsService();
-  const users = createUserService({ defaultPassword: deps.defaultUserPassword });
+  const users = createUserService({ stores, defaultPassword: deps.defaultUserPassword });
   const uploads = createUploadService({ storage: deps.storage, maxBytes: deps.uploadMaxBytes });
   const previews = createLinkPreviewService({
     bus: deps.bus,
@@ -49,6 +53,7 @@ export function createServices(deps: ServiceDeps) {
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),
     bus: deps.bus,
+    stores,
     users,
     settings,
     sessionTtlDays: deps.sessionTtlDays,
@@ -62,6 +67,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const userAdmin = createUserAdminService({
     bus: deps.bus,
+    stores,
     auth,
     defaultPassword: deps.defaultUserPassword,
   });

@@ -1,12 +1,12 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/protocol';
+import { isUniqueViolation } from '@rosterchirp/store';
 import { activeUserNames } from './active-users.ts';
 import { AppError, forbidden, notFound } from './app-error.ts';
 import { requireFeature } from './features.ts';
 import { type GroupService, membershipText } from './group-service.ts';
 import type { MessageService } from './message-service.ts';
-import { isUniqueViolation } from './pg-errors.ts';
 
 export interface UserGroup {
   id: number;

@@ -17,10 +17,10 @@ import {
   rooms,
 } from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
+import { isUniqueViolation } from '@rosterchirp/store';
 import { AppError } from '../app-error.ts';
 import type { DomainLogger } from '../context.ts';
 import { generatePassword } from '../passwords.ts';
-import { isUniqueViolation } from '../pg-errors.ts';
 import { seedTenant } from '../seed-tenant.ts';
 import type { SettingsService } from '../settings-service.ts';
 import type { UserService } from '../user-service.ts';

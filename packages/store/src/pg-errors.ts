@@ -1,4 +1,4 @@
-/** Postgres SQLSTATE helpers. */
+/** Postgres SQLSTATE helpers (the SQL stores, and domain code whose SQL has not moved yet). */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);

@@ -1,0 +1,103 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { User } from '@rosterchirp/protocol';
+import { isUniqueViolation } from './pg-errors.ts';
+import { toUser, USER_COLUMNS } from './row-mapping.ts';
+import { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';
+
+export const sqlUserStore: UserStore = {
+  async list(db) {
+    const { rows } = await db.query(
+      `SELECT ${USER_COLUMNS} FROM ${db.s}.users u WHERE u.status <> 'deleted' ORDER BY lower(u.name), u.id`,
+    );
+    return rows.map(toUser);
+  },
+
+  async byId(db, id) {
+    const { rows } = await db.query(`SELECT ${USER_COLUMNS} FROM ${db.s}.users u WHERE u.id = $1`, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  },
+
+  async byEmailWithHash(db, email) {
+    const { rows } = await db.query(
+      `SELECT ${USER_COLUMNS}, u.password_hash FROM ${db.s}.users u WHERE lower(u.email) = lower($1)`,
+      [email],
+    );
+    const row = rows[0];
+    return row ? { user: toUser(row), passwordHash: (row.password_hash as string | null) ?? null } : null;
+  },
+
+  async handlesLike(db, base) {
+    const { rows } = await db.query<{ handle: string }>(
+      `SELECT handle FROM ${db.s}.users
+       WHERE left(handle, length($1)) = $1 AND substr(handle, length($1) + 1) ~ '^[0-9]*$'`,
+      [base],
+    );
+    return new Set(rows.map((r) => r.handle));
+  },
+
+  async insert(db: TenantDb, user: NewUserRow): Promise<User> {
+    try {
+      const { rows } = await db.query(
+        `INSERT INTO ${db.s}.users AS u (email, name, handle, role, password_hash, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+        [user.email, user.name, user.handle, user.role, user.passwordHash, user.mustChangePassword],
+      );
+      return toUser(rows[0]!);
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_key')) throw new UserTaken('email');
+      if (isUniqueViolation(err, 'users_handle_key')) throw new UserTaken('handle');
+      throw err;
+    }
+  },
+
+  async passwordHash(db, id) {
+    const { rows } = await db.query<{ password_hash: string | null }>(
+      `SELECT password_hash FROM ${db.s}.users WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.password_hash ?? null;
+  },
+
+  async setPassword(db, id, hash, mustChange) {
+    await db.query(`UPDATE ${db.s}.users SET password_hash = $2, must_change_password = $3 WHERE id = $1`, [
+      id,
+      hash,
+      mustChange,
+    ]);
+  },
+
+  async setStatus(db, id, status) {
+    const { rows } = await db.query(
+      `UPDATE ${db.s}.users u SET status = $2 WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+      [id, status],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  },
+
+  async touchLastOnline(db, id) {
+    await db.query(`UPDATE ${db.s}.users SET last_online = now() WHERE id = $1`, [id]);
+  },
+
+  async scrub(db, id) {
+    await db.tx(async (q) => {
+      await q.query(
+        `UPDATE ${db.s}.users SET status = 'deleted', email = 'deleted_' || id || '@deleted', name = 'Deleted User',
+           display_name = NULL, avatar_key = NULL, about_me = NULL, phone = NULL, password_hash = NULL,
+           must_change_password = false
+         WHERE id = $1`,
+        [id],
+      );
+      await q.query(
+        `UPDATE ${db.s}.messages SET content = '', image_key = NULL, deleted_at = coalesce(deleted_at, now())
+         WHERE author_id = $1`,
+        [id],
+      );
+      await q.query(
+        `DELETE FROM ${db.s}.group_members gm USING ${db.s}.groups g
+         WHERE gm.group_id = g.id AND gm.user_id = $1 AND g.type <> 'direct'`,
+        [id],
+      );
+      await q.query(`DELETE FROM ${db.s}.user_group_members WHERE user_id = $1`, [id]);
+    });
+  },
+};

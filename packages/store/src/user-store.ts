@@ -1,0 +1,42 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { Role, User } from '@rosterchirp/protocol';
+
+export interface NewUserRow {
+  email: string;
+  name: string;
+  handle: string;
+  role: Role;
+  passwordHash: string;
+  mustChangePassword: boolean;
+}
+
+/** Why an insert was refused: the email or the handle is taken. */
+export class UserTaken extends Error {
+  constructor(readonly field: 'email' | 'handle') {
+    super(`${field} taken`);
+    this.name = 'UserTaken';
+  }
+}
+
+/** The people of a tenant. Emails compare case-insensitively; deleted users keep their row. */
+export interface UserStore {
+  /** Everyone but deleted users, by name. */
+  list(db: TenantDb): Promise<User[]>;
+  byId(db: TenantDb, id: number): Promise<User | null>;
+  /** For sign-in: the user with that email (any case) and their password hash. */
+  byEmailWithHash(db: TenantDb, email: string): Promise<{ user: User; passwordHash: string | null } | null>;
+  /** Handles in use that are `base` followed by digits only (for collision-safe handles). */
+  handlesLike(db: TenantDb, base: string): Promise<Set<string>>;
+  /** Throws UserTaken when the email or the handle is in use. */
+  insert(db: TenantDb, user: NewUserRow): Promise<User>;
+  passwordHash(db: TenantDb, id: number): Promise<string | null>;
+  setPassword(db: TenantDb, id: number, hash: string, mustChange: boolean): Promise<void>;
+  setStatus(db: TenantDb, id: number, status: User['status']): Promise<User | null>;
+  touchLastOnline(db: TenantDb, id: number): Promise<void>;
+  /**
+   * Delete as a scrub, in one transaction: the address freed, the name "Deleted User", personal
+   * fields and password cleared, their messages emptied (rows kept), memberships gone except
+   * direct chats (which turn read-only), user-group memberships gone.
+   */
+  scrub(db: TenantDb, id: number): Promise<void>;
+}

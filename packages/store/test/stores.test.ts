@@ -1,0 +1,178 @@
+/**
+ * The store suite: every SQL store against real Postgres through PgBouncer in transaction mode.
+ * Domain services rely on exactly what is asserted here.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createPool, migrateSchema, type Pool, type TenantDb, tenantDb } from '@rosterchirp/db';
+import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
+import { createSqlStores, type Stores, UserTaken } from '../src/index.ts';
+
+const quiet = { error: () => undefined };
+
+describe('SQL stores (Postgres through PgBouncer)', () => {
+  let pg: TestDatabase;
+  let pool: Pool;
+  let db: TenantDb;
+  const calls: Array<[string, string]> = [];
+  let stores: Stores;
+  let counter = 0;
+
+  const newUser = (overrides: Partial<Parameters<Stores['users']['insert']>[1]> = {}) => {
+    counter++;
+    return stores.users.insert(db, {
+      email: `person${counter}@store.test`,
+      name: `Person ${counter}`,
+      handle: `person.${counter}`,
+      role: 'member',
+      passwordHash: `hash-${counter}`,
+      mustChangePassword: false,
+      ...overrides,
+    });
+  };
+
+  before(async () => {
+    pg = await startTestDatabase();
+    await migrateSchema(pg.directUrl, 'public');
+    pool = createPool(pg.url, 5, quiet);
+    db = tenantDb(pool, 'public');
+    stores = createSqlStores((store, method) => calls.push([store, method]));
+  });
+  after(async () => {
+    await pool?.end();
+    await pg?.stop();
+  });
+
+  describe('users', () => {
+    it('inserts, finds by id and by email in any case, lists without the deleted', async () => {
+      const ada = await newUser({ email: 'ada@store.test', name: 'Ada' });
+      assert.equal((await stores.users.byId(db, ada.id))?.email, 'ada@store.test');
+      const found = await stores.users.byEmailWithHash(db, 'ADA@Store.Test');
+      assert.equal(found?.user.id, ada.id);
+      assert.equal(found?.passwordHash, `hash-${counter}`);
+      assert.equal(await stores.users.byEmailWithHash(db, 'nobody@store.test'), null);
+      assert.equal(await stores.users.byId(db, 999_999), null);
+      assert.ok((await stores.users.list(db)).some((u) => u.id === ada.id));
+    });
+
+    it('refuses a taken email (any case) or handle with UserTaken naming the field', async () => {
+      const taken = await newUser({ email: 'taken@store.test', handle: 'taken.handle' });
+      await assert.rejects(
+        newUser({ email: 'taken@store.test' }),
+        (e) => e instanceof UserTaken && e.field === 'email',
+      );
+      await assert.rejects(
+        newUser({ handle: taken.handle }),
+        (e) => e instanceof UserTaken && e.field === 'handle',
+      );
+    });
+
+    it('finds handles that are the base plus digits only', async () => {
+      await newUser({ handle: 'brett.watson' });
+      await newUser({ handle: 'brett.watson2' });
+      await newUser({ handle: 'brett.watsonx' });
+      assert.deepEqual([...(await stores.users.handlesLike(db, 'brett.watson'))].sort(), [
+        'brett.watson',
+        'brett.watson2',
+      ]);
+    });
+
+    it('sets passwords and statuses; the scrub frees the address and empties the messages', async () => {
+      const u = await newUser({ email: 'scrub@store.test' });
+      await stores.users.setPassword(db, u.id, 'new-hash', true);
+      assert.equal(await stores.users.passwordHash(db, u.id), 'new-hash');
+      assert.equal((await stores.users.setStatus(db, u.id, 'suspended'))?.status, 'suspended');
+      assert.equal(await stores.users.setStatus(db, 999_999, 'active'), null);
+      const { rows } = await pool.query<{ id: number }>(
+        "SELECT id FROM public.groups WHERE type = 'public' LIMIT 1",
+      );
+      let groupId = rows[0]?.id;
+      if (!groupId) {
+        const made = await pool.query<{ id: number }>(
+          "INSERT INTO public.groups (type, name) VALUES ('public', 'Store channel') RETURNING id",
+        );
+        groupId = made.rows[0]!.id;
+      }
+      await pool.query(
+        "INSERT INTO public.messages (group_id, author_id, content) VALUES ($1, $2, 'secret')",
+        [groupId, u.id],
+      );
+      await stores.users.scrub(db, u.id);
+      const after = await stores.users.byId(db, u.id);
+      assert.equal(after?.email, `deleted_${u.id}@deleted`);
+      assert.equal(after?.name, 'Deleted User');
+      assert.equal(after?.status, 'deleted');
+      assert.equal(await stores.users.passwordHash(db, u.id), null);
+      const left = await pool.query("SELECT 1 FROM public.messages WHERE author_id = $1 AND content <> ''", [
+        u.id,
+      ]);
+      assert.equal(left.rowCount, 0);
+      assert.ok(!(await stores.users.list(db)).some((x) => x.id === u.id), 'the deleted are not listed');
+      await newUser({ email: 'scrub@store.test' }); // the address is free again
+    });
+  });
+
+  describe('sessions', () => {
+    const open = (
+      userId: number,
+      device: 'desktop' | 'mobile',
+      expiresAt = new Date(Date.now() + 60_000),
+    ) => {
+      const id = randomUUID();
+      return stores.sessions
+        .open(db, { id, userId, device, expiresAt, userAgent: 'store-test' })
+        .then((displaced) => ({ id, displaced }));
+    };
+
+    it('one live session per device class: opening another displaces the old one', async () => {
+      const u = await newUser();
+      const first = await open(u.id, 'desktop');
+      assert.deepEqual(first.displaced, []);
+      const phone = await open(u.id, 'mobile');
+      assert.deepEqual(phone.displaced, []);
+      const second = await open(u.id, 'desktop');
+      assert.deepEqual(second.displaced, [first.id]);
+      assert.equal(await stores.sessions.liveUser(db, first.id, u.id), null);
+      assert.equal((await stores.sessions.liveUser(db, second.id, u.id))?.id, u.id);
+      assert.deepEqual(
+        (await stores.sessions.listLive(db, u.id)).map((s) => s.id).sort(),
+        [phone.id, second.id].sort(),
+      );
+    });
+
+    it('a live user needs a live session of that user, unexpired, and an active account', async () => {
+      const u = await newUser();
+      const other = await newUser();
+      const s = await open(u.id, 'desktop');
+      assert.equal(await stores.sessions.liveUser(db, s.id, other.id), null, 'not with another user id');
+      const old = await open(u.id, 'mobile', new Date(Date.now() - 1000));
+      assert.equal(await stores.sessions.liveUser(db, old.id, u.id), null, 'not expired');
+      await stores.users.setStatus(db, u.id, 'suspended');
+      assert.equal(await stores.sessions.liveUser(db, s.id, u.id), null, 'not suspended');
+    });
+
+    it('revokes all but one, or one of the user’s own; touch moves last-seen', async () => {
+      const u = await newUser();
+      const a = await open(u.id, 'desktop');
+      const b = await open(u.id, 'mobile');
+      assert.deepEqual(await stores.sessions.revokeAll(db, u.id, 'test', a.id), [b.id]);
+      assert.equal(await stores.sessions.revokeOne(db, a.id, u.id + 1, 'test'), false, 'not someone else’s');
+      const before = (await stores.sessions.listLive(db, u.id))[0]!.lastSeenAt;
+      await stores.sessions.touch(db, a.id);
+      assert.ok((await stores.sessions.listLive(db, u.id))[0]!.lastSeenAt >= before);
+      assert.equal(await stores.sessions.revokeOne(db, a.id, u.id, 'test'), true);
+      assert.equal(await stores.sessions.revokeOne(db, a.id, u.id, 'test'), false, 'only once');
+      assert.deepEqual(await stores.sessions.listLive(db, u.id), []);
+    });
+  });
+
+  it('every store call is timed by store and method (the /metrics histogram)', () => {
+    assert.ok(calls.some(([s, m]) => s === 'users' && m === 'insert'));
+    assert.ok(calls.some(([s, m]) => s === 'sessions' && m === 'open'));
+    assert.ok(
+      calls.some(([s, m]) => s === 'users' && m === 'scrub'),
+      'failures and transactions too',
+    );
+  });
+});
