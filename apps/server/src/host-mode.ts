@@ -7,6 +7,7 @@ import {
   withTryLock,
 } from '@rosterchirp/db';
 import { createTenantCatalog } from '@rosterchirp/domain';
+import { createSqlStores } from '@rosterchirp/store';
 import type { TenantDomainCache } from '@rosterchirp/tenant-cache';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HostModeDeps } from './app.ts';
@@ -38,9 +39,8 @@ export async function setupHostMode(opts: {
   const migrated = await migrateHostCatalog(main.directUrl);
   if (migrated.applied.length) opts.log.info({ applied: migrated.applied }, 'migrated the tenant catalog');
   const publicDb = tenantDb(main.pool, 'public');
-  await publicDb.query(
-    `INSERT INTO public.settings (key, value) VALUES ('plan', '"team"') ON CONFLICT (key) DO UPDATE SET value = '"team"'`,
-  );
+  // The operator's own workspace is always on the Team plan.
+  await createSqlStores().settings.set(publicDb, 'plan', 'team');
   const latestVersion = await latestTenantVersion();
   const catalog = createTenantCatalog(publicDb);
   return {

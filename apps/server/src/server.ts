@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
 import { migrateSchema, ShardMap } from '@rosterchirp/db';
 import { seedTenant } from '@rosterchirp/domain';
 import { LocalDiskStorage, S3Storage } from '@rosterchirp/storage';
+import { createSqlStores } from '@rosterchirp/store';
 import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { setupHostMode } from './host-mode.ts';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const shards = ShardMap.single(database.pool, database.directUrl);
   const selfhost = createSelfhostResolver(database.pool);
   const publicDb = selfhost.bySchema('public');
-  const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(publicDb));
+  const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(createSqlStores().settings, publicDb));
   const shared = createSharedState(config, log);
   const host = config.host
     ? await setupHostMode({

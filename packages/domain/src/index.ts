@@ -3,7 +3,6 @@ export { type AuthService, createAuthService, type SignedIn } from './auth-servi
 export type { Actor, DomainLogger } from './context.ts';
 export { deviceClass } from './device.ts';
 export { dmRestricted } from './dm-restrictions.ts';
-export { features, planOf, requireFeature } from './features.ts';
 export { type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 export { createGroupService, type GroupService, membershipText } from './group-service.ts';
 export { baseHandle, extractMentions, uniqueHandle } from './handle.ts';

@@ -38,7 +38,7 @@ export interface ServiceDeps {
 /** Wires every domain service from its dependencies; no module state anywhere. */
 export function createServices(deps: ServiceDeps) {
   const stores = deps.stores ?? createSqlStores();
-  const settings = createSettingsService();
+  const settings = createSettingsService({ stores });
   const users = createUserService({ stores, defaultPassword: deps.defaultUserPassword });
   const uploads = createUploadService({ storage: deps.storage, maxBytes: deps.uploadMaxBytes });
   const previews = createLinkPreviewService({
@@ -75,7 +75,7 @@ export function createServices(deps: ServiceDeps) {
   const typing = createTypingService({ bus: deps.bus, groups });
   const pins = createPinService({ bus: deps.bus });
   const search = createSearchService();
-  const userGroups = createUserGroupService({ bus: deps.bus, groups, messages });
+  const userGroups = createUserGroupService({ bus: deps.bus, groups, messages, settings });
   return {
     settings,
     users,

@@ -4,9 +4,9 @@ import { type EventBus, rooms } from '@rosterchirp/protocol';
 import { isUniqueViolation } from '@rosterchirp/store';
 import { activeUserNames } from './active-users.ts';
 import { AppError, forbidden, notFound } from './app-error.ts';
-import { requireFeature } from './features.ts';
 import { type GroupService, membershipText } from './group-service.ts';
 import type { MessageService } from './message-service.ts';
+import type { SettingsService } from './settings-service.ts';
 
 export interface UserGroup {
   id: number;
@@ -29,9 +29,10 @@ export function createUserGroupService(deps: {
   bus: EventBus;
   groups: GroupService;
   messages: MessageService;
+  settings: SettingsService;
 }) {
   async function guard(db: TenantDb, user: User) {
-    await requireFeature(db, 'feature_group_manager');
+    await deps.settings.requireFeature(db, 'feature_group_manager');
     if (user.role !== 'admin' && user.role !== 'manager')
       throw forbidden('Only admins and managers manage user groups');
   }

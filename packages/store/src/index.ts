@@ -1,6 +1,7 @@
 export { isSchemaGone, isUniqueViolation } from './pg-errors.ts';
 export { iso, str, toUser, USER_COLUMNS, uploadUrl } from './row-mapping.ts';
 export type { NewSession, SessionRow, SessionStore } from './session-store.ts';
+export type { SettingsStore } from './settings-store.ts';
 export { createSqlStores, type Stores } from './stores.ts';
 export { type StoreCallObserver, timed } from './timed.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';

@@ -1,5 +1,7 @@
 import { sqlSessionStore } from './session-store.sql.ts';
 import type { SessionStore } from './session-store.ts';
+import { sqlSettingsStore } from './settings-store.sql.ts';
+import type { SettingsStore } from './settings-store.ts';
 import { type StoreCallObserver, timed } from './timed.ts';
 import { sqlUserStore } from './user-store.sql.ts';
 import type { UserStore } from './user-store.ts';
@@ -11,14 +13,16 @@ import type { UserStore } from './user-store.ts';
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  settings: SettingsStore;
 }
 
 /** The Postgres stores, each call timed when an observer is given. */
 export function createSqlStores(observe?: StoreCallObserver): Stores {
-  const stores: Stores = { users: sqlUserStore, sessions: sqlSessionStore };
+  const stores: Stores = { users: sqlUserStore, sessions: sqlSessionStore, settings: sqlSettingsStore };
   if (!observe) return stores;
   return {
     users: timed('users', stores.users, observe),
     sessions: timed('sessions', stores.sessions, observe),
+    settings: timed('settings', stores.settings, observe),
   };
 }

@@ -167,6 +167,25 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
     });
   });
 
+  describe('settings', () => {
+    it('keeps JSON values by key; unknown keys are undefined', async () => {
+      assert.equal(await stores.settings.get(db, 'store_test_missing'), undefined);
+      await stores.settings.set(db, 'store_test_obj', { a: [1, 'two'], b: true });
+      assert.deepEqual(await stores.settings.get(db, 'store_test_obj'), { a: [1, 'two'], b: true });
+      await stores.settings.set(db, 'store_test_obj', 'replaced');
+      assert.equal(await stores.settings.get(db, 'store_test_obj'), 'replaced');
+    });
+
+    it('setIfAbsent: concurrent callers all get the one value that was kept', async () => {
+      const kept = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => stores.settings.setIfAbsent(db, 'store_test_secret', `v${i}`)),
+      );
+      assert.equal(new Set(kept).size, 1);
+      assert.equal(await stores.settings.get(db, 'store_test_secret'), kept[0]);
+      assert.equal(await stores.settings.setIfAbsent(db, 'store_test_secret', 'later'), kept[0]);
+    });
+  });
+
   it('every store call is timed by store and method (the /metrics histogram)', () => {
     assert.ok(calls.some(([s, m]) => s === 'users' && m === 'insert'));
     assert.ok(calls.some(([s, m]) => s === 'sessions' && m === 'open'));

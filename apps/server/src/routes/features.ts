@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { planOf } from '@rosterchirp/domain';
 import { FeaturesReply, featureFlags } from '@rosterchirp/protocol';
 
 /** The tenant's plan and feature flags, for the client to show or hide features. */
@@ -8,7 +7,7 @@ export const featureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/features',
     { preHandler: app.requireUser, schema: { response: { 200: FeaturesReply } } },
     async (req) => {
-      const plan = await planOf(req.tenant);
+      const plan = await app.services.settings.plan(req.tenant);
       return { plan, features: featureFlags(plan) };
     },
   );

@@ -55,12 +55,7 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
     await Promise.all([...hosts].map((h) => deps.invalidateHost(h)));
   };
 
-  const writePlan = (db: TenantDb, plan: Plan) =>
-    db.query(
-      `INSERT INTO ${db.s}.settings (key, value) VALUES ('plan', $1::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-      [JSON.stringify(plan)],
-    );
+  const writePlan = (db: TenantDb, plan: Plan) => deps.settings.setPlan(db, plan);
 
   /** Closes every socket and stream of the tenant, on every instance. */
   const closeConnections = (schema: string, reason: 'suspended' | 'deleted') => {
