@@ -40,7 +40,7 @@ export function createServices(deps: ServiceDeps) {
   const stores = deps.stores ?? createSqlStores();
   const settings = createSettingsService({ stores });
   const users = createUserService({ stores, defaultPassword: deps.defaultUserPassword });
-  const uploads = createUploadService({ storage: deps.storage, maxBytes: deps.uploadMaxBytes });
+  const uploads = createUploadService({ stores, storage: deps.storage, maxBytes: deps.uploadMaxBytes });
   const previews = createLinkPreviewService({
     bus: deps.bus,
     log: deps.log,

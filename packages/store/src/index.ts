@@ -4,4 +4,5 @@ export type { NewSession, SessionRow, SessionStore } from './session-store.ts';
 export type { SettingsStore } from './settings-store.ts';
 export { createSqlStores, type Stores } from './stores.ts';
 export { type StoreCallObserver, timed } from './timed.ts';
+export type { Upload, UploadStore } from './upload-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';

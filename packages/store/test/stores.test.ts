@@ -186,6 +186,45 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
     });
   });
 
+  describe('uploads', () => {
+    it('records pending and stored uploads and marks a pending one stored with its real size', async () => {
+      const u = await newUser();
+      const key = `public/image/${randomUUID()}.png`;
+      const expiresAt = new Date(Date.now() + 60_000);
+      await stores.uploads.addPending(db, {
+        key,
+        userId: u.id,
+        kind: 'image',
+        contentType: 'image/png',
+        size: 10,
+        expiresAt,
+      });
+      const pending = await stores.uploads.get(db, key);
+      assert.deepEqual(pending && { ...pending, expiresAt: pending.expiresAt.getTime() }, {
+        key,
+        userId: u.id,
+        kind: 'image',
+        contentType: 'image/png',
+        size: 10,
+        status: 'pending',
+        expiresAt: expiresAt.getTime(),
+      });
+      await stores.uploads.markStored(db, key, 7);
+      assert.equal((await stores.uploads.get(db, key))?.status, 'stored');
+      assert.equal((await stores.uploads.get(db, key))?.size, 7);
+      const direct = `public/avatar/${randomUUID()}.webp`;
+      await stores.uploads.addStored(db, {
+        key: direct,
+        userId: u.id,
+        kind: 'avatar',
+        contentType: 'image/webp',
+        size: 3,
+      });
+      assert.equal((await stores.uploads.get(db, direct))?.status, 'stored');
+      assert.equal(await stores.uploads.get(db, `public/image/${randomUUID()}.png`), null);
+    });
+  });
+
   it('every store call is timed by store and method (the /metrics histogram)', () => {
     assert.ok(calls.some(([s, m]) => s === 'users' && m === 'insert'));
     assert.ok(calls.some(([s, m]) => s === 'sessions' && m === 'open'));

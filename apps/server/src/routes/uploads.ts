@@ -80,7 +80,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ maxBytes: number }> = asy
     const limit = byteLimit(upload.size);
     const body = req.body as NodeJS.ReadableStream;
     const stored = await storage
-      .put(key, body.pipe(limit.counter), upload.content_type)
+      .put(key, body.pipe(limit.counter), upload.contentType)
       .catch(async (err: unknown) => {
         await storage.delete(key).catch(() => undefined);
         throw err;
