@@ -10,14 +10,13 @@ import {
   createServices,
   createTenantProvisioning,
   type Services,
-  type TenantCatalog,
   type TenantProvisioning,
 } from '@rosterchirp/domain';
 import type { PresenceStore } from '@rosterchirp/protocol';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
 import { createSocketIoBus } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
-import { createSqlStores } from '@rosterchirp/store';
+import { createSqlStores, type HostAudit, type TenantCatalog } from '@rosterchirp/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
@@ -92,6 +91,7 @@ export interface HostModeDeps {
   adminKey: string;
   shards: ShardMap;
   catalog: TenantCatalog;
+  audit: HostAudit;
   /** Forgets a host in the tenant-domain cache of every instance. */
   invalidateHost: (host: string) => Promise<void>;
   defaultChatName: string;
@@ -214,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       hostDomain: deps.hostMode.domain,
       adminKey: deps.hostMode.adminKey,
       catalog,
+      audit: deps.hostMode.audit,
       provisioning,
       tenants: deps.tenants,
     });

@@ -6,8 +6,7 @@ import {
   tenantDb,
   withTryLock,
 } from '@rosterchirp/db';
-import { createTenantCatalog } from '@rosterchirp/domain';
-import { createSqlStores } from '@rosterchirp/store';
+import { createSqlHostAudit, createSqlStores, createSqlTenantCatalog } from '@rosterchirp/store';
 import type { TenantDomainCache } from '@rosterchirp/tenant-cache';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HostModeDeps } from './app.ts';
@@ -42,7 +41,8 @@ export async function setupHostMode(opts: {
   // The operator's own workspace is always on the Team plan.
   await createSqlStores().settings.set(publicDb, 'plan', 'team');
   const latestVersion = await latestTenantVersion();
-  const catalog = createTenantCatalog(publicDb);
+  const catalog = createSqlTenantCatalog(publicDb);
+  const audit = createSqlHostAudit(publicDb);
   return {
     tenants: createHostResolver({
       shards: opts.shards,
@@ -57,6 +57,7 @@ export async function setupHostMode(opts: {
       adminKey: opts.adminKey,
       shards: opts.shards,
       catalog,
+      audit,
       invalidateHost: (host) => opts.cache.invalidate(host),
       defaultChatName: opts.defaultChatName,
     },

@@ -1,6 +1,7 @@
 import { DEFAULT_SHARD, migrateIfBehind, type ShardMap, type TenantDb, tenantDb } from '@rosterchirp/db';
-import { AppError, type TenantCatalog, type TenantRow } from '@rosterchirp/domain';
+import { AppError } from '@rosterchirp/domain';
 import { SLUG_PATTERN } from '@rosterchirp/protocol';
+import type { TenantCatalog, TenantRow } from '@rosterchirp/store';
 import { normalizeHost, type TenantDomainCache, type TenantRecord } from '@rosterchirp/tenant-cache';
 import type { FastifyBaseLogger } from 'fastify';
 import type { TenantResolver } from './tenant-resolver.ts';

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '@rosterchirp/config';
 import { latestTenantVersion, migrateHostCatalog, migrateSchema, ShardMap, tenantDb } from '@rosterchirp/db';
-import { createTenantCatalog } from '@rosterchirp/domain';
+import { createSqlTenantCatalog } from '@rosterchirp/store';
 import { openDatabase } from './database.ts';
 import { createLogger } from './logger.ts';
 import { migrateAllTenants } from './tenant-migrator.ts';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const result = await migrateAllTenants({
       latestVersion: await latestTenantVersion(),
       shards: ShardMap.single(database.pool, database.directUrl),
-      catalog: createTenantCatalog(tenantDb(database.pool, 'public')),
+      catalog: createSqlTenantCatalog(tenantDb(database.pool, 'public')),
       onProgress: (p) => {
         if (p.applied.length || p.done === p.total || p.done % 100 === 0) {
           process.stdout.write(

@@ -1,5 +1,5 @@
 import { migrateIfBehind, type ShardMap } from '@rosterchirp/db';
-import type { TenantCatalog } from '@rosterchirp/domain';
+import type { TenantCatalog } from '@rosterchirp/store';
 
 export interface MigrationProgress {
   done: number;

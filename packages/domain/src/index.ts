@@ -6,13 +6,7 @@ export { dmRestricted } from './dm-restrictions.ts';
 export { type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 export { createGroupService, type GroupService, membershipText } from './group-service.ts';
 export { baseHandle, extractMentions, uniqueHandle } from './handle.ts';
-export {
-  createTenantCatalog,
-  type TenantCatalog,
-  type TenantRow,
-  tenantHosts,
-  toTenant,
-} from './host/tenant-catalog.ts';
+export { tenantHosts, toTenant } from './host/tenant-catalog.ts';
 export { createTenantProvisioning, type TenantProvisioning } from './host/tenant-provisioning.ts';
 export { isPublicAddress } from './link-preview/address-policy.ts';
 export { extractMeta, firstUrl } from './link-preview/extract-meta.ts';

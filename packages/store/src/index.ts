@@ -3,6 +3,8 @@ export { iso, str, toUser, USER_COLUMNS, uploadUrl } from './row-mapping.ts';
 export type { NewSession, SessionRow, SessionStore } from './session-store.ts';
 export type { SettingsStore } from './settings-store.ts';
 export { createSqlStores, type Stores } from './stores.ts';
+export { createSqlHostAudit, createSqlTenantCatalog } from './tenant-catalog.sql.ts';
+export type { HostAudit, HostAuditEntry, TenantCatalog, TenantRow } from './tenant-catalog.ts';
 export { type StoreCallObserver, timed } from './timed.ts';
 export type { Upload, UploadStore } from './upload-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';

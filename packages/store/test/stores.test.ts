@@ -5,9 +5,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createPool, migrateSchema, type Pool, type TenantDb, tenantDb } from '@rosterchirp/db';
+import {
+  createPool,
+  migrateHostCatalog,
+  migrateSchema,
+  type Pool,
+  type TenantDb,
+  tenantDb,
+} from '@rosterchirp/db';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
-import { createSqlStores, type Stores, UserTaken } from '../src/index.ts';
+import {
+  createSqlHostAudit,
+  createSqlStores,
+  createSqlTenantCatalog,
+  type Stores,
+  UserTaken,
+} from '../src/index.ts';
 
 const quiet = { error: () => undefined };
 
@@ -222,6 +235,59 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
       });
       assert.equal((await stores.uploads.get(db, direct))?.status, 'stored');
       assert.equal(await stores.uploads.get(db, `public/image/${randomUUID()}.png`), null);
+    });
+  });
+
+  describe('host catalog and audit', () => {
+    it('inserts once per slug, patches, hides deleting rows, finds by custom domain', async () => {
+      await migrateHostCatalog(pg.directUrl);
+      const catalog = createSqlTenantCatalog(db);
+      const row = await catalog.insert({
+        slug: 'store-co',
+        name: 'Store Co',
+        plan: 'chat',
+        schema: 'tenant_store_co',
+      });
+      assert.equal(row?.status, 'provisioning');
+      assert.equal(
+        await catalog.insert({ slug: 'store-co', name: 'Again', plan: 'team', schema: 'x' }),
+        undefined,
+      );
+      const patched = await catalog.update('store-co', { status: 'active', customDomain: 'chat.store.test' });
+      assert.equal(patched?.customDomain, 'chat.store.test');
+      assert.equal((await catalog.byCustomDomain('chat.store.test'))?.slug, 'store-co');
+      assert.ok((await catalog.list()).some((t) => t.slug === 'store-co'));
+      await catalog.update('store-co', { status: 'deleting' });
+      assert.ok(!(await catalog.list()).some((t) => t.slug === 'store-co'), 'deleting rows are hidden');
+      await catalog.remove('store-co');
+      assert.equal(await catalog.bySlug('store-co'), undefined);
+    });
+
+    it('records audit entries (NULs shown as U+FFFD), newest first, by tenant', async () => {
+      const audit = createSqlHostAudit(db);
+      await audit.record({
+        action: 'tenant.create',
+        slug: 'aud',
+        outcome: 'ok',
+        ip: '127.0.0.1',
+        details: { n: 1 },
+      });
+      await audit.record({
+        action: 'tenant.update',
+        slug: 'aud',
+        outcome: 'refused: a\u0000b',
+        ip: null,
+        details: { name: 'x\u0000y' },
+      });
+      await audit.record({ action: 'tenant.create', slug: 'other', outcome: 'ok', ip: null, details: {} });
+      const mine = await audit.recent(10, 'aud');
+      assert.deepEqual(
+        mine.map((e) => e.action),
+        ['tenant.update', 'tenant.create'],
+      );
+      assert.equal(mine[0]?.outcome, 'refused: a\ufffdb');
+      assert.deepEqual(mine[0]?.details, { name: 'x\ufffdy' });
+      assert.equal((await audit.recent(1)).length, 1);
     });
   });
 

@@ -1,12 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  AppError,
-  type TenantCatalog,
-  type TenantProvisioning,
-  type TenantRow,
-  toTenant,
-} from '@rosterchirp/domain';
+import { AppError, type TenantProvisioning, toTenant } from '@rosterchirp/domain';
 import {
   AuditQuery,
   AuditReply,
@@ -18,6 +12,7 @@ import {
   TenantReply,
   TenantsReply,
 } from '@rosterchirp/protocol';
+import type { HostAudit, TenantCatalog, TenantRow } from '@rosterchirp/store';
 import { normalizeHost } from '@rosterchirp/tenant-cache';
 import type { FastifyRequest } from 'fastify';
 import type { TenantResolver } from '../tenant-resolver.ts';
@@ -26,6 +21,7 @@ export interface HostRouteOptions {
   hostDomain: string;
   adminKey: string;
   catalog: TenantCatalog;
+  audit: HostAudit;
   provisioning: TenantProvisioning;
   tenants: TenantResolver;
 }
@@ -43,7 +39,6 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (app, opts) => {
   const keyDigest = digest(opts.adminKey);
   const { rateGuards } = app;
-  const publicDb = opts.tenants.bySchema('public');
 
   /** Both sides hashed to 32 bytes, so the compare takes the same time whatever was sent. */
   const keyMatches = (sent: unknown) => typeof sent === 'string' && timingSafeEqual(digest(sent), keyDigest);
@@ -57,12 +52,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
   ) => {
     req.log.info({ audit: action, tenant: slug, outcome, ...details }, 'host control plane');
     auditedRequests.add(req);
-    // jsonb and text refuse U+0000: a refused input is recorded with NULs shown as U+FFFD.
-    const clean = (text: string | null) => text?.replaceAll('\u0000', '\ufffd') ?? null;
-    await publicDb.query(
-      'INSERT INTO public.host_audit (action, slug, outcome, ip, details) VALUES ($1, $2, $3, $4, $5)',
-      [action, clean(slug), clean(outcome), req.ip, JSON.stringify(details).replace(/\\u0000/g, '\\ufffd')],
-    );
+    await opts.audit.record({ action, slug, outcome, ip: req.ip, details });
   };
   const auditedRequests = new WeakSet<FastifyRequest>();
 
@@ -169,18 +159,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
     '/api/host/audit',
     { onRequest: requireAdmin, schema: { querystring: AuditQuery, response: { 200: AuditReply } } },
     async (req) => {
-      const { rows } = await publicDb.query<{
-        at: Date;
-        action: string;
-        slug: string | null;
-        outcome: string;
-        ip: string | null;
-        details: Record<string, unknown>;
-      }>(
-        `SELECT at, action, slug, outcome, ip, details FROM public.host_audit
-         WHERE $2::text IS NULL OR slug = $2 ORDER BY id DESC LIMIT $1`,
-        [req.query.limit ?? 100, req.query.slug ?? null],
-      );
+      const rows = await opts.audit.recent(req.query.limit ?? 100, req.query.slug);
       return { entries: rows.map((r) => ({ ...r, at: r.at.toISOString() })) };
     },
   );

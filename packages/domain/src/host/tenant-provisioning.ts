@@ -17,6 +17,7 @@ import {
   rooms,
 } from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
+import type { TenantCatalog, TenantRow } from '@rosterchirp/store';
 import { isUniqueViolation } from '@rosterchirp/store';
 import { AppError } from '../app-error.ts';
 import type { DomainLogger } from '../context.ts';
@@ -24,7 +25,7 @@ import { generatePassword } from '../passwords.ts';
 import { seedTenant } from '../seed-tenant.ts';
 import type { SettingsService } from '../settings-service.ts';
 import type { UserService } from '../user-service.ts';
-import { type TenantCatalog, type TenantRow, tenantHosts } from './tenant-catalog.ts';
+import { tenantHosts } from './tenant-catalog.ts';
 
 /** Slugs that would read as part of the service itself, not as an organisation. */
 const RESERVED_SLUGS = new Set(['www', 'api', 'host', 'admin', 'app', 'mail', 'status', 'static', 'public']);
