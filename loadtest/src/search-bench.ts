@@ -11,6 +11,7 @@ import { createPool, migrateSchema, tenantDb } from '@rosterchirp/db';
 import { createSearchService } from '@rosterchirp/domain';
 import { REPO_ROOT, startPostgres } from '@rosterchirp/infra';
 import type { User } from '@rosterchirp/protocol';
+import { createSqlStores } from '@rosterchirp/store';
 import pgClient from 'pg';
 import { machine as machineDescription, summary } from './lib/measure.ts';
 
@@ -64,7 +65,7 @@ try {
     await setup.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('public.messages')) AS s`)
   ).rows[0]!.s;
 
-  const search = createSearchService();
+  const search = createSearchService({ stores: createSqlStores() });
   const user = { id: 1, role: 'admin' } as User;
   const queries = ['mountain', 'mount', 'ountai', 'mountain trip', 'referee invoice', 'zzzz-nothing'];
   const rows: string[] = [];

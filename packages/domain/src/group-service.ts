@@ -1,12 +1,12 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { CreateGroupBody, Group, Member, User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/protocol';
+import { toMember } from '@rosterchirp/store';
 import { activeUserNames } from './active-users.ts';
 import { forbidden, invalid, notFound } from './app-error.ts';
 import { dmRestricted } from './dm-restrictions.ts';
 import { canManage, type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 import { toGroup, visibleGroupsSql } from './group-queries.ts';
-import { toMember } from './mappers.ts';
 import type { MessageService } from './message-service.ts';
 
 export interface GroupServiceDeps {

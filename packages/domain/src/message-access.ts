@@ -1,30 +1,8 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { EventBus, GroupType, Message, User } from '@rosterchirp/protocol';
+import type { MessageHead, Stores } from '@rosterchirp/store';
 import { AppError, notFound } from './app-error.ts';
-import { groupAccess, groupRoom } from './group-access.ts';
-import { messageSelect, toMessage } from './mappers.ts';
-
-/** One message as `viewerId` sees it (reactions' `mine`), or null. */
-export async function loadMessage(db: TenantDb, id: number, viewerId: number): Promise<Message | null> {
-  const { rows } = await db.query(`${messageSelect(db.s, '$2')} WHERE m.id = $1`, [id, viewerId]);
-  return rows[0] ? toMessage(rows[0]) : null;
-}
-
-/** A message `user` can read, with its group's access; anything else is "not found". */
-export async function readableMessage(db: TenantDb, messageId: number, user: User) {
-  const { rows } = await db.query<{
-    group_id: number;
-    author_id: number | null;
-    kind: string;
-    deleted_at: Date | null;
-  }>(`SELECT group_id, author_id, kind, deleted_at FROM ${db.s}.messages WHERE id = $1`, [messageId]);
-  const row = rows[0];
-  if (!row) throw notFound('Message');
-  const access = await groupAccess(db, row.group_id, user).catch((err: unknown) => {
-    throw err instanceof AppError && err.code === 'NOT_FOUND' ? notFound('Message') : err;
-  });
-  return { row, access };
-}
+import { type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 
 /**
  * Tells a message's room that it changed. Broadcasts are the same for every recipient, so
@@ -41,13 +19,38 @@ export function emitUpdated(
   });
 }
 
-/** Re-reads a message after a background change (preview, thumbnail, pin) and announces it. */
-export async function announceUpdated(
-  db: TenantDb,
-  bus: EventBus,
-  messageId: number,
-  group: { id: number; type: GroupType },
-): Promise<void> {
-  const message = await loadMessage(db, messageId, 0);
-  if (message) emitUpdated(bus, db.schema, group, message);
+/** Reading messages the way every message feature needs: as a viewer, behind access checks. */
+export function createMessageAccess(deps: { stores: Pick<Stores, 'messages'>; bus: EventBus }) {
+  const { messages } = deps.stores;
+  return {
+    /** One message as `viewerId` sees it (reactions' `mine`), or null. */
+    load: (db: TenantDb, id: number, viewerId: number): Promise<Message | null> =>
+      messages.load(db, id, viewerId),
+
+    /** A message `user` can read, with its group's access; anything else is "not found". */
+    async readable(
+      db: TenantDb,
+      messageId: number,
+      user: User,
+    ): Promise<{ row: MessageHead; access: GroupAccess }> {
+      const row = await messages.head(db, messageId);
+      if (!row) throw notFound('Message');
+      const access = await groupAccess(db, row.groupId, user).catch((err: unknown) => {
+        throw err instanceof AppError && err.code === 'NOT_FOUND' ? notFound('Message') : err;
+      });
+      return { row, access };
+    },
+
+    /** Re-reads a message after a background change (preview, thumbnail, pin) and announces it. */
+    async announceUpdated(
+      db: TenantDb,
+      messageId: number,
+      group: { id: number; type: GroupType },
+    ): Promise<void> {
+      const message = await messages.load(db, messageId, 0);
+      if (message) emitUpdated(deps.bus, db.schema, group, message);
+    },
+  };
 }
+
+export type MessageAccess = ReturnType<typeof createMessageAccess>;

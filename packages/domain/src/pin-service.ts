@@ -1,27 +1,20 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { EventBus, Message, User } from '@rosterchirp/protocol';
+import type { Message, User } from '@rosterchirp/protocol';
+import type { Stores } from '@rosterchirp/store';
 import { AppError } from './app-error.ts';
 import { assertCanPost, groupAccess } from './group-access.ts';
-import { messageSelect, toMessage } from './mappers.ts';
-import { announceUpdated, readableMessage } from './message-access.ts';
+import type { MessageAccess } from './message-access.ts';
 
 /** Pins: any member who may post pins or unpins; the room sees message:updated. */
-export function createPinService(deps: { bus: EventBus }) {
+export function createPinService(deps: { stores: Pick<Stores, 'messages'>; access: MessageAccess }) {
+  const { messages } = deps.stores;
   async function setPinned(db: TenantDb, user: User, messageId: number, pinned: boolean): Promise<void> {
-    const { row, access } = await readableMessage(db, messageId, user);
+    const { row, access } = await deps.access.readable(db, messageId, user);
     assertCanPost(access);
-    if (row.kind !== 'user' || row.deleted_at)
+    if (row.kind !== 'user' || row.deletedAt)
       throw new AppError('CONFLICT', 'Only live user messages can be pinned');
-    const { rowCount } = pinned
-      ? await db.query(
-          `UPDATE ${db.s}.messages SET pinned_at = now(), pinned_by = $2 WHERE id = $1 AND pinned_at IS NULL`,
-          [messageId, user.id],
-        )
-      : await db.query(
-          `UPDATE ${db.s}.messages SET pinned_at = NULL, pinned_by = NULL WHERE id = $1 AND pinned_at IS NOT NULL`,
-          [messageId],
-        );
-    if (rowCount) await announceUpdated(db, deps.bus, messageId, access); // else already in that state
+    const changed = await messages.setPinned(db, messageId, pinned ? user.id : null);
+    if (changed) await deps.access.announceUpdated(db, messageId, access); // else already in that state
   }
 
   return {
@@ -29,12 +22,7 @@ export function createPinService(deps: { bus: EventBus }) {
     unpin: (db: TenantDb, user: User, messageId: number) => setPinned(db, user, messageId, false),
     async list(db: TenantDb, user: User, groupId: number): Promise<Message[]> {
       await groupAccess(db, groupId, user);
-      const { rows } = await db.query(
-        `${messageSelect(db.s, '$2')} WHERE m.group_id = $1 AND m.pinned_at IS NOT NULL AND m.deleted_at IS NULL
-         ORDER BY m.pinned_at DESC LIMIT 100`,
-        [groupId, user.id],
-      );
-      return rows.map(toMessage);
+      return messages.pinned(db, groupId, user.id, 100);
     },
   };
 }

@@ -6,6 +6,7 @@ import { createAuthService } from './auth-service.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
 import { createLinkPreviewService } from './link-preview/link-preview-service.ts';
+import { createMessageAccess } from './message-access.ts';
 import { createMessageService } from './message-service.ts';
 import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
@@ -41,14 +42,16 @@ export function createServices(deps: ServiceDeps) {
   const settings = createSettingsService({ stores });
   const users = createUserService({ stores, defaultPassword: deps.defaultUserPassword });
   const uploads = createUploadService({ stores, storage: deps.storage, maxBytes: deps.uploadMaxBytes });
+  const access = createMessageAccess({ stores, bus: deps.bus });
   const previews = createLinkPreviewService({
-    bus: deps.bus,
+    stores,
+    access,
     log: deps.log,
     enabled: deps.linkPreviews.enabled,
     limits: { allowPrivate: deps.linkPreviews.allowPrivate },
   });
-  const thumbnails = createThumbnailService({ storage: deps.storage, bus: deps.bus, log: deps.log });
-  const messages = createMessageService({ bus: deps.bus, uploads, previews, thumbnails });
+  const thumbnails = createThumbnailService({ storage: deps.storage, stores, access, log: deps.log });
+  const messages = createMessageService({ bus: deps.bus, stores, access, uploads, previews, thumbnails });
   const groups = createGroupService({ bus: deps.bus, messages });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),
@@ -71,10 +74,10 @@ export function createServices(deps: ServiceDeps) {
     auth,
     defaultPassword: deps.defaultUserPassword,
   });
-  const reactions = createReactionService({ bus: deps.bus });
+  const reactions = createReactionService({ bus: deps.bus, stores, access });
   const typing = createTypingService({ bus: deps.bus, groups });
-  const pins = createPinService({ bus: deps.bus });
-  const search = createSearchService();
+  const pins = createPinService({ stores, access });
+  const search = createSearchService({ stores });
   const userGroups = createUserGroupService({ bus: deps.bus, groups, messages, settings });
   return {
     settings,

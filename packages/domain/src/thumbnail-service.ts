@@ -1,9 +1,10 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { EventBus, GroupType } from '@rosterchirp/protocol';
+import type { GroupType } from '@rosterchirp/protocol';
 import { newObjectKey, type ObjectStorage } from '@rosterchirp/storage';
+import type { Stores } from '@rosterchirp/store';
 import sharp from 'sharp';
 import type { DomainLogger } from './context.ts';
-import { announceUpdated } from './message-access.ts';
+import type { MessageAccess } from './message-access.ts';
 
 const MAX_SOURCE_BYTES = 25 * 1024 * 1024;
 export const THUMB_WIDTH = 480;
@@ -22,7 +23,12 @@ export async function makeThumbnail(source: Buffer): Promise<Buffer> {
  * `{schema}/thumb/…`, and announced with message:updated. A file that is not really an image
  * gets no thumbnail (and the client keeps showing the original link).
  */
-export function createThumbnailService(deps: { storage: ObjectStorage; bus: EventBus; log: DomainLogger }) {
+export function createThumbnailService(deps: {
+  storage: ObjectStorage;
+  stores: Pick<Stores, 'messages'>;
+  access: MessageAccess;
+  log: DomainLogger;
+}) {
   async function read(key: string): Promise<Buffer | null> {
     const object = await deps.storage.get(key);
     if (!object) return null;
@@ -52,11 +58,8 @@ export function createThumbnailService(deps: { storage: ObjectStorage; bus: Even
         const thumb = await makeThumbnail(source);
         const key = newObjectKey(db.schema, 'thumb', 'image/webp');
         await deps.storage.put(key, thumb, 'image/webp');
-        await db.query(`UPDATE ${db.s}.messages SET thumb_key = $2 WHERE id = $1 AND deleted_at IS NULL`, [
-          message.id,
-          key,
-        ]);
-        await announceUpdated(db, deps.bus, message.id, { id: message.groupId, type: groupType });
+        await deps.stores.messages.setThumb(db, message.id, key);
+        await deps.access.announceUpdated(db, message.id, { id: message.groupId, type: groupType });
       })().catch((err: unknown) =>
         deps.log.warn({ err: (err as Error).message, messageId: message.id }, 'thumbnail not made'),
       );

@@ -1,3 +1,14 @@
+export { messageSelect, toAuthor, toMember, toMessage } from './message-mapping.ts';
+export type {
+  LinkPreviewMeta,
+  LinkPreviewStore,
+  MessageHead,
+  MessageStore,
+  NewMessage,
+  ReactionStore,
+  ReactionToggle,
+  SearchStore,
+} from './message-store.ts';
 export { isSchemaGone, isUniqueViolation } from './pg-errors.ts';
 export { iso, str, toUser, USER_COLUMNS, uploadUrl } from './row-mapping.ts';
 export type { NewSession, SessionRow, SessionStore } from './session-store.ts';

@@ -1,3 +1,10 @@
+import {
+  sqlLinkPreviewStore,
+  sqlMessageStore,
+  sqlReactionStore,
+  sqlSearchStore,
+} from './message-store.sql.ts';
+import type { LinkPreviewStore, MessageStore, ReactionStore, SearchStore } from './message-store.ts';
 import { sqlSessionStore } from './session-store.sql.ts';
 import type { SessionStore } from './session-store.ts';
 import { sqlSettingsStore } from './settings-store.sql.ts';
@@ -17,21 +24,26 @@ export interface Stores {
   sessions: SessionStore;
   settings: SettingsStore;
   uploads: UploadStore;
+  messages: MessageStore;
+  reactions: ReactionStore;
+  linkPreviews: LinkPreviewStore;
+  search: SearchStore;
 }
 
-/** The Postgres stores, each call timed when an observer is given. */
+/** The Postgres stores, each call timed (by store and method) when an observer is given. */
 export function createSqlStores(observe?: StoreCallObserver): Stores {
   const stores: Stores = {
     users: sqlUserStore,
     sessions: sqlSessionStore,
     settings: sqlSettingsStore,
     uploads: sqlUploadStore,
+    messages: sqlMessageStore,
+    reactions: sqlReactionStore,
+    linkPreviews: sqlLinkPreviewStore,
+    search: sqlSearchStore,
   };
   if (!observe) return stores;
-  return {
-    users: timed('users', stores.users, observe),
-    sessions: timed('sessions', stores.sessions, observe),
-    settings: timed('settings', stores.settings, observe),
-    uploads: timed('uploads', stores.uploads, observe),
-  };
+  const wrapped = {} as Record<string, object>;
+  for (const [name, store] of Object.entries(stores)) wrapped[name] = timed(name, store as object, observe);
+  return wrapped as unknown as Stores;
 }

@@ -238,6 +238,119 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
     });
   });
 
+  describe('messages, reactions, previews, search', () => {
+    let groupId: number;
+    let author: number;
+    const send = (clientId: string, content: string, replyTo: number | null = null) =>
+      stores.messages.insert(db, {
+        groupId,
+        authorId: author,
+        clientId,
+        content,
+        imageKey: null,
+        replyTo,
+        mentions: [],
+      });
+
+    before(async () => {
+      author = (await newUser({ name: 'Msg Author' })).id;
+      const { rows } = await pool.query<{ id: number }>(
+        "INSERT INTO public.groups (type, name) VALUES ('private', 'Store messages') RETURNING id",
+      );
+      groupId = rows[0]!.id;
+    });
+
+    it('inserts once per clientId, in order, and pages both ways', async () => {
+      const a = await send('s-1', 'one');
+      const b = await send('s-2', 'two');
+      assert.ok(a && b && b.id > a.id && b.seq > a.seq);
+      assert.equal(await send('s-1', 'one again'), null, 'a reused clientId inserts nothing');
+      assert.deepEqual(await stores.messages.byClientId(db, author, 's-1'), { id: a!.id, groupId });
+      assert.equal(await stores.messages.inGroup(db, a!.id, groupId), true);
+      assert.equal(await stores.messages.inGroup(db, a!.id, groupId + 1), false);
+      const newest = await stores.messages.page(db, groupId, author, {}, 10);
+      assert.deepEqual(newest.map((m) => m.content).slice(0, 2), ['two', 'one'], 'newest first');
+      const after = await stores.messages.page(db, groupId, author, { after: a!.id }, 10);
+      assert.deepEqual(
+        after.map((m) => m.id),
+        [b!.id],
+        'oldest first after a cursor',
+      );
+      const before = await stores.messages.page(db, groupId, author, { before: b!.id }, 10);
+      assert.deepEqual(
+        before.map((m) => m.id),
+        [a!.id],
+      );
+    });
+
+    it('edits keep history, deletes empty the row and return the new sequence, pins toggle once', async () => {
+      const m = (await send('s-edit', 'draft'))!;
+      await stores.messages.edit(db, m.id, 'final', ['someone']);
+      const edited = await stores.messages.load(db, m.id, author);
+      assert.equal(edited?.content, 'final');
+      assert.ok(edited?.editedAt);
+      const { rows } = await pool.query('SELECT content FROM public.message_edits WHERE message_id = $1', [
+        m.id,
+      ]);
+      assert.deepEqual(rows, [{ content: 'draft' }]);
+      assert.equal(await stores.messages.setPinned(db, m.id, author), true);
+      assert.equal(await stores.messages.setPinned(db, m.id, author), false, 'already pinned');
+      assert.deepEqual(
+        (await stores.messages.pinned(db, groupId, author, 10)).map((x) => x.id),
+        [m.id],
+      );
+      const seq = await stores.messages.softDelete(db, m.id);
+      assert.ok(seq && seq > edited!.seq);
+      const head = await stores.messages.head(db, m.id);
+      assert.ok(head?.deletedAt);
+      assert.deepEqual(await stores.messages.pinned(db, groupId, author, 10), [], 'deleting unpins');
+      const changed = await stores.messages.changedSince(db, groupId, author, edited!.seq, 10);
+      assert.deepEqual(
+        changed.map((x) => x.id),
+        [m.id],
+      );
+      assert.equal(await stores.messages.softDelete(db, 999_999_999), null);
+    });
+
+    it('reactions toggle and stop at the distinct cap; previews cache refusals too', async () => {
+      const m = (await send('s-react', 'react'))!;
+      assert.equal(await stores.reactions.toggle(db, m.id, author, '👍', 2), 'added');
+      assert.equal(await stores.reactions.toggle(db, m.id, author, '🎉', 2), 'added');
+      assert.equal(await stores.reactions.toggle(db, m.id, author, '😀', 2), 'full');
+      assert.equal(await stores.reactions.toggle(db, m.id, author, '👍', 2), 'removed');
+      assert.deepEqual(
+        (await stores.messages.load(db, m.id, author))?.reactions.map((r) => r.emoji),
+        ['🎉'],
+      );
+      const url = `https://example.test/${randomUUID()}`;
+      assert.equal(await stores.linkPreviews.fresh(db, url, 24), null);
+      await stores.linkPreviews.save(db, url, null);
+      assert.equal(await stores.linkPreviews.fresh(db, url, 24), false, 'a refusal is remembered');
+      await stores.linkPreviews.save(db, url, { title: 'T', description: null, image: null });
+      assert.equal(await stores.linkPreviews.fresh(db, url, 24), true);
+    });
+
+    it('search finds word prefixes and word parts in readable conversations only', async () => {
+      await send('s-search', 'mountaineering gear list');
+      const outsider = await newUser();
+      const hits = (terms: string[], viewer: number) =>
+        stores.search.search(db, viewer, terms, undefined, 10);
+      assert.equal((await hits(['mount'], author)).length, 0, 'not a member of the private group');
+      await pool.query('INSERT INTO public.group_members (group_id, user_id) VALUES ($1, $2)', [
+        groupId,
+        author,
+      ]);
+      assert.deepEqual(
+        (await hits(['mount'], author)).map((m) => m.content),
+        ['mountaineering gear list'],
+      );
+      assert.deepEqual((await hits(['ntaineer', 'gear'], author)).length, 1, 'inside a word, every term');
+      assert.equal((await hits(['mount'], outsider.id)).length, 0);
+      const labels = await stores.search.labels(db, [groupId], author);
+      assert.deepEqual(labels.get(groupId), { type: 'private', name: 'Store messages' });
+    });
+  });
+
   describe('host catalog and audit', () => {
     it('inserts once per slug, patches, hides deleting rows, finds by custom domain', async () => {
       await migrateHostCatalog(pg.directUrl);

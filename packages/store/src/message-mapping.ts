@@ -1,9 +1,8 @@
 import type { Row } from '@rosterchirp/db';
 import type { Author, Member, Message } from '@rosterchirp/protocol';
-import { iso, str, uploadUrl } from '@rosterchirp/store';
+import { iso, str, uploadUrl } from './row-mapping.ts';
 
-// User rows and upload URLs are mapped in the store package (import them from there); the
-// shapes below follow as their aggregates move.
+/** Message, member and author rows → API shapes (the SQL of the message and group stores). */
 
 export function toMember(r: Row): Member {
   return {
