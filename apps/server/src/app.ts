@@ -204,7 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       storage: deps.storage,
       bus,
       invalidateHost: deps.hostMode.invalidateHost,
-      users: services.users,
+      seed: services.seed,
       settings: services.settings,
       hostDomain: deps.hostMode.domain,
       defaultChatName: deps.hostMode.defaultChatName,

@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
 import { migrateSchema, ShardMap } from '@rosterchirp/db';
-import { seedTenant } from '@rosterchirp/domain';
 import { LocalDiskStorage, S3Storage } from '@rosterchirp/storage';
 import { createSqlStores } from '@rosterchirp/store';
 import { buildApp } from './app.ts';
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
     hostMode: host?.deps,
   });
 
-  const seeded = await seedTenant(publicDb, services, {
+  const seeded = await services.seed.tenant(publicDb, {
     admin: config.admin,
     defaultChatName: config.defaultChatName,
   });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
 import { createPool, migrateSchema, ShardMap, type TenantDb } from '@rosterchirp/db';
-import { seedTenant } from '@rosterchirp/domain';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import type {
   ClientToServerEvents,
@@ -104,7 +103,7 @@ export async function startTestServer(
     ...(opts.connectionLimits ? { connectionLimits: opts.connectionLimits } : {}),
     hostMode: host?.deps,
   });
-  await seedTenant(tenants.bySchema('public'), built.services, {
+  await built.services.seed.tenant(tenants.bySchema('public'), {
     admin: { ...ADMIN, resetPassword: false },
     defaultChatName: 'General Chat',
   });

@@ -20,7 +20,7 @@ export function emitUpdated(
 }
 
 /** Reading messages the way every message feature needs: as a viewer, behind access checks. */
-export function createMessageAccess(deps: { stores: Pick<Stores, 'messages'>; bus: EventBus }) {
+export function createMessageAccess(deps: { stores: Pick<Stores, 'messages' | 'groups'>; bus: EventBus }) {
   const { messages } = deps.stores;
   return {
     /** One message as `viewerId` sees it (reactions' `mine`), or null. */
@@ -35,7 +35,7 @@ export function createMessageAccess(deps: { stores: Pick<Stores, 'messages'>; bu
     ): Promise<{ row: MessageHead; access: GroupAccess }> {
       const row = await messages.head(db, messageId);
       if (!row) throw notFound('Message');
-      const access = await groupAccess(db, row.groupId, user).catch((err: unknown) => {
+      const access = await groupAccess(deps.stores.groups, db, row.groupId, user).catch((err: unknown) => {
         throw err instanceof AppError && err.code === 'NOT_FOUND' ? notFound('Message') : err;
       });
       return { row, access };

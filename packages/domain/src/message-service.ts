@@ -20,7 +20,7 @@ import type { UploadService } from './upload-service.ts';
 
 export interface MessageServiceDeps {
   bus: EventBus;
-  stores: Pick<Stores, 'messages'>;
+  stores: Pick<Stores, 'messages' | 'groups'>;
   access: MessageAccess;
   uploads: UploadService;
   previews: LinkPreviewService;
@@ -45,7 +45,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (content === '' && !body.imageKey) throw invalid('content', 'A message needs text or an image');
       if (content.length > LIMITS.contentMax)
         throw invalid('content', `At most ${LIMITS.contentMax} characters`);
-      const access = await groupAccess(db, groupId, user);
+      const access = await groupAccess(deps.stores.groups, db, groupId, user);
       assertCanPost(access);
       if (body.imageKey) await deps.uploads.assertUsable(db, user, body.imageKey, 'image');
       const mentions = extractMentions(content);
@@ -104,7 +104,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (query.before !== undefined && query.after !== undefined) {
         throw invalid('before', 'Use either before or after, not both');
       }
-      await groupAccess(db, groupId, user);
+      await groupAccess(deps.stores.groups, db, groupId, user);
       const limit = query.limit ?? LIMITS.historyDefault;
       const forward = query.after !== undefined;
       const rows = await messages.page(
@@ -125,7 +125,7 @@ export function createMessageService(deps: MessageServiceDeps) {
      * deleted, reacted to, pinned, previewed), oldest change first.
      */
     async changes(db: TenantDb, user: User, groupId: number, query: ChangesQuery): Promise<ChangesReply> {
-      await groupAccess(db, groupId, user);
+      await groupAccess(deps.stores.groups, db, groupId, user);
       const limit = query.limit ?? LIMITS.changesDefault;
       const rows = await messages.changedSince(db, groupId, user.id, query.since, limit + 1);
       const hasMore = rows.length > limit;
@@ -169,7 +169,7 @@ export function createMessageService(deps: MessageServiceDeps) {
 
     /** Moves the reader's position forward (never back) and tells the reader's other devices. */
     async markRead(db: TenantDb, user: User, groupId: number, messageId: number): Promise<void> {
-      const access = await groupAccess(db, groupId, user);
+      const access = await groupAccess(deps.stores.groups, db, groupId, user);
       if (!(await messages.inGroup(db, messageId, groupId))) throw notFound('Message');
       await messages.markRead(db, groupId, user.id, messageId, access.isMember);
       const target = access.type === 'public' ? rooms.user(db.schema, user.id) : groupRoom(db.schema, access);

@@ -6,7 +6,10 @@ import { assertCanPost, groupAccess } from './group-access.ts';
 import type { MessageAccess } from './message-access.ts';
 
 /** Pins: any member who may post pins or unpins; the room sees message:updated. */
-export function createPinService(deps: { stores: Pick<Stores, 'messages'>; access: MessageAccess }) {
+export function createPinService(deps: {
+  stores: Pick<Stores, 'messages' | 'groups'>;
+  access: MessageAccess;
+}) {
   const { messages } = deps.stores;
   async function setPinned(db: TenantDb, user: User, messageId: number, pinned: boolean): Promise<void> {
     const { row, access } = await deps.access.readable(db, messageId, user);
@@ -21,7 +24,7 @@ export function createPinService(deps: { stores: Pick<Stores, 'messages'>; acces
     pin: (db: TenantDb, user: User, messageId: number) => setPinned(db, user, messageId, true),
     unpin: (db: TenantDb, user: User, messageId: number) => setPinned(db, user, messageId, false),
     async list(db: TenantDb, user: User, groupId: number): Promise<Message[]> {
-      await groupAccess(db, groupId, user);
+      await groupAccess(deps.stores.groups, db, groupId, user);
       return messages.pinned(db, groupId, user.id, 100);
     },
   };

@@ -12,6 +12,7 @@ import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
 import { createReactionService } from './reaction-service.ts';
 import { createSearchService } from './search-service.ts';
+import { createSeedService } from './seed-tenant.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createThumbnailService } from './thumbnail-service.ts';
 import { createTokenSigner } from './tokens.ts';
@@ -52,7 +53,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const thumbnails = createThumbnailService({ storage: deps.storage, stores, access, log: deps.log });
   const messages = createMessageService({ bus: deps.bus, stores, access, uploads, previews, thumbnails });
-  const groups = createGroupService({ bus: deps.bus, messages });
+  const groups = createGroupService({ bus: deps.bus, stores, messages });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),
     bus: deps.bus,
@@ -78,9 +79,11 @@ export function createServices(deps: ServiceDeps) {
   const typing = createTypingService({ bus: deps.bus, groups });
   const pins = createPinService({ stores, access });
   const search = createSearchService({ stores });
-  const userGroups = createUserGroupService({ bus: deps.bus, groups, messages, settings });
+  const seed = createSeedService({ stores, users });
+  const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
   return {
     settings,
+    seed,
     users,
     userAdmin,
     messages,

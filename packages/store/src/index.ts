@@ -1,3 +1,5 @@
+export { toGroup, visibleGroupsSql } from './group-mapping.ts';
+export type { GroupAccessRow, GroupStore } from './group-store.ts';
 export { messageSelect, toAuthor, toMember, toMessage } from './message-mapping.ts';
 export type {
   LinkPreviewMeta,
@@ -11,6 +13,7 @@ export type {
 } from './message-store.ts';
 export { isSchemaGone, isUniqueViolation } from './pg-errors.ts';
 export { iso, str, toUser, USER_COLUMNS, uploadUrl } from './row-mapping.ts';
+export type { SeedStore } from './seed-store.ts';
 export type { NewSession, SessionRow, SessionStore } from './session-store.ts';
 export type { SettingsStore } from './settings-store.ts';
 export { createSqlStores, type Stores } from './stores.ts';
@@ -18,4 +21,5 @@ export { createSqlHostAudit, createSqlTenantCatalog } from './tenant-catalog.sql
 export type { HostAudit, HostAuditEntry, TenantCatalog, TenantRow } from './tenant-catalog.ts';
 export { type StoreCallObserver, timed } from './timed.ts';
 export type { Upload, UploadStore } from './upload-store.ts';
+export { UserGroupNameTaken, type UserGroupStore } from './user-group-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';

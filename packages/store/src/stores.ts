@@ -1,3 +1,5 @@
+import { sqlGroupStore } from './group-store.sql.ts';
+import type { GroupStore } from './group-store.ts';
 import {
   sqlLinkPreviewStore,
   sqlMessageStore,
@@ -5,6 +7,8 @@ import {
   sqlSearchStore,
 } from './message-store.sql.ts';
 import type { LinkPreviewStore, MessageStore, ReactionStore, SearchStore } from './message-store.ts';
+import { sqlSeedStore } from './seed-store.sql.ts';
+import type { SeedStore } from './seed-store.ts';
 import { sqlSessionStore } from './session-store.sql.ts';
 import type { SessionStore } from './session-store.ts';
 import { sqlSettingsStore } from './settings-store.sql.ts';
@@ -12,6 +16,8 @@ import type { SettingsStore } from './settings-store.ts';
 import { type StoreCallObserver, timed } from './timed.ts';
 import { sqlUploadStore } from './upload-store.sql.ts';
 import type { UploadStore } from './upload-store.ts';
+import { sqlUserGroupStore } from './user-group-store.sql.ts';
+import type { UserGroupStore } from './user-group-store.ts';
 import { sqlUserStore } from './user-store.sql.ts';
 import type { UserStore } from './user-store.ts';
 
@@ -28,6 +34,9 @@ export interface Stores {
   reactions: ReactionStore;
   linkPreviews: LinkPreviewStore;
   search: SearchStore;
+  groups: GroupStore;
+  userGroups: UserGroupStore;
+  seed: SeedStore;
 }
 
 /** The Postgres stores, each call timed (by store and method) when an observer is given. */
@@ -41,6 +50,9 @@ export function createSqlStores(observe?: StoreCallObserver): Stores {
     reactions: sqlReactionStore,
     linkPreviews: sqlLinkPreviewStore,
     search: sqlSearchStore,
+    groups: sqlGroupStore,
+    userGroups: sqlUserGroupStore,
+    seed: sqlSeedStore,
   };
   if (!observe) return stores;
   const wrapped = {} as Record<string, object>;

@@ -19,6 +19,7 @@ import {
   createSqlStores,
   createSqlTenantCatalog,
   type Stores,
+  UserGroupNameTaken,
   UserTaken,
 } from '../src/index.ts';
 
@@ -348,6 +349,109 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
       assert.equal((await hits(['mount'], outsider.id)).length, 0);
       const labels = await stores.search.labels(db, [groupId], author);
       assert.deepEqual(labels.get(groupId), { type: 'private', name: 'Store messages' });
+    });
+  });
+
+  describe('groups, user groups and the seed', () => {
+    it('private groups: members, access, views, rename, add and remove', async () => {
+      const owner = await newUser({ name: 'Gus Owner' });
+      const member = await newUser({ name: 'Mia Member' });
+      const stranger = await newUser({ name: 'Stan Stranger' });
+      const id = await stores.groups.createPrivate(db, 'Team room', owner.id, [owner.id, member.id]);
+      assert.deepEqual((await stores.groups.memberIds(db, id)).sort(), [owner.id, member.id].sort());
+      assert.equal((await stores.groups.access(db, id, member.id))?.isMember, true);
+      assert.equal((await stores.groups.access(db, id, stranger.id))?.isMember, false);
+      assert.equal(await stores.groups.access(db, 999_999, owner.id), null);
+      assert.equal((await stores.groups.view(db, owner.id, id))?.name, 'Team room');
+      assert.equal(await stores.groups.view(db, stranger.id, id), null, 'invisible to outsiders');
+      await stores.groups.rename(db, id, 'Renamed');
+      assert.ok(
+        (await stores.groups.visible(db, member.id)).some((g) => g.id === id && g.name === 'Renamed'),
+      );
+      assert.deepEqual(await stores.groups.addMembers(db, id, [member.id, stranger.id]), [stranger.id]);
+      assert.equal(await stores.groups.removeMember(db, id, stranger.id), 'Stan Stranger');
+      assert.equal(await stores.groups.removeMember(db, id, stranger.id), null);
+      assert.deepEqual(
+        (await stores.groups.members(db, id, false, 10)).map((m) => m.id).sort(),
+        [owner.id, member.id].sort(),
+      );
+      assert.ok((await stores.groups.memberGroupIds(db, member.id)).includes(id));
+      const names = await stores.groups.activeNames(db, [owner.id, 999_999]);
+      assert.deepEqual([...names.keys()], [owner.id]);
+    });
+
+    it('direct chats exist once per pair and turn read-only when the other side is deleted', async () => {
+      const a = await newUser();
+      const b = await newUser();
+      const key = `${Math.min(a.id, b.id)}:${Math.max(a.id, b.id)}`;
+      const id = await stores.groups.createDirect(db, a.id, b.id, key);
+      assert.ok(id);
+      assert.equal(await stores.groups.createDirect(db, b.id, a.id, key), null);
+      assert.equal(await stores.groups.directByKey(db, key), id);
+      assert.equal((await stores.groups.access(db, id!, a.id))?.readonly, false);
+      await stores.users.scrub(db, b.id);
+      assert.equal((await stores.groups.access(db, id!, a.id))?.readonly, true);
+    });
+
+    it('user groups: managed chat, unique names, member sync, restrictions', async () => {
+      const [x, y, z] = [await newUser(), await newUser(), await newUser()];
+      const ug = await stores.userGroups.create(db, 'Drivers store', x.id, [x.id, y.id]);
+      await assert.rejects(stores.userGroups.create(db, 'Drivers store', x.id, []), UserGroupNameTaken);
+      const [created] = await stores.userGroups.list(db, ug);
+      assert.deepEqual(
+        created?.memberIds,
+        [x.id, y.id].sort((p, q) => p - q),
+      );
+      const chat = created!.managedGroupId!;
+      const first = await stores.userGroups.syncChatMembers(db, chat, [x.id, y.id]);
+      assert.deepEqual(first.added.sort(), [x.id, y.id].sort());
+      const second = await stores.userGroups.syncChatMembers(db, chat, [x.id, z.id]);
+      assert.deepEqual(second.added, [z.id]);
+      assert.deepEqual(
+        second.removed.map((r) => r.id),
+        [y.id],
+      );
+      await stores.userGroups.update(db, ug, {
+        name: 'Drivers renamed',
+        memberIds: [z.id],
+        managedGroupId: chat,
+      });
+      assert.equal(
+        (await stores.groups.view(db, x.id, chat))?.name,
+        'Drivers renamed',
+        'the chat follows the name',
+      );
+      const other = await stores.userGroups.create(db, 'Riders store', y.id, [y.id]);
+      await stores.userGroups.setRestrictions(db, [{ fromUserGroupId: other, toUserGroupId: ug }]);
+      assert.equal(await stores.groups.dmRestricted(db, y.id, z.id), true);
+      assert.equal(await stores.groups.dmRestricted(db, z.id, y.id), false, 'one-way');
+      assert.deepEqual(await stores.userGroups.existingIds(db, [ug, 999_999]), [ug]);
+      await stores.userGroups.remove(db, ug, chat);
+      assert.equal(
+        (await stores.groups.access(db, chat, z.id))?.type,
+        'private',
+        'the chat stays, as private',
+      );
+    });
+
+    it('the seed adds event types once and one default channel even when run together', async () => {
+      const types = [{ name: 'StoreType', colour: '#123456' }];
+      await stores.seed.seedEventTypes(db, types);
+      await stores.seed.seedEventTypes(db, types);
+      const { rows } = await pool.query(
+        "SELECT count(*)::int AS n FROM public.event_types WHERE name = 'StoreType'",
+      );
+      assert.equal(rows[0].n, 1);
+      await pool.query("DELETE FROM public.settings WHERE key = 'default_chat_id'");
+      const before = (
+        await pool.query("SELECT count(*)::int AS n FROM public.groups WHERE name = 'Seeded chat'")
+      ).rows[0].n;
+      await Promise.all([1, 2, 3].map(() => stores.seed.ensureDefaultChat(db, 'Seeded chat')));
+      const after = (
+        await pool.query("SELECT count(*)::int AS n FROM public.groups WHERE name = 'Seeded chat'")
+      ).rows[0].n;
+      assert.equal(after - before, 1);
+      assert.ok(await stores.settings.get(db, 'default_chat_id'));
     });
   });
 

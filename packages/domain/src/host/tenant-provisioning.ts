@@ -22,9 +22,8 @@ import { isUniqueViolation } from '@rosterchirp/store';
 import { AppError } from '../app-error.ts';
 import type { DomainLogger } from '../context.ts';
 import { generatePassword } from '../passwords.ts';
-import { seedTenant } from '../seed-tenant.ts';
+import type { SeedService } from '../seed-tenant.ts';
 import type { SettingsService } from '../settings-service.ts';
-import type { UserService } from '../user-service.ts';
 import { tenantHosts } from './tenant-catalog.ts';
 
 /** Slugs that would read as part of the service itself, not as an organisation. */
@@ -37,7 +36,7 @@ export interface ProvisioningDeps {
   bus: EventBus;
   /** Forgets a host on every instance (the tenant-domain cache). */
   invalidateHost: (host: string) => Promise<void>;
-  users: UserService;
+  seed: SeedService;
   settings: SettingsService;
   hostDomain: string;
   defaultChatName: string;
@@ -113,7 +112,7 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
         const db = dbOf(row);
         const adminPassword = input.adminPassword ?? generatePassword();
         // resetPassword: a resumed create sets the password it returns, whatever a lost try set.
-        await seedTenant(db, deps, {
+        await deps.seed.tenant(db, {
           admin: {
             email: input.adminEmail,
             name: input.adminName,

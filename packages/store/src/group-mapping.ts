@@ -1,6 +1,6 @@
 import type { Row } from '@rosterchirp/db';
 import { type Group, messagePreview } from '@rosterchirp/protocol';
-import { toAuthor } from '@rosterchirp/store';
+import { toAuthor } from './message-mapping.ts';
 
 /**
  * Groups as one viewer ($1) sees them: visible groups (public, or a membership), unread counts
