@@ -35,8 +35,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/domain/' },
       to: {
-        path: '^(packages/realtime/|apps/|loadtest/|infra/)|node_modules/.*/(socket\\.io|ioredis|@socket\\.io)/',
+        path: '^(packages/realtime/|apps/|loadtest/)|node_modules/.*/(socket\\.io|ioredis|@socket\\.io)/',
       },
+    },
+    {
+      name: 'domain-code-without-test-services',
+      comment: 'Domain sources never use the test and cluster infrastructure (its tests may).',
+      severity: 'error',
+      from: { path: '^packages/domain/src/' },
+      to: { path: '^infra/' },
     },
     {
       name: 'packages-never-import-apps',

@@ -16,7 +16,7 @@ import type { PresenceStore } from '@rosterchirp/protocol';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
 import { createSocketIoBus } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
-import { createSqlStores, type HostAudit, type TenantCatalog } from '@rosterchirp/store';
+import { createSqlStores, type HostAudit, type TenantCatalog, timed } from '@rosterchirp/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
@@ -197,7 +197,9 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(featureRoutes);
   let provisioning: TenantProvisioning | undefined;
   if (deps.hostMode) {
-    const { catalog } = deps.hostMode;
+    // The control plane's catalog and audit calls are timed like every other store's.
+    const catalog = timed('tenantCatalog', deps.hostMode.catalog, metrics.observeStoreCall);
+    const audit = timed('hostAudit', deps.hostMode.audit, metrics.observeStoreCall);
     provisioning = createTenantProvisioning({
       catalog,
       shards: deps.hostMode.shards,
@@ -214,7 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       hostDomain: deps.hostMode.domain,
       adminKey: deps.hostMode.adminKey,
       catalog,
-      audit: deps.hostMode.audit,
+      audit,
       provisioning,
       tenants: deps.tenants,
     });
