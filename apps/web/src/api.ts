@@ -60,6 +60,8 @@ export async function call<T>(
 export const api = {
   login: (email: string, password: string) => call<AuthReply>('POST', '/api/auth/login', { email, password }),
   logout: () => call<void>('POST', '/api/auth/logout'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    call<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
   sessions: () => call<SessionsReply>('GET', '/api/auth/sessions'),
   endSession: (id: string) => call<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
   me: () => call<{ user: User }>('GET', '/api/auth/me'),

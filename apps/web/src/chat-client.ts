@@ -339,13 +339,21 @@ export function createChatClient(store: Store) {
       try {
         const { user } = await api.me();
         store.set({ me: user, booting: false });
-        await startSession();
+        // Nothing else answers until a given password is replaced (ChangePasswordPage).
+        if (!user.mustChangePassword) await startSession();
       } catch {
         store.set({ me: null, booting: false });
       }
     },
     async login(email: string, password: string) {
       const { user } = await api.login(email, password);
+      store.set({ me: user });
+      if (!user.mustChangePassword) await startSession();
+    },
+    /** Replaces a generated or reset password, then opens the app. */
+    async changeInitialPassword(currentPassword: string, newPassword: string) {
+      await api.changePassword(currentPassword, newPassword);
+      const { user } = await api.me();
       store.set({ me: user });
       await startSession();
     },

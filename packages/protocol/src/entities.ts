@@ -28,6 +28,8 @@ export const User = Type.Object({
   avatarUrl: Nullable(Type.String()),
   aboutMe: Nullable(Type.String()),
   lastOnline: Nullable(Type.String()),
+  /** A generated, default or reset password: it must be changed before anything else. */
+  mustChangePassword: Type.Boolean(),
 });
 export type User = Static<typeof User>;
 

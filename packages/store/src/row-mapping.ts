@@ -9,7 +9,7 @@ export const str = (v: unknown): string | null => (typeof v === 'string' ? v : n
 
 /** The columns `toUser` reads, from a `users` table aliased `u`. */
 export const USER_COLUMNS =
-  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online';
+  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online, u.must_change_password';
 
 export function toUser(r: Row): User {
   return {
@@ -23,5 +23,6 @@ export function toUser(r: Row): User {
     avatarUrl: uploadUrl(r.avatar_key),
     aboutMe: str(r.about_me),
     lastOnline: iso(r.last_online),
+    mustChangePassword: r.must_change_password === true,
   };
 }

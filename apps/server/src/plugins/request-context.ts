@@ -22,6 +22,13 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'rc_session';
 
+/** What a user who must change their password may still do. */
+const PASSWORD_CHANGE_ROUTES = new Set([
+  'GET /api/auth/me',
+  'POST /api/auth/password',
+  'POST /api/auth/logout',
+]);
+
 /** Routes that answer on any Host: health for the balancer, and the host control plane. */
 const TENANTLESS = /^\/(api\/health|api\/ready|metrics|api\/host\/)/;
 
@@ -81,6 +88,13 @@ export const requestContextPlugin = fp(
     app.decorate('requireUser', async (request: FastifyRequest) => {
       const allowQuery = request.url.startsWith('/api/stream');
       request.actor = await opts.services.auth.authenticate(request.tenant, tokenFrom(request, allowQuery));
+      // A generated, default or reset password is changed before anything else is allowed.
+      if (
+        request.actor.user.mustChangePassword &&
+        !PASSWORD_CHANGE_ROUTES.has(`${request.method} ${request.routeOptions.url}`)
+      ) {
+        throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Choose a new password before you continue');
+      }
       // Every line of the request names its tenant and user (one child logger, made once).
       request.log = request.log.child({ schema: request.tenant.schema, userId: request.actor.user.id });
     });

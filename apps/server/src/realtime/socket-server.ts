@@ -84,6 +84,7 @@ export function installSocketHandlers(
       const token =
         typeof auth?.token === 'string' ? auth.token : cookieToken(socket.handshake.headers.cookie);
       const actor = await services.auth.authenticate(db, token);
+      if (actor.user.mustChangePassword) return next(new Error('PASSWORD_CHANGE_REQUIRED'));
       const release = caps.acquire(`${db.schema}:${actor.user.id}`, clientAddress(socket.request, trust));
       if (!release) {
         const refused = new Error('TOO_MANY_CONNECTIONS') as Error & { data?: unknown };

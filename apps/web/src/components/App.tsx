@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createChatClient } from '../chat-client.ts';
 import { createStore, useStore } from '../store.ts';
+import { ChangePasswordPage } from './ChangePasswordPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { DevicesDialog } from './DevicesDialog.tsx';
 import { LoginPage } from './LoginPage.tsx';
@@ -34,6 +35,8 @@ export function App() {
 
   if (state.booting) return <div class="splash">Loading…</div>;
   if (!state.me) return <LoginPage client={client} />;
+  if (state.me.mustChangePassword)
+    return <ChangePasswordPage client={client} name={state.me.displayName ?? state.me.name} />;
   return (
     <div class={`shell${state.activeId ? ' shell--conversation' : ''}`}>
       <Sidebar

@@ -1,0 +1,83 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api.ts';
+import type { ChatClient } from '../chat-client.ts';
+
+/** Shown instead of the app while the password is one someone else chose (generated or reset). */
+export function ChangePasswordPage({ client, name }: { client: ChatClient; name: string }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (next !== again) return setError('The two new passwords are not the same');
+    if (next.length < 8) return setError('Use at least 8 characters');
+    setBusy(true);
+    setError(null);
+    try {
+      await client.changeInitialPassword(current, next);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'The password could not be changed');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="login">
+      <form class="login__card" onSubmit={submit}>
+        <img class="login__logo" src="/icon.svg" alt="" width={56} height={56} />
+        <h1>Choose your password</h1>
+        <p class="login__sub">Welcome, {name}. The password you were given works once: pick your own.</p>
+        <label>
+          Password you were given
+          <input
+            type="password"
+            name="current-password"
+            autocomplete="current-password"
+            required
+            value={current}
+            onInput={(e) => setCurrent(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          New password
+          <input
+            type="password"
+            name="new-password"
+            autocomplete="new-password"
+            minLength={8}
+            required
+            value={next}
+            onInput={(e) => setNext(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          New password again
+          <input
+            type="password"
+            name="new-password-again"
+            autocomplete="new-password"
+            minLength={8}
+            required
+            value={again}
+            onInput={(e) => setAgain(e.currentTarget.value)}
+          />
+        </label>
+        {error && (
+          <p class="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button class="btn btn--primary btn--block" type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save and continue'}
+        </button>
+        <button class="link-btn" type="button" onClick={() => void client.logout()}>
+          Sign out
+        </button>
+      </form>
+    </main>
+  );
+}
