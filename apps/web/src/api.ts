@@ -14,6 +14,7 @@ import type {
   SessionsReply,
   User,
   UserGroup,
+  UsersReply,
 } from '@rosterchirp/protocol';
 
 /** A failed API call, carrying the error of docs/API.md. */
@@ -66,7 +67,32 @@ export const api = {
   endSession: (id: string) => call<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
   me: () => call<{ user: User }>('GET', '/api/auth/me'),
   features: () => call<FeaturesReply>('GET', '/api/features'),
-  users: () => call<{ users: User[] }>('GET', '/api/users'),
+  /** One page of the directory (search by name, handle or email). */
+  usersPage: (q: string, cursor: string | null, limit = 50) => {
+    const params = new URLSearchParams({ limit: String(limit) });
+    if (q) params.set('q', q);
+    if (cursor) params.set('cursor', cursor);
+    return call<UsersReply>('GET', `/api/users?${params}`);
+  },
+  /** The whole directory (mentions and new chats pick from it), page by page. */
+  async users(): Promise<{ users: User[] }> {
+    const users: User[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: UsersReply = await api.usersPage('', cursor, 200);
+      users.push(...page.users);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { users };
+  },
+  createUser: (body: { name: string; email: string; role: User['role'] }) =>
+    call<{ user: User; password?: string }>('POST', '/api/users', body),
+  updateUser: (id: number, body: { name?: string; displayName?: string | null; role?: User['role'] }) =>
+    call<{ user: User }>('PATCH', `/api/users/${id}`, body),
+  resetPassword: (id: number) => call<{ password: string }>('POST', `/api/users/${id}/reset-password`),
+  suspendUser: (id: number, suspend: boolean) =>
+    call<{ user: User }>('POST', `/api/users/${id}/${suspend ? 'suspend' : 'unsuspend'}`),
+  deleteUser: (id: number) => call<void>('DELETE', `/api/users/${id}`),
   groups: () => call<{ groups: Group[] }>('GET', '/api/groups'),
   group: (id: number) => call<{ group: Group; members: Member[] }>('GET', `/api/groups/${id}`),
   createGroup: (body: CreateGroupBody) => call<{ group: Group }>('POST', '/api/groups', body),

@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { User } from '@rosterchirp/protocol';
+import type { PatchUserBody, User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { AppError, notFound } from './app-error.ts';
@@ -46,6 +46,27 @@ export function createUserAdminService(deps: UserAdminDeps) {
       await target(db, actor, userId);
       const user = await setStatus(db, userId, 'suspended');
       await signOutEverywhere(db, userId, 'suspended');
+      return user;
+    },
+
+    /** Name, display name and role; the last active admin keeps the role. */
+    async update(db: TenantDb, userId: number, change: PatchUserBody): Promise<User> {
+      const current = await users.byId(db, userId);
+      if (!current || current.status === 'deleted') throw notFound('User');
+      if (change.role && change.role !== 'admin' && current.role === 'admin') {
+        if ((await users.otherActiveAdmins(db, userId)) === 0) {
+          throw new AppError(
+            'CONFLICT',
+            'The last admin cannot stop being one; make someone else admin first',
+          );
+        }
+      }
+      const name = change.name?.trim();
+      if (change.name !== undefined && !name)
+        throw new AppError('VALIDATION_FAILED', 'A name is needed', { field: 'name' });
+      const displayName = change.displayName === undefined ? undefined : change.displayName?.trim() || null;
+      const user = await users.update(db, userId, { name, displayName, role: change.role });
+      if (!user) throw notFound('User');
       return user;
     },
 

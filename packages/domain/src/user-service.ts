@@ -1,7 +1,7 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { Role, User } from '@rosterchirp/protocol';
+import type { Role, User, UsersQuery, UsersReply } from '@rosterchirp/protocol';
 import { type Stores, UserTaken } from '@rosterchirp/store';
-import { AppError, notFound } from './app-error.ts';
+import { AppError, invalid, notFound } from './app-error.ts';
 import { baseHandle, uniqueHandle } from './handle.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 
@@ -22,6 +22,39 @@ export function createUserService(deps: UserServiceDeps) {
   const { users } = deps.stores;
   return {
     list: (db: TenantDb): Promise<User[]> => users.list(db),
+
+    /**
+     * The directory, a page at a time (by name), searchable by name, handle or email. Members
+     * see people without their email; admins and managers see it.
+     */
+    async directory(db: TenantDb, viewer: User, query: UsersQuery): Promise<UsersReply> {
+      const limit = query.limit ?? 50;
+      let after: { name: string; id: number } | undefined;
+      if (query.cursor) {
+        try {
+          const [name, id] = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as [
+            unknown,
+            unknown,
+          ];
+          if (typeof name !== 'string' || !Number.isSafeInteger(id)) throw new Error('shape');
+          after = { name, id: id as number };
+        } catch {
+          throw invalid('cursor', 'This cursor is not one we gave out');
+        }
+      }
+      const q = query.q?.trim() || undefined;
+      const rows = await users.page(db, { q, after, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const seesEmail = viewer.role === 'admin' || viewer.role === 'manager';
+      return {
+        users: seesEmail ? page : page.map((u) => ({ ...u, email: '' })),
+        nextCursor:
+          rows.length > limit && last
+            ? Buffer.from(JSON.stringify([last.name.toLowerCase(), last.id])).toString('base64url')
+            : null,
+      };
+    },
 
     async get(db: TenantDb, id: number): Promise<User> {
       const user = await users.byId(db, id);

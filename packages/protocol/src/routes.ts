@@ -58,7 +58,30 @@ export const CreateUserBody = Type.Object(
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
 export const CreateUserReply = Type.Object({ user: User, password: Type.Optional(Type.String()) });
-export const UsersReply = Type.Object({ users: Type.Array(User) });
+export const UsersQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type UsersQuery = Static<typeof UsersQuery>;
+/** Members see people without their email (an empty string); admins and managers see it. */
+export const UsersReply = Type.Object({
+  users: Type.Array(User),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type UsersReply = Static<typeof UsersReply>;
+export const PatchUserBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    displayName: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.nameMax }), Type.Null()])),
+    role: Type.Optional(Role),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchUserBody = Static<typeof PatchUserBody>;
 export const UserReply = Type.Object({ user: User });
 export const ResetPasswordReply = Type.Object({ password: Type.String() });
 export const SessionParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

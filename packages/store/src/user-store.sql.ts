@@ -12,6 +12,51 @@ export const sqlUserStore: UserStore = {
     return rows.map(toUser);
   },
 
+  async page(db, opts) {
+    const params: unknown[] = [opts.limit];
+    const where = ["u.status <> 'deleted'"];
+    if (opts.q) {
+      params.push(`%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const p = `$${params.length}`;
+      where.push(
+        `(u.name ILIKE ${p} OR u.display_name ILIKE ${p} OR u.handle ILIKE ${p} OR u.email ILIKE ${p})`,
+      );
+    }
+    if (opts.after) {
+      params.push(opts.after.name, opts.after.id);
+      where.push(`(lower(u.name), u.id) > ($${params.length - 1}, $${params.length})`);
+    }
+    const { rows } = await db.query(
+      `SELECT ${USER_COLUMNS} FROM ${db.s}.users u WHERE ${where.join(' AND ')} ORDER BY lower(u.name), u.id LIMIT $1`,
+      params,
+    );
+    return rows.map(toUser);
+  },
+
+  async update(db, id, change) {
+    const { rows } = await db.query(
+      `UPDATE ${db.s}.users u SET name = COALESCE($2, u.name),
+         display_name = CASE WHEN $3::boolean THEN $4 ELSE u.display_name END, role = COALESCE($5, u.role)
+       WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+      [
+        id,
+        change.name ?? null,
+        change.displayName !== undefined,
+        change.displayName ?? null,
+        change.role ?? null,
+      ],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  },
+
+  async otherActiveAdmins(db, exceptId) {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${db.s}.users WHERE role = 'admin' AND status = 'active' AND id <> $1`,
+      [exceptId],
+    );
+    return rows[0]?.n ?? 0;
+  },
+
   async byId(db, id) {
     const { rows } = await db.query(`SELECT ${USER_COLUMNS} FROM ${db.s}.users u WHERE u.id = $1`, [id]);
     return rows[0] ? toUser(rows[0]) : null;

@@ -22,6 +22,26 @@ export class UserTaken extends Error {
 export interface UserStore {
   /** Everyone but deleted users, by name. */
   list(db: TenantDb): Promise<User[]>;
+  /**
+   * A page of the directory (not deleted), by name then id, after the keyset `after`; `q`
+   * matches name, display name, handle or email anywhere (case-insensitive).
+   */
+  page(
+    db: TenantDb,
+    opts: { q?: string | undefined; after?: { name: string; id: number } | undefined; limit: number },
+  ): Promise<User[]>;
+  /** Changes name, display name and role; the user as now stored, or null. */
+  update(
+    db: TenantDb,
+    id: number,
+    change: {
+      name?: string | undefined;
+      displayName?: string | null | undefined;
+      role?: User['role'] | undefined;
+    },
+  ): Promise<User | null>;
+  /** Active admins other than `exceptId`. */
+  otherActiveAdmins(db: TenantDb, exceptId: number): Promise<number>;
   byId(db: TenantDb, id: number): Promise<User | null>;
   /** For sign-in: the user with that email (any case) and their password hash. */
   byEmailWithHash(db: TenantDb, email: string): Promise<{ user: User; passwordHash: string | null } | null>;

@@ -3,8 +3,10 @@ import {
   CreateUserBody,
   CreateUserReply,
   IdParams,
+  PatchUserBody,
   ResetPasswordReply,
   UserReply,
+  UsersQuery,
   UsersReply,
 } from '@rosterchirp/protocol';
 
@@ -14,8 +16,14 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/users',
-    { preHandler: app.requireUser, schema: { response: { 200: UsersReply } } },
-    async (req) => ({ users: await users.list(req.tenant) }),
+    { preHandler: app.requireUser, schema: { querystring: UsersQuery, response: { 200: UsersReply } } },
+    async (req) => users.directory(req.tenant, req.actor.user, req.query),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    { preHandler: admin, schema: { params: IdParams, body: PatchUserBody, response: { 200: UserReply } } },
+    async (req) => ({ user: await userAdmin.update(req.tenant, req.params.id, req.body) }),
   );
 
   app.post(

@@ -6,6 +6,7 @@ import { ConversationView } from './ConversationView.tsx';
 import { DevicesDialog } from './DevicesDialog.tsx';
 import { LoginPage } from './LoginPage.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
+import { PeopleDialog } from './PeopleDialog.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { UserGroupsDialog } from './UserGroupsDialog.tsx';
@@ -17,6 +18,7 @@ export function App() {
   const [newChat, setNewChat] = useState(false);
   const [userGroups, setUserGroups] = useState(false);
   const [devices, setDevices] = useState(false);
+  const [people, setPeople] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
   const [, tick] = useState(0);
 
@@ -49,6 +51,7 @@ export function App() {
         onLogout={() => void client.logout()}
         onUserGroups={() => setUserGroups(true)}
         onDevices={() => setDevices(true)}
+        onPeople={() => setPeople(true)}
         onReadAll={() => void client.readAll()}
         searchPanel={
           <SearchPanel
@@ -69,6 +72,7 @@ export function App() {
         </div>
       )}
       {devices && <DevicesDialog onClose={() => setDevices(false)} />}
+      {people && state.me && <PeopleDialog me={state.me} onClose={() => setPeople(false)} />}
       {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
       {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
     </div>

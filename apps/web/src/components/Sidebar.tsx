@@ -29,6 +29,7 @@ export function Sidebar(props: {
   onLogout: () => void;
   onUserGroups: () => void;
   onDevices: () => void;
+  onPeople: () => void;
   onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
@@ -162,6 +163,17 @@ export function Sidebar(props: {
             onClick={props.onUserGroups}
           >
             👥
+          </button>
+        )}
+        {(me.role === 'admin' || me.role === 'manager') && (
+          <button
+            type="button"
+            class="icon-btn sidebar__admin"
+            title="People"
+            aria-label="People"
+            onClick={props.onPeople}
+          >
+            🧑‍🤝‍🧑
           </button>
         )}
         <button

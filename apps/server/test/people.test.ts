@@ -1,0 +1,136 @@
+/** The directory (paged, searchable, emails only for admins and managers) and editing people. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { User } from '@rosterchirp/protocol';
+import {
+  ADMIN,
+  api,
+  createMember,
+  login,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
+
+type Page = { users: User[]; nextCursor: string | null };
+
+describe('people: directory and edits', () => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let server: TestServer;
+  let adminToken: string;
+  let member: Awaited<ReturnType<typeof createMember>>;
+
+  before(async () => {
+    pg = await startTestPostgres();
+    server = await startTestServer(pg);
+    adminToken = (await login(server, ADMIN.email, ADMIN.password)).token;
+    member = await createMember(server, adminToken, 'Mo Member');
+    // 120 more people, in bulk (the hash of one password for all: this is about paging).
+    await server.pool.query(
+      `INSERT INTO public.users (email, name, handle, password_hash)
+       SELECT 'bulk' || i || '@people.test', 'Bulk Person ' || lpad(i::text, 3, '0'), 'bulk.' || i, 'x'
+       FROM generate_series(1, 120) i`,
+    );
+  });
+  after(async () => {
+    await server?.close();
+    await pg?.stop();
+  });
+
+  it('pages through everyone by name without skipping or repeating', async () => {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/api/users?limit=50${cursor ? `&cursor=${cursor}` : ''}`;
+      const res: { status: number; body: Page } = await api<Page>(server, 'GET', url, { token: adminToken });
+      assert.equal(res.status, 200);
+      seen.push(...res.body.users.map((u) => u.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor);
+    assert.equal(pages, 3);
+    assert.equal(new Set(seen).size, seen.length);
+    const { rows } = await server.pool.query(
+      "SELECT count(*)::int AS n FROM public.users WHERE status <> 'deleted'",
+    );
+    assert.equal(seen.length, rows[0].n);
+  });
+
+  it('searches name, handle and email; members do not see emails', async () => {
+    const byName = await api<Page>(server, 'GET', '/api/users?q=person%20007', { token: adminToken });
+    assert.deepEqual(
+      byName.body.users.map((u) => u.name),
+      ['Bulk Person 007'],
+    );
+    const byEmail = await api<Page>(server, 'GET', '/api/users?q=bulk12%40', { token: adminToken });
+    assert.deepEqual(
+      byEmail.body.users.map((u) => u.email),
+      ['bulk12@people.test'],
+    );
+    const asMember = await api<Page>(server, 'GET', '/api/users?q=bulk.12', { token: member.token });
+    assert.ok(asMember.body.users.length >= 1);
+    assert.ok(
+      asMember.body.users.every((u) => u.email === ''),
+      'no emails for members',
+    );
+    assert.equal(
+      (await api<Page>(server, 'GET', '/api/users?q=%25', { token: adminToken })).body.users.length,
+      0,
+      '% is literal',
+    );
+  });
+
+  it('refuses bad paging input', async () => {
+    for (const url of [
+      '/api/users?cursor=not-ours',
+      '/api/users?limit=201',
+      '/api/users?limit=0',
+      '/api/users?extra=1',
+    ]) {
+      const res = await api<{ error: { code: string } }>(server, 'GET', url, { token: adminToken });
+      assert.equal(res.status, 400, url);
+      assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+    }
+  });
+
+  it('admins edit name, display name and role; the last admin stays one; members cannot', async () => {
+    const res = await api<{ user: User }>(server, 'PATCH', `/api/users/${member.user.id}`, {
+      token: adminToken,
+      body: { name: 'Mo Renamed', displayName: 'Mo', role: 'manager' },
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      [res.body.user.name, res.body.user.displayName, res.body.user.role],
+      ['Mo Renamed', 'Mo', 'manager'],
+    );
+    const me = (await api<{ user: User }>(server, 'GET', '/api/auth/me', { token: adminToken })).body.user;
+    const demote = await api<{ error: { message: string } }>(server, 'PATCH', `/api/users/${me.id}`, {
+      token: adminToken,
+      body: { role: 'member' },
+    });
+    assert.equal(demote.status, 409);
+    assert.match(demote.body.error.message, /last admin/);
+    for (const body of [{}, { role: 'owner' }, { name: '' }, { email: 'x@y.z' }, { name: 'a\u0000b' }]) {
+      assert.equal(
+        (await api(server, 'PATCH', `/api/users/${member.user.id}`, { token: adminToken, body })).status,
+        400,
+        JSON.stringify(body),
+      );
+    }
+    assert.equal(
+      (await api(server, 'PATCH', '/api/users/999999', { token: adminToken, body: { name: 'X' } })).status,
+      404,
+    );
+    const other = await createMember(server, adminToken, 'Ola Other');
+    assert.equal(
+      (
+        await api(server, 'PATCH', `/api/users/${member.user.id}`, {
+          token: other.token,
+          body: { name: 'Hijack' },
+        })
+      ).status,
+      403,
+    );
+  });
+});
