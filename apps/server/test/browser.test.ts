@@ -176,4 +176,43 @@ describe('web client in headless Chromium', () => {
     await desktop.close();
     await phone.close();
   });
+
+  it('an admin adds a person in People; their first sign-in asks for their own password', async () => {
+    const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const a = await desktop.newPage();
+    await signIn(a, server.url, ADMIN.email, ADMIN.password);
+    await a.getByRole('button', { name: 'People' }).click();
+    const people = a.getByRole('dialog', { name: 'People' });
+    await people.getByLabel('Name').fill('Nia Newcomer');
+    await people.getByLabel('Email').fill('nia@example.test');
+    await people.getByRole('button', { name: 'Add' }).click();
+    const secret = people.locator('.people__secret');
+    await secret.waitFor();
+    const password = (await secret.textContent())?.trim() ?? '';
+    assert.match(password, /^\S{19}$/);
+    await people.getByLabel('Search people').fill('nia@');
+    await people.locator('.people__row', { hasText: 'Nia Newcomer' }).waitFor();
+    await a.screenshot({ path: join(SHOTS, 'desktop-people.png') });
+
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+    });
+    const n = await phone.newPage();
+    await n.goto(server.url);
+    await n.getByLabel('Email').fill('nia@example.test');
+    await n.getByLabel('Password').fill(password);
+    await n.getByRole('button', { name: 'Sign in' }).click();
+    await n.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    await n.screenshot({ path: join(SHOTS, 'phone-choose-password.png') });
+    await n.getByLabel('Password you were given').fill(password);
+    await n.getByLabel('New password', { exact: true }).fill('nia-own-password-1');
+    await n.getByLabel('New password again').fill('nia-own-password-1');
+    await n.getByRole('button', { name: 'Save and continue' }).click();
+    await n.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await desktop.close();
+    await phone.close();
+  });
 });
