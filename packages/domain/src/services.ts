@@ -20,6 +20,7 @@ import { createTypingService } from './typing-service.ts';
 import { createUploadService } from './upload-service.ts';
 import { createUserAdminService } from './user-admin-service.ts';
 import { createUserGroupService } from './user-group-service.ts';
+import { createUserImport } from './user-import.ts';
 import { createUserService } from './user-service.ts';
 
 export interface ServiceDeps {
@@ -80,11 +81,13 @@ export function createServices(deps: ServiceDeps) {
   const pins = createPinService({ stores, access });
   const search = createSearchService({ stores });
   const seed = createSeedService({ stores, users });
+  const userImport = createUserImport({ stores, users });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
   return {
     settings,
     seed,
     users,
+    userImport,
     userAdmin,
     messages,
     groups,

@@ -73,6 +73,23 @@ export const UsersReply = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 export type UsersReply = Static<typeof UsersReply>;
+/** CSV of `name,email[,role]` (a header row), at most 5 MB. */
+export const ImportUsersBody = Type.Object(
+  { csv: Type.String({ minLength: 1, maxLength: 5_000_000 }), dryRun: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type ImportUsersBody = Static<typeof ImportUsersBody>;
+export const ImportRow = Type.Object({
+  line: Type.Integer(),
+  email: Type.String(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  error: Type.Optional(Type.String()),
+  /** A created person's generated password, shown once (not with USER_PASS, not on a dry run). */
+  password: Type.Optional(Type.String()),
+});
+export type ImportRow = Static<typeof ImportRow>;
+export const ImportUsersReply = Type.Object({ rows: Type.Array(ImportRow), created: Type.Integer() });
+export type ImportUsersReply = Static<typeof ImportUsersReply>;
 export const PatchUserBody = Type.Object(
   {
     name: Type.Optional(Name),

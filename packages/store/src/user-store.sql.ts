@@ -49,6 +49,14 @@ export const sqlUserStore: UserStore = {
     return rows[0] ? toUser(rows[0]) : null;
   },
 
+  async existingEmails(db, emails) {
+    const { rows } = await db.query<{ email: string }>(
+      `SELECT lower(email) AS email FROM ${db.s}.users WHERE lower(email) = ANY($1::text[])`,
+      [emails.map((e) => e.toLowerCase())],
+    );
+    return new Set(rows.map((r) => r.email));
+  },
+
   async otherActiveAdmins(db, exceptId) {
     const { rows } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${db.s}.users WHERE role = 'admin' AND status = 'active' AND id <> $1`,

@@ -40,6 +40,8 @@ export interface UserStore {
       role?: User['role'] | undefined;
     },
   ): Promise<User | null>;
+  /** Which of these emails (lower-case) belong to someone already. */
+  existingEmails(db: TenantDb, emails: string[]): Promise<Set<string>>;
   /** Active admins other than `exceptId`. */
   otherActiveAdmins(db: TenantDb, exceptId: number): Promise<number>;
   byId(db: TenantDb, id: number): Promise<User | null>;

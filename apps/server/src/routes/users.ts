@@ -3,6 +3,8 @@ import {
   CreateUserBody,
   CreateUserReply,
   IdParams,
+  ImportUsersBody,
+  ImportUsersReply,
   PatchUserBody,
   ResetPasswordReply,
   UserReply,
@@ -18,6 +20,24 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users',
     { preHandler: app.requireUser, schema: { querystring: UsersQuery, response: { 200: UsersReply } } },
     async (req) => users.directory(req.tenant, req.actor.user, req.query),
+  );
+
+  app.post(
+    '/api/users/import',
+    {
+      preHandler: admin,
+      // A CSV of up to 5 MB, inside JSON.
+      bodyLimit: 6 * 1024 * 1024,
+      schema: { body: ImportUsersBody, response: { 200: ImportUsersReply } },
+    },
+    async (req) => {
+      const result = await app.services.userImport.run(req.tenant, req.body.csv, req.body.dryRun);
+      req.log.info(
+        { created: result.created, rows: result.rows.length, dryRun: req.body.dryRun },
+        'users imported',
+      );
+      return result;
+    },
   );
 
   app.patch(

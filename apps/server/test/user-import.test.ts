@@ -1,0 +1,111 @@
+/** CSV import of people: a dry run that writes nothing, per-row problems, then the import. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ImportUsersReply } from '@rosterchirp/protocol';
+import {
+  ADMIN,
+  api,
+  countRows,
+  createMember,
+  login,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
+
+describe('importing people from CSV', () => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let server: TestServer;
+  let adminToken: string;
+
+  before(async () => {
+    pg = await startTestPostgres();
+    server = await startTestServer(pg);
+    adminToken = (await login(server, ADMIN.email, ADMIN.password)).token;
+  });
+  after(async () => {
+    await server?.close();
+    await pg?.stop();
+  });
+
+  const run = (csv: string, dryRun: boolean, token = adminToken) =>
+    api<ImportUsersReply & { error: { code: string; message: string; details: { field: string } } }>(
+      server,
+      'POST',
+      '/api/users/import',
+      { token, body: { csv, dryRun } },
+    );
+
+  it('a dry run reports every row and writes nothing; the import creates the good rows', async () => {
+    const csv = [
+      '\ufeffName,Email,Role',
+      '"Doe, Jane",jane@import.test,manager',
+      '"Multi',
+      'Line",multi@import.test,',
+      'No Email,,member',
+      'Bad Address,not-an-email,member',
+      'Twice,jane@import.test,member',
+      `Taken,${ADMIN.email},member`,
+      'Odd Role,odd@import.test,owner',
+      '',
+    ].join('\r\n');
+    const users = await countRows(server, 'users');
+    const dry = await run(csv, true);
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    assert.equal(dry.body.created, 0);
+    assert.deepEqual(
+      dry.body.rows.map((r) => [r.line, r.email, r.status, r.error ?? '']),
+      [
+        [2, 'jane@import.test', 'ok', ''],
+        [3, 'multi@import.test', 'ok', ''],
+        [5, '', 'error', 'This is not an email address'],
+        [6, 'not-an-email', 'error', 'This is not an email address'],
+        [7, 'jane@import.test', 'error', 'Also on line 2 of this file'],
+        [8, ADMIN.email, 'error', 'Already a user here'],
+        [9, 'odd@import.test', 'error', 'Unknown role "owner" (member, manager or admin)'],
+      ],
+    );
+    assert.equal(await countRows(server, 'users'), users, 'a dry run writes nothing');
+
+    const done = await run(csv, false);
+    assert.equal(done.body.created, 2);
+    const jane = done.body.rows.find((r) => r.email === 'jane@import.test' && r.status === 'ok');
+    assert.match(jane?.password ?? '', /^\S{19}$/, 'the generated password is shown once');
+    const signedIn = await login(server, 'jane@import.test', jane!.password!);
+    assert.equal(signedIn.user.name, 'Doe, Jane');
+    assert.equal(signedIn.user.role, 'manager');
+    assert.equal(signedIn.user.mustChangePassword, true);
+    const multi = await api<{ users: Array<{ name: string }> }>(server, 'GET', '/api/users?q=multi%40', {
+      token: adminToken,
+    });
+    assert.equal(multi.body.users[0]?.name, 'Multi\nLine', 'a line break inside quotes is kept (as LF)');
+    assert.equal(await countRows(server, 'users'), users + 2);
+  });
+
+  it('a file the parser cannot read, or without the columns, is a clear 400 and writes nothing', async () => {
+    const users = await countRows(server, 'users');
+    for (const [csv, pattern] of [
+      ['name,email\n"unclosed,a@b.c\n', /not valid CSV/],
+      ['first,last\nA,B\n', /name,email/],
+      ['name,email\n', /no people/],
+      ['name,email\nA,a\u0000@b.c\n', /NUL/],
+    ] as const) {
+      const res = await run(csv, false);
+      assert.equal(res.status, 400, csv);
+      assert.match(res.body.error.message, pattern);
+    }
+    assert.equal(await countRows(server, 'users'), users);
+  });
+
+  it('10,000 rows dry-run in one request; members may not import; oversize is refused', async () => {
+    const lines = ['name,email'];
+    for (let i = 0; i < 10_000; i++) lines.push(`Person ${i},p${i}@bulk.test`);
+    const dry = await run(lines.join('\n'), true);
+    assert.equal(dry.status, 200);
+    assert.equal(dry.body.rows.filter((r) => r.status === 'ok').length, 10_000);
+    const member = await createMember(server, adminToken, 'Mia Member');
+    assert.equal((await run('name,email\nA,a@b.c\n', true, member.token)).status, 403);
+    const big = await run(`name,email\n${'x'.repeat(5_000_001)}`, true);
+    assert.equal(big.status, 400);
+  });
+});
