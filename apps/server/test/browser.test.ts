@@ -183,8 +183,8 @@ describe('web client in headless Chromium', () => {
     await signIn(a, server.url, ADMIN.email, ADMIN.password);
     await a.getByRole('button', { name: 'People' }).click();
     const people = a.getByRole('dialog', { name: 'People' });
-    await people.getByLabel('Name').fill('Nia Newcomer');
-    await people.getByLabel('Email').fill('nia@example.test');
+    await people.getByLabel('Name', { exact: true }).fill('Nia Newcomer');
+    await people.getByLabel('Email', { exact: true }).fill('nia@example.test');
     await people.getByRole('button', { name: 'Add' }).click();
     const secret = people.locator('.people__secret');
     await secret.waitFor();
@@ -193,6 +193,21 @@ describe('web client in headless Chromium', () => {
     await people.getByLabel('Search people').fill('nia@');
     await people.locator('.people__row', { hasText: 'Nia Newcomer' }).waitFor();
     await a.screenshot({ path: join(SHOTS, 'desktop-people.png') });
+
+    // Import a CSV of three people: checked first (one row has a problem), then imported.
+    await people.getByLabel('Search people').fill('');
+    await people.locator('input[type=file]').setInputFiles({
+      name: 'team.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'name,email,role\r\n"Lee, Ana",ana@example.test,member\r\nBo Bell,bo@example.test,manager\r\nNo Mail,,member\r\n',
+      ),
+    });
+    await people.getByText('2 ready, 1 with problems').waitFor();
+    await people.getByRole('button', { name: 'Import 2 people' }).click();
+    await people.getByText('2 added.').waitFor();
+    assert.equal(await people.locator('.import__rows .people__secret').count(), 2);
+    await a.screenshot({ path: join(SHOTS, 'desktop-people-import.png') });
 
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -8,6 +8,7 @@ import type {
   FeaturesReply,
   Group,
   HistoryReply,
+  ImportUsersReply,
   Member,
   Message,
   SearchReply,
@@ -93,6 +94,8 @@ export const api = {
   suspendUser: (id: number, suspend: boolean) =>
     call<{ user: User }>('POST', `/api/users/${id}/${suspend ? 'suspend' : 'unsuspend'}`),
   deleteUser: (id: number) => call<void>('DELETE', `/api/users/${id}`),
+  importUsers: (csv: string, dryRun: boolean) =>
+    call<ImportUsersReply>('POST', '/api/users/import', { csv, dryRun }),
   groups: () => call<{ groups: Group[] }>('GET', '/api/groups'),
   group: (id: number) => call<{ group: Group; members: Member[] }>('GET', `/api/groups/${id}`),
   createGroup: (body: CreateGroupBody) => call<{ group: Group }>('POST', '/api/groups', body),

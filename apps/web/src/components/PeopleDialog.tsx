@@ -2,6 +2,7 @@ import type { User } from '@rosterchirp/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import { Dialog } from './Dialog.tsx';
+import { ImportPeople } from './ImportPeople.tsx';
 
 const ROLES: Array<User['role']> = ['member', 'manager', 'admin'];
 
@@ -115,6 +116,7 @@ export function PeopleDialog(props: { me: User; onClose: () => void }) {
           </button>
         </form>
       )}
+      {admin && <ImportPeople onImported={() => void load(q, null)} />}
       <ul class="people">
         {people.map((p) => (
           <li key={p.id} class="people__row" data-user-id={p.id}>
