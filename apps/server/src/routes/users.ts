@@ -18,14 +18,14 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/users',
-    { preHandler: app.requireUser, schema: { querystring: UsersQuery, response: { 200: UsersReply } } },
+    { onRequest: app.requireUser, schema: { querystring: UsersQuery, response: { 200: UsersReply } } },
     async (req) => users.directory(req.tenant, req.actor.user, req.query),
   );
 
   app.post(
     '/api/users/import',
     {
-      preHandler: admin,
+      onRequest: admin,
       // A CSV of up to 5 MB, inside JSON.
       bodyLimit: 6 * 1024 * 1024,
       schema: { body: ImportUsersBody, response: { 200: ImportUsersReply } },
@@ -42,14 +42,14 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/api/users/:id',
-    { preHandler: admin, schema: { params: IdParams, body: PatchUserBody, response: { 200: UserReply } } },
+    { onRequest: admin, schema: { params: IdParams, body: PatchUserBody, response: { 200: UserReply } } },
     async (req) => ({ user: await userAdmin.update(req.tenant, req.params.id, req.body) }),
   );
 
   app.post(
     '/api/users',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: admin,
       schema: { body: CreateUserBody, response: { 201: CreateUserReply } },
     },
     async (req, reply) => {
@@ -61,23 +61,23 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/users/:id/suspend',
-    { preHandler: admin, schema: { params: IdParams, response: { 200: UserReply } } },
+    { onRequest: admin, schema: { params: IdParams, response: { 200: UserReply } } },
     async (req) => ({ user: await userAdmin.suspend(req.tenant, req.actor, req.params.id) }),
   );
 
   app.post(
     '/api/users/:id/unsuspend',
-    { preHandler: admin, schema: { params: IdParams, response: { 200: UserReply } } },
+    { onRequest: admin, schema: { params: IdParams, response: { 200: UserReply } } },
     async (req) => ({ user: await userAdmin.unsuspend(req.tenant, req.actor, req.params.id) }),
   );
 
   app.post(
     '/api/users/:id/reset-password',
-    { preHandler: admin, schema: { params: IdParams, response: { 200: ResetPasswordReply } } },
+    { onRequest: admin, schema: { params: IdParams, response: { 200: ResetPasswordReply } } },
     async (req) => ({ password: await userAdmin.resetPassword(req.tenant, req.actor, req.params.id) }),
   );
 
-  app.delete('/api/users/:id', { preHandler: admin, schema: { params: IdParams } }, async (req, reply) => {
+  app.delete('/api/users/:id', { onRequest: admin, schema: { params: IdParams } }, async (req, reply) => {
     await userAdmin.remove(req.tenant, req.actor, req.params.id);
     req.log.info({ deletedUserId: req.params.id }, 'user deleted');
     return reply.status(204).send();
