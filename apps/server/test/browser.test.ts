@@ -227,6 +227,16 @@ describe('web client in headless Chromium', () => {
     await n.getByLabel('New password again').fill('nia-own-password-1');
     await n.getByRole('button', { name: 'Save and continue' }).click();
     await n.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    // Her profile: a display name the sidebar shows at once.
+    await n.getByRole('button', { name: 'Your profile' }).click();
+    const profile = n.getByRole('dialog', { name: 'Profile' });
+    await profile.getByLabel('Display name').fill('Nia N.');
+    await profile.getByLabel('About me').fill('Left back, Tuesdays');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.getByText('Saved').waitFor();
+    await n.screenshot({ path: join(SHOTS, 'phone-profile.png') });
+    await profile.getByRole('button', { name: 'Close' }).click();
+    await n.getByRole('button', { name: 'Your profile' }).getByText('Nia N.').waitFor();
     await desktop.close();
     await phone.close();
   });

@@ -133,4 +133,47 @@ describe('people: directory and edits', () => {
       403,
     );
   });
+
+  it('everyone edits their own profile; phones are shown to admins, managers and the person only', async () => {
+    const pat = await createMember(server, adminToken, 'Pat Profile');
+    const res = await api<{ user: User }>(server, 'PATCH', '/api/me', {
+      token: pat.token,
+      body: { displayName: '  Pat  ', aboutMe: 'Goalkeeper', phone: '+44 20 7946 0000' },
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      [res.body.user.displayName, res.body.user.aboutMe, res.body.user.phone],
+      ['Pat', 'Goalkeeper', '+44 20 7946 0000'],
+    );
+    const cleared = await api<{ user: User }>(server, 'PATCH', '/api/me', {
+      token: pat.token,
+      body: { aboutMe: null, displayName: ' ' },
+    });
+    assert.deepEqual(
+      [cleared.body.user.displayName, cleared.body.user.aboutMe, cleared.body.user.phone],
+      [null, null, '+44 20 7946 0000'],
+    );
+    for (const body of [
+      {},
+      { phone: 'call me maybe' },
+      { role: 'admin' },
+      { aboutMe: 'x'.repeat(501) },
+      { displayName: 'a\u0000b' },
+    ]) {
+      assert.equal(
+        (await api(server, 'PATCH', '/api/me', { token: pat.token, body })).status,
+        400,
+        JSON.stringify(body),
+      );
+    }
+    assert.equal((await api(server, 'PATCH', '/api/me', { body: { aboutMe: 'x' } })).status, 401);
+    const find = async (token: string) =>
+      (await api<Page>(server, 'GET', '/api/users?q=pat.profile', { token })).body.users.find(
+        (u) => u.id === pat.user.id,
+      );
+    assert.equal((await find(adminToken))?.phone, '+44 20 7946 0000', 'admins see it');
+    assert.equal((await find(pat.token))?.phone, '+44 20 7946 0000', 'so does the person');
+    const plain = await createMember(server, adminToken, 'Pia Plain'); // (the earlier member is a manager now)
+    assert.equal((await find(plain.token))?.phone, null, 'members do not');
+  });
 });

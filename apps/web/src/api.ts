@@ -62,6 +62,8 @@ export async function call<T>(
 export const api = {
   login: (email: string, password: string) => call<AuthReply>('POST', '/api/auth/login', { email, password }),
   logout: () => call<void>('POST', '/api/auth/logout'),
+  updateMe: (body: { displayName?: string | null; aboutMe?: string | null; phone?: string | null }) =>
+    call<{ user: User }>('PATCH', '/api/me', body),
   changePassword: (currentPassword: string, newPassword: string) =>
     call<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
   sessions: () => call<SessionsReply>('GET', '/api/auth/sessions'),

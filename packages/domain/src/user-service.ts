@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { Role, User, UsersQuery, UsersReply } from '@rosterchirp/protocol';
+import type { PatchMeBody, Role, User, UsersQuery, UsersReply } from '@rosterchirp/protocol';
 import { type Stores, UserTaken } from '@rosterchirp/store';
 import { AppError, invalid, notFound } from './app-error.ts';
 import { baseHandle, uniqueHandle } from './handle.ts';
@@ -48,7 +48,9 @@ export function createUserService(deps: UserServiceDeps) {
       const last = page.at(-1);
       const seesEmail = viewer.role === 'admin' || viewer.role === 'manager';
       return {
-        users: seesEmail ? page : page.map((u) => ({ ...u, email: '' })),
+        users: seesEmail
+          ? page
+          : page.map((u) => (u.id === viewer.id ? u : { ...u, email: '', phone: null })),
         nextCursor:
           rows.length > limit && last
             ? Buffer.from(JSON.stringify([last.name.toLowerCase(), last.id])).toString('base64url')
@@ -91,6 +93,18 @@ export function createUserService(deps: UserServiceDeps) {
         }
       }
       throw new AppError('CONFLICT', 'Could not find a free handle; try again');
+    },
+
+    /** The person's own profile: display name, about me, phone (blank clears). */
+    async updateProfile(db: TenantDb, userId: number, change: PatchMeBody): Promise<User> {
+      const clean = (v: string | null | undefined) => (v === undefined ? undefined : v?.trim() || null);
+      const user = await users.updateProfile(db, userId, {
+        displayName: clean(change.displayName),
+        aboutMe: clean(change.aboutMe),
+        phone: clean(change.phone),
+      });
+      if (!user) throw notFound('User');
+      return user;
     },
 
     touchLastOnline: (db: TenantDb, userId: number): Promise<void> => users.touchLastOnline(db, userId),

@@ -27,6 +27,8 @@ export const User = Type.Object({
   status: UserStatus,
   avatarUrl: Nullable(Type.String()),
   aboutMe: Nullable(Type.String()),
+  /** Shown to admins, managers and the person; null for everyone else. */
+  phone: Nullable(Type.String()),
   lastOnline: Nullable(Type.String()),
   /** A generated, default or reset password: it must be changed before anything else. */
   mustChangePassword: Type.Boolean(),

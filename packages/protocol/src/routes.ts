@@ -99,6 +99,18 @@ export const PatchUserBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type PatchUserBody = Static<typeof PatchUserBody>;
+/** What anyone changes on their own profile (null clears a field). */
+export const PatchMeBody = Type.Object(
+  {
+    displayName: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.nameMax }), Type.Null()])),
+    aboutMe: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    phone: Type.Optional(
+      Type.Union([Type.String({ maxLength: 40, pattern: '^[0-9+()./ -]*$' }), Type.Null()]),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchMeBody = Static<typeof PatchMeBody>;
 export const UserReply = Type.Object({ user: User });
 export const ResetPasswordReply = Type.Object({ password: Type.String() });
 export const SessionParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

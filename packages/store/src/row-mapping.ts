@@ -9,7 +9,7 @@ export const str = (v: unknown): string | null => (typeof v === 'string' ? v : n
 
 /** The columns `toUser` reads, from a `users` table aliased `u`. */
 export const USER_COLUMNS =
-  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online, u.must_change_password';
+  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online, u.must_change_password, u.phone';
 
 export function toUser(r: Row): User {
   return {
@@ -22,6 +22,7 @@ export function toUser(r: Row): User {
     status: r.status as User['status'],
     avatarUrl: uploadUrl(r.avatar_key),
     aboutMe: str(r.about_me),
+    phone: str(r.phone),
     lastOnline: iso(r.last_online),
     mustChangePassword: r.must_change_password === true,
   };

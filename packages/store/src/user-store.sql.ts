@@ -57,6 +57,26 @@ export const sqlUserStore: UserStore = {
     return new Set(rows.map((r) => r.email));
   },
 
+  async updateProfile(db, id, change) {
+    const { rows } = await db.query(
+      `UPDATE ${db.s}.users u SET
+         display_name = CASE WHEN $2::boolean THEN $3 ELSE u.display_name END,
+         about_me = CASE WHEN $4::boolean THEN $5 ELSE u.about_me END,
+         phone = CASE WHEN $6::boolean THEN $7 ELSE u.phone END
+       WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+      [
+        id,
+        change.displayName !== undefined,
+        change.displayName ?? null,
+        change.aboutMe !== undefined,
+        change.aboutMe ?? null,
+        change.phone !== undefined,
+        change.phone ?? null,
+      ],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  },
+
   async otherActiveAdmins(db, exceptId) {
     const { rows } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${db.s}.users WHERE role = 'admin' AND status = 'active' AND id <> $1`,

@@ -42,6 +42,16 @@ export interface UserStore {
   ): Promise<User | null>;
   /** Which of these emails (lower-case) belong to someone already. */
   existingEmails(db: TenantDb, emails: string[]): Promise<Set<string>>;
+  /** The person's own profile fields (undefined leaves a field, null clears it). */
+  updateProfile(
+    db: TenantDb,
+    id: number,
+    change: {
+      displayName?: string | null | undefined;
+      aboutMe?: string | null | undefined;
+      phone?: string | null | undefined;
+    },
+  ): Promise<User | null>;
   /** Active admins other than `exceptId`. */
   otherActiveAdmins(db: TenantDb, exceptId: number): Promise<number>;
   byId(db: TenantDb, id: number): Promise<User | null>;

@@ -5,6 +5,7 @@ import {
   IdParams,
   ImportUsersBody,
   ImportUsersReply,
+  PatchMeBody,
   PatchUserBody,
   ResetPasswordReply,
   UserReply,
@@ -20,6 +21,12 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users',
     { onRequest: app.requireUser, schema: { querystring: UsersQuery, response: { 200: UsersReply } } },
     async (req) => users.directory(req.tenant, req.actor.user, req.query),
+  );
+
+  app.patch(
+    '/api/me',
+    { onRequest: app.requireUser, schema: { body: PatchMeBody, response: { 200: UserReply } } },
+    async (req) => ({ user: await users.updateProfile(req.tenant, req.actor.user.id, req.body) }),
   );
 
   app.post(

@@ -7,6 +7,7 @@ import { DevicesDialog } from './DevicesDialog.tsx';
 import { LoginPage } from './LoginPage.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
 import { PeopleDialog } from './PeopleDialog.tsx';
+import { ProfileDialog } from './ProfileDialog.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { UserGroupsDialog } from './UserGroupsDialog.tsx';
@@ -19,6 +20,7 @@ export function App() {
   const [userGroups, setUserGroups] = useState(false);
   const [devices, setDevices] = useState(false);
   const [people, setPeople] = useState(false);
+  const [profile, setProfile] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
   const [, tick] = useState(0);
 
@@ -52,6 +54,7 @@ export function App() {
         onUserGroups={() => setUserGroups(true)}
         onDevices={() => setDevices(true)}
         onPeople={() => setPeople(true)}
+        onProfile={() => setProfile(true)}
         onReadAll={() => void client.readAll()}
         searchPanel={
           <SearchPanel
@@ -73,6 +76,9 @@ export function App() {
       )}
       {devices && <DevicesDialog onClose={() => setDevices(false)} />}
       {people && state.me && <PeopleDialog me={state.me} onClose={() => setPeople(false)} />}
+      {profile && state.me && (
+        <ProfileDialog me={state.me} onSaved={(me) => store.set({ me })} onClose={() => setProfile(false)} />
+      )}
       {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
       {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
     </div>

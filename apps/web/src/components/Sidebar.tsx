@@ -30,6 +30,7 @@ export function Sidebar(props: {
   onUserGroups: () => void;
   onDevices: () => void;
   onPeople: () => void;
+  onProfile: () => void;
   onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
@@ -150,10 +151,10 @@ export function Sidebar(props: {
           size={32}
           online={state.connection === 'online'}
         />
-        <span class="sidebar__me-name">
+        <button type="button" class="sidebar__me-name" aria-label="Your profile" onClick={props.onProfile}>
           <strong>{me.displayName ?? me.name}</strong>
           <small>@{me.handle}</small>
-        </span>
+        </button>
         {(me.role === 'admin' || me.role === 'manager') && state.features?.feature_group_manager && (
           <button
             type="button"

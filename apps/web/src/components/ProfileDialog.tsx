@@ -1,0 +1,113 @@
+import type { User } from '@rosterchirp/protocol';
+import { useState } from 'preact/hooks';
+import { ApiError, api } from '../api.ts';
+import { Dialog } from './Dialog.tsx';
+
+/** Your profile: how others see you (display name, about, phone) and your password. */
+export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; onClose: () => void }) {
+  const [form, setForm] = useState({
+    displayName: props.me.displayName ?? '',
+    aboutMe: props.me.aboutMe ?? '',
+    phone: props.me.phone ?? '',
+  });
+  const [pw, setPw] = useState({ current: '', next: '' });
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  const say = (text: string, error = false) => setMessage({ text, error });
+  const failed = (err: unknown) => say(err instanceof ApiError ? err.message : 'That did not work', true);
+
+  return (
+    <Dialog label="Profile" title="Your profile" onClose={props.onClose}>
+      <form
+        class="profile"
+        onSubmit={(e) => {
+          e.preventDefault();
+          api
+            .updateMe(form)
+            .then(({ user }) => {
+              props.onSaved(user);
+              say('Saved');
+            })
+            .catch(failed);
+        }}
+      >
+        <p class="dialog__hint">
+          {props.me.name} · @{props.me.handle} · {props.me.email}
+        </p>
+        <label>
+          Display name
+          <input
+            value={form.displayName}
+            maxLength={100}
+            onInput={(e) => setForm({ ...form, displayName: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          About me
+          <textarea
+            value={form.aboutMe}
+            maxLength={500}
+            rows={3}
+            onInput={(e) => setForm({ ...form, aboutMe: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Phone
+          <input
+            type="tel"
+            autocomplete="tel"
+            value={form.phone}
+            maxLength={40}
+            onInput={(e) => setForm({ ...form, phone: e.currentTarget.value })}
+          />
+        </label>
+        <button class="btn btn--primary" type="submit">
+          Save profile
+        </button>
+      </form>
+      <form
+        class="profile"
+        onSubmit={(e) => {
+          e.preventDefault();
+          api
+            .changePassword(pw.current, pw.next)
+            .then(() => {
+              setPw({ current: '', next: '' });
+              say('Password changed. Your other devices were signed out.');
+            })
+            .catch(failed);
+        }}
+      >
+        <label>
+          Current password
+          <input
+            type="password"
+            autocomplete="current-password"
+            required
+            value={pw.current}
+            onInput={(e) => setPw({ ...pw, current: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          New password
+          <input
+            type="password"
+            autocomplete="new-password"
+            minLength={8}
+            required
+            value={pw.next}
+            onInput={(e) => setPw({ ...pw, next: e.currentTarget.value })}
+          />
+        </label>
+        <button class="btn" type="submit">
+          Change password
+        </button>
+      </form>
+      {message && (
+        <p class={message.error ? 'form-error' : 'dialog__hint'} role={message.error ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+    </Dialog>
+  );
+}
