@@ -404,10 +404,12 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await signInPage(page, cluster.url, email, password);
       await page.getByRole('button', { name: /General Chat/ }).click();
-      await page
-        .getByRole('textbox', { name: 'Message', exact: true })
-        .fill('Hello through Caddy and two instances');
-      await page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+      // The realtime connection is up (no "Connecting…" banner) after the restarts above.
+      await page.locator('.conn-banner').waitFor({ state: 'detached', timeout: 15_000 });
+      const box = page.getByRole('textbox', { name: 'Message', exact: true });
+      await box.fill('Hello through Caddy and two instances');
+      assert.equal(await box.inputValue(), 'Hello through Caddy and two instances');
+      await box.press('Enter');
       await page
         .getByRole('log')
         .getByText('Hello through Caddy and two instances')
