@@ -5,31 +5,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { User } from '@rosterchirp/protocol';
-import {
-  ADMIN,
-  api,
-  connectSocket,
-  connectStream,
-  login,
-  startTestPostgres,
-  startTestServer,
-  type TestServer,
-} from './harness.ts';
+import { api, connectSocket, connectStream, login, startAdminWorld, type TestServer } from './harness.ts';
 
 describe('first sign-in with a given password', () => {
-  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let world: Awaited<ReturnType<typeof startAdminWorld>>;
   let server: TestServer;
   let adminToken: string;
 
   before(async () => {
-    pg = await startTestPostgres();
-    server = await startTestServer(pg);
-    adminToken = (await login(server, ADMIN.email, ADMIN.password)).token;
+    world = await startAdminWorld();
+    ({ server, adminToken } = world);
   });
-  after(async () => {
-    await server?.close();
-    await pg?.stop();
-  });
+  after(() => world?.close());
 
   async function assertLocked(token: string) {
     const me = await api<{ user: User }>(server, 'GET', '/api/auth/me', { token });

@@ -351,3 +351,20 @@ export const socketBarrier = (socket: TestSocket, groupId: number, observers: He
     (clientId) => socket.emitWithAck('message:send', { groupId, clientId, content: 'barrier' }),
     observers,
   );
+
+/** One instance on its own database, with the seeded admin signed in: most suites start here. */
+export async function startAdminWorld(
+  opts: Parameters<typeof startTestServer>[1] = {},
+): Promise<{ server: TestServer; adminToken: string; close(): Promise<void> }> {
+  const pg = await startTestPostgres();
+  const server = await startTestServer(pg, opts);
+  const adminToken = (await login(server, ADMIN.email, ADMIN.password)).token;
+  return {
+    server,
+    adminToken,
+    async close() {
+      await server.close();
+      await pg.stop();
+    },
+  };
+}

@@ -2,28 +2,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { User } from '@rosterchirp/protocol';
-import {
-  ADMIN,
-  api,
-  createMember,
-  login,
-  startTestPostgres,
-  startTestServer,
-  type TestServer,
-} from './harness.ts';
+import { api, createMember, startAdminWorld, type TestServer } from './harness.ts';
 
 type Page = { users: User[]; nextCursor: string | null };
 
 describe('people: directory and edits', () => {
-  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let world: Awaited<ReturnType<typeof startAdminWorld>>;
   let server: TestServer;
   let adminToken: string;
   let member: Awaited<ReturnType<typeof createMember>>;
 
   before(async () => {
-    pg = await startTestPostgres();
-    server = await startTestServer(pg);
-    adminToken = (await login(server, ADMIN.email, ADMIN.password)).token;
+    world = await startAdminWorld();
+    ({ server, adminToken } = world);
     member = await createMember(server, adminToken, 'Mo Member');
     // 120 more people, in bulk (the hash of one password for all: this is about paging).
     await server.pool.query(
@@ -32,10 +23,7 @@ describe('people: directory and edits', () => {
        FROM generate_series(1, 120) i`,
     );
   });
-  after(async () => {
-    await server?.close();
-    await pg?.stop();
-  });
+  after(() => world?.close());
 
   it('pages through everyone by name without skipping or repeating', async () => {
     const seen: number[] = [];

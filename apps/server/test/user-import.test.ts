@@ -2,31 +2,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ImportUsersReply } from '@rosterchirp/protocol';
-import {
-  ADMIN,
-  api,
-  countRows,
-  createMember,
-  login,
-  startTestPostgres,
-  startTestServer,
-  type TestServer,
-} from './harness.ts';
+import { ADMIN, api, countRows, createMember, login, startAdminWorld, type TestServer } from './harness.ts';
 
 describe('importing people from CSV', () => {
-  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let world: Awaited<ReturnType<typeof startAdminWorld>>;
   let server: TestServer;
   let adminToken: string;
 
   before(async () => {
-    pg = await startTestPostgres();
-    server = await startTestServer(pg);
-    adminToken = (await login(server, ADMIN.email, ADMIN.password)).token;
+    world = await startAdminWorld();
+    ({ server, adminToken } = world);
   });
-  after(async () => {
-    await server?.close();
-    await pg?.stop();
-  });
+  after(() => world?.close());
 
   const run = (csv: string, dryRun: boolean, token = adminToken) =>
     api<ImportUsersReply & { error: { code: string; message: string; details: { field: string } } }>(
