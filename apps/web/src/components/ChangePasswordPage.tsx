@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';
+import { AuthField } from './AuthField.tsx';
 
 /** Shown instead of the app while the password is one someone else chose (generated or reset). */
 export function ChangePasswordPage({ client, name }: { client: ChatClient; name: string }) {
@@ -31,41 +32,32 @@ export function ChangePasswordPage({ client, name }: { client: ChatClient; name:
         <img class="login__logo" src="/icon.svg" alt="" width={56} height={56} />
         <h1>Choose your password</h1>
         <p class="login__sub">Welcome, {name}. The password you were given works once: pick your own.</p>
-        <label>
-          Password you were given
-          <input
-            type="password"
-            name="current-password"
-            autocomplete="current-password"
-            required
-            value={current}
-            onInput={(e) => setCurrent(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          New password
-          <input
-            type="password"
-            name="new-password"
-            autocomplete="new-password"
-            minLength={8}
-            required
-            value={next}
-            onInput={(e) => setNext(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          New password again
-          <input
-            type="password"
-            name="new-password-again"
-            autocomplete="new-password"
-            minLength={8}
-            required
-            value={again}
-            onInput={(e) => setAgain(e.currentTarget.value)}
-          />
-        </label>
+        <AuthField
+          label="Password you were given"
+          name="current-password"
+          type="password"
+          autocomplete="current-password"
+          value={current}
+          onInput={setCurrent}
+        />
+        <AuthField
+          label="New password"
+          name="new-password"
+          type="password"
+          autocomplete="new-password"
+          minLength={8}
+          value={next}
+          onInput={setNext}
+        />
+        <AuthField
+          label="New password again"
+          name="new-password-again"
+          type="password"
+          autocomplete="new-password"
+          minLength={8}
+          value={again}
+          onInput={setAgain}
+        />
         {error && (
           <p class="form-error" role="alert">
             {error}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';
+import { AuthField } from './AuthField.tsx';
 
 export function LoginPage({ client }: { client: ChatClient }) {
   const [email, setEmail] = useState('');
@@ -27,31 +28,22 @@ export function LoginPage({ client }: { client: ChatClient }) {
         <img class="login__logo" src="/icon.svg" alt="" width={56} height={56} />
         <h1>Sign in to RosterChirp</h1>
         <p class="login__sub">Your team's conversations, in one place.</p>
-        <label>
-          Email
-          <input
-            type="email"
-            name="email"
-            autocomplete="username"
-            autocapitalize="off"
-            spellcheck={false}
-            inputMode="email"
-            required
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            type="password"
-            name="password"
-            autocomplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </label>
+        <AuthField
+          label="Email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          value={email}
+          onInput={setEmail}
+        />
+        <AuthField
+          label="Password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          onInput={setPassword}
+        />
         {error && (
           <p class="form-error" role="alert">
             {error}
