@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';
+import { useFormAction } from '../use-form-action.ts';
 import { AuthField } from './AuthField.tsx';
 
 /** Shown instead of the app while the password is one someone else chose (generated or reset). */
@@ -8,23 +8,17 @@ export function ChangePasswordPage({ client, name }: { client: ChatClient; name:
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: Event) {
+  const action = useFormAction(
+    () => client.changeInitialPassword(current, next),
+    'The password could not be changed',
+  );
+  const { busy, error } = action;
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (next !== again) return setError('The two new passwords are not the same');
-    if (next.length < 8) return setError('Use at least 8 characters');
-    setBusy(true);
-    setError(null);
-    try {
-      await client.changeInitialPassword(current, next);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'The password could not be changed');
-    } finally {
-      setBusy(false);
-    }
-  }
+    if (next !== again) return action.fail('The two new passwords are not the same');
+    if (next.length < 8) return action.fail('Use at least 8 characters');
+    void action.submit(e);
+  };
 
   return (
     <main class="login">

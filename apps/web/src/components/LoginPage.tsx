@@ -1,26 +1,12 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';
+import { useFormAction } from '../use-form-action.ts';
 import { AuthField } from './AuthField.tsx';
 
 export function LoginPage({ client }: { client: ChatClient }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await client.login(email.trim(), password);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Sign-in failed');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useFormAction(() => client.login(email.trim(), password), 'Sign-in failed');
 
   return (
     <main class="login">

@@ -4,6 +4,7 @@ import { hasDraft } from '../drafts.ts';
 import { shortWhen } from '../format.ts';
 import type { ChatState } from '../store.ts';
 import { Avatar } from './Avatar.tsx';
+import { IconButton } from './IconButton.tsx';
 
 function GroupIcon({ group, online }: { group: Group; online: boolean }) {
   if (group.type === 'direct')
@@ -36,6 +37,7 @@ export function Sidebar(props: {
 }) {
   const { state } = props;
   const me = state.me!;
+  const staff = me.role === 'admin' || me.role === 'manager';
   const [view, setView] = useState<'messages' | 'managed'>('messages');
   const myName = me.displayName ?? me.name;
   const section = (title: string, groups: Group[]) =>
@@ -89,15 +91,9 @@ export function Sidebar(props: {
       <header class="sidebar__header">
         <img src="/icon.svg" alt="" width={28} height={28} />
         <span class="sidebar__brand">RosterChirp</span>
-        <button
-          type="button"
-          class="icon-btn"
-          title="New conversation"
-          aria-label="New conversation"
-          onClick={props.onNewChat}
-        >
+        <IconButton label="New conversation" onClick={props.onNewChat}>
           ✎
-        </button>
+        </IconButton>
       </header>
       {state.connection !== 'online' && (
         <div class={`conn-banner conn-banner--${state.connection}`} role="status">
@@ -155,37 +151,19 @@ export function Sidebar(props: {
           <strong>{me.displayName ?? me.name}</strong>
           <small>@{me.handle}</small>
         </button>
-        {(me.role === 'admin' || me.role === 'manager') && state.features?.feature_group_manager && (
-          <button
-            type="button"
-            class="icon-btn sidebar__admin"
-            title="User groups"
-            aria-label="User groups"
-            onClick={props.onUserGroups}
-          >
+        {staff && state.features?.feature_group_manager && (
+          <IconButton label="User groups" extraClass="sidebar__admin" onClick={props.onUserGroups}>
             👥
-          </button>
+          </IconButton>
         )}
-        {(me.role === 'admin' || me.role === 'manager') && (
-          <button
-            type="button"
-            class="icon-btn sidebar__admin"
-            title="People"
-            aria-label="People"
-            onClick={props.onPeople}
-          >
+        {staff && (
+          <IconButton label="People" extraClass="sidebar__admin" onClick={props.onPeople}>
             🧑‍🤝‍🧑
-          </button>
+          </IconButton>
         )}
-        <button
-          type="button"
-          class="icon-btn sidebar__admin"
-          title="Signed-in devices"
-          aria-label="Signed-in devices"
-          onClick={props.onDevices}
-        >
+        <IconButton label="Signed-in devices" extraClass="sidebar__admin" onClick={props.onDevices}>
           🔐
-        </button>
+        </IconButton>
         <button type="button" class="link-btn" onClick={props.onLogout}>
           Sign out
         </button>
