@@ -174,14 +174,16 @@ describe('self-host lifecycle on embedded Postgres', { timeout: 300_000 }, () =>
     const [cmd, ...args] = isRoot
       ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--clear-groups', ...pgCmd]
       : pgCmd;
-    const orphan = spawn(cmd as string, args, { detached: true, stdio: 'ignore' });
-    orphan.unref();
+    // Started through a shell that exits at once, so Postgres is reparented: a true orphan.
+    execFileSync('sh', ['-c', '"$@" >/dev/null 2>&1 &', 'sh', cmd as string, ...args]);
     const deadline = Date.now() + 15_000;
-    while (postmasterPid(dataDir) !== orphan.pid && Date.now() < deadline) await sleep(50);
-    assert.equal(postmasterPid(dataDir), orphan.pid, 'the orphan holds the cluster');
+    while (!(postmasterPid(dataDir) && alive(postmasterPid(dataDir)!)) && Date.now() < deadline)
+      await sleep(50);
+    const orphanPid = postmasterPid(dataDir)!;
+    assert.ok(orphanPid && alive(orphanPid), 'the orphan holds the cluster');
 
     const second = await startServer(dataDir);
-    assert.ok(!alive(orphan.pid ?? 0), 'the orphan was shut down');
+    assert.ok(!alive(orphanPid), 'the orphan was shut down');
     assert.deepEqual(await history(second.url), ['kept']);
     second.child.kill('SIGINT');
     await second.exit;
@@ -192,6 +194,27 @@ describe('self-host lifecycle on embedded Postgres', { timeout: 300_000 }, () =>
     assert.deepEqual(await history(third.url), ['kept']);
     third.child.kill('SIGINT');
     await third.exit;
+  });
+
+  it('a second server on a DATA_DIR in use is refused, and the running one keeps its database', async () => {
+    const dataDir = await freshDataDir();
+    const first = await startServer(dataDir);
+    await send(first.url, 'still here');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/server.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    assert.notEqual(code, 0);
+    assert.match(stderr, /^RosterChirp failed to start: .* is in use by another running server/);
+    assert.deepEqual(await history(first.url), ['still here'], 'the first server still has its database');
+    first.child.kill('SIGINT');
+    await first.exit;
   });
 
   it('repairs a cluster directory left world-readable by earlier versions (mode 0755)', async () => {
