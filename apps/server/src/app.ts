@@ -37,6 +37,7 @@ import {
 } from './realtime/socket-server.ts';
 import { installStreamRoute } from './realtime/stream-route.ts';
 import { routeUpgrades } from './realtime/upgrade-router.ts';
+import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { featureRoutes } from './routes/features.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   });
   await app.register(authRoutes, { cookieSecure: deps.cookieSecure });
   await app.register(userRoutes);
+  await app.register(accessRoutes);
   await app.register(groupRoutes);
   await app.register(messageRoutes);
   await app.register(userGroupRoutes);

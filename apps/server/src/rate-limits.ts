@@ -53,6 +53,11 @@ export function createRateGuards(limiter: RateLimiter, limits: RateLimits, log: 
       const d = await hit(`public:ratelimit:host-admin-fail:${ip}`, { limit: 10, windowMs: minute });
       if (!d.allowed) throw refuse(d.retryAfterMs, 'wrong admin keys');
     },
+    /** Two-factor codes per account (setup and turning it off; sign-in counts as login). */
+    async secondFactor(schema: string, userId: number): Promise<void> {
+      const d = await hit(`${schema}:ratelimit:totp:${userId}`, { limit: 5, windowMs: minute });
+      if (!d.allowed) throw refuse(d.retryAfterMs, 'two-factor codes');
+    },
     async send(schema: string, userId: number): Promise<void> {
       const d = await hit(`${schema}:ratelimit:send:${userId}`, {
         limit: limits.sendPer10Seconds,

@@ -305,8 +305,8 @@ export async function publicChannel(server: TestServer, token: string): Promise<
 }
 
 /**
- * Makes a schema one migration behind, as if it predated the latest release: the latest
- * migration (008, the change sequence; re-runnable) loses its record and its column.
+ * Makes a schema one migration behind, as if it predated the latest release: migration 008
+ * (the change sequence; re-runnable) loses its record and its column.
  */
 export async function putBehindLatestMigration(
   pool: { query: (sql: string) => Promise<unknown> },

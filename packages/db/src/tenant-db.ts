@@ -14,8 +14,35 @@ export interface Queryable {
 export interface TenantDb extends Queryable {
   readonly schema: string;
   readonly s: string;
-  /** Runs fn in one transaction on one connection; rolls back on throw. */
-  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction on one connection; rolls back on throw. fn gets a TenantDb bound
+   * to that transaction, so several stores' calls (a change and its audit entry) commit
+   * together; a `tx` inside it is a savepoint of the same transaction.
+   */
+  tx<T>(fn: (q: TenantDb) => Promise<T>): Promise<T>;
+}
+
+/** A TenantDb whose every statement runs inside the transaction open on `client`. */
+function inTransaction(client: pg.PoolClient, schema: string, s: string): TenantDb {
+  let savepoints = 0;
+  const self: TenantDb = {
+    schema,
+    s,
+    query: <R extends Row>(text: string, params?: unknown[]) => client.query<R>(text, params),
+    async tx<T>(fn: (q: TenantDb) => Promise<T>): Promise<T> {
+      const name = `sp_${++savepoints}`;
+      await client.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(self);
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (err) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+        throw err;
+      }
+    },
+  };
+  return self;
 }
 
 export function tenantDb(pool: pg.Pool, schema: string): TenantDb {
@@ -24,11 +51,11 @@ export function tenantDb(pool: pg.Pool, schema: string): TenantDb {
     schema,
     s,
     query: <R extends Row>(text: string, params?: unknown[]) => pool.query<R>(text, params),
-    async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    async tx<T>(fn: (q: TenantDb) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(client);
+        const result = await fn(inTransaction(client, schema, s));
         await client.query('COMMIT');
         return result;
       } catch (err) {

@@ -4,10 +4,12 @@ import type { Device, LoginBody, PasswordBody, RegisterBody, User } from '@roste
 import { type EventBus, rooms } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { AppError } from './app-error.ts';
+import { type AuditService, auditWho } from './audit-service.ts';
 import type { Actor } from './context.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { TokenSigner } from './tokens.ts';
+import type { TotpService } from './totp-service.ts';
 import type { UserService } from './user-service.ts';
 
 export interface AuthServiceDeps {
@@ -16,6 +18,8 @@ export interface AuthServiceDeps {
   stores: Pick<Stores, 'users' | 'sessions'>;
   users: UserService;
   settings: SettingsService;
+  audit: AuditService;
+  totp: TotpService;
   sessionTtlDays: number;
 }
 
@@ -112,14 +116,55 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** A live connection opened on this session (shown as "last seen"). */
     touchSession: (db: TenantDb, sessionId: string) => sessions.touch(db, sessionId),
 
-    async login(db: TenantDb, body: LoginBody, device: Device, userAgent?: string): Promise<SignedIn> {
+    /**
+     * Password, then (when on) the second factor: a TOTP code or a recovery code. Success and
+     * every refusal are written to the audit log; the session and its entry commit together.
+     */
+    async login(
+      db: TenantDb,
+      body: LoginBody,
+      device: Device,
+      userAgent?: string,
+      ip: string | null = null,
+    ): Promise<SignedIn> {
       const found = await users.byEmailWithHash(db, body.email);
       const ok = await verifyPassword(found?.passwordHash ?? null, body.password);
+      const refuse = async (reason: string, error: AppError) => {
+        await deps.audit.record(
+          db,
+          { actorId: null, ip },
+          {
+            action: 'auth.login_failed',
+            target: found && found.user.status !== 'deleted' ? { type: 'user', id: found.user.id } : null,
+            details: { email: body.email.toLowerCase(), reason },
+          },
+        );
+        return error;
+      };
       if (!found || !ok || found.user.status === 'deleted') {
-        throw new AppError('UNAUTHENTICATED', 'Email or password is incorrect');
+        throw await refuse('password', new AppError('UNAUTHENTICATED', 'Email or password is incorrect'));
       }
-      if (found.user.status === 'suspended') throw new AppError('FORBIDDEN', 'This account is suspended');
-      return openSession(db, found.user, device, userAgent);
+      if (found.user.status === 'suspended') {
+        throw await refuse(
+          'suspended',
+          new AppError('FORBIDDEN', 'This account is suspended; ask an admin of your organisation'),
+        );
+      }
+      if (found.user.totpEnabled) {
+        const second = await deps.totp.check(db, found.user.id, body);
+        if (second === 'missing') {
+          throw new AppError('TOTP_REQUIRED', 'Enter the code from your authenticator app');
+        }
+        if (second === 'wrong') {
+          throw await refuse('second_factor', new AppError('UNAUTHENTICATED', 'That code is not right'));
+        }
+      }
+      return deps.audit.within(
+        db,
+        { actorId: found.user.id, ip },
+        (tx) => openSession(tx, found.user, device, userAgent),
+        () => ({ action: 'auth.login', target: { type: 'user', id: found.user.id }, details: { device } }),
+      );
     },
 
     /** Resolves a token to its user and live session, within the tenant the request came to. */
@@ -141,11 +186,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!(await deps.settings.get(db, 'registration_open'))) {
         throw new AppError('FORBIDDEN', 'Registration is closed; ask an admin for an account');
       }
-      const { user } = await deps.users.create(db, {
-        email: body.email,
-        name: body.name,
-        password: body.password,
-      });
+      const { user } = await deps.users.create(
+        db,
+        { email: body.email, name: body.name, password: body.password },
+        { who: { actorId: null, ip: null }, action: 'user.created', via: 'registration' },
+      );
       return openSession(db, user, device, userAgent);
     },
 
@@ -153,7 +198,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!(await verifyPassword(await users.passwordHash(db, actor.user.id), body.currentPassword))) {
         throw new AppError('FORBIDDEN', 'The current password is incorrect', { field: 'currentPassword' });
       }
-      await users.setPassword(db, actor.user.id, await hashPassword(body.newPassword), false);
+      const hash = await hashPassword(body.newPassword);
+      await deps.audit.within(
+        db,
+        auditWho(actor),
+        (tx) => users.setPassword(tx, actor.user.id, hash, false),
+        () => ({ action: 'auth.password_changed', target: { type: 'user', id: actor.user.id } }),
+      );
       // Whoever else held the old password is signed out everywhere; this device stays.
       await revokeSessions(db, actor.user.id, 'password_changed', actor.sessionId);
     },

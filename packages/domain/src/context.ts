@@ -5,6 +5,8 @@ import type { User } from '@rosterchirp/protocol';
 export interface Actor {
   user: User;
   sessionId: string;
+  /** Where the request came from (for the audit log), when known. */
+  ip?: string | null;
 }
 
 export interface DomainLogger {

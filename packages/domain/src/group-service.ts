@@ -4,6 +4,7 @@ import { type EventBus, rooms } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { activeUserNames } from './active-users.ts';
 import { forbidden, invalid, notFound } from './app-error.ts';
+import type { AuditService } from './audit-service.ts';
 import { canManage, type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 import type { MessageService } from './message-service.ts';
 
@@ -11,6 +12,7 @@ export interface GroupServiceDeps {
   bus: EventBus;
   stores: Pick<Stores, 'groups'>;
   messages: MessageService;
+  audit: AuditService;
 }
 
 /** The system-message texts of docs/PRODUCT.md §3. */
@@ -70,7 +72,11 @@ export function createGroupService(deps: GroupServiceDeps) {
       db: TenantDb,
       user: User,
       body: CreateGroupBody,
+      ip: string | null = null,
     ): Promise<{ group: Group; created: boolean }> {
+      const who = { actorId: user.id, ip };
+      const created = (type: 'public' | 'private') => (id: number) =>
+        ({ action: 'group.created', target: { type: 'group', id }, details: { name, type } }) as const;
       if (body.type === 'direct') {
         const others = [...new Set(body.memberIds ?? [])].filter((id) => id !== user.id);
         if (others.length !== 1) throw invalid('memberIds', 'A direct message needs exactly one other user');
@@ -94,14 +100,24 @@ export function createGroupService(deps: GroupServiceDeps) {
       if (!name) throw invalid('name', 'A group needs a name');
       if (body.type === 'public') {
         if (user.role !== 'admin') throw forbidden('Only admins can create public channels');
-        const id = await groups.createPublic(db, name, user.id);
+        const id = await deps.audit.within(
+          db,
+          who,
+          (tx) => groups.createPublic(tx, name, user.id),
+          created('public'),
+        );
         await announceToAudience(db, { id, type: 'public' }, user.id);
         return { group: await viewOf(db, user.id, id), created: true };
       }
 
       const memberIds = [...new Set([user.id, ...(body.memberIds ?? [])])];
       await activeUsers(db, memberIds);
-      const id = await groups.createPrivate(db, name, user.id, memberIds);
+      const id = await deps.audit.within(
+        db,
+        who,
+        (tx) => groups.createPrivate(tx, name, user.id, memberIds),
+        created('private'),
+      );
       for (const member of memberIds)
         deps.bus.join(rooms.user(db.schema, member), [rooms.group(db.schema, id)]);
       await announce(db, id, memberIds);

@@ -2,6 +2,7 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { EventBus, PresenceStore } from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import { createSqlStores, type Stores } from '@rosterchirp/store';
+import { createAuditService } from './audit-service.ts';
 import { createAuthService } from './auth-service.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
@@ -16,6 +17,7 @@ import { createSeedService } from './seed-tenant.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createThumbnailService } from './thumbnail-service.ts';
 import { createTokenSigner } from './tokens.ts';
+import { createTotpService } from './totp-service.ts';
 import { createTypingService } from './typing-service.ts';
 import { createUploadService } from './upload-service.ts';
 import { createUserAdminService } from './user-admin-service.ts';
@@ -41,8 +43,10 @@ export interface ServiceDeps {
 /** Wires every domain service from its dependencies; no module state anywhere. */
 export function createServices(deps: ServiceDeps) {
   const stores = deps.stores ?? createSqlStores();
-  const settings = createSettingsService({ stores });
-  const users = createUserService({ stores, defaultPassword: deps.defaultUserPassword });
+  const audit = createAuditService({ stores, bus: deps.bus });
+  const settings = createSettingsService({ stores, audit });
+  const totp = createTotpService({ stores, audit, issuer: (db) => settings.settingOrDefault(db, 'app_name') });
+  const users = createUserService({ stores, audit, defaultPassword: deps.defaultUserPassword });
   const uploads = createUploadService({ stores, storage: deps.storage, maxBytes: deps.uploadMaxBytes });
   const access = createMessageAccess({ stores, bus: deps.bus });
   const previews = createLinkPreviewService({
@@ -54,13 +58,15 @@ export function createServices(deps: ServiceDeps) {
   });
   const thumbnails = createThumbnailService({ storage: deps.storage, stores, access, log: deps.log });
   const messages = createMessageService({ bus: deps.bus, stores, access, uploads, previews, thumbnails });
-  const groups = createGroupService({ bus: deps.bus, stores, messages });
+  const groups = createGroupService({ bus: deps.bus, stores, messages, audit });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),
     bus: deps.bus,
     stores,
     users,
     settings,
+    audit,
+    totp,
     sessionTtlDays: deps.sessionTtlDays,
   });
   const presence = createPresenceService({
@@ -74,6 +80,8 @@ export function createServices(deps: ServiceDeps) {
     bus: deps.bus,
     stores,
     auth,
+    users,
+    audit,
     defaultPassword: deps.defaultUserPassword,
   });
   const reactions = createReactionService({ bus: deps.bus, stores, access });
@@ -81,9 +89,11 @@ export function createServices(deps: ServiceDeps) {
   const pins = createPinService({ stores, access });
   const search = createSearchService({ stores });
   const seed = createSeedService({ stores, users });
-  const userImport = createUserImport({ stores, users });
+  const userImport = createUserImport({ stores, users, bus: deps.bus });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
   return {
+    audit,
+    totp,
     settings,
     seed,
     users,

@@ -1,23 +1,30 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { PatchUserBody, User } from '@rosterchirp/protocol';
+import type { CreateUserBody, PatchUserBody, User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { AppError, notFound } from './app-error.ts';
+import { type AuditLine, type AuditService, auditWho } from './audit-service.ts';
 import type { AuthService } from './auth-service.ts';
 import type { Actor } from './context.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
+import type { UserService } from './user-service.ts';
 
 export interface UserAdminDeps {
   bus: EventBus;
   stores: Pick<Stores, 'users'>;
   auth: AuthService;
+  users: UserService;
+  audit: AuditService;
   /** USER_PASS: what a reset sets when configured (the user must change it). */
   defaultPassword: string | undefined;
 }
 
+const userTarget = (id: number) => ({ type: 'user' as const, id });
+
 /**
  * What an admin does to someone else's account. Every step that takes access away ends the
- * user's sessions and closes their live connections on every instance at once.
+ * user's sessions and closes their live connections on every instance at once; every step is
+ * written to the audit log in the same transaction as the change.
  */
 export function createUserAdminService(deps: UserAdminDeps) {
   const { users } = deps.stores;
@@ -29,8 +36,19 @@ export function createUserAdminService(deps: UserAdminDeps) {
     return user;
   }
 
-  async function setStatus(db: TenantDb, userId: number, status: User['status']): Promise<User> {
-    const user = await users.setStatus(db, userId, status);
+  async function setStatus(
+    db: TenantDb,
+    actor: Actor,
+    userId: number,
+    status: User['status'],
+    action: AuditLine['action'],
+  ): Promise<User> {
+    const user = await deps.audit.within(
+      db,
+      auditWho(actor),
+      (tx) => users.setStatus(tx, userId, status),
+      (u) => (u ? { action, target: userTarget(userId), details: { email: u.email } } : null),
+    );
     if (!user) throw notFound('User');
     return user;
   }
@@ -42,15 +60,19 @@ export function createUserAdminService(deps: UserAdminDeps) {
   }
 
   return {
+    /** A new account made by an admin; a generated password is returned once. */
+    create: (db: TenantDb, actor: Actor, body: CreateUserBody) =>
+      deps.users.create(db, body, { who: auditWho(actor), action: 'user.created' }),
+
     async suspend(db: TenantDb, actor: Actor, userId: number): Promise<User> {
       await target(db, actor, userId);
-      const user = await setStatus(db, userId, 'suspended');
+      const user = await setStatus(db, actor, userId, 'suspended', 'user.suspended');
       await signOutEverywhere(db, userId, 'suspended');
       return user;
     },
 
     /** Name, display name and role; the last active admin keeps the role. */
-    async update(db: TenantDb, userId: number, change: PatchUserBody): Promise<User> {
+    async update(db: TenantDb, actor: Actor, userId: number, change: PatchUserBody): Promise<User> {
       const current = await users.byId(db, userId);
       if (!current || current.status === 'deleted') throw notFound('User');
       if (change.role && change.role !== 'admin' && current.role === 'admin') {
@@ -65,21 +87,54 @@ export function createUserAdminService(deps: UserAdminDeps) {
       if (change.name !== undefined && !name)
         throw new AppError('VALIDATION_FAILED', 'A name is needed', { field: 'name' });
       const displayName = change.displayName === undefined ? undefined : change.displayName?.trim() || null;
-      const user = await users.update(db, userId, { name, displayName, role: change.role });
+      const user = await deps.audit.within(
+        db,
+        auditWho(actor),
+        (tx) => users.update(tx, userId, { name, displayName, role: change.role }),
+        (updated) => {
+          if (!updated) return null;
+          const lines: AuditLine[] = [];
+          const fields: Record<string, { from: unknown; to: unknown }> = {};
+          if (updated.name !== current.name) fields.name = { from: current.name, to: updated.name };
+          if (updated.displayName !== current.displayName)
+            fields.displayName = { from: current.displayName, to: updated.displayName };
+          if (Object.keys(fields).length)
+            lines.push({ action: 'user.updated', target: userTarget(userId), details: fields });
+          if (updated.role !== current.role)
+            lines.push({
+              action: 'user.role_changed',
+              target: userTarget(userId),
+              details: { from: current.role, to: updated.role },
+            });
+          return lines;
+        },
+      );
       if (!user) throw notFound('User');
+      if (user.role !== current.role) {
+        // The live audit log follows the role: new admins hear it, former admins stop.
+        const who = rooms.user(db.schema, userId);
+        if (user.role === 'admin') deps.bus.join(who, [rooms.admins(db.schema)]);
+        else if (current.role === 'admin') deps.bus.leave(who, [rooms.admins(db.schema)]);
+      }
       return user;
     },
 
     async unsuspend(db: TenantDb, actor: Actor, userId: number): Promise<User> {
       await target(db, actor, userId);
-      return setStatus(db, userId, 'active');
+      return setStatus(db, actor, userId, 'active', 'user.unsuspended');
     },
 
     /** A new password, shown once to the admin; the user must change it at next sign-in. */
     async resetPassword(db: TenantDb, actor: Actor, userId: number): Promise<string> {
       await target(db, actor, userId);
       const password = deps.defaultPassword ?? generatePassword();
-      await users.setPassword(db, userId, await hashPassword(password), true);
+      const hash = await hashPassword(password);
+      await deps.audit.within(
+        db,
+        auditWho(actor),
+        (tx) => users.setPassword(tx, userId, hash, true),
+        () => ({ action: 'user.password_reset', target: userTarget(userId) }),
+      );
       await signOutEverywhere(db, userId, 'password_reset');
       return password;
     },
@@ -91,8 +146,17 @@ export function createUserAdminService(deps: UserAdminDeps) {
      * read-only), and every session ends.
      */
     async remove(db: TenantDb, actor: Actor, userId: number): Promise<void> {
-      await target(db, actor, userId);
-      await users.scrub(db, userId);
+      const before = await target(db, actor, userId);
+      await deps.audit.within(
+        db,
+        auditWho(actor),
+        (tx) => users.scrub(tx, userId),
+        () => ({
+          action: 'user.deleted',
+          target: userTarget(userId),
+          details: { email: before.email, name: before.name },
+        }),
+      );
       await signOutEverywhere(db, userId, 'deleted');
     },
   };

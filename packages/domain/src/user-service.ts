@@ -2,6 +2,7 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { PatchMeBody, Role, User, UsersQuery, UsersReply } from '@rosterchirp/protocol';
 import { type Stores, UserTaken } from '@rosterchirp/store';
 import { AppError, invalid, notFound } from './app-error.ts';
+import type { AuditService, AuditWho } from './audit-service.ts';
 import { baseHandle, uniqueHandle } from './handle.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 
@@ -16,6 +17,14 @@ export interface UserServiceDeps {
   stores: Pick<Stores, 'users'>;
   /** USER_PASS: the default password for users created without one (must be changed). */
   defaultPassword: string | undefined;
+  audit: AuditService;
+}
+
+/** Who creates the account and how, for the audit log (an admin, an import, a registration). */
+export interface CreationAudit {
+  who: AuditWho;
+  action: 'user.created' | 'user.imported';
+  via?: string;
 }
 
 export function createUserService(deps: UserServiceDeps) {
@@ -66,23 +75,40 @@ export function createUserService(deps: UserServiceDeps) {
 
     /**
      * Creates a user with a collision-safe handle. Without a password the user gets USER_PASS
-     * (or a generated one, returned once) and must change it at first sign-in.
+     * (or a generated one, returned once) and must change it at first sign-in. With `audit`, the
+     * insert and its audit entry commit together (the password is hashed before, outside it).
      */
-    async create(db: TenantDb, input: NewUser): Promise<{ user: User; generatedPassword?: string }> {
+    async create(
+      db: TenantDb,
+      input: NewUser,
+      audit?: CreationAudit,
+    ): Promise<{ user: User; generatedPassword?: string }> {
       const generated = input.password ? undefined : (deps.defaultPassword ?? generatePassword());
       const password = input.password ?? generated!;
       const passwordHash = await hashPassword(password);
       for (let attempt = 0; attempt < 5; attempt++) {
         const handle = uniqueHandle(input.name, await users.handlesLike(db, baseHandle(input.name)));
         try {
-          const user = await users.insert(db, {
+          const row = {
             email: input.email.toLowerCase(),
             name: input.name.trim(),
             handle,
             role: input.role ?? 'member',
             passwordHash,
             mustChangePassword: generated !== undefined,
-          });
+          };
+          const user = audit
+            ? await deps.audit.within(
+                db,
+                audit.who,
+                (tx) => users.insert(tx, row),
+                (u) => ({
+                  action: audit.action,
+                  target: { type: 'user', id: u.id },
+                  details: { email: u.email, role: u.role, ...(audit.via ? { via: audit.via } : {}) },
+                }),
+              )
+            : await users.insert(db, row);
           return generated === undefined ? { user } : { user, generatedPassword: generated };
         } catch (err) {
           if (!(err instanceof UserTaken)) throw err;

@@ -9,9 +9,11 @@ import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import { rooms } from '@rosterchirp/protocol';
 import { createSqlStores } from '@rosterchirp/store';
 import { AppError } from '../src/app-error.ts';
+import { createAuditService } from '../src/audit-service.ts';
 import { createAuthService } from '../src/auth-service.ts';
 import { createSettingsService } from '../src/settings-service.ts';
 import { createTokenSigner } from '../src/tokens.ts';
+import { createTotpService } from '../src/totp-service.ts';
 import { createUserService } from '../src/user-service.ts';
 import { RecordingBus } from './recording-bus.ts';
 
@@ -21,13 +23,16 @@ describe('auth service: sessions end where the rules say, and their connections 
   let db: TenantDb;
   const bus = new RecordingBus();
   const stores = createSqlStores();
-  const users = createUserService({ stores, defaultPassword: undefined });
+  const audit = createAuditService({ stores, bus });
+  const users = createUserService({ stores, audit, defaultPassword: undefined });
   const auth = createAuthService({
     signer: createTokenSigner('a-test-secret-that-is-long-enough-0123456789'),
     bus,
     stores,
     users,
-    settings: createSettingsService({ stores }),
+    settings: createSettingsService({ stores, audit }),
+    audit,
+    totp: createTotpService({ stores, audit, issuer: async () => 'Test' }),
     sessionTtlDays: 1,
   });
   const credentials = { email: 'dora@domain.test', password: 'dora-password-1' };

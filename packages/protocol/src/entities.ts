@@ -32,8 +32,22 @@ export const User = Type.Object({
   lastOnline: Nullable(Type.String()),
   /** A generated, default or reset password: it must be changed before anything else. */
   mustChangePassword: Type.Boolean(),
+  /** Two-factor sign-in (TOTP) is on for this account. */
+  totpEnabled: Type.Boolean(),
 });
 export type User = Static<typeof User>;
+
+/** One line of the tenant's audit log: who did what to what, from where. */
+export const TenantAuditEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String(),
+  actor: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]),
+  action: Type.String(),
+  target: Type.Union([Type.Object({ type: Type.String(), id: Type.String() }), Type.Null()]),
+  ip: Nullable(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+export type TenantAuditEntry = Static<typeof TenantAuditEntry>;
 
 export const Author = Type.Object({
   id: Type.Integer(),

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { Group, Message } from './entities.ts';
+import type { Group, Message, TenantAuditEntry } from './entities.ts';
 import type { ApiErrorShape } from './errors.ts';
 import type { FeatureFlags, Plan } from './host.ts';
 import { SendMessageFields } from './routes.ts';
@@ -18,6 +18,10 @@ export interface ServerToClientPayloads {
   'user:offline': { userId: number };
   'session:displaced': Record<string, never>;
   'schedule:changed': { eventId: number };
+  /** How far the CSV import this device started has got (rows done of total). */
+  'import:progress': { done: number; total: number };
+  /** A new line of the tenant's audit log (admins only). */
+  'audit:new': { entry: TenantAuditEntry };
   /** The host changed the tenant's plan: show or hide features now. */
   'features:updated': { plan: Plan; features: FeatureFlags };
   /** The tenant was suspended or deleted; the connection closes after this. */

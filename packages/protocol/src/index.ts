@@ -8,3 +8,4 @@ export type { EventBus } from './ports/event-bus.ts';
 export type { PresenceConnection, PresenceOptions, PresenceStore } from './ports/presence-store.ts';
 export { rooms } from './ports/rooms.ts';
 export * from './routes.ts';
+export * from './routes-access.ts';

@@ -32,7 +32,8 @@ export const LoginBody = Type.Object(
     email: Email,
     password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }),
     device: Type.Optional(Device),
-    totp: Type.Optional(Type.String({ maxLength: 16 })),
+    totp: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+    recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+export type { AuditStore, NewAuditEntry } from './audit-store.ts';
 export { toGroup, visibleGroupsSql } from './group-mapping.ts';
 export type { GroupAccessRow, GroupStore } from './group-store.ts';
 export { messageSelect, toAuthor, toMember, toMessage } from './message-mapping.ts';
@@ -20,6 +21,7 @@ export { createSqlStores, type Stores } from './stores.ts';
 export { createSqlHostAudit, createSqlTenantCatalog } from './tenant-catalog.sql.ts';
 export type { HostAudit, HostAuditEntry, TenantCatalog, TenantRow } from './tenant-catalog.ts';
 export { type StoreCallObserver, timed } from './timed.ts';
+export type { TotpState, TotpStore } from './totp-store.ts';
 export type { Upload, UploadStore } from './upload-store.ts';
 export { UserGroupNameTaken, type UserGroupStore } from './user-group-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';

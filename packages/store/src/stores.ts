@@ -1,3 +1,5 @@
+import { sqlAuditStore } from './audit-store.sql.ts';
+import type { AuditStore } from './audit-store.ts';
 import { sqlGroupStore } from './group-store.sql.ts';
 import type { GroupStore } from './group-store.ts';
 import {
@@ -14,6 +16,8 @@ import type { SessionStore } from './session-store.ts';
 import { sqlSettingsStore } from './settings-store.sql.ts';
 import type { SettingsStore } from './settings-store.ts';
 import { type StoreCallObserver, timed } from './timed.ts';
+import { sqlTotpStore } from './totp-store.sql.ts';
+import type { TotpStore } from './totp-store.ts';
 import { sqlUploadStore } from './upload-store.sql.ts';
 import type { UploadStore } from './upload-store.ts';
 import { sqlUserGroupStore } from './user-group-store.sql.ts';
@@ -37,6 +41,8 @@ export interface Stores {
   groups: GroupStore;
   userGroups: UserGroupStore;
   seed: SeedStore;
+  audit: AuditStore;
+  totp: TotpStore;
 }
 
 /** The Postgres stores, each call timed (by store and method) when an observer is given. */
@@ -53,6 +59,8 @@ export function createSqlStores(observe?: StoreCallObserver): Stores {
     groups: sqlGroupStore,
     userGroups: sqlUserGroupStore,
     seed: sqlSeedStore,
+    audit: sqlAuditStore,
+    totp: sqlTotpStore,
   };
   if (!observe) return stores;
   const wrapped = {} as Record<string, object>;

@@ -29,6 +29,13 @@ const PASSWORD_CHANGE_ROUTES = new Set([
   'POST /api/auth/logout',
 ]);
 
+/** What an admin who must turn on two-factor sign-in may still do: exactly that. */
+const TOTP_ENROLMENT_ROUTES = new Set([
+  ...PASSWORD_CHANGE_ROUTES,
+  'POST /api/auth/totp/setup',
+  'POST /api/auth/totp/enable',
+]);
+
 /** Routes that answer on any Host: health for the balancer, and the host control plane. */
 const TENANTLESS = /^\/(api\/health|api\/ready|metrics|api\/host\/)/;
 
@@ -87,13 +94,28 @@ export const requestContextPlugin = fp(
     });
     app.decorate('requireUser', async (request: FastifyRequest) => {
       const allowQuery = request.url.startsWith('/api/stream');
-      request.actor = await opts.services.auth.authenticate(request.tenant, tokenFrom(request, allowQuery));
+      request.actor = {
+        ...(await opts.services.auth.authenticate(request.tenant, tokenFrom(request, allowQuery))),
+        ip: request.ip,
+      };
       // A generated, default or reset password is changed before anything else is allowed.
       if (
         request.actor.user.mustChangePassword &&
         !PASSWORD_CHANGE_ROUTES.has(`${request.method} ${request.routeOptions.url}`)
       ) {
         throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Choose a new password before you continue');
+      }
+      const { user } = request.actor;
+      if (
+        user.role === 'admin' &&
+        !user.totpEnabled &&
+        !TOTP_ENROLMENT_ROUTES.has(`${request.method} ${request.routeOptions.url}`) &&
+        (await opts.services.settings.settingOrDefault(request.tenant, 'require_totp_for_admins'))
+      ) {
+        throw new AppError(
+          'TOTP_ENROLMENT_REQUIRED',
+          'Your organisation requires admins to use two-factor sign-in; turn it on to continue',
+        );
       }
       // Every line of the request names its tenant and user (one child logger, made once).
       request.log = request.log.child({ schema: request.tenant.schema, userId: request.actor.user.id });

@@ -14,6 +14,7 @@ export async function roomsForConnection(services: Services, db: TenantDb, actor
     rooms.tenant(db.schema),
     rooms.user(db.schema, actor.user.id),
     rooms.session(db.schema, actor.sessionId),
+    ...(actor.user.role === 'admin' ? [rooms.admins(db.schema)] : []),
     ...(await services.groups.memberRooms(db, actor.user.id)),
   ];
 }

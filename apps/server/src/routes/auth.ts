@@ -35,6 +35,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
         req.body,
         deviceClass(req.body.device, req.headers['user-agent']),
         req.headers['user-agent'],
+        req.ip,
       );
       await app.rateGuards.loginSucceeded(req.tenant.schema, req.body.email);
       setSessionCookie(reply, signedIn);

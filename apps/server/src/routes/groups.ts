@@ -23,7 +23,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/groups',
     { schema: { body: CreateGroupBody, response: { 200: GroupReply, 201: GroupReply } } },
     async (req, reply) => {
-      const { group, created } = await groups.create(req.tenant, req.actor.user, req.body);
+      const { group, created } = await groups.create(req.tenant, req.actor.user, req.body, req.ip);
       return reply.status(created ? 201 : 200).send({ group });
     },
   );

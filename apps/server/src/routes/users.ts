@@ -38,7 +38,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { body: ImportUsersBody, response: { 200: ImportUsersReply } },
     },
     async (req) => {
-      const result = await app.services.userImport.run(req.tenant, req.body.csv, req.body.dryRun);
+      const result = await app.services.userImport.run(req.tenant, req.actor, req.body.csv, req.body.dryRun);
       req.log.info(
         { created: result.created, rows: result.rows.length, dryRun: req.body.dryRun },
         'users imported',
@@ -50,7 +50,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/users/:id',
     { onRequest: admin, schema: { params: IdParams, body: PatchUserBody, response: { 200: UserReply } } },
-    async (req) => ({ user: await userAdmin.update(req.tenant, req.params.id, req.body) }),
+    async (req) => ({ user: await userAdmin.update(req.tenant, req.actor, req.params.id, req.body) }),
   );
 
   app.post(
@@ -60,7 +60,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { body: CreateUserBody, response: { 201: CreateUserReply } },
     },
     async (req, reply) => {
-      const { user, generatedPassword } = await users.create(req.tenant, req.body);
+      const { user, generatedPassword } = await userAdmin.create(req.tenant, req.actor, req.body);
       req.log.info({ createdUserId: user.id }, 'user created');
       return reply.status(201).send(generatedPassword ? { user, password: generatedPassword } : { user });
     },

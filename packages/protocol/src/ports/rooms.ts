@@ -4,4 +4,6 @@ export const rooms = {
   user: (schema: string, userId: number) => `${schema}:user:${userId}`,
   group: (schema: string, groupId: number) => `${schema}:group:${groupId}`,
   session: (schema: string, sessionId: string) => `${schema}:session:${sessionId}`,
+  /** The tenant's admins' connections (the live audit log). */
+  admins: (schema: string) => `${schema}:admins:all`,
 };
