@@ -45,7 +45,11 @@ export function createServices(deps: ServiceDeps) {
   const stores = deps.stores ?? createSqlStores();
   const audit = createAuditService({ stores, bus: deps.bus });
   const settings = createSettingsService({ stores, audit });
-  const totp = createTotpService({ stores, audit, issuer: (db) => settings.settingOrDefault(db, 'app_name') });
+  const totp = createTotpService({
+    stores,
+    audit,
+    issuer: (db) => settings.settingOrDefault(db, 'app_name'),
+  });
   const users = createUserService({ stores, audit, defaultPassword: deps.defaultUserPassword });
   const uploads = createUploadService({ stores, storage: deps.storage, maxBytes: deps.uploadMaxBytes });
   const access = createMessageAccess({ stores, bus: deps.bus });
