@@ -13,6 +13,10 @@ import type {
   Message,
   SearchReply,
   SessionsReply,
+  SettingsReply,
+  TenantAuditReply,
+  TotpEnableReply,
+  TotpSetupReply,
   User,
   UserGroup,
   UsersReply,
@@ -60,7 +64,20 @@ export async function call<T>(
 }
 
 export const api = {
-  login: (email: string, password: string) => call<AuthReply>('POST', '/api/auth/login', { email, password }),
+  /** `second`: the two-factor code (or a recovery code) when the account asks for one. */
+  login: (email: string, password: string, second: { totp?: string; recoveryCode?: string } = {}) =>
+    call<AuthReply>('POST', '/api/auth/login', { email, password, ...second }),
+  totpSetup: () => call<TotpSetupReply>('POST', '/api/auth/totp/setup'),
+  totpEnable: (code: string) => call<TotpEnableReply>('POST', '/api/auth/totp/enable', { code }),
+  totpDisable: (password: string) => call<void>('POST', '/api/auth/totp/disable', { password }),
+  audit: (query: { before?: number; action?: string; actorId?: number }) => {
+    const q = new URLSearchParams({ limit: '50' });
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+    return call<TenantAuditReply>('GET', `/api/audit?${q}`);
+  },
+  settings: () => call<SettingsReply>('GET', '/api/settings'),
+  updateSettings: (body: { registrationOpen?: boolean; requireTotpForAdmins?: boolean }) =>
+    call<SettingsReply>('PATCH', '/api/settings', body),
   logout: () => call<void>('POST', '/api/auth/logout'),
   updateMe: (body: { displayName?: string | null; aboutMe?: string | null; phone?: string | null }) =>
     call<{ user: User }>('PATCH', '/api/me', body),

@@ -39,6 +39,7 @@ function newClientId(): string {
  */
 export function createChatClient(store: Store) {
   let socket: ChatSocket | null = null;
+  const listeners: Partial<Record<'audit:new' | 'import:progress', Set<unknown>>> = {};
   let readTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Back to the sign-in page: nothing of this person's stays in memory. */
@@ -270,6 +271,13 @@ export function createChatClient(store: Store) {
         store.set((st) => ({ groups: st.groups.map((g) => (g.id === groupId ? { ...g, unread: 0 } : g)) }));
     });
     s.on('features:updated', ({ features }) => store.set({ features }));
+    s.on('audit:new', (payload) => {
+      for (const l of listeners['audit:new'] ?? []) (l as ServerToClientEvents['audit:new'])(payload);
+    });
+    s.on('import:progress', (payload) => {
+      for (const l of listeners['import:progress'] ?? [])
+        (l as ServerToClientEvents['import:progress'])(payload);
+    });
     s.on('tenant:closed', () => {
       s.close();
       // The server now answers this organisation's pages with a clear explanation.
@@ -315,7 +323,16 @@ export function createChatClient(store: Store) {
 
   /** After sign-in (or a page load with a live session): conversations, live events, people, plan. */
   async function startSession() {
-    await refreshGroups();
+    try {
+      await refreshGroups();
+    } catch (err) {
+      // An admin of an organisation that requires two-factor sign-in enrols first.
+      if (err instanceof ApiError && err.error.code === 'TOTP_ENROLMENT_REQUIRED') {
+        store.set({ mustEnrolTotp: true });
+        return;
+      }
+      throw err;
+    }
     connect();
     void api.users().then(({ users }) => store.set({ users }));
     void api
@@ -345,10 +362,23 @@ export function createChatClient(store: Store) {
         store.set({ me: null, booting: false });
       }
     },
-    async login(email: string, password: string) {
-      const { user } = await api.login(email, password);
+    async login(email: string, password: string, second: { totp?: string; recoveryCode?: string } = {}) {
+      const { user } = await api.login(email, password, second);
       store.set({ me: user });
       if (!user.mustChangePassword) await startSession();
+    },
+    /** Two-factor sign-in was just turned on where the organisation requires it: open the app. */
+    async enrolled() {
+      const { user } = await api.me();
+      store.set({ me: user, mustEnrolTotp: false });
+      await startSession();
+    },
+    /** Live events a page listens to while it is open (the audit log, import progress). */
+    on<E extends 'audit:new' | 'import:progress'>(event: E, listener: ServerToClientEvents[E]): () => void {
+      listeners[event] ??= new Set();
+      const bucket = listeners[event] as Set<ServerToClientEvents[E]>;
+      bucket.add(listener);
+      return () => bucket.delete(listener);
     },
     /** Replaces a generated or reset password, then opens the app. */
     async changeInitialPassword(currentPassword: string, newPassword: string) {

@@ -46,11 +46,14 @@ export interface ChatState {
   notice: string | null;
   /** The tenant's plan features; null until known (features stay hidden until then). */
   features: FeatureFlags | null;
+  /** An admin whose organisation requires two-factor sign-in, who has not turned it on yet. */
+  mustEnrolTotp: boolean;
 }
 
 const initial: ChatState = {
   me: null,
   booting: true,
+  mustEnrolTotp: false,
   connection: 'connecting',
   groups: [],
   activeId: null,

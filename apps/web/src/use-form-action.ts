@@ -20,5 +20,5 @@ export function useFormAction(run: () => Promise<void>, fallback: string) {
       setBusy(false);
     }
   }
-  return { submit, busy, error, fail: setError };
+  return { submit, busy, error, fail: (text: string | null) => setError(text) };
 }

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createChatClient } from '../chat-client.ts';
 import { createStore, useStore } from '../store.ts';
+import { AuditDialog } from './AuditDialog.tsx';
 import { ChangePasswordPage } from './ChangePasswordPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { DevicesDialog } from './DevicesDialog.tsx';
+import { EnrolTwoFactorPage } from './EnrolTwoFactorPage.tsx';
 import { LoginPage } from './LoginPage.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
 import { PeopleDialog } from './PeopleDialog.tsx';
@@ -21,6 +23,7 @@ export function App() {
   const [devices, setDevices] = useState(false);
   const [people, setPeople] = useState(false);
   const [profile, setProfile] = useState(false);
+  const [audit, setAudit] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
   const [, tick] = useState(0);
 
@@ -41,6 +44,8 @@ export function App() {
   if (!state.me) return <LoginPage client={client} />;
   if (state.me.mustChangePassword)
     return <ChangePasswordPage client={client} name={state.me.displayName ?? state.me.name} />;
+  if (state.mustEnrolTotp)
+    return <EnrolTwoFactorPage client={client} name={state.me.displayName ?? state.me.name} />;
   return (
     <div class={`shell${state.activeId ? ' shell--conversation' : ''}`}>
       <Sidebar
@@ -55,6 +60,7 @@ export function App() {
         onDevices={() => setDevices(true)}
         onPeople={() => setPeople(true)}
         onProfile={() => setProfile(true)}
+        onAudit={() => setAudit(true)}
         onReadAll={() => void client.readAll()}
         searchPanel={
           <SearchPanel
@@ -75,10 +81,11 @@ export function App() {
         </div>
       )}
       {devices && <DevicesDialog onClose={() => setDevices(false)} />}
-      {people && state.me && <PeopleDialog me={state.me} onClose={() => setPeople(false)} />}
+      {people && state.me && <PeopleDialog me={state.me} client={client} onClose={() => setPeople(false)} />}
       {profile && state.me && (
         <ProfileDialog me={state.me} onSaved={(me) => store.set({ me })} onClose={() => setProfile(false)} />
       )}
+      {audit && <AuditDialog client={client} onClose={() => setAudit(false)} />}
       {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
       {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
     </div>

@@ -2,7 +2,7 @@
 export function AuthField(props: {
   label: string;
   name: string;
-  type: 'email' | 'password';
+  type: 'email' | 'password' | 'text';
   autocomplete: string;
   value: string;
   onInput: (value: string) => void;
@@ -20,6 +20,9 @@ export function AuthField(props: {
         {...(props.minLength ? { minLength: props.minLength } : {})}
         {...(props.type === 'email'
           ? { autocapitalize: 'off', spellcheck: false, inputMode: 'email' as const }
+          : {})}
+        {...(props.autocomplete === 'one-time-code'
+          ? { autocapitalize: 'off', spellcheck: false, inputMode: 'text' as const, autoFocus: true }
           : {})}
         onInput={(e) => props.onInput(e.currentTarget.value)}
       />

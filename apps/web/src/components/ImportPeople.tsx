@@ -1,12 +1,16 @@
 import type { ImportUsersReply } from '@rosterchirp/protocol';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
+import type { ChatClient } from '../chat-client.ts';
 
 /**
  * CSV import inside People: pick a file (`name,email[,role]`), see every row checked (nothing is
  * written yet), then import the good rows and get each new person's one-time password.
  */
-export function ImportPeople(props: { onImported: () => void }) {
+export function ImportPeople(props: { client: ChatClient; onImported: () => void }) {
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  // The server says how far a long import got, every few rows, to this device only.
+  useEffect(() => props.client.on('import:progress', setProgress), [props.client]);
   const [csv, setCsv] = useState<string | null>(null);
   const [preview, setPreview] = useState<ImportUsersReply | null>(null);
   const [result, setResult] = useState<ImportUsersReply | null>(null);
@@ -29,6 +33,7 @@ export function ImportPeople(props: { onImported: () => void }) {
   async function importNow() {
     if (!csv) return;
     setBusy(true);
+    setProgress(null);
     try {
       setResult(await api.importUsers(csv, false));
       setPreview(null);
@@ -68,6 +73,11 @@ export function ImportPeople(props: { onImported: () => void }) {
           >
             {busy ? 'Importing…' : `Import ${ready} ${ready === 1 ? 'person' : 'people'}`}
           </button>
+          {busy && progress && (
+            <progress class="import__progress" max={progress.total} value={progress.done}>
+              {progress.done} of {progress.total}
+            </progress>
+          )}
         </p>
       )}
       {result && (

@@ -1,6 +1,7 @@
 import type { User } from '@rosterchirp/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
+import type { ChatClient } from '../chat-client.ts';
 import { Dialog } from './Dialog.tsx';
 import { ImportPeople } from './ImportPeople.tsx';
 
@@ -15,7 +16,7 @@ function lastSeen(user: User): string {
  * The user manager: search and page through everyone; admins add people (the generated password
  * is shown once), change roles, reset passwords, suspend and delete. Managers may look.
  */
-export function PeopleDialog(props: { me: User; onClose: () => void }) {
+export function PeopleDialog(props: { me: User; client: ChatClient; onClose: () => void }) {
   const admin = props.me.role === 'admin';
   const [q, setQ] = useState('');
   const [people, setPeople] = useState<User[]>([]);
@@ -116,7 +117,7 @@ export function PeopleDialog(props: { me: User; onClose: () => void }) {
           </button>
         </form>
       )}
-      {admin && <ImportPeople onImported={() => void load(q, null)} />}
+      {admin && <ImportPeople client={props.client} onImported={() => void load(q, null)} />}
       <ul class="people">
         {people.map((p) => (
           <li key={p.id} class="people__row" data-user-id={p.id}>

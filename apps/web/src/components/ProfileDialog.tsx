@@ -2,6 +2,7 @@ import type { User } from '@rosterchirp/protocol';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import { Dialog } from './Dialog.tsx';
+import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 /** Your profile: how others see you (display name, about, phone) and your password. */
 export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; onClose: () => void }) {
@@ -103,6 +104,10 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
           Change password
         </button>
       </form>
+      <TwoFactorSection
+        me={props.me}
+        onChanged={() => void api.me().then(({ user }) => props.onSaved(user), failed)}
+      />
       {message && (
         <p class={message.error ? 'form-error' : 'dialog__hint'} role={message.error ? 'alert' : 'status'}>
           {message.text}

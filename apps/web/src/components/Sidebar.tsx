@@ -32,6 +32,7 @@ export function Sidebar(props: {
   onDevices: () => void;
   onPeople: () => void;
   onProfile: () => void;
+  onAudit: () => void;
   onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
@@ -159,6 +160,11 @@ export function Sidebar(props: {
         {staff && (
           <IconButton label="People" extraClass="sidebar__admin" onClick={props.onPeople}>
             🧑‍🤝‍🧑
+          </IconButton>
+        )}
+        {me.role === 'admin' && (
+          <IconButton label="Security and audit log" extraClass="sidebar__admin" onClick={props.onAudit}>
+            🛡️
           </IconButton>
         )}
         <IconButton label="Signed-in devices" extraClass="sidebar__admin" onClick={props.onDevices}>

@@ -1,0 +1,95 @@
+import type { TotpSetupReply } from '@rosterchirp/protocol';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../api.ts';
+
+/**
+ * Turning on two-factor sign-in: scan the QR code (or type the key), confirm with a code, then
+ * save the ten recovery codes shown once. `onDone` runs after the codes were acknowledged.
+ */
+export function TwoFactorSetup(props: { onDone: () => void; onCancel?: () => void }) {
+  const [setup, setSetup] = useState<TotpSetupReply | null>(null);
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const failed = (err: unknown) => setError(err instanceof ApiError ? err.message : 'That did not work');
+
+  useEffect(() => {
+    api.totpSetup().then(setSetup, failed);
+  }, []);
+
+  if (codes) {
+    return (
+      <div class="twofactor">
+        <p>
+          <strong>Two-factor sign-in is on.</strong> Save these recovery codes somewhere safe: each signs you
+          in once if you lose your phone. They are not shown again.
+        </p>
+        <ol class="recovery-codes" aria-label="Recovery codes">
+          {codes.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ol>
+        <button type="button" class="btn btn--primary" onClick={props.onDone}>
+          I saved them
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form
+      class="twofactor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        api.totpEnable(code.trim()).then(({ recoveryCodes }) => setCodes(recoveryCodes), failed);
+      }}
+    >
+      {!setup ? (
+        <p class="dialog__hint">{error ?? 'Preparing…'}</p>
+      ) : (
+        <>
+          <p>Scan this with an authenticator app (Google Authenticator, 1Password, Aegis…):</p>
+          <img
+            class="twofactor__qr"
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
+            alt="QR code for your authenticator app"
+            width={176}
+            height={176}
+          />
+          <p class="dialog__hint">
+            Or type this key: <code class="twofactor__key">{setup.secret}</code>
+          </p>
+          <label>
+            Code from the app
+            <input
+              name="code"
+              inputMode="numeric"
+              autocomplete="one-time-code"
+              pattern="[0-9 ]{6,7}"
+              required
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
+          </label>
+          {error && (
+            <p class="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div class="dialog__actions">
+            {props.onCancel && (
+              <button type="button" class="btn" onClick={props.onCancel}>
+                Cancel
+              </button>
+            )}
+            <button type="submit" class="btn btn--primary">
+              Turn on
+            </button>
+          </div>
+        </>
+      )}
+    </form>
+  );
+}
