@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CreateUploadReply, Tenant } from '@rosterchirp/protocol';
 import {
+  LATEST_MIGRATION_TABLE,
   putBehindLatestMigration,
   startTestPostgres,
   startTestServer,
@@ -381,7 +382,8 @@ describe('host mode: control plane, tenant resolution, plans, lifecycle', () => 
       const res = await tenantApi(fresh, lag.host, 'GET', '/api/groups', { token: lag.admin.token });
       assert.equal(res.status, 200);
       const { rows } = await fresh.pool.query(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'tenant_lag' AND column_name = 'seq'",
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = 'tenant_lag' AND table_name = $1",
+        [LATEST_MIGRATION_TABLE],
       );
       assert.equal(rows.length, 1);
     } finally {

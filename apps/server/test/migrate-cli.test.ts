@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { putBehindLatestMigration, startTestPostgres, startTestServer, type TestServer } from './harness.ts';
+import {
+  LATEST_MIGRATION_TABLE,
+  putBehindLatestMigration,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
 import { ADMIN_KEY, createTenant, HOST_DOMAIN, hostMode } from './host-kit.ts';
 
 function runCli(
@@ -59,7 +65,8 @@ describe('pnpm migrate --all', () => {
     const migratedBy = (run: { out: string }) => Number(/3 tenant schemas, (\d) migrated/.exec(run.out)![1]);
     assert.equal(migratedBy(a) + migratedBy(b), 2, 'each behind schema migrated by exactly one run');
     const { rows } = await server.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'seq' AND table_schema IN ('tenant_one','tenant_two','tenant_three')",
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = $1 AND table_schema IN ('tenant_one','tenant_two','tenant_three')",
+      [LATEST_MIGRATION_TABLE],
     );
     assert.equal(rows[0]!.n, 3);
   });

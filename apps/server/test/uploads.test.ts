@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type S3Handle, startS3 } from '@rosterchirp/infra';
-import type { CreateUploadReply, Group, Message } from '@rosterchirp/protocol';
+import type { CreateUploadReply, Group, Message, User } from '@rosterchirp/protocol';
 import { S3Storage } from '@rosterchirp/storage';
+import sharp from 'sharp';
 import {
   ADMIN,
   api,
@@ -218,6 +219,83 @@ for (const backend of ['local disk', 's3'] as const) {
         'video',
       );
       assert.equal(badKind.status, 400);
+    });
+
+    it('an avatar is cropped square by the server in two sizes; bad pictures and others’ keys are refused', async () => {
+      // A wide picture (3:1): the avatar must come out square, whatever the source.
+      const wide = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#3366cc' } })
+        .png()
+        .toBuffer();
+      const up = await direct(
+        server,
+        alice.token,
+        new Blob([wide], { type: 'image/png' }),
+        'me.png',
+        'avatar',
+      );
+      assert.equal(up.status, 201, JSON.stringify(up.body));
+      const set = await api<{ user: User }>(server, 'PATCH', '/api/me', {
+        token: alice.token,
+        body: { avatarKey: up.body.key, aboutMe: 'Hello' },
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const url = set.body.user.avatarUrl!;
+      assert.match(url, /^\/api\/uploads\/public\/avatar\/[0-9a-f-]{36}\.webp$/);
+      assert.equal(set.body.user.aboutMe, 'Hello', 'the rest of the profile saved with it');
+      for (const [path, size] of [
+        [url, 256],
+        [url.replace('/avatar/', '/thumb/'), 64],
+      ] as const) {
+        const res = await fetch(new URL(path, server.url), {
+          headers: { authorization: `Bearer ${bob.token}` },
+        });
+        assert.equal(res.status, 200, path);
+        const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+        assert.deepEqual([meta.format, meta.width, meta.height], ['webp', size, size], path);
+      }
+      const directory = await api<{ users: User[] }>(server, 'GET', '/api/users?q=Alice', {
+        token: bob.token,
+      });
+      assert.equal(directory.body.users[0]?.avatarUrl, url, 'others see it');
+
+      const notAPicture = await direct(
+        server,
+        alice.token,
+        new Blob([Buffer.from('definitely not a png')], { type: 'image/png' }),
+        'fake.png',
+        'avatar',
+      );
+      assert.equal(notAPicture.status, 201, 'the upload itself is only checked for type and size');
+      const refused = await api<{ error: { code: string; details: { field: string } } }>(
+        server,
+        'PATCH',
+        '/api/me',
+        {
+          token: alice.token,
+          body: { avatarKey: notAPicture.body.key },
+        },
+      );
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error.details.field, 'avatarKey');
+      const others = await api(server, 'PATCH', '/api/me', {
+        token: bob.token,
+        body: { avatarKey: up.body.key },
+      });
+      assert.equal(others.status, 400, 'someone else’s upload');
+      const imageKind = await direct(server, alice.token, new Blob([wide], { type: 'image/png' }), 'x.png');
+      const wrongKind = await api(server, 'PATCH', '/api/me', {
+        token: alice.token,
+        body: { avatarKey: imageKind.body.key },
+      });
+      assert.equal(wrongKind.status, 400, 'an upload of another kind');
+      const still = await api<{ user: User }>(server, 'GET', '/api/auth/me', { token: alice.token });
+      assert.equal(still.body.user.avatarUrl, url, 'refusals changed nothing');
+
+      const cleared = await api<{ user: User }>(server, 'PATCH', '/api/me', {
+        token: alice.token,
+        body: { avatarKey: null },
+      });
+      assert.equal(cleared.body.user.avatarUrl, null);
     });
 
     it('reading keys of another tenant or malformed keys answers 404', async () => {

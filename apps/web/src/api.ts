@@ -79,8 +79,12 @@ export const api = {
   updateSettings: (body: { registrationOpen?: boolean; requireTotpForAdmins?: boolean }) =>
     call<SettingsReply>('PATCH', '/api/settings', body),
   logout: () => call<void>('POST', '/api/auth/logout'),
-  updateMe: (body: { displayName?: string | null; aboutMe?: string | null; phone?: string | null }) =>
-    call<{ user: User }>('PATCH', '/api/me', body),
+  updateMe: (body: {
+    displayName?: string | null;
+    aboutMe?: string | null;
+    phone?: string | null;
+    avatarKey?: string | null;
+  }) => call<{ user: User }>('PATCH', '/api/me', body),
   changePassword: (currentPassword: string, newPassword: string) =>
     call<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
   sessions: () => call<SessionsReply>('GET', '/api/auth/sessions'),
@@ -150,9 +154,9 @@ export const api = {
   search: (q: string, before?: number) =>
     call<SearchReply>('GET', `/api/search?q=${encodeURIComponent(q)}${before ? `&before=${before}` : ''}`),
   /** Issues an upload, PUTs the bytes where the server says (storage or the API), returns the key. */
-  async uploadImage(file: File): Promise<string> {
+  async uploadImage(file: File, kind: 'image' | 'avatar' = 'image'): Promise<string> {
     const issued = await call<CreateUploadReply>('POST', '/api/uploads', {
-      kind: 'image',
+      kind,
       contentType: file.type,
       size: file.size,
     });

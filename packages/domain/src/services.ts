@@ -4,6 +4,7 @@ import type { ObjectStorage } from '@rosterchirp/storage';
 import { createSqlStores, type Stores } from '@rosterchirp/store';
 import { createAuditService } from './audit-service.ts';
 import { createAuthService } from './auth-service.ts';
+import { createAvatarService } from './avatar-service.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
 import { createLinkPreviewService } from './link-preview/link-preview-service.ts';
@@ -52,6 +53,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const users = createUserService({ stores, audit, defaultPassword: deps.defaultUserPassword });
   const uploads = createUploadService({ stores, storage: deps.storage, maxBytes: deps.uploadMaxBytes });
+  const avatars = createAvatarService({ storage: deps.storage, uploads, stores });
   const access = createMessageAccess({ stores, bus: deps.bus });
   const previews = createLinkPreviewService({
     stores,
@@ -96,6 +98,7 @@ export function createServices(deps: ServiceDeps) {
   const userImport = createUserImport({ stores, users, bus: deps.bus });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
   return {
+    avatars,
     audit,
     totp,
     settings,

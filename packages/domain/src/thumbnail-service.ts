@@ -5,6 +5,7 @@ import type { Stores } from '@rosterchirp/store';
 import sharp from 'sharp';
 import type { DomainLogger } from './context.ts';
 import type { MessageAccess } from './message-access.ts';
+import { readObject } from './read-object.ts';
 
 const MAX_SOURCE_BYTES = 25 * 1024 * 1024;
 export const THUMB_WIDTH = 480;
@@ -29,21 +30,7 @@ export function createThumbnailService(deps: {
   access: MessageAccess;
   log: DomainLogger;
 }) {
-  async function read(key: string): Promise<Buffer | null> {
-    const object = await deps.storage.get(key);
-    if (!object) return null;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of object.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_SOURCE_BYTES) {
-        object.body.destroy();
-        return null;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
-  }
+  const read = (key: string) => readObject(deps.storage, key, MAX_SOURCE_BYTES);
 
   return {
     attach(

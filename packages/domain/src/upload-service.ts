@@ -93,13 +93,18 @@ export function createUploadService(deps: UploadServiceDeps) {
     checkRequest,
 
     /** Throws unless `key` is an upload of `user`, of `kind`, whose bytes are in storage. */
-    async assertUsable(db: TenantDb, user: User, key: string, kind: UploadKind): Promise<void> {
+    async assertUsable(
+      db: TenantDb,
+      user: User,
+      key: string,
+      kind: UploadKind,
+      field = 'imageKey',
+    ): Promise<void> {
       const upload = ownKey(db, key) ? await uploads.get(db, key) : null;
-      if (!upload || upload.userId !== user.id || upload.kind !== kind)
-        throw invalid('imageKey', 'Unknown image');
+      if (!upload || upload.userId !== user.id || upload.kind !== kind) throw invalid(field, 'Unknown image');
       if (upload.status === 'stored') return;
       const object = await deps.storage.get(key);
-      if (!object) throw invalid('imageKey', 'The image has not been uploaded yet');
+      if (!object) throw invalid(field, 'The image has not been uploaded yet');
       object.body.destroy();
       await uploads.markStored(db, key, object.size);
     },

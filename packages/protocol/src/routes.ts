@@ -108,6 +108,8 @@ export const PatchMeBody = Type.Object(
     phone: Type.Optional(
       Type.Union([Type.String({ maxLength: 40, pattern: '^[0-9+()./ -]*$' }), Type.Null()]),
     ),
+    /** An upload of kind "avatar" (the server crops it square and makes its sizes); null removes it. */
+    avatarKey: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -62,7 +62,8 @@ export const sqlUserStore: UserStore = {
       `UPDATE ${db.s}.users u SET
          display_name = CASE WHEN $2::boolean THEN $3 ELSE u.display_name END,
          about_me = CASE WHEN $4::boolean THEN $5 ELSE u.about_me END,
-         phone = CASE WHEN $6::boolean THEN $7 ELSE u.phone END
+         phone = CASE WHEN $6::boolean THEN $7 ELSE u.phone END,
+         avatar_key = CASE WHEN $8::boolean THEN $9 ELSE u.avatar_key END
        WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
       [
         id,
@@ -72,6 +73,8 @@ export const sqlUserStore: UserStore = {
         change.aboutMe ?? null,
         change.phone !== undefined,
         change.phone ?? null,
+        change.avatarKey !== undefined,
+        change.avatarKey ?? null,
       ],
     );
     return rows[0] ? toUser(rows[0]) : null;

@@ -50,6 +50,8 @@ export interface UserStore {
       displayName?: string | null | undefined;
       aboutMe?: string | null | undefined;
       phone?: string | null | undefined;
+      /** The object key of the server-made avatar (256 px; the same uuid under `thumb/` is the 64 px one). */
+      avatarKey?: string | null | undefined;
     },
   ): Promise<User | null>;
   /** Active admins other than `exceptId`. */

@@ -26,7 +26,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/me',
     { onRequest: app.requireUser, schema: { body: PatchMeBody, response: { 200: UserReply } } },
-    async (req) => ({ user: await users.updateProfile(req.tenant, req.actor.user.id, req.body) }),
+    async (req) => {
+      const { avatarKey, ...profile } = req.body;
+      let user = req.actor.user;
+      if (avatarKey !== undefined) user = await app.services.avatars.set(req.tenant, user, avatarKey);
+      if (Object.keys(profile).length) user = await users.updateProfile(req.tenant, user.id, profile);
+      return { user };
+    },
   );
 
   app.post(

@@ -1,5 +1,8 @@
 import { avatarColor, initials } from '@rosterchirp/protocol';
 
+/** Server-made avatars come in 256 px and, under `thumb/`, 64 px: small circles take the small one. */
+const sized = (url: string, size: number) => (size <= 64 ? url.replace('/avatar/', '/thumb/') : url);
+
 export function Avatar(props: {
   name: string;
   url?: string | null;
@@ -15,7 +18,7 @@ export function Avatar(props: {
       aria-hidden="true"
     >
       {props.url ? (
-        <img src={props.url} alt="" />
+        <img src={sized(props.url, size)} alt="" loading="lazy" />
       ) : (
         <span class="avatar__initials" style={{ background: avatarColor(props.name), fontSize: size * 0.4 }}>
           {initials(props.name)}

@@ -1,6 +1,7 @@
 import type { User } from '@rosterchirp/protocol';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
+import { Avatar } from './Avatar.tsx';
 import { Dialog } from './Dialog.tsx';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
@@ -14,8 +15,23 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
   const [pw, setPw] = useState({ current: '', next: '' });
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
+  const [busyAvatar, setBusyAvatar] = useState(false);
   const say = (text: string, error = false) => setMessage({ text, error });
   const failed = (err: unknown) => say(err instanceof ApiError ? err.message : 'That did not work', true);
+
+  /** Any picture: the server crops it square around its subject and makes the sizes. */
+  async function changeAvatar(file: File) {
+    setBusyAvatar(true);
+    try {
+      const key = await api.uploadImage(file, 'avatar');
+      props.onSaved((await api.updateMe({ avatarKey: key })).user);
+      say('Picture updated');
+    } catch (err) {
+      failed(err);
+    } finally {
+      setBusyAvatar(false);
+    }
+  }
 
   return (
     <Dialog label="Profile" title="Your profile" onClose={props.onClose}>
@@ -32,9 +48,39 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
             .catch(failed);
         }}
       >
-        <p class="dialog__hint">
-          {props.me.name} · @{props.me.handle} · {props.me.email}
-        </p>
+        <div class="profile__avatar">
+          <Avatar name={props.me.displayName ?? props.me.name} url={props.me.avatarUrl} size={72} />
+          <div>
+            <p class="dialog__hint">
+              {props.me.name} · @{props.me.handle} · {props.me.email}
+            </p>
+            <label class="btn btn--small">
+              {busyAvatar ? 'Uploading…' : 'Change picture'}
+              <input
+                type="file"
+                accept="image/png,image/jpeg,image/webp,image/gif"
+                class="visually-hidden"
+                disabled={busyAvatar}
+                onChange={(e) => {
+                  const file = e.currentTarget.files?.[0];
+                  e.currentTarget.value = '';
+                  if (file) void changeAvatar(file);
+                }}
+              />
+            </label>
+            {props.me.avatarUrl && (
+              <button
+                type="button"
+                class="link-btn"
+                onClick={() =>
+                  api.updateMe({ avatarKey: null }).then(({ user }) => props.onSaved(user), failed)
+                }
+              >
+                Remove picture
+              </button>
+            )}
+          </div>
+        </div>
         <label>
           Display name
           <input
