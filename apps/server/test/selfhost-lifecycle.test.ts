@@ -27,7 +27,11 @@ interface Running {
 }
 
 /** Starts the server as a person would (optionally as another user), waiting for "is running at". */
-async function startServer(dataDir: string, asUser?: string): Promise<Running> {
+async function startServer(
+  dataDir: string,
+  asUser?: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Running> {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -39,6 +43,7 @@ async function startServer(dataDir: string, asUser?: string): Promise<Running> {
     LOG_LEVEL: 'warn',
     DRAIN_DELAY_MS: '0',
     LINK_PREVIEWS: 'false',
+    ...extraEnv,
   };
   const node = [process.execPath, '--import', 'tsx', 'apps/server/src/server.ts'];
   const [cmd, ...args] = asUser ? ['runuser', '-u', asUser, '--', ...node] : node;
@@ -263,6 +268,52 @@ describe('self-host lifecycle on embedded Postgres', { timeout: 300_000 }, () =>
     assert.deepEqual(await history(last.url), ['as nobody, then SIGINT', 'as nobody, then SIGTERM']);
     last.child.kill('SIGTERM');
     await last.exit;
+  });
+
+  it('ADMPW_RESET=true gives the admin back: the new password works, the old one and its sessions do not', async () => {
+    const dataDir = await freshDataDir();
+    const login = (url: string, password: string) =>
+      fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: ADMIN.email, password }),
+      });
+    let server = await startServer(dataDir);
+    const oldToken = await signIn(server.url);
+    server.child.kill('SIGINT');
+    await server.exit;
+
+    server = await startServer(dataDir, undefined, { ADMPW_RESET: 'true', ADMIN_PASS: 'the-new-admin-pass' });
+    try {
+      assert.equal((await login(server.url, ADMIN.password)).status, 401, 'the old password is gone');
+      const me = await fetch(`${server.url}/api/auth/me`, {
+        headers: { authorization: `Bearer ${oldToken}` },
+      });
+      assert.equal(me.status, 401, 'sessions opened with the old password ended');
+      const fresh = await login(server.url, 'the-new-admin-pass');
+      assert.equal(fresh.status, 200);
+      const { token } = (await fresh.json()) as { token: string };
+      const audit = await fetch(`${server.url}/api/audit?action=user.password_reset`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { entries } = (await audit.json()) as { entries: Array<{ details: { via?: string } }> };
+      assert.equal(entries[0]?.details.via, 'ADMPW_RESET');
+    } finally {
+      server.child.kill('SIGINT');
+      await server.exit;
+    }
+
+    // Without ADMIN_PASS the reset generates one and prints it once.
+    server = await startServer(dataDir, undefined, { ADMPW_RESET: 'true', ADMIN_PASS: '' });
+    try {
+      const printed = /password: +(\S+)/.exec(server.output())?.[1];
+      assert.ok(printed, `a generated password is printed: ${server.output()}`);
+      assert.equal((await login(server.url, printed)).status, 200);
+      assert.equal((await login(server.url, 'the-new-admin-pass')).status, 401);
+    } finally {
+      server.child.kill('SIGINT');
+      await server.exit;
+    }
   });
 
   it('a start that fails prints its real cause in one line and exits non-zero', async () => {

@@ -136,6 +136,7 @@ describe('tenant isolation', () => {
       '/api/auth/login',
       '/api/auth/register',
       '/api/host/domain-check',
+      '/api/settings', // GET is public (the sign-in page's name); PATCH is checked below
     ]);
     const routes = one.routes.filter(
       (r) => r.url.startsWith('/api/') && !open.has(r.url) && !r.url.startsWith('/api/host/'),
@@ -158,6 +159,8 @@ describe('tenant isolation', () => {
       'POST /api/usergroups': { name: 'Intruders', memberIds: [1] },
       'PATCH /api/usergroups/:id': { name: 'Renamed' },
       'PUT /api/usergroups/restrictions': { rules: [] },
+      'POST /api/auth/totp/enable': { code: '123456' },
+      'POST /api/auth/totp/disable': { password: 'member-password-1' },
     };
     for (const route of routes) {
       const query = route.url === '/api/search' ? '?q=hello' : '';
@@ -183,14 +186,39 @@ describe('tenant isolation', () => {
         assert.equal(res.status, 401, `${route.method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
       }
     }
-    const login = await tenantApi(one, world.bravo.host, 'POST', '/api/auth/login', {
-      body: { email: world.alpha.admin.email, password: world.alpha.admin.password },
-    });
-    assert.equal(login.status, 401);
+    for (const token of [world.alpha.admin.token, world.alpha.member.token]) {
+      const patch = await tenantApi(one, world.bravo.host, 'PATCH', '/api/settings', {
+        token,
+        body: { registrationOpen: true },
+      });
+      assert.equal(patch.status, 401, 'PATCH /api/settings');
+      // The public read answers with B's own public settings, never the admin part, to A's admin.
+      const read = await tenantApi<{ settings: Record<string, unknown> }>(
+        one,
+        world.bravo.host,
+        'GET',
+        '/api/settings',
+        {
+          token,
+        },
+      );
+      assert.equal(read.status, 200);
+      assert.equal('requireTotpForAdmins' in read.body.settings, false);
+    }
+    assert.equal(await snapshot('tenant_bravo'), before);
     // Realtime too: A's token opens neither a socket nor a stream at B.
     await assert.rejects(tenantSocket(two, world.bravo.host, world.alpha.admin.token), /UNAUTHENTICATED/);
     await assert.rejects(tenantStream(two, world.bravo.host, world.alpha.admin.token), /401/);
     assert.equal(await snapshot('tenant_bravo'), before);
+    // A's credentials do not sign in at B; B's audit log records the refused attempt, nothing else.
+    const login = await tenantApi(one, world.bravo.host, 'POST', '/api/auth/login', {
+      body: { email: world.alpha.admin.email, password: world.alpha.admin.password },
+    });
+    assert.equal(login.status, 401);
+    const { rows } = await one.pool.query<{ action: string; actor_id: number | null }>(
+      'SELECT action, actor_id FROM tenant_bravo.audit_log ORDER BY id DESC LIMIT 1',
+    );
+    assert.deepEqual(rows[0], { action: 'auth.login_failed', actor_id: null });
   });
 
   it("ids that exist only in tenant B are not found from tenant A, and same ids mean A's own rows", async () => {
@@ -228,6 +256,16 @@ describe('tenant isolation', () => {
       token: a.admin.token,
     });
     assert.ok(users.body.users.every((u) => u.email.endsWith('alpha.example')));
+    const audit = await tenantApi<{ entries: Array<{ details: Record<string, unknown> }> }>(
+      one,
+      a.host,
+      'GET',
+      '/api/audit?limit=200',
+      { token: a.admin.token },
+    );
+    assert.equal(audit.status, 200);
+    assert.ok(audit.body.entries.length > 0, "A's own actions are there");
+    assert.equal(JSON.stringify(audit.body).includes('bravo'), false, "none of B's");
   });
 
   it('socket.io and /api/stream events and presence never cross, on either instance', async () => {

@@ -1,5 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { Stores } from '@rosterchirp/store';
+import type { AuditService } from './audit-service.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 import { DEFAULT_SETTINGS } from './settings-service.ts';
 import type { UserService } from './user-service.ts';
@@ -25,10 +26,11 @@ const EVENT_TYPES: Array<[string, string]> = [
 
 /** First-start seed of docs/PRODUCT.md §1; safe to run on every start, by several instances at once. */
 export function createSeedService(deps: {
-  stores: Pick<Stores, 'settings' | 'users' | 'seed'>;
+  stores: Pick<Stores, 'settings' | 'users' | 'seed' | 'sessions'>;
   users: UserService;
+  audit: AuditService;
 }) {
-  const { settings, users, seed } = deps.stores;
+  const { settings, users, seed, sessions } = deps.stores;
   return {
     async tenant(db: TenantDb, input: SeedInput): Promise<SeedResult> {
       for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) await settings.setIfAbsent(db, key, value);
@@ -55,9 +57,25 @@ export function createSeedService(deps: {
           if ((err as { code?: string }).code !== 'CONFLICT') throw err;
         }
       } else if (input.admin.resetPassword) {
+        // ADMPW_RESET: the way back in for an operator who lost the admin password. Whoever
+        // held the old one is signed out; the audit log says it happened and why.
         const password = input.admin.password ?? generatePassword();
-        await users.setPassword(db, existing.user.id, await hashPassword(password), false);
-        await users.setStatus(db, existing.user.id, 'active');
+        const hash = await hashPassword(password);
+        const id = existing.user.id;
+        await deps.audit.within(
+          db,
+          { actorId: null, ip: null },
+          async (tx) => {
+            await users.setPassword(tx, id, hash, false);
+            await users.setStatus(tx, id, 'active');
+            return sessions.revokeAll(tx, id, 'password_reset');
+          },
+          () => ({
+            action: 'user.password_reset',
+            target: { type: 'user', id },
+            details: { via: 'ADMPW_RESET' },
+          }),
+        );
         if (!input.admin.password) result.generatedAdminPassword = password;
       }
 

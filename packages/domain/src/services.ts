@@ -94,7 +94,7 @@ export function createServices(deps: ServiceDeps) {
   const typing = createTypingService({ bus: deps.bus, groups });
   const pins = createPinService({ stores, access });
   const search = createSearchService({ stores });
-  const seed = createSeedService({ stores, users });
+  const seed = createSeedService({ stores, users, audit });
   const userImport = createUserImport({ stores, users, bus: deps.bus });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
   return {
