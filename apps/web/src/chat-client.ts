@@ -4,6 +4,7 @@ import type {
   Message,
   SendAck,
   ServerToClientEvents,
+  SessionEndReason,
 } from '@rosterchirp/protocol';
 import { messagePreview } from '@rosterchirp/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -19,6 +20,15 @@ import {
 } from './store.ts';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** What the sign-in page says when the server ended this session. */
+const SESSION_END_TEXT: Record<SessionEndReason, string> = {
+  suspended: 'Your account was suspended by an admin of your organisation.',
+  deleted: 'Your account was deleted by an admin of your organisation.',
+  password_reset: 'An admin reset your password. Sign in with the new one they give you.',
+  password_changed: 'Your password was changed on another device. Sign in with the new one.',
+  signed_out_remotely: 'This device was signed out from another one.',
+};
 
 const emptyConversation: Conversation = {
   messages: [],
@@ -43,9 +53,11 @@ export function createChatClient(store: Store) {
   let readTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Back to the sign-in page: nothing of this person's stays in memory. */
-  function signedOut() {
+  /** Back to the sign-in page; `why` tells the person what happened (shown there). */
+  function signedOut(why: string | null = null) {
     store.reset();
     clearDrafts();
+    if (why) store.set({ signedOutNotice: why });
   }
 
   const conv = (id: number): Conversation => store.get().conversations[id] ?? emptyConversation;
@@ -282,6 +294,10 @@ export function createChatClient(store: Store) {
       s.close();
       // The server now answers this organisation's pages with a clear explanation.
       location.reload();
+    });
+    s.on('session:ended', ({ reason }) => {
+      s.close();
+      signedOut(SESSION_END_TEXT[reason]);
     });
     s.on('session:displaced', () => {
       s.close();

@@ -48,12 +48,15 @@ export interface ChatState {
   features: FeatureFlags | null;
   /** An admin whose organisation requires two-factor sign-in, who has not turned it on yet. */
   mustEnrolTotp: boolean;
+  /** Why the server ended the session (shown on the sign-in page), if it did. */
+  signedOutNotice: string | null;
 }
 
 const initial: ChatState = {
   me: null,
   booting: true,
   mustEnrolTotp: false,
+  signedOutNotice: null,
   connection: 'connecting',
   groups: [],
   activeId: null,

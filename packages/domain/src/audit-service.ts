@@ -40,7 +40,7 @@ export interface AuditWho {
 export const auditWho = (actor: Actor): AuditWho => ({ actorId: actor.user.id, ip: actor.ip ?? null });
 
 export interface AuditDeps {
-  stores: Pick<Stores, 'audit'>;
+  stores: Pick<Stores, 'audit' | 'transactions'>;
   bus: EventBus;
 }
 
@@ -73,7 +73,7 @@ export function createAuditService(deps: AuditDeps) {
       change: (tx: TenantDb) => Promise<T>,
       lines: (result: T) => AuditLine | AuditLine[] | null,
     ): Promise<T> {
-      const [result, entries] = await db.tx(async (tx) => {
+      const [result, entries] = await deps.stores.transactions.run(db, async (tx) => {
         const result = await change(tx);
         const described = lines(result);
         const list = described === null ? [] : Array.isArray(described) ? described : [described];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantDb } from '@rosterchirp/db';
 import type { Device, LoginBody, PasswordBody, RegisterBody, User } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/protocol';
+import { type EventBus, rooms, type SessionEndReason } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { AppError } from './app-error.ts';
 import { type AuditService, auditWho } from './audit-service.ts';
@@ -45,9 +45,13 @@ export function createAuthService(deps: AuthServiceDeps) {
   const ttlSeconds = deps.sessionTtlDays * 86_400;
   const { sessions, users } = deps.stores;
 
-  /** Closes the live connections of sessions that just ended, on every instance. */
-  const disconnect = (db: TenantDb, sessionIds: readonly string[]) => {
-    for (const id of sessionIds) deps.bus.disconnect(rooms.session(db.schema, id));
+  /** Tells the live connections of sessions that just ended why, then closes them, on every instance. */
+  const disconnect = (db: TenantDb, sessionIds: readonly string[], reason?: SessionEndReason) => {
+    for (const id of sessionIds) {
+      const room = rooms.session(db.schema, id);
+      if (reason) deps.bus.emit(room, 'session:ended', { reason });
+      deps.bus.disconnect(room);
+    }
   };
 
   /** Opens a session, displacing the user's previous session of the same device class. */
@@ -82,11 +86,11 @@ export function createAuthService(deps: AuthServiceDeps) {
   async function revokeSessions(
     db: TenantDb,
     userId: number,
-    reason: string,
+    reason: SessionEndReason,
     exceptSessionId?: string,
   ): Promise<number> {
     const ended = await sessions.revokeAll(db, userId, reason, exceptSessionId);
-    disconnect(db, ended);
+    disconnect(db, ended, reason);
     return ended.length;
   }
 
@@ -110,7 +114,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!(await sessions.revokeOne(db, sessionId, actor.user.id, 'signed_out_remotely'))) {
         throw new AppError('NOT_FOUND', 'No such session');
       }
-      disconnect(db, [sessionId]);
+      disconnect(db, [sessionId], 'signed_out_remotely');
     },
 
     /** A live connection opened on this session (shown as "last seen"). */

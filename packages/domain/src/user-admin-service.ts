@@ -1,6 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { CreateUserBody, PatchUserBody, User } from '@rosterchirp/protocol';
-import { type EventBus, rooms } from '@rosterchirp/protocol';
+import { type EventBus, rooms, type SessionEndReason } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { AppError, notFound } from './app-error.ts';
 import { type AuditLine, type AuditService, auditWho } from './audit-service.ts';
@@ -53,7 +53,7 @@ export function createUserAdminService(deps: UserAdminDeps) {
     return user;
   }
 
-  async function signOutEverywhere(db: TenantDb, userId: number, reason: string): Promise<void> {
+  async function signOutEverywhere(db: TenantDb, userId: number, reason: SessionEndReason): Promise<void> {
     await deps.auth.revokeSessions(db, userId, reason);
     // Connections of sessions revoked earlier by other means, if any, go too.
     deps.bus.disconnect(rooms.user(db.schema, userId));

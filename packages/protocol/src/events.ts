@@ -17,6 +17,8 @@ export interface ServerToClientPayloads {
   'user:online': { userId: number };
   'user:offline': { userId: number };
   'session:displaced': Record<string, never>;
+  /** This session was ended by someone else or by a rule; the connection closes after this. */
+  'session:ended': { reason: SessionEndReason };
   'schedule:changed': { eventId: number };
   /** How far the CSV import this device started has got (rows done of total). */
   'import:progress': { done: number; total: number };
@@ -28,6 +30,12 @@ export interface ServerToClientPayloads {
   'tenant:closed': { reason: 'suspended' | 'deleted' };
 }
 export type ServerEventName = keyof ServerToClientPayloads;
+export type SessionEndReason =
+  | 'suspended'
+  | 'deleted'
+  | 'password_reset'
+  | 'password_changed'
+  | 'signed_out_remotely';
 
 export type ServerToClientEvents = {
   [E in ServerEventName]: (payload: ServerToClientPayloads[E]) => void;

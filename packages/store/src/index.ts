@@ -22,6 +22,7 @@ export { createSqlHostAudit, createSqlTenantCatalog } from './tenant-catalog.sql
 export type { HostAudit, HostAuditEntry, TenantCatalog, TenantRow } from './tenant-catalog.ts';
 export { type StoreCallObserver, timed } from './timed.ts';
 export type { TotpState, TotpStore } from './totp-store.ts';
+export type { TransactionStore } from './transaction-store.ts';
 export type { Upload, UploadStore } from './upload-store.ts';
 export { UserGroupNameTaken, type UserGroupStore } from './user-group-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';

@@ -18,6 +18,7 @@ import type { SettingsStore } from './settings-store.ts';
 import { type StoreCallObserver, timed } from './timed.ts';
 import { sqlTotpStore } from './totp-store.sql.ts';
 import type { TotpStore } from './totp-store.ts';
+import { sqlTransactionStore, type TransactionStore } from './transaction-store.ts';
 import { sqlUploadStore } from './upload-store.sql.ts';
 import type { UploadStore } from './upload-store.ts';
 import { sqlUserGroupStore } from './user-group-store.sql.ts';
@@ -43,6 +44,7 @@ export interface Stores {
   seed: SeedStore;
   audit: AuditStore;
   totp: TotpStore;
+  transactions: TransactionStore;
 }
 
 /** The Postgres stores, each call timed (by store and method) when an observer is given. */
@@ -61,6 +63,7 @@ export function createSqlStores(observe?: StoreCallObserver): Stores {
     seed: sqlSeedStore,
     audit: sqlAuditStore,
     totp: sqlTotpStore,
+    transactions: sqlTransactionStore,
   };
   if (!observe) return stores;
   const wrapped = {} as Record<string, object>;

@@ -41,7 +41,7 @@ export function App() {
   }, [client]);
 
   if (state.booting) return <div class="splash">Loading…</div>;
-  if (!state.me) return <LoginPage client={client} />;
+  if (!state.me) return <LoginPage client={client} notice={state.signedOutNotice} />;
   if (state.me.mustChangePassword)
     return <ChangePasswordPage client={client} name={state.me.displayName ?? state.me.name} />;
   if (state.mustEnrolTotp)

@@ -5,7 +5,7 @@ import { useFormAction } from '../use-form-action.ts';
 import { AuthField } from './AuthField.tsx';
 
 /** Sign-in: email and password, then — for accounts with two-factor on — a code. */
-export function LoginPage({ client }: { client: ChatClient }) {
+export function LoginPage({ client, notice }: { client: ChatClient; notice?: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [askCode, setAskCode] = useState(false);
@@ -30,6 +30,11 @@ export function LoginPage({ client }: { client: ChatClient }) {
       <form class="login__card" onSubmit={submit}>
         <img class="login__logo" src="/icon.svg" alt="" width={56} height={56} />
         <h1>Sign in to RosterChirp</h1>
+        {notice && (
+          <p class="login__notice" role="status">
+            {notice}
+          </p>
+        )}
         {!askCode ? (
           <>
             <p class="login__sub">Your team's conversations, in one place.</p>
