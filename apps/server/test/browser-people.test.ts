@@ -145,7 +145,7 @@ describe('people and access in the browser', () => {
     const seenAfterMs = Date.now() - clicked;
     await sol.screenshot({ path: join(SHOTS, 'people-suspended-desktop.png') });
     assert.ok(seenAfterMs < 1000, `the suspension showed after ${seenAfterMs} ms`);
-    await row.getByText('suspended').waitFor();
+    await row.locator('.people__status--suspended').waitFor();
 
     // The admin's audit log has all of it, newest first.
     await admin.getByRole('button', { name: 'Close' }).click();

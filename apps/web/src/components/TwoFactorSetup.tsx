@@ -1,5 +1,5 @@
 import type { TotpSetupReply } from '@rosterchirp/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 
 /**
@@ -12,14 +12,17 @@ export function TwoFactorSetup(props: { onDone: () => void; onCancel?: () => voi
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const failed = (err: unknown) => setError(err instanceof ApiError ? err.message : 'That did not work');
+  const top = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     api.totpSetup().then(setSetup, failed);
   }, []);
+  // In a tall dialog (a phone), bring the QR code and then the recovery codes into view.
+  useEffect(() => top.current?.scrollIntoView({ block: 'start' }), [setup, codes]);
 
   if (codes) {
     return (
-      <div class="twofactor">
+      <div class="twofactor" ref={top}>
         <p>
           <strong>Two-factor sign-in is on.</strong> Save these recovery codes somewhere safe: each signs you
           in once if you lose your phone. They are not shown again.
@@ -38,58 +41,60 @@ export function TwoFactorSetup(props: { onDone: () => void; onCancel?: () => voi
     );
   }
   return (
-    <form
-      class="twofactor"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setError(null);
-        api.totpEnable(code.trim()).then(({ recoveryCodes }) => setCodes(recoveryCodes), failed);
-      }}
-    >
-      {!setup ? (
-        <p class="dialog__hint">{error ?? 'Preparing…'}</p>
-      ) : (
-        <>
-          <p>Scan this with an authenticator app (Google Authenticator, 1Password, Aegis…):</p>
-          <img
-            class="twofactor__qr"
-            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
-            alt="QR code for your authenticator app"
-            width={176}
-            height={176}
-          />
-          <p class="dialog__hint">
-            Or type this key: <code class="twofactor__key">{setup.secret}</code>
-          </p>
-          <label>
-            Code from the app
-            <input
-              name="code"
-              inputMode="numeric"
-              autocomplete="one-time-code"
-              pattern="[0-9 ]{6,7}"
-              required
-              value={code}
-              onInput={(e) => setCode(e.currentTarget.value)}
+    <div ref={top}>
+      <form
+        class="twofactor"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          api.totpEnable(code.trim()).then(({ recoveryCodes }) => setCodes(recoveryCodes), failed);
+        }}
+      >
+        {!setup ? (
+          <p class="dialog__hint">{error ?? 'Preparing…'}</p>
+        ) : (
+          <>
+            <p>Scan this with an authenticator app (Google Authenticator, 1Password, Aegis…):</p>
+            <img
+              class="twofactor__qr"
+              src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
+              alt="QR code for your authenticator app"
+              width={176}
+              height={176}
             />
-          </label>
-          {error && (
-            <p class="form-error" role="alert">
-              {error}
+            <p class="dialog__hint">
+              Or type this key: <code class="twofactor__key">{setup.secret}</code>
             </p>
-          )}
-          <div class="dialog__actions">
-            {props.onCancel && (
-              <button type="button" class="btn" onClick={props.onCancel}>
-                Cancel
-              </button>
+            <label>
+              Code from the app
+              <input
+                name="code"
+                inputMode="numeric"
+                autocomplete="one-time-code"
+                pattern="[0-9 ]{6,7}"
+                required
+                value={code}
+                onInput={(e) => setCode(e.currentTarget.value)}
+              />
+            </label>
+            {error && (
+              <p class="form-error" role="alert">
+                {error}
+              </p>
             )}
-            <button type="submit" class="btn btn--primary">
-              Turn on
-            </button>
-          </div>
-        </>
-      )}
-    </form>
+            <div class="dialog__actions">
+              {props.onCancel && (
+                <button type="button" class="btn" onClick={props.onCancel}>
+                  Cancel
+                </button>
+              )}
+              <button type="submit" class="btn btn--primary">
+                Turn on
+              </button>
+            </div>
+          </>
+        )}
+      </form>
+    </div>
   );
 }
