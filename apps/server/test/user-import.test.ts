@@ -2,7 +2,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ImportUsersReply } from '@rosterchirp/protocol';
-import { ADMIN, api, countRows, createMember, login, startAdminWorld, type TestServer } from './harness.ts';
+import {
+  ADMIN,
+  api,
+  connectSocket,
+  countRows,
+  createMember,
+  login,
+  recordEvents,
+  startAdminWorld,
+  type TestServer,
+  waitFor,
+} from './harness.ts';
 
 describe('importing people from CSV', () => {
   let world: Awaited<ReturnType<typeof startAdminWorld>>;
@@ -82,6 +93,29 @@ describe('importing people from CSV', () => {
       assert.match(res.body.error.message, pattern);
     }
     assert.equal(await countRows(server, 'users'), users);
+  });
+
+  it('the importing device hears how far a real import got; a dry run is silent', async () => {
+    const socket = await connectSocket(server, adminToken);
+    const heard = recordEvents(socket);
+    try {
+      const lines = ['name,email'];
+      for (let i = 0; i < 60; i++) lines.push(`Progress ${i},progress${i}@import.test`);
+      await run(lines.join('\n'), true);
+      const res = await run(lines.join('\n'), false);
+      assert.equal(res.body.created, 60);
+      await waitFor('the last progress event', () =>
+        heard.some((h) => h.event === 'import:progress' && (h.data as { done: number }).done === 60),
+      );
+      const progress = heard.filter((h) => h.event === 'import:progress').map((h) => h.data);
+      assert.deepEqual(progress, [
+        { done: 25, total: 60 },
+        { done: 50, total: 60 },
+        { done: 60, total: 60 },
+      ]);
+    } finally {
+      socket.close();
+    }
   });
 
   it('10,000 rows dry-run in one request; members may not import; oversize is refused', async () => {
