@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, Message, SendAck, User } from '@rosterchirp/protocol';
-import { BENCH_CONNECTION_LIMITS, type ChatSocket, connect, json, sourceAddress } from './lib/clients.ts';
+import { BENCH_ENV, type ChatSocket, connect, json, sourceAddress } from './lib/clients.ts';
 import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
 import { type KillInstanceResult, runKillInstance } from './scenarios/kill-instance.ts';
 import { HEALTH, runUserModel, type UserModelStep } from './scenarios/user-model.ts';
@@ -83,12 +83,7 @@ async function main() {
   log(`starting the local cluster with ${INSTANCES} instance(s)`);
   const cluster = await startCluster({
     instances: INSTANCES,
-    env: {
-      ...BENCH_CONNECTION_LIMITS,
-      RATE_LIMIT_SEND_PER_10S: '1000000',
-      RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
-      LOG_LEVEL: 'warn',
-    },
+    env: BENCH_ENV,
   });
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),

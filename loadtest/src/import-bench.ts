@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, ImportUsersReply } from '@rosterchirp/protocol';
-import { BENCH_CONNECTION_LIMITS, json } from './lib/clients.ts';
+import { BENCH_ENV, json } from './lib/clients.ts';
 import { cpuSeconds, machine, summary } from './lib/measure.ts';
 
 const { values } = parseArgs({
@@ -71,12 +71,7 @@ function csvOf(people: number): string {
 async function main() {
   const cluster = await startCluster({
     instances: 1,
-    env: {
-      ...BENCH_CONNECTION_LIMITS,
-      RATE_LIMIT_SEND_PER_10S: '1000000',
-      RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
-      LOG_LEVEL: 'warn',
-    },
+    env: BENCH_ENV,
   });
   const instance = cluster.instances[0]!;
   try {

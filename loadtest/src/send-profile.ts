@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, User } from '@rosterchirp/protocol';
-import { BENCH_CONNECTION_LIMITS, json } from './lib/clients.ts';
+import { BENCH_ENV, json } from './lib/clients.ts';
 import { cpuSeconds, treeCpuSeconds } from './lib/measure.ts';
 
 const { values } = parseArgs({
@@ -30,12 +30,7 @@ async function main() {
   if (values['cpu-prof']) await mkdir(PROFILE_DIR, { recursive: true });
   const cluster = await startCluster({
     instances: 1,
-    env: {
-      ...BENCH_CONNECTION_LIMITS,
-      RATE_LIMIT_SEND_PER_10S: '1000000',
-      RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
-      LOG_LEVEL: 'warn',
-    },
+    env: BENCH_ENV,
     ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });
   const instance = cluster.instances[0]!;

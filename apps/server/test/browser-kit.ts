@@ -37,3 +37,38 @@ export async function signIn(page: Page, base: string, email: string, password: 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
 }
+
+/** An iPhone-sized touch context (the phone layout). */
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+};
+
+/**
+ * First sign-in with a given password: the client asks for a new one before anything else.
+ * `shot` names a screenshot of the "Choose your password" page.
+ */
+export async function firstSignIn(
+  page: Page,
+  base: string,
+  email: string,
+  given: string,
+  chosen: string,
+  shot?: string,
+): Promise<void> {
+  await page.goto(base);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(given);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
+  if (shot) await page.screenshot({ path: join(SHOTS, shot) });
+  await page.getByLabel('Password you were given').fill(given);
+  await page.getByLabel('New password', { exact: true }).fill(chosen);
+  await page.getByLabel('New password again').fill(chosen);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+}

@@ -10,17 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn } from './browser-kit.ts';
+import { firstSignIn, launchChromium, PHONE, SHOTS, signIn } from './browser-kit.ts';
 import { ADMIN, startTestPostgres, startTestServer, type TestServer } from './harness.ts';
-
-const PHONE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  userAgent:
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
-};
 
 describe('people and access in the browser', () => {
   let pg: Awaited<ReturnType<typeof startTestPostgres>>;
@@ -79,17 +70,14 @@ describe('people and access in the browser', () => {
 
     // Pia signs in on her phone and must choose her own password first.
     const pia = await open(PHONE);
-    await pia.goto(server.url);
-    await pia.getByLabel('Email').fill('pia@team.test');
-    await pia.getByLabel('Password').fill(piaPassword);
-    await pia.getByRole('button', { name: 'Sign in' }).click();
-    await pia.getByRole('heading', { name: 'Choose your password' }).waitFor();
-    await pia.screenshot({ path: join(SHOTS, 'people-first-sign-in-phone.png') });
-    await pia.getByLabel('Password you were given').fill(piaPassword);
-    await pia.getByLabel('New password', { exact: true }).fill('pia-own-password-1');
-    await pia.getByLabel('New password again').fill('pia-own-password-1');
-    await pia.getByRole('button', { name: 'Save and continue' }).click();
-    await pia.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await firstSignIn(
+      pia,
+      server.url,
+      'pia@team.test',
+      piaPassword,
+      'pia-own-password-1',
+      'people-first-sign-in-phone.png',
+    );
 
     // She turns on two-factor sign-in from her profile.
     await pia.getByRole('button', { name: 'Your profile' }).click();
@@ -123,15 +111,7 @@ describe('people and access in the browser', () => {
 
     // Sol is online in a desktop browser when the admin suspends him.
     const sol = await open({ viewport: { width: 1280, height: 800 } });
-    await sol.goto(server.url);
-    await sol.getByLabel('Email').fill('sol@team.test');
-    await sol.getByLabel('Password').fill(solPassword);
-    await sol.getByRole('button', { name: 'Sign in' }).click();
-    await sol.getByLabel('Password you were given').fill(solPassword);
-    await sol.getByLabel('New password', { exact: true }).fill('sol-own-password-1');
-    await sol.getByLabel('New password again').fill('sol-own-password-1');
-    await sol.getByRole('button', { name: 'Save and continue' }).click();
-    await sol.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await firstSignIn(sol, server.url, 'sol@team.test', solPassword, 'sol-own-password-1');
     await sol.locator('.conn-banner').waitFor({ state: 'detached' });
 
     await admin.getByRole('searchbox', { name: 'Search people' }).fill('Sol');

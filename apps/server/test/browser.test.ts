@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium, SHOTS, signIn } from './browser-kit.ts';
+import { firstSignIn, launchChromium, PHONE, SHOTS, signIn } from './browser-kit.ts';
 import {
   ADMIN,
   createMember,
@@ -56,14 +56,7 @@ describe('web client in headless Chromium', () => {
     await sendMessage(server, bob.token, general, 'Thanks @ada.admin — I will bring the cones.');
 
     const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      userAgent:
-        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
-    });
+    const phone = await browser.newContext(PHONE);
     const a = await desktop.newPage();
     const b = await phone.newPage();
     // The whole journey runs under the server's Content-Security-Policy: nothing may be refused.
@@ -141,12 +134,7 @@ describe('web client in headless Chromium', () => {
     const admin = await login(server, ADMIN.email, ADMIN.password);
     const carol = await createMember(server, admin.token, 'Carol Devices');
     const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      userAgent:
-        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
-    });
+    const phone = await browser.newContext(PHONE);
     const a = await desktop.newPage();
     const b = await phone.newPage();
     await signIn(a, server.url, carol.user.email, carol.password);
@@ -209,24 +197,16 @@ describe('web client in headless Chromium', () => {
     assert.equal(await people.locator('.import__rows .people__secret').count(), 2);
     await a.screenshot({ path: join(SHOTS, 'desktop-people-import.png') });
 
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      userAgent:
-        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
-    });
+    const phone = await browser.newContext(PHONE);
     const n = await phone.newPage();
-    await n.goto(server.url);
-    await n.getByLabel('Email').fill('nia@example.test');
-    await n.getByLabel('Password').fill(password);
-    await n.getByRole('button', { name: 'Sign in' }).click();
-    await n.getByRole('heading', { name: 'Choose your password' }).waitFor();
-    await n.screenshot({ path: join(SHOTS, 'phone-choose-password.png') });
-    await n.getByLabel('Password you were given').fill(password);
-    await n.getByLabel('New password', { exact: true }).fill('nia-own-password-1');
-    await n.getByLabel('New password again').fill('nia-own-password-1');
-    await n.getByRole('button', { name: 'Save and continue' }).click();
-    await n.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await firstSignIn(
+      n,
+      server.url,
+      'nia@example.test',
+      password,
+      'nia-own-password-1',
+      'phone-choose-password.png',
+    );
     // Her profile: a display name the sidebar shows at once.
     await n.getByRole('button', { name: 'Your profile' }).click();
     const profile = n.getByRole('dialog', { name: 'Profile' });

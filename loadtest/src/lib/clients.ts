@@ -52,3 +52,11 @@ export const BENCH_CONNECTION_LIMITS = {
   MAX_CONNECTIONS_PER_USER: '100000',
   MAX_CONNECTIONS_PER_ADDRESS: '1000000',
 };
+
+/** What a benchmark's instances run with: caps and rate limits lifted, quiet logs. */
+export const BENCH_ENV = {
+  ...BENCH_CONNECTION_LIMITS,
+  RATE_LIMIT_SEND_PER_10S: '1000000',
+  RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+  LOG_LEVEL: 'warn',
+};

@@ -1,29 +1,8 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { TenantAuditEntry } from '@rosterchirp/protocol';
+import type { AuditAction, TenantAuditEntry } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import type { Actor } from './context.ts';
-
-/** What the tenant audit log records (docs/API.md "Audit"). */
-export const AUDIT_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.password_changed',
-  'auth.totp_enabled',
-  'auth.totp_disabled',
-  'user.created',
-  'user.imported',
-  'user.updated',
-  'user.role_changed',
-  'user.password_reset',
-  'user.suspended',
-  'user.unsuspended',
-  'user.deleted',
-  'settings.updated',
-  'group.created',
-  'group.deleted',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditLine {
   action: AuditAction;

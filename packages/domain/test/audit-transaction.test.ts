@@ -4,15 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createPool, migrateSchema, type Pool, type TenantDb, tenantDb } from '@rosterchirp/db';
-import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
+import type { TenantDb } from '@rosterchirp/db';
 import { createSqlStores } from '@rosterchirp/store';
 import { createAuditService } from '../src/audit-service.ts';
 import { RecordingBus } from './recording-bus.ts';
+import { startTenantDb } from './tenant-db-for-tests.ts';
 
 describe('audit entries share the transaction of their change', () => {
-  let pg: TestDatabase;
-  let pool: Pool;
+  let world: Awaited<ReturnType<typeof startTenantDb>>;
   let db: TenantDb;
   const bus = new RecordingBus();
   const stores = createSqlStores();
@@ -21,15 +20,10 @@ describe('audit entries share the transaction of their change', () => {
   const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
 
   before(async () => {
-    pg = await startTestDatabase();
-    await migrateSchema(pg.directUrl, 'public');
-    pool = createPool(pg.url, 4, { error: () => undefined });
-    db = tenantDb(pool, 'public');
+    world = await startTenantDb();
+    db = world.db;
   });
-  after(async () => {
-    await pool?.end();
-    await pg?.stop();
-  });
+  after(() => world?.close());
 
   it('commits both and then tells the admins', async () => {
     await audit.within(

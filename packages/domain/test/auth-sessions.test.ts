@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createPool, migrateSchema, type Pool, type TenantDb, tenantDb } from '@rosterchirp/db';
-import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
+import type { TenantDb } from '@rosterchirp/db';
 import { rooms } from '@rosterchirp/protocol';
 import { createSqlStores } from '@rosterchirp/store';
 import { AppError } from '../src/app-error.ts';
@@ -16,10 +15,10 @@ import { createTokenSigner } from '../src/tokens.ts';
 import { createTotpService } from '../src/totp-service.ts';
 import { createUserService } from '../src/user-service.ts';
 import { RecordingBus } from './recording-bus.ts';
+import { startTenantDb } from './tenant-db-for-tests.ts';
 
 describe('auth service: sessions end where the rules say, and their connections are told', () => {
-  let pg: TestDatabase;
-  let pool: Pool;
+  let world: Awaited<ReturnType<typeof startTenantDb>>;
   let db: TenantDb;
   const bus = new RecordingBus();
   const stores = createSqlStores();
@@ -38,16 +37,11 @@ describe('auth service: sessions end where the rules say, and their connections 
   const credentials = { email: 'dora@domain.test', password: 'dora-password-1' };
 
   before(async () => {
-    pg = await startTestDatabase();
-    await migrateSchema(pg.directUrl, 'public');
-    pool = createPool(pg.url, 4, { error: () => undefined });
-    db = tenantDb(pool, 'public');
+    world = await startTenantDb();
+    db = world.db;
     await users.create(db, { ...credentials, name: 'Dora Domain' });
   });
-  after(async () => {
-    await pool?.end();
-    await pg?.stop();
-  });
+  after(() => world?.close());
 
   const disconnected = () => bus.calls.filter((c) => c.kind === 'disconnect').map((c) => c.whoRoom);
 

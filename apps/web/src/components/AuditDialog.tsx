@@ -1,27 +1,8 @@
-import type { TenantAuditEntry } from '@rosterchirp/protocol';
+import { AUDIT_ACTIONS, type TenantAuditEntry } from '@rosterchirp/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';
 import { Dialog } from './Dialog.tsx';
-
-const ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.password_changed',
-  'auth.totp_enabled',
-  'auth.totp_disabled',
-  'user.created',
-  'user.imported',
-  'user.updated',
-  'user.role_changed',
-  'user.password_reset',
-  'user.suspended',
-  'user.unsuspended',
-  'user.deleted',
-  'settings.updated',
-  'group.created',
-  'group.deleted',
-];
 
 const when = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -94,7 +75,7 @@ export function AuditDialog(props: { client: ChatClient; onClose: () => void }) 
       <div class="audit__filters">
         <select aria-label="Action" value={action} onChange={(e) => setAction(e.currentTarget.value)}>
           <option value="">All actions</option>
-          {ACTIONS.map((a) => (
+          {AUDIT_ACTIONS.map((a) => (
             <option key={a} value={a}>
               {a}
             </option>
