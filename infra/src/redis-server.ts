@@ -8,8 +8,10 @@ export interface RedisHandle {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** Stops and starts the same server on the same port (restart tests). */
-  restart(): Promise<void>;
+  /** Stops and starts the same server on the same port (restart tests), `downMs` apart. */
+  restart(downMs?: number): Promise<void>;
+  /** Stops the server; the returned function starts it again on the same port (an outage). */
+  outage(): Promise<() => Promise<void>>;
 }
 
 function ping(port: number): Promise<boolean> {
@@ -57,10 +59,18 @@ export async function startRedis(opts: { port?: number; bin?: string } = {}): Pr
       await stopProcess(proc.child);
       await rm(dir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(downMs = 0) {
       await stopProcess(proc.child);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       proc = spawnLogged(bin, args);
       await up();
+    },
+    async outage() {
+      await stopProcess(proc.child);
+      return async () => {
+        proc = spawnLogged(bin, args);
+        await up();
+      };
     },
   };
 }

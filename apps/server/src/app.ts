@@ -71,6 +71,8 @@ export interface AppDeps {
   presenceSweepMs?: number;
   /** socket.io adapter for cross-instance fan-out; default: in-memory (one instance). */
   socketAdapter?: ServerOptions['adapter'] | undefined;
+  /** Registers what to do when the fan-out comes back after an outage (SharedState). */
+  onFanoutRestored?: ((listener: () => void) => void) | undefined;
   rateLimiter: RateLimiter;
   rateLimits: RateLimits;
   uploadMaxBytes: number;
@@ -142,6 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   const upgrades = routeUpgrades(app.server, '/socket.io');
   const io = createSocketServer(upgrades.socketIo, deps.bodyLimitBytes);
   if (deps.socketAdapter) io.adapter(deps.socketAdapter);
+  // Broadcasts from other instances may have been lost while Redis was away: every client of
+  // this instance (socket.io and /api/stream alike) fetches what changed (docs/API.md).
+  deps.onFanoutRestored?.(() => io.local.emit('sync:required', { reason: 'fanout_interrupted' }));
   const bus = createSocketIoBus(io);
   const metrics = createAppMetrics();
   const services = createServices({
@@ -250,6 +255,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     heartbeats.stop();
+    // Streams still open would keep the HTTP server from closing.
+    for (const ws of openStreams) ws.terminate();
     io.disconnectSockets(true);
     await new Promise<void>((resolve) => io.close(() => resolve()));
   });

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     tenants: host?.tenants ?? selfhost,
     presence: shared.presence,
     socketAdapter: shared.socketAdapter,
+    onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,
     rateLimiter: shared.rateLimiter,
     rateLimits: config.rateLimits,

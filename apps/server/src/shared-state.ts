@@ -21,7 +21,43 @@ export interface SharedState {
   readinessChecks: Record<string, () => Promise<boolean>>;
   /** The command client (rate limits, caches), when Redis is configured. */
   redis?: Redis;
+  /**
+   * Calls `listener` each time the fan-out's Redis connections come back after a loss:
+   * broadcasts may have been lost meanwhile (never, with one instance in memory).
+   */
+  onFanoutRestored(listener: () => void): void;
   close(): Promise<void>;
+}
+
+/** After a reconnect, ioredis re-subscribes; give that a moment before clients resynchronise. */
+const RESUBSCRIBE_GRACE_MS = 300;
+
+/** Fires once per outage of any of `clients`, when every one of them is ready again. */
+function watchRestoration(clients: Redis[], log: FastifyBaseLogger) {
+  const listeners: Array<() => void> = [];
+  let interrupted = false;
+  let timer: NodeJS.Timeout | undefined;
+  for (const client of clients) {
+    client.on('close', () => {
+      if (!interrupted) log.warn('fan-out interrupted: Redis connection lost');
+      interrupted = true;
+      clearTimeout(timer);
+    });
+    client.on('ready', () => {
+      if (!interrupted || clients.some((c) => c.status !== 'ready')) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        interrupted = false;
+        log.warn('fan-out restored: telling this instance’s clients to resynchronise');
+        for (const l of listeners) l();
+      }, RESUBSCRIBE_GRACE_MS);
+      timer.unref();
+    });
+  }
+  return {
+    on: (listener: () => void) => listeners.push(listener),
+    stop: () => clearTimeout(timer),
+  };
 }
 
 /** REDIS_URL set: everything through Redis (a cluster). Unset: in this process. */
@@ -35,6 +71,7 @@ export function createSharedState(
       rateLimiter: new MemoryRateLimiter(),
       tenantCache: new MemoryTenantDomainCache({ localTtlMs: 5000 }),
       readinessChecks: {},
+      onFanoutRestored: () => {},
       close: async () => {},
     };
   }
@@ -54,7 +91,9 @@ export function createSharedState(
   const sub = connect('sub');
   const tenantCacheSubscriber = connect('tenant-cache');
   const tenantCache = RedisTenantDomainCache.create(redis, tenantCacheSubscriber, { localTtlMs: 5000 });
+  const restoration = watchRestoration([pub, sub], log);
   return {
+    onFanoutRestored: restoration.on,
     tenantCache: lazyTenantCache(tenantCache),
     presence: new RedisPresence(redis, { ttlMs: config.presenceTtlMs ?? 45_000 }),
     rateLimiter: new RedisRateLimiter(redis),
@@ -62,6 +101,7 @@ export function createSharedState(
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },
     redis,
     async close() {
+      restoration.stop();
       await (await tenantCache).close();
       for (const c of [redis, pub, sub, tenantCacheSubscriber]) c.disconnect();
     },

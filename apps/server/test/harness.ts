@@ -80,6 +80,7 @@ export async function startTestServer(
     tenants,
     presence: shared.presence,
     socketAdapter: shared.socketAdapter,
+    onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,
     rateLimiter: shared.rateLimiter,
     rateLimits: opts.rateLimits ?? {

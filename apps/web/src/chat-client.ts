@@ -21,6 +21,9 @@ import {
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** How long a missing change may take to arrive (out of order) before it is fetched. */
+const GAP_GRACE_MS = 250;
+
 /** What the sign-in page says when the server ended this session. */
 const SESSION_END_TEXT: Record<SessionEndReason, string> = {
   suspended: 'Your account was suspended by an admin of your organisation.',
@@ -49,6 +52,10 @@ function newClientId(): string {
  */
 export function createChatClient(store: Store) {
   let socket: ChatSocket | null = null;
+  const gapTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Conversations whose first page is loading, and those that heard a change meanwhile. */
+  const loading = new Set<number>();
+  const heardWhileLoading = new Set<number>();
   const listeners: Partial<Record<'audit:new' | 'import:progress', Set<unknown>>> = {};
   let readTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -77,9 +84,29 @@ export function createChatClient(store: Store) {
   }
 
   /** Remembers the highest change sequence seen in a conversation (events and loads). */
+  /**
+   * Gap detection. Every conversation event carries the conversation's change sequence, and
+   * the next change is always the last one + 1. A jump means broadcasts were lost (an instance's
+   * fan-out hiccup) or arrive out of order: the sequence stays where it was, and after a short
+   * grace (the missing one may still come) `changes?since=` fills the gap. Nothing depends on
+   * the socket ever dropping.
+   */
   function saw(groupId: number, seq: number) {
     const c = store.get().conversations[groupId];
-    if (c && seq > c.seq) patchConv(groupId, { seq });
+    if (loading.has(groupId)) heardWhileLoading.add(groupId);
+    if (!c?.loaded || seq <= c.seq) return;
+    if (seq === c.seq + 1) {
+      patchConv(groupId, { seq });
+      return;
+    }
+    if (gapTimers.has(groupId)) return;
+    gapTimers.set(
+      groupId,
+      setTimeout(() => {
+        gapTimers.delete(groupId);
+        void catchUpConversation(groupId).catch(() => undefined);
+      }, GAP_GRACE_MS),
+    );
   }
 
   const highestSeq = (messages: Message[]) => messages.reduce((max, m) => Math.max(max, m.seq), 0);
@@ -168,9 +195,14 @@ export function createChatClient(store: Store) {
       const me = store.get().me?.id;
       const c = conv(id);
       const held = new Set(c.messages.map((m) => m.id));
+      // The window spans its oldest to its newest message (and beyond, at the live end): a
+      // change inside that span belongs in it even if we never had it (a missed broadcast);
+      // older ones are outside the window and load when scrolled to.
+      const oldest = c.messages[0]?.id ?? 0;
       const newest = c.messages.at(-1)?.id ?? 0;
+      const inWindow = (id: number) => id >= oldest && (!c.hasNewer || id <= newest);
       const apply = reply.messages
-        .filter((m) => held.has(m.id) || (!c.hasNewer && m.id > newest))
+        .filter((m) => held.has(m.id) || inWindow(m.id))
         .map((m) => withMine(m, me));
       const merged = mergeMessages(c.messages, apply);
       patchConv(id, {
@@ -283,6 +315,8 @@ export function createChatClient(store: Store) {
         store.set((st) => ({ groups: st.groups.map((g) => (g.id === groupId ? { ...g, unread: 0 } : g)) }));
     });
     s.on('features:updated', ({ features }) => store.set({ features }));
+    // This instance's fan-out was interrupted (Redis away): anything may have been missed.
+    s.on('sync:required', () => void catchUp().catch(() => undefined));
     s.on('audit:new', (payload) => {
       for (const l of listeners['audit:new'] ?? []) (l as ServerToClientEvents['audit:new'])(payload);
     });
@@ -412,13 +446,16 @@ export function createChatClient(store: Store) {
     async open(groupId: number) {
       store.set({ activeId: groupId });
       if (!conv(groupId).loaded) {
-        const page = await api.history(groupId);
+        loading.add(groupId);
+        const page = await api.history(groupId).finally(() => loading.delete(groupId));
         patchConv(groupId, {
           messages: page.messages,
           hasMore: page.hasMore,
           loaded: true,
           seq: highestSeq(page.messages),
         });
+        // Changes announced while the page was on its way may not be in it: fetch them.
+        if (heardWhileLoading.delete(groupId)) await catchUpConversation(groupId);
       }
       scheduleMarkRead(groupId);
     },

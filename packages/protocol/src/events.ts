@@ -26,6 +26,11 @@ export interface ServerToClientPayloads {
   'audit:new': { entry: TenantAuditEntry };
   /** The host changed the tenant's plan: show or hide features now. */
   'features:updated': { plan: Plan; features: FeatureFlags };
+  /**
+   * Broadcasts may have been lost (this instance's fan-out was interrupted): fetch the
+   * conversation list and `changes?since=` of every conversation held.
+   */
+  'sync:required': { reason: 'fanout_interrupted' };
   /** The tenant was suspended or deleted; the connection closes after this. */
   'tenant:closed': { reason: 'suspended' | 'deleted' };
 }

@@ -132,6 +132,9 @@ export class RedisPresence implements PresenceStore {
       }
       pipeline.eval(HEARTBEAT, keys.length, ...keys, ...args);
     }
+    // The tenants' index too: after a Redis restart (entries lost) the heartbeat rebuilds the
+    // entries, and the sweep must find their tenants again.
+    pipeline.sadd(INDEX, ...new Set(connections.map((c) => c.schema)));
     const results = await pipeline.exec();
     const failed = results?.find(([err]) => err);
     if (failed) throw failed[0];

@@ -1,4 +1,5 @@
-import { after, before, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
 import { type RedisHandle, startRedis } from '@rosterchirp/infra';
 import { Redis } from 'ioredis';
 import { RedisPresence } from '../src/presence.redis.ts';
@@ -27,5 +28,24 @@ describe('RedisPresence (real redis-server)', () => {
         now += ms;
       },
     };
+  });
+
+  it('entries lost with a Redis restart are rebuilt by the next heartbeat, and swept again', async () => {
+    const client = new Redis(redis.url);
+    clients.push(client);
+    await client.flushall();
+    let now = 2_000_000;
+    const store = new RedisPresence(client, { ttlMs: 1000, now: () => now });
+    await store.connect('tenant_r', 5, 'c1');
+    await client.flushall(); // what a restarted Redis without persistence holds
+    assert.deepEqual(await store.online('tenant_r'), []);
+    await store.heartbeat([{ schema: 'tenant_r', userId: 5, connectionId: 'c1' }]);
+    assert.deepEqual(await store.online('tenant_r'), [5], 'back after one heartbeat');
+    now += 1500;
+    assert.deepEqual(
+      await store.expire(),
+      [{ schema: 'tenant_r', userId: 5 }],
+      'the sweep finds the tenant again',
+    );
   });
 });
