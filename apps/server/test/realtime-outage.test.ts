@@ -208,17 +208,6 @@ describe('realtime across a Redis outage', { timeout: 240_000 }, () => {
     await db.connect();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      page.on('websocket', (ws) =>
-        ws.on('framereceived', (f) =>
-          process.stdout.write(`# frame ${Date.now() % 100000} ${String(f.payload).slice(0, 100)}\n`),
-        ),
-      );
-      page.on('response', async (r) => {
-        if (r.url().includes('changes'))
-          process.stdout.write(
-            `# resp ${Date.now() % 100000} ${r.url()} ${(await r.text()).slice(0, 200)}\n`,
-          );
-      });
       // Straight to instance 2, so the sender's broadcasts must cross Redis to reach it.
       await signInPage(page, at(1), people.receiver.email, people.receiver.password);
       await page.getByRole('button', { name: /Outage room/ }).click();
