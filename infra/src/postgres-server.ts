@@ -12,6 +12,8 @@ export interface PostgresHandle {
   url: string;
   pid: number;
   stop(): Promise<void>;
+  /** Stops it (fast shutdown: open transactions roll back) and starts it on the same port and data. */
+  restart(): Promise<void>;
 }
 
 export function postgresBinDir(): string {
@@ -61,19 +63,22 @@ export async function startPostgres(opts: {
   if (!opts.durable)
     settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const [cmd, args] = asPostgres(`${bin}/postgres`, ['-D', data, ...settings]);
-  const proc = spawnLogged(cmd, args);
+  let proc = spawnLogged(cmd, args);
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  try {
-    await waitUntil(`postgres on ${port}`, async () => {
-      const c = new pg.Client({ connectionString: admin });
-      c.on('error', () => undefined);
-      await c.connect();
-      await c.end();
-      return true;
-    });
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n${proc.output()}`);
-  }
+  const up = async () => {
+    try {
+      await waitUntil(`postgres on ${port}`, async () => {
+        const c = new pg.Client({ connectionString: admin });
+        c.on('error', () => undefined);
+        await c.connect();
+        await c.end();
+        return true;
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${proc.output()}`);
+    }
+  };
+  await up();
   const c = new pg.Client({ connectionString: admin });
   await c.connect();
   const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
@@ -82,7 +87,17 @@ export async function startPostgres(opts: {
   return {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/${opts.database}`,
-    pid: proc.child.pid!,
+    get pid() {
+      return proc.child.pid!;
+    },
     stop: () => stopProcess(proc.child, 10_000),
+    async restart() {
+      // SIGINT is Postgres's fast shutdown (SIGTERM would wait for PgBouncer's connections).
+      const exited = new Promise<void>((resolve) => proc.child.once('exit', () => resolve()));
+      proc.child.kill('SIGINT');
+      await exited;
+      proc = spawnLogged(cmd, args);
+      await up();
+    },
   };
 }
