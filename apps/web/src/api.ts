@@ -20,7 +20,7 @@ import type {
   User,
   UserGroup,
   UsersReply,
-} from '@rosterchirp/protocol';
+} from '@rosterchirp/protocol/client';
 
 /** A failed API call, carrying the error of docs/API.md. */
 export class ApiError extends Error {

@@ -5,8 +5,8 @@ import type {
   SendAck,
   ServerToClientEvents,
   SessionEndReason,
-} from '@rosterchirp/protocol';
-import { messagePreview } from '@rosterchirp/protocol';
+} from '@rosterchirp/protocol/client';
+import { messagePreview } from '@rosterchirp/protocol/client';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, api } from './api.ts';
 import { clearDrafts } from './drafts.ts';

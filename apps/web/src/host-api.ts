@@ -1,4 +1,4 @@
-import type { AuditEntry, CreateTenantBody, PatchTenantBody, Tenant } from '@rosterchirp/protocol';
+import type { AuditEntry, CreateTenantBody, PatchTenantBody, Tenant } from '@rosterchirp/protocol/client';
 import { call } from './api.ts';
 
 /** The host control plane API (docs/API.md), with the admin key the operator typed. */

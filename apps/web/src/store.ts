@@ -1,4 +1,4 @@
-import type { FeatureFlags, Group, Message, User } from '@rosterchirp/protocol';
+import type { FeatureFlags, Group, Message, User } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 
 /** A message typed here that the server has not confirmed yet. */

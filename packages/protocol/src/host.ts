@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { PLANS } from './constants.ts';
 
 /** Host control plane (docs/API.md "Host control plane") and plans (docs/PRODUCT.md §1). */
-export const PLANS = ['chat', 'brand', 'team'] as const;
 export const Plan = Type.Union([Type.Literal('chat'), Type.Literal('brand'), Type.Literal('team')]);
 export type Plan = Static<typeof Plan>;
 

@@ -1,4 +1,5 @@
 export * from './avatar-color.ts';
+export * from './constants.ts';
 export * from './entities.ts';
 export * from './errors.ts';
 export * from './events.ts';

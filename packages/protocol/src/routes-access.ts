@@ -1,29 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TenantAuditEntry } from './entities.ts';
-import { LIMITS } from './routes.ts';
+import { AUDIT_ACTIONS, LIMITS } from './constants.ts';
 
 /** Schemas of two-factor sign-in, the tenant audit log and the tenant's security settings. */
 
-/** What the tenant audit log records (docs/API.md "Audit log"). */
-export const AUDIT_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.password_changed',
-  'auth.totp_enabled',
-  'auth.totp_disabled',
-  'user.created',
-  'user.imported',
-  'user.updated',
-  'user.role_changed',
-  'user.password_reset',
-  'user.suspended',
-  'user.unsuspended',
-  'user.deleted',
-  'settings.updated',
-  'group.created',
-  'group.deleted',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const TotpSetupReply = Type.Object({
   secret: Type.String(),

@@ -1,19 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { LIMITS } from './constants.ts';
 import { Group, GroupType, Member, Message, Reaction, Role, User } from './entities.ts';
 
 /** Request and response schemas of every route in docs/API.md, shared by server, client and load tests. */
-export const LIMITS = {
-  contentMax: 4000,
-  nameMax: 100,
-  passwordMin: 8,
-  passwordMax: 200,
-  clientIdMax: 64,
-  historyDefault: 50,
-  historyMax: 100,
-  changesDefault: 200,
-  changesMax: 500,
-  membersMax: 500,
-} as const;
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Type.String({ minLength: LIMITS.passwordMin, maxLength: LIMITS.passwordMax });

@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, type TenantAuditEntry } from '@rosterchirp/protocol';
+import { AUDIT_ACTIONS, type TenantAuditEntry } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';

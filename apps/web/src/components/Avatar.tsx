@@ -1,4 +1,4 @@
-import { avatarColor, initials } from '@rosterchirp/protocol';
+import { avatarColor, initials } from '@rosterchirp/protocol/client';
 
 /** Server-made avatars come in 256 px and, under `thumb/`, 64 px: small circles take the small one. */
 const sized = (url: string, size: number) => (size <= 64 ? url.replace('/avatar/', '/thumb/') : url);

@@ -1,4 +1,4 @@
-import { LIMITS, type Message, type User } from '@rosterchirp/protocol';
+import { LIMITS, type Message, type User } from '@rosterchirp/protocol/client';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { getDraft, setDraft } from '../drafts.ts';
 

@@ -1,4 +1,4 @@
-import type { Message } from '@rosterchirp/protocol';
+import type { Message } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';

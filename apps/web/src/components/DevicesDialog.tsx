@@ -1,4 +1,4 @@
-import type { SessionInfo } from '@rosterchirp/protocol';
+import type { SessionInfo } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { Dialog } from './Dialog.tsx';

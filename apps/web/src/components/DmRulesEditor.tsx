@@ -1,4 +1,4 @@
-import type { DmRule, UserGroup } from '@rosterchirp/protocol';
+import type { DmRule, UserGroup } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 

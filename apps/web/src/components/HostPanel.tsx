@@ -1,4 +1,4 @@
-import { type AuditEntry, PLANS, type Plan, type Tenant } from '@rosterchirp/protocol';
+import { type AuditEntry, PLANS, type Plan, type Tenant } from '@rosterchirp/protocol/client';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { type HostApi, hostApi } from '../host-api.ts';

@@ -1,4 +1,4 @@
-import type { ImportUsersReply } from '@rosterchirp/protocol';
+import type { ImportUsersReply } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';

@@ -1,4 +1,4 @@
-import type { Message } from '@rosterchirp/protocol';
+import type { Message } from '@rosterchirp/protocol/client';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { dayLabel } from '../format.ts';
 import type { Conversation, PendingMessage } from '../store.ts';

@@ -1,4 +1,4 @@
-import type { Message } from '@rosterchirp/protocol';
+import type { Message } from '@rosterchirp/protocol/client';
 import { timeOf } from '../format.ts';
 import { Avatar } from './Avatar.tsx';
 import { RichText } from './RichText.tsx';

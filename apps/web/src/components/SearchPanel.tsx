@@ -1,4 +1,4 @@
-import type { SearchReply } from '@rosterchirp/protocol';
+import type { SearchReply } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import type { ChatClient } from '../chat-client.ts';

@@ -1,4 +1,4 @@
-import type { Group } from '@rosterchirp/protocol';
+import type { Group } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
 import { hasDraft } from '../drafts.ts';
 import { shortWhen } from '../format.ts';

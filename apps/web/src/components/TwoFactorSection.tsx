@@ -1,4 +1,4 @@
-import type { User } from '@rosterchirp/protocol';
+import type { User } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import { TwoFactorSetup } from './TwoFactorSetup.tsx';

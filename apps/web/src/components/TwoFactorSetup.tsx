@@ -1,4 +1,4 @@
-import type { TotpSetupReply } from '@rosterchirp/protocol';
+import type { TotpSetupReply } from '@rosterchirp/protocol/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 

@@ -1,4 +1,4 @@
-import type { UserGroup } from '@rosterchirp/protocol';
+import type { UserGroup } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
 import type { ChatState } from '../store.ts';
