@@ -1,11 +1,24 @@
 import { render } from 'preact';
-import { App } from './components/App.tsx';
-import { HostPanel } from './components/HostPanel.tsx';
+import { ErrorBoundary, LocationProvider, lazy, Route, Router } from 'preact-iso';
+import { App } from './App.tsx';
 import './styles.css';
 
-// `{HOST_DOMAIN}/host` is the host control plane; every other page is the chat.
+// `{HOST_DOMAIN}/host` is the host control plane: its own chunk, never loaded by the chat.
+const HostPanel = lazy(() => import('./features/host/HostPanel.tsx').then((m) => m.HostPanel));
+
 const isHostPanel = location.pathname === '/host' || location.pathname.startsWith('/host/');
-render(isHostPanel ? <HostPanel /> : <App />, document.getElementById('app')!);
+
+render(
+  <LocationProvider>
+    <ErrorBoundary>
+      <Router>
+        <Route path="/host/*" component={HostPanel} />
+        <Route default component={App} />
+      </Router>
+    </ErrorBoundary>
+  </LocationProvider>,
+  document.getElementById('app')!,
+);
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:' && !isHostPanel) {
   window.addEventListener('load', () => {

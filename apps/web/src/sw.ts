@@ -2,7 +2,7 @@
 // Offline shell: the app's static files are cached; navigations fall back to the cached shell.
 // API calls and sockets always go to the network.
 const sw = self as unknown as ServiceWorkerGlobalScope;
-const CACHE = 'rosterchirp-shell-v1';
+const CACHE = 'rosterchirp-shell-v2';
 const SHELL = ['/', '/build/app.js', '/build/app.css', '/icon.svg', '/manifest.webmanifest'];
 
 sw.addEventListener('install', (event) => {
@@ -31,7 +31,8 @@ sw.addEventListener('fetch', (event) => {
     event.respondWith(fetch(event.request).catch(async () => (await caches.match('/')) ?? Response.error()));
     return;
   }
-  if (SHELL.includes(url.pathname)) {
+  // The shell and every chunk of the build (dialogs and pages load on demand).
+  if (SHELL.includes(url.pathname) || url.pathname.startsWith('/build/')) {
     // Network first so a new deploy shows up at once; the cache answers offline.
     event.respondWith(
       fetch(event.request)

@@ -1,5 +1,4 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { PLANS } from './constants.ts';
 
 /** Host control plane (docs/API.md "Host control plane") and plans (docs/PRODUCT.md §1). */
 export const Plan = Type.Union([Type.Literal('chat'), Type.Literal('brand'), Type.Literal('team')]);

@@ -1,9 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { TenantAuditEntry } from './entities.ts';
 import { AUDIT_ACTIONS, LIMITS } from './constants.ts';
+import { TenantAuditEntry } from './entities.ts';
 
 /** Schemas of two-factor sign-in, the tenant audit log and the tenant's security settings. */
-
 
 export const TotpSetupReply = Type.Object({
   secret: Type.String(),

@@ -1,0 +1,104 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ChangePasswordPage } from './features/account/ChangePasswordPage.tsx';
+import { EnrolTwoFactorPage } from './features/account/EnrolTwoFactorPage.tsx';
+import { LoginPage } from './features/account/LoginPage.tsx';
+import { ConversationView } from './features/chat/ConversationView.tsx';
+import { createChatClient } from './features/chat/chat-client.ts';
+import { SearchPanel } from './features/chat/SearchPanel.tsx';
+import { Sidebar } from './features/chat/Sidebar.tsx';
+import { createStore, useStore } from './store.ts';
+import { lazyPart } from './ui/lazy-part.tsx';
+
+// Dialogs load on first use (each its own chunk).
+const AuditDialog = lazyPart(() => import('./features/security/AuditDialog.tsx').then((m) => m.AuditDialog));
+const DevicesDialog = lazyPart(() =>
+  import('./features/account/DevicesDialog.tsx').then((m) => m.DevicesDialog),
+);
+const NewChatDialog = lazyPart(() =>
+  import('./features/chat/NewChatDialog.tsx').then((m) => m.NewChatDialog),
+);
+const PeopleDialog = lazyPart(() => import('./features/people/PeopleDialog.tsx').then((m) => m.PeopleDialog));
+const ProfileDialog = lazyPart(() =>
+  import('./features/account/ProfileDialog.tsx').then((m) => m.ProfileDialog),
+);
+const UserGroupsDialog = lazyPart(() =>
+  import('./features/people/UserGroupsDialog.tsx').then((m) => m.UserGroupsDialog),
+);
+
+export function App() {
+  const store = useMemo(createStore, []);
+  const client = useMemo(() => createChatClient(store), [store]);
+  const state = useStore(store);
+  const [newChat, setNewChat] = useState(false);
+  const [userGroups, setUserGroups] = useState(false);
+  const [devices, setDevices] = useState(false);
+  const [people, setPeople] = useState(false);
+  const [profile, setProfile] = useState(false);
+  const [audit, setAudit] = useState(false);
+  const [highlight, setHighlight] = useState<number | null>(null);
+  const [, tick] = useState(0);
+
+  useEffect(() => {
+    void client.boot();
+    const wake = () => client.wake();
+    window.addEventListener('online', wake);
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && wake());
+    // Typing hints expire on their own.
+    const timer = setInterval(() => tick((n) => n + 1), 2000);
+    return () => {
+      window.removeEventListener('online', wake);
+      clearInterval(timer);
+    };
+  }, [client]);
+
+  if (state.booting) return <div class="splash">Loading…</div>;
+  if (!state.me) return <LoginPage client={client} notice={state.signedOutNotice} />;
+  if (state.me.mustChangePassword)
+    return <ChangePasswordPage client={client} name={state.me.displayName ?? state.me.name} />;
+  if (state.mustEnrolTotp)
+    return <EnrolTwoFactorPage client={client} name={state.me.displayName ?? state.me.name} />;
+  return (
+    <div class={`shell${state.activeId ? ' shell--conversation' : ''}`}>
+      <Sidebar
+        state={state}
+        onOpen={(id) => {
+          setHighlight(null);
+          void client.open(id);
+        }}
+        onNewChat={() => setNewChat(true)}
+        onLogout={() => void client.logout()}
+        onUserGroups={() => setUserGroups(true)}
+        onDevices={() => setDevices(true)}
+        onPeople={() => setPeople(true)}
+        onProfile={() => setProfile(true)}
+        onAudit={() => setAudit(true)}
+        onReadAll={() => void client.readAll()}
+        searchPanel={
+          <SearchPanel
+            client={client}
+            onOpen={(groupId, messageId) => {
+              void client.open(groupId).then(async () => {
+                await client.reveal(groupId, messageId);
+                setHighlight(messageId);
+              });
+            }}
+          />
+        }
+      />
+      <ConversationView state={state} client={client} highlight={highlight} />
+      {state.notice && (
+        <div class="toast" role="alert">
+          {state.notice}
+        </div>
+      )}
+      {devices && <DevicesDialog onClose={() => setDevices(false)} />}
+      {people && state.me && <PeopleDialog me={state.me} client={client} onClose={() => setPeople(false)} />}
+      {profile && state.me && (
+        <ProfileDialog me={state.me} onSaved={(me) => store.set({ me })} onClose={() => setProfile(false)} />
+      )}
+      {audit && <AuditDialog client={client} onClose={() => setAudit(false)} />}
+      {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
+      {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,260 @@
+import type { Message } from '@rosterchirp/protocol/client';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../../lib/http.ts';
+import type { ChatState } from '../../store.ts';
+import { Composer } from './Composer.tsx';
+import type { ChatClient } from './chat-client.ts';
+import { MessageList } from './MessageList.tsx';
+import type { MessageActions } from './MessageRow.tsx';
+
+const TEXT_SIZES = [13, 14, 15, 17, 19];
+
+function storedTextSize(): number {
+  const n = Number(localStorage.getItem('rc.textSize') ?? '2');
+  return Number.isInteger(n) && n >= 0 && n < TEXT_SIZES.length ? n : 2;
+}
+
+export function ConversationView({
+  state,
+  client,
+  highlight,
+}: {
+  state: ChatState;
+  client: ChatClient;
+  highlight: number | null;
+}) {
+  const group = state.groups.find((g) => g.id === state.activeId);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [editing, setEditing] = useState<Message | null>(null);
+  const [pins, setPins] = useState<Message[] | null>(null);
+  const [image, setImage] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  const [textSize, setTextSize] = useState(storedTextSize);
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    setReplyTo(null);
+    setEditing(null);
+    setPins(null);
+    setJumpTo(null);
+  }, [group?.id]);
+  useEffect(() => setJumpTo(highlight), [highlight]);
+
+  if (!group) {
+    return (
+      <section class="conversation conversation--empty">
+        <div class="empty-state">
+          <img src="/icon.svg" alt="" width={72} height={72} />
+          <h2>Welcome, {state.me?.displayName ?? state.me?.name}</h2>
+          <p>Pick a conversation on the left, or start a new one.</p>
+        </div>
+      </section>
+    );
+  }
+  const gid = group.id;
+  const c = state.conversations[gid] ?? {
+    messages: [],
+    hasMore: false,
+    hasNewer: false,
+    loaded: false,
+    loadingOlder: false,
+  };
+  const now = Date.now();
+  const typers = Object.entries(state.typing[gid] ?? {})
+    .filter(([id, until]) => until > now && Number(id) !== state.me?.id)
+    .map(([id]) => state.users.find((u) => u.id === Number(id))?.name.split(' ')[0] ?? 'Someone');
+  const subtitle =
+    group.type === 'direct'
+      ? group.peer && state.online.has(group.peer.id)
+        ? 'Online'
+        : 'Offline'
+      : `${group.memberCount} member${group.memberCount === 1 ? '' : 's'}`;
+
+  const fail = (err: unknown) => alert(err instanceof ApiError ? err.message : 'Something went wrong');
+  const actions: MessageActions = {
+    onReply: (m) => {
+      setEditing(null);
+      setReplyTo(m);
+    },
+    onReact: (m, emoji) => void client.react(m, emoji).catch(fail),
+    onEdit: (m) => {
+      setReplyTo(null);
+      setEditing(m);
+    },
+    onDelete: (m) => {
+      if (confirm('Delete this message for everyone?')) void client.remove(m).catch(fail);
+    },
+    onPin: (m, pinned) => void client.pin(m, pinned).catch(fail),
+    onJump: (id) => {
+      void client.reveal(gid, id).then(() => setJumpTo(id));
+    },
+    onOpenImage: setImage,
+  };
+  const sendImage = async (file: File) => {
+    setUploading(true);
+    try {
+      const imageKey = await client.uploadImage(file);
+      client.send(gid, '', { imageKey, ...(replyTo ? { replyTo: replyTo.id } : {}) });
+      setReplyTo(null);
+    } catch (err) {
+      fail(err);
+    } finally {
+      setUploading(false);
+    }
+  };
+  const changeSize = (step: number) => {
+    const next = Math.min(TEXT_SIZES.length - 1, Math.max(0, textSize + step));
+    setTextSize(next);
+    localStorage.setItem('rc.textSize', String(next));
+  };
+
+  return (
+    <section
+      class={`conversation${dragging ? ' conversation--drop' : ''}`}
+      aria-label={group.name}
+      onDragOver={(e) => {
+        if (e.dataTransfer?.types.includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const file = e.dataTransfer?.files[0];
+        if (file && !group.readonly) void sendImage(file);
+      }}
+    >
+      <header class="conversation__header">
+        <button
+          type="button"
+          class="icon-btn back-btn"
+          aria-label="Back to conversations"
+          onClick={client.close}
+        >
+          ‹
+        </button>
+        <div class="conversation__title">
+          <h1>
+            {group.type === 'public' ? '# ' : ''}
+            {group.name}
+          </h1>
+          <p class="conversation__sub">{subtitle}</p>
+        </div>
+        <div class="conversation__tools">
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="Smaller text"
+            title="Smaller text"
+            disabled={textSize === 0}
+            onClick={() => changeSize(-1)}
+          >
+            A−
+          </button>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="Larger text"
+            title="Larger text"
+            disabled={textSize === TEXT_SIZES.length - 1}
+            onClick={() => changeSize(1)}
+          >
+            A+
+          </button>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="Pinned messages"
+            title="Pinned messages"
+            onClick={() =>
+              pins ? setPins(null) : void client.pins(gid).then((r) => setPins(r.messages), fail)
+            }
+          >
+            📌
+          </button>
+        </div>
+      </header>
+      {pins && (
+        <section class="pins" aria-label="Pinned messages">
+          <div class="pins__head">
+            <strong>Pinned</strong>
+            <button type="button" class="link-btn" onClick={() => setPins(null)}>
+              Close
+            </button>
+          </div>
+          {pins.length === 0 && <p class="pins__empty">Nothing pinned yet.</p>}
+          {pins.map((m) => (
+            <button key={m.id} type="button" class="pins__item" onClick={() => actions.onJump(m.id)}>
+              <strong>{m.author?.name ?? 'Deleted User'}</strong> {m.content.slice(0, 120) || '📷 Image'}
+            </button>
+          ))}
+        </section>
+      )}
+      {c.loaded ? (
+        <MessageList
+          conversation={c}
+          pending={state.pending.filter((p) => p.groupId === gid)}
+          myHandle={state.me?.handle ?? ''}
+          myId={state.me?.id ?? 0}
+          isAdmin={state.me?.role === 'admin'}
+          readonly={group.readonly}
+          highlightId={jumpTo}
+          textSize={TEXT_SIZES[textSize]!}
+          actions={actions}
+          onLoadOlder={() => void client.loadOlder(gid)}
+          onLoadNewer={() => void client.loadNewer(gid)}
+          onJumpLatest={() => client.jumpToLatest(gid)}
+          onRetry={client.retry}
+        />
+      ) : (
+        <div class="messages messages--loading">Loading messages…</div>
+      )}
+      <div class="typing" aria-live="polite">
+        {typers.length > 0 && `${typers.join(', ')} ${typers.length === 1 ? 'is' : 'are'} typing…`}
+      </div>
+      <Composer
+        groupId={gid}
+        disabled={group.readonly}
+        users={state.users}
+        replyTo={replyTo}
+        editing={editing}
+        uploading={uploading}
+        placeholder={
+          group.readonly
+            ? 'This conversation is read-only'
+            : `Message ${group.type === 'public' ? '#' : ''}${group.name}`
+        }
+        onCancel={() => {
+          setReplyTo(null);
+          setEditing(null);
+        }}
+        onSend={(text) => {
+          if (c.hasNewer) void client.jumpToLatest(gid);
+          client.send(gid, text, replyTo ? { replyTo: replyTo.id } : {});
+          setReplyTo(null);
+        }}
+        onSaveEdit={(text) => {
+          const m = editing;
+          setEditing(null);
+          if (m) void client.edit(m, text).catch(fail);
+        }}
+        onImage={(file) => void sendImage(file)}
+        onTyping={() => client.typing(gid)}
+      />
+      {image && (
+        <div
+          class="viewer"
+          role="dialog"
+          aria-label="Image"
+          onClick={() => setImage(null)}
+          onKeyDown={(e) => e.key === 'Escape' && setImage(null)}
+        >
+          <img src={image} alt="Full size" />
+        </div>
+      )}
+    </section>
+  );
+}

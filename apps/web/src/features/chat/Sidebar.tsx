@@ -1,0 +1,179 @@
+import type { Group } from '@rosterchirp/protocol/client';
+import { useState } from 'preact/hooks';
+import type { ChatState } from '../../store.ts';
+import { Avatar } from '../../ui/Avatar.tsx';
+import { IconButton } from '../../ui/IconButton.tsx';
+import { hasDraft } from './drafts.ts';
+import { shortWhen } from './format.ts';
+
+function GroupIcon({ group, online }: { group: Group; online: boolean }) {
+  if (group.type === 'direct')
+    return <Avatar name={group.name} url={group.peer?.avatarUrl} size={34} online={online} />;
+  return (
+    <span class={`group-icon group-icon--${group.type}`} aria-hidden="true">
+      {group.type === 'public' ? '#' : group.type === 'managed' ? '👥' : '🔒'}
+    </span>
+  );
+}
+
+function previewAuthor(g: Group, myName: string): string {
+  const author = g.lastMessage?.authorName;
+  if (!author) return '';
+  if (author === myName) return 'You: ';
+  return g.type === 'direct' ? '' : `${author.split(' ')[0]}: `;
+}
+
+export function Sidebar(props: {
+  state: ChatState;
+  onOpen: (id: number) => void;
+  onNewChat: () => void;
+  onLogout: () => void;
+  onUserGroups: () => void;
+  onDevices: () => void;
+  onPeople: () => void;
+  onProfile: () => void;
+  onAudit: () => void;
+  onReadAll: () => void;
+  searchPanel: preact.ComponentChildren;
+}) {
+  const { state } = props;
+  const me = state.me!;
+  const staff = me.role === 'admin' || me.role === 'manager';
+  const [view, setView] = useState<'messages' | 'managed'>('messages');
+  const myName = me.displayName ?? me.name;
+  const section = (title: string, groups: Group[]) =>
+    groups.length > 0 && (
+      <section class="sidebar__section">
+        <h2>{title}</h2>
+        <ul>
+          {groups.map((g) => (
+            <li key={g.id}>
+              <button
+                type="button"
+                class={`conv${state.activeId === g.id ? ' conv--active' : ''}${g.unread > 0 ? ' conv--unread' : ''}`}
+                onClick={() => props.onOpen(g.id)}
+                data-group-id={g.id}
+              >
+                <GroupIcon group={g} online={g.peer ? state.online.has(g.peer.id) : false} />
+                <span class="conv__body">
+                  <span class="conv__top">
+                    <span class="conv__name">{g.name}</span>
+                    {g.lastMessage && <span class="conv__when">{shortWhen(g.lastMessage.createdAt)}</span>}
+                  </span>
+                  <span class="conv__bottom">
+                    <span class="conv__preview">
+                      {g.lastMessage
+                        ? `${previewAuthor(g, myName)}${g.lastMessage.preview}`
+                        : 'No messages yet'}
+                    </span>
+                    {hasDraft(g.id) && state.activeId !== g.id && <span class="draft-tag">Draft</span>}
+                    {g.unread > 0 && (
+                      <span class="badge">
+                        {g.unread > 99 ? '99+' : g.unread}
+                        <span class="sr-only"> unread</span>
+                      </span>
+                    )}
+                  </span>
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  const managed = state.groups.filter((g) => g.type === 'managed');
+  const showManaged = view === 'managed' && managed.length > 0;
+  const channels = state.groups.filter((g) => g.type === 'public');
+  const groups = state.groups.filter((g) => g.type === 'private');
+  const directs = state.groups.filter((g) => g.type === 'direct');
+  const unreadIn = (list: Group[]) => list.reduce((n, g) => n + g.unread, 0);
+  return (
+    <aside class="sidebar">
+      <header class="sidebar__header">
+        <img src="/icon.svg" alt="" width={28} height={28} />
+        <span class="sidebar__brand">RosterChirp</span>
+        <IconButton label="New conversation" onClick={props.onNewChat}>
+          ✎
+        </IconButton>
+      </header>
+      {state.connection !== 'online' && (
+        <div class={`conn-banner conn-banner--${state.connection}`} role="status">
+          {state.connection === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
+        </div>
+      )}
+      {props.searchPanel}
+      {managed.length > 0 && (
+        <div class="views" role="tablist" aria-label="Views">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={!showManaged}
+            class={showManaged ? 'view' : 'view view--on'}
+            onClick={() => setView('messages')}
+          >
+            Messages{unreadIn([...channels, ...groups, ...directs]) > 0 ? ' •' : ''}
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={showManaged}
+            class={showManaged ? 'view view--on' : 'view'}
+            onClick={() => setView('managed')}
+          >
+            Group Messages{unreadIn(managed) > 0 ? ' •' : ''}
+          </button>
+        </div>
+      )}
+      {unreadIn(state.groups) > 0 && (
+        <button type="button" class="mark-all" onClick={props.onReadAll}>
+          Mark all read
+        </button>
+      )}
+      <nav class="sidebar__list" aria-label="Conversations">
+        {showManaged ? (
+          section('Group messages', managed)
+        ) : (
+          <>
+            {section('Channels', channels)}
+            {section('Groups', groups)}
+            {section('Direct messages', directs)}
+          </>
+        )}
+        {state.groups.length === 0 && <p class="sidebar__empty">No conversations yet.</p>}
+      </nav>
+      <footer class="sidebar__me">
+        <Avatar
+          name={me.displayName ?? me.name}
+          url={me.avatarUrl}
+          size={32}
+          online={state.connection === 'online'}
+        />
+        <button type="button" class="sidebar__me-name" aria-label="Your profile" onClick={props.onProfile}>
+          <strong>{me.displayName ?? me.name}</strong>
+          <small>@{me.handle}</small>
+        </button>
+        {staff && state.features?.feature_group_manager && (
+          <IconButton label="User groups" extraClass="sidebar__admin" onClick={props.onUserGroups}>
+            👥
+          </IconButton>
+        )}
+        {staff && (
+          <IconButton label="People" extraClass="sidebar__admin" onClick={props.onPeople}>
+            🧑‍🤝‍🧑
+          </IconButton>
+        )}
+        {me.role === 'admin' && (
+          <IconButton label="Security and audit log" extraClass="sidebar__admin" onClick={props.onAudit}>
+            🛡️
+          </IconButton>
+        )}
+        <IconButton label="Signed-in devices" extraClass="sidebar__admin" onClick={props.onDevices}>
+          🔐
+        </IconButton>
+        <button type="button" class="link-btn" onClick={props.onLogout}>
+          Sign out
+        </button>
+      </footer>
+    </aside>
+  );
+}
