@@ -36,19 +36,13 @@ export function App() {
   const [profile, setProfile] = useState(false);
   const [audit, setAudit] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
-  const [, tick] = useState(0);
 
   useEffect(() => {
     void client.boot();
     const wake = () => client.wake();
     window.addEventListener('online', wake);
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && wake());
-    // Typing hints expire on their own.
-    const timer = setInterval(() => tick((n) => n + 1), 2000);
-    return () => {
-      window.removeEventListener('online', wake);
-      clearInterval(timer);
-    };
+    return () => window.removeEventListener('online', wake);
   }, [client]);
 
   if (state.booting) return <div class="splash">Loading…</div>;

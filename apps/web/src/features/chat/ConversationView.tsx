@@ -1,11 +1,12 @@
 import type { Message } from '@rosterchirp/protocol/client';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import type { ChatState } from '../../store.ts';
 import { Composer } from './Composer.tsx';
 import type { ChatClient } from './chat-client.ts';
 import { MessageList } from './MessageList.tsx';
 import type { MessageActions } from './MessageRow.tsx';
+import { TypingHint } from './TypingHint.tsx';
 
 const TEXT_SIZES = [13, 14, 15, 17, 19];
 
@@ -60,10 +61,6 @@ export function ConversationView({
     loaded: false,
     loadingOlder: false,
   };
-  const now = Date.now();
-  const typers = Object.entries(state.typing[gid] ?? {})
-    .filter(([id, until]) => until > now && Number(id) !== state.me?.id)
-    .map(([id]) => state.users.find((u) => u.id === Number(id))?.name.split(' ')[0] ?? 'Someone');
   const subtitle =
     group.type === 'direct'
       ? group.peer && state.online.has(group.peer.id)
@@ -72,25 +69,31 @@ export function ConversationView({
       : `${group.memberCount} member${group.memberCount === 1 ? '' : 's'}`;
 
   const fail = (err: unknown) => alert(err instanceof ApiError ? err.message : 'Something went wrong');
-  const actions: MessageActions = {
-    onReply: (m) => {
-      setEditing(null);
-      setReplyTo(m);
-    },
-    onReact: (m, emoji) => void client.react(m, emoji).catch(fail),
-    onEdit: (m) => {
-      setReplyTo(null);
-      setEditing(m);
-    },
-    onDelete: (m) => {
-      if (confirm('Delete this message for everyone?')) void client.remove(m).catch(fail);
-    },
-    onPin: (m, pinned) => void client.pin(m, pinned).catch(fail),
-    onJump: (id) => {
-      void client.reveal(gid, id).then(() => setJumpTo(id));
-    },
-    onOpenImage: setImage,
-  };
+  // One actions object for the conversation's lifetime, so memoised rows never re-render for it.
+  const gidNow = useRef(gid);
+  gidNow.current = gid;
+  const actions = useMemo<MessageActions>(
+    () => ({
+      onReply: (m) => {
+        setEditing(null);
+        setReplyTo(m);
+      },
+      onReact: (m, emoji) => void client.react(m, emoji).catch(fail),
+      onEdit: (m) => {
+        setReplyTo(null);
+        setEditing(m);
+      },
+      onDelete: (m) => {
+        if (confirm('Delete this message for everyone?')) void client.remove(m).catch(fail);
+      },
+      onPin: (m, pinned) => void client.pin(m, pinned).catch(fail),
+      onJump: (id) => {
+        void client.reveal(gidNow.current, id).then(() => setJumpTo(id));
+      },
+      onOpenImage: setImage,
+    }),
+    [client],
+  );
   const sendImage = async (file: File) => {
     setUploading(true);
     try {
@@ -212,9 +215,7 @@ export function ConversationView({
       ) : (
         <div class="messages messages--loading">Loading messages…</div>
       )}
-      <div class="typing" aria-live="polite">
-        {typers.length > 0 && `${typers.join(', ')} ${typers.length === 1 ? 'is' : 'are'} typing…`}
-      </div>
+      <TypingHint typing={state.typing[gid]} meId={state.me?.id} users={state.users} />
       <Composer
         groupId={gid}
         disabled={group.readonly}

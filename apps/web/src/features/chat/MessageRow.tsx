@@ -1,5 +1,7 @@
 import type { Message } from '@rosterchirp/protocol/client';
 import { Avatar } from '../../ui/Avatar.tsx';
+import { memo } from '../../ui/memo.ts';
+import { countRender } from '../../ui/render-count.ts';
 import { timeOf } from './format.ts';
 import { RichText } from './RichText.tsx';
 
@@ -15,7 +17,8 @@ export interface MessageActions {
   onOpenImage(url: string): void;
 }
 
-export function MessageRow(props: {
+/** One message; re-rendered only when its own props change (see `memo`). */
+export const MessageRow = memo(function MessageRow(props: {
   message: Message;
   first: boolean;
   myHandle: string;
@@ -25,6 +28,7 @@ export function MessageRow(props: {
   highlighted: boolean;
   actions: MessageActions;
 }) {
+  countRender('MessageRow');
   const { message: m, actions } = props;
   const name = m.author?.name ?? 'Deleted User';
   const mine = m.author?.id === props.myId;
@@ -139,4 +143,4 @@ export function MessageRow(props: {
       )}
     </div>
   );
-}
+});

@@ -1,0 +1,97 @@
+/**
+ * An event re-renders only what shows it: with 60 messages on screen, someone typing, someone
+ * coming online and two idle seconds must not re-render the message rows (each row re-runs the
+ * rich-text parser). Counts come from the client's own counter (`window.__rosterchirpRenders`).
+ *
+ * Measured before the rows were memoised (the whole state handed down, a 2-second app tick):
+ * typing 50 row renders, presence 100, idle 2.5 s 100, one new message 51. After: 0, 0, 0, 1.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, signIn } from './browser-kit.ts';
+import {
+  ADMIN,
+  connectSocket,
+  createMember,
+  login,
+  publicChannel,
+  sendMessage,
+  sleep,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
+
+const rowRenders = (page: Page) =>
+  page.evaluate(
+    () =>
+      (globalThis as { __rosterchirpRenders?: Record<string, number> }).__rosterchirpRenders?.MessageRow ?? 0,
+  );
+
+describe('render counts in headless Chromium', () => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    pg = await startTestPostgres();
+    server = await startTestServer(pg);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await pg?.stop();
+  });
+
+  it('typing, presence and idle time do not re-render message rows; a new message renders one', async () => {
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const reader = await createMember(server, admin.token, 'Rae Reader');
+    const typist = await createMember(server, admin.token, 'Tod Typist');
+    const channel = await publicChannel(server, admin.token);
+    for (let i = 0; i < 60; i++)
+      await sendMessage(server, admin.token, channel, `message **${i}** with *style*`);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, server.url, reader.user.email, reader.password);
+    await page.getByRole('button', { name: /General Chat/ }).click();
+    await page.locator('.msg__text', { hasText: 'message 59 with' }).waitFor();
+    await page.locator('.conn-banner').waitFor({ state: 'detached' });
+    await sleep(500);
+
+    const counts: Record<string, number> = {};
+    const measure = async (what: string, act: () => Promise<void>) => {
+      const before = await rowRenders(page);
+      await act();
+      counts[what] = (await rowRenders(page)) - before;
+    };
+    const socket = await connectSocket(server, typist.token);
+    try {
+      await measure('typing', async () => {
+        socket.emit('typing', { groupId: channel });
+        await page.getByText(/Tod is typing/).waitFor();
+      });
+      await measure('presence', async () => {
+        const other = await connectSocket(server, admin.token);
+        await sleep(300);
+        other.close();
+        await sleep(300);
+      });
+      await measure('idle 2.5 s', async () => {
+        await sleep(2500);
+      });
+      await measure('one new message', async () => {
+        await sendMessage(server, admin.token, channel, 'one more');
+        await page.getByRole('log').getByText('one more').waitFor();
+      });
+    } finally {
+      socket.close();
+    }
+    process.stdout.write(`# message row renders: ${JSON.stringify(counts)}\n`);
+    assert.equal(counts.typing, 0);
+    assert.equal(counts.presence, 0);
+    assert.equal(counts['idle 2.5 s'], 0);
+    assert.ok(counts['one new message']! <= 2, 'the new row (and the previous, whose run may change)');
+  });
+});
