@@ -12,6 +12,7 @@ render(
   <LocationProvider>
     <ErrorBoundary>
       <Router>
+        <Route path="/host" component={HostPanel} />
         <Route path="/host/*" component={HostPanel} />
         <Route default component={App} />
       </Router>
