@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { startTestPostgres, startTestServer } from './harness.ts';
 
 /** Debian's Chromium, driven by playwright-core (never a downloaded browser). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -71,4 +72,21 @@ export async function firstSignIn(
   await page.getByLabel('New password again').fill(chosen);
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+}
+
+/** A database, an instance on it and headless Chromium: the start of every browser suite. */
+export async function startBrowserWorld(opts: Parameters<typeof startTestServer>[1] = {}) {
+  const pg = await startTestPostgres();
+  const server = await startTestServer(pg, opts);
+  const browser = await launchChromium();
+  return {
+    pg,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await pg.stop();
+    },
+  };
 }

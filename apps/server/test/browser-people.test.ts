@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { firstSignIn, launchChromium, PHONE, SHOTS, signIn } from './browser-kit.ts';
-import { ADMIN, startTestPostgres, startTestServer, type TestServer } from './harness.ts';
+import { firstSignIn, PHONE, SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
+import { ADMIN, type TestServer } from './harness.ts';
 
 describe('people and access in the browser', () => {
-  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
   let server: TestServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -31,15 +31,12 @@ describe('people and access in the browser', () => {
   };
 
   before(async () => {
-    pg = await startTestPostgres();
-    server = await startTestServer(pg);
-    browser = await launchChromium();
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
   });
   after(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-    await pg?.stop();
+    await world?.close();
   });
 
   it('import, first sign-in, two-factor, and a suspension seen live', async () => {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, signIn } from './browser-kit.ts';
+import { signIn, startBrowserWorld } from './browser-kit.ts';
 import {
   ADMIN,
   connectSocket,
@@ -18,8 +18,6 @@ import {
   publicChannel,
   sendMessage,
   sleep,
-  startTestPostgres,
-  startTestServer,
   type TestServer,
 } from './harness.ts';
 
@@ -30,20 +28,15 @@ const rowRenders = (page: Page) =>
   );
 
 describe('render counts in headless Chromium', () => {
-  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
   let server: TestServer;
   let browser: Browser;
 
   before(async () => {
-    pg = await startTestPostgres();
-    server = await startTestServer(pg);
-    browser = await launchChromium();
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await pg?.stop();
-  });
+  after(() => world?.close());
 
   it('typing, presence and idle time do not re-render message rows; a new message renders one', async () => {
     const admin = await login(server, ADMIN.email, ADMIN.password);
