@@ -43,6 +43,7 @@ import { featureRoutes } from './routes/features.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/host.ts';
+import { manifestRoutes } from './routes/manifest.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userGroupRoutes } from './routes/user-groups.ts';
@@ -197,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(authRoutes, { cookieSecure: deps.cookieSecure });
   await app.register(userRoutes);
   await app.register(accessRoutes);
+  await app.register(manifestRoutes);
   await app.register(groupRoutes);
   await app.register(messageRoutes);
   await app.register(userGroupRoutes);

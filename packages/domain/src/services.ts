@@ -25,6 +25,7 @@ import { createUserAdminService } from './user-admin-service.ts';
 import { createUserGroupService } from './user-group-service.ts';
 import { createUserImport } from './user-import.ts';
 import { createUserService } from './user-service.ts';
+import { createWorkspaceSettings } from './workspace-settings.ts';
 
 export interface ServiceDeps {
   bus: EventBus;
@@ -45,15 +46,19 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const stores = deps.stores ?? createSqlStores();
   const audit = createAuditService({ stores, bus: deps.bus });
-  const settings = createSettingsService({ stores, audit });
+  const settings = createSettingsService({ stores });
+  // The workspace's default password (Settings) wins over USER_PASS.
+  const defaultPassword = async (db: TenantDb) =>
+    (await settings.settingOrDefault(db, 'default_user_password')) ?? deps.defaultUserPassword;
   const totp = createTotpService({
     stores,
     audit,
     issuer: (db) => settings.settingOrDefault(db, 'app_name'),
   });
-  const users = createUserService({ stores, audit, defaultPassword: deps.defaultUserPassword });
+  const users = createUserService({ stores, audit, defaultPassword });
   const uploads = createUploadService({ stores, storage: deps.storage, maxBytes: deps.uploadMaxBytes });
   const avatars = createAvatarService({ storage: deps.storage, uploads, stores });
+  const workspace = createWorkspaceSettings({ stores, settings, uploads, audit, bus: deps.bus });
   const access = createMessageAccess({ stores, bus: deps.bus });
   const previews = createLinkPreviewService({
     stores,
@@ -88,7 +93,7 @@ export function createServices(deps: ServiceDeps) {
     auth,
     users,
     audit,
-    defaultPassword: deps.defaultUserPassword,
+    defaultPassword,
   });
   const reactions = createReactionService({ bus: deps.bus, stores, access });
   const typing = createTypingService({ bus: deps.bus, groups });
@@ -98,6 +103,7 @@ export function createServices(deps: ServiceDeps) {
   const userImport = createUserImport({ stores, users, bus: deps.bus });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
   return {
+    workspace,
     avatars,
     audit,
     totp,

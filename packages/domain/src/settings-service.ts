@@ -2,8 +2,6 @@ import type { TenantDb } from '@rosterchirp/db';
 import { type Feature, type FeatureFlags, featureFlags, PLANS, type Plan } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { AppError } from './app-error.ts';
-import { type AuditService, auditWho } from './audit-service.ts';
-import type { Actor } from './context.ts';
 
 /** Per-tenant settings in the tenant's `settings` table (docs/PRODUCT.md §8). */
 export interface SettingValues {
@@ -12,28 +10,41 @@ export interface SettingValues {
   /** Admins must turn on two-factor sign-in before they can do anything else. */
   require_totp_for_admins: boolean;
   default_chat_id: number;
+  /** Branding (Brand plan): object keys of the uploads, and the two colours. */
+  logo_key: string | null;
+  icon_key: string | null;
+  colors: { primary: string; accent: string } | null;
+  /** The password people created or reset without one get (overrides USER_PASS). */
+  default_user_password: string | null;
+  about_markdown: string;
+  help_markdown: string;
 }
 
-export const DEFAULT_SETTINGS: Omit<SettingValues, 'default_chat_id'> = {
+/** What the seed writes for a new tenant. */
+export const DEFAULT_SETTINGS = {
   app_name: 'RosterChirp',
   registration_open: false,
   require_totp_for_admins: false,
+} satisfies Partial<SettingValues>;
+
+/** What an unset key reads as. */
+const FALLBACKS: Omit<SettingValues, 'default_chat_id'> = {
+  ...DEFAULT_SETTINGS,
+  logo_key: null,
+  icon_key: null,
+  colors: null,
+  default_user_password: null,
+  about_markdown: '',
+  help_markdown: '',
 };
 
-export interface TenantSettingsView {
-  appName: string;
-  registrationOpen: boolean;
-  /** Admins only. */
-  requireTotpForAdmins?: boolean;
-}
-
 /** Settings, and the plan with its feature flags (docs/PRODUCT.md §1; self-hosted installs are Team). */
-export function createSettingsService(deps: { stores: Pick<Stores, 'settings'>; audit: AuditService }) {
+export function createSettingsService(deps: { stores: Pick<Stores, 'settings'> }) {
   const { settings } = deps.stores;
 
-  async function settingOrDefault<K extends keyof typeof DEFAULT_SETTINGS>(db: TenantDb, key: K) {
+  async function settingOrDefault<K extends keyof typeof FALLBACKS>(db: TenantDb, key: K) {
     const stored = await settings.get(db, key);
-    return (stored ?? DEFAULT_SETTINGS[key]) as SettingValues[K];
+    return (stored ?? FALLBACKS[key]) as SettingValues[K];
   }
 
   async function plan(db: TenantDb): Promise<Plan> {
@@ -55,48 +66,6 @@ export function createSettingsService(deps: { stores: Pick<Stores, 'settings'>; 
 
     /** A setting's value, or its default when never set. */
     settingOrDefault,
-
-    /** What everyone (signed in or not) may know, and what admins also see. */
-    async view(db: TenantDb, forAdmin: boolean): Promise<TenantSettingsView> {
-      const view: TenantSettingsView = {
-        appName: await settingOrDefault(db, 'app_name'),
-        registrationOpen: await settingOrDefault(db, 'registration_open'),
-      };
-      if (forAdmin) view.requireTotpForAdmins = await settingOrDefault(db, 'require_totp_for_admins');
-      return view;
-    },
-
-    /** An admin's change: written with its audit entry (old and new values) in one transaction. */
-    async update(
-      db: TenantDb,
-      actor: Actor,
-      change: { registrationOpen?: boolean | undefined; requireTotpForAdmins?: boolean | undefined },
-    ): Promise<TenantSettingsView> {
-      const keys = {
-        registrationOpen: 'registration_open',
-        requireTotpForAdmins: 'require_totp_for_admins',
-      } as const;
-      const changed: Record<string, { from: unknown; to: unknown }> = {};
-      await deps.audit.within(
-        db,
-        auditWho(actor),
-        async (tx) => {
-          for (const [field, key] of Object.entries(keys) as Array<
-            [keyof typeof keys, (typeof keys)[keyof typeof keys]]
-          >) {
-            const to = change[field];
-            if (to === undefined) continue;
-            const from = await settingOrDefault(tx, key);
-            if (from === to) continue;
-            await settings.set(tx, key, to);
-            changed[field] = { from, to };
-          }
-        },
-        () =>
-          Object.keys(changed).length ? { action: 'settings.updated', target: null, details: changed } : null,
-      );
-      return this.view(db, true);
-    },
 
     plan,
     features,

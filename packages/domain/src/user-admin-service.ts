@@ -15,8 +15,8 @@ export interface UserAdminDeps {
   auth: AuthService;
   users: UserService;
   audit: AuditService;
-  /** USER_PASS: what a reset sets when configured (the user must change it). */
-  defaultPassword: string | undefined;
+  /** The workspace's default password (or USER_PASS) a reset sets, if any; else one is generated. */
+  defaultPassword: (db: TenantDb) => Promise<string | undefined>;
 }
 
 const userTarget = (id: number) => ({ type: 'user' as const, id });
@@ -127,7 +127,7 @@ export function createUserAdminService(deps: UserAdminDeps) {
     /** A new password, shown once to the admin; the user must change it at next sign-in. */
     async resetPassword(db: TenantDb, actor: Actor, userId: number): Promise<string> {
       await target(db, actor, userId);
-      const password = deps.defaultPassword ?? generatePassword();
+      const password = (await deps.defaultPassword(db)) ?? generatePassword();
       const hash = await hashPassword(password);
       await deps.audit.within(
         db,

@@ -15,8 +15,8 @@ export interface NewUser {
 
 export interface UserServiceDeps {
   stores: Pick<Stores, 'users'>;
-  /** USER_PASS: the default password for users created without one (must be changed). */
-  defaultPassword: string | undefined;
+  /** The default password for users created without one (must be changed); none → generated. */
+  defaultPassword: (db: TenantDb) => Promise<string | undefined>;
   audit: AuditService;
 }
 
@@ -83,7 +83,7 @@ export function createUserService(deps: UserServiceDeps) {
       input: NewUser,
       audit?: CreationAudit,
     ): Promise<{ user: User; generatedPassword?: string }> {
-      const generated = input.password ? undefined : (deps.defaultPassword ?? generatePassword());
+      const generated = input.password ? undefined : ((await deps.defaultPassword(db)) ?? generatePassword());
       const password = input.password ?? generated!;
       const passwordHash = await hashPassword(password);
       for (let attempt = 0; attempt < 5; attempt++) {

@@ -23,13 +23,13 @@ describe('auth service: sessions end where the rules say, and their connections 
   const bus = new RecordingBus();
   const stores = createSqlStores();
   const audit = createAuditService({ stores, bus });
-  const users = createUserService({ stores, audit, defaultPassword: undefined });
+  const users = createUserService({ stores, audit, defaultPassword: async () => undefined });
   const auth = createAuthService({
     signer: createTokenSigner('a-test-secret-that-is-long-enough-0123456789'),
     bus,
     stores,
     users,
-    settings: createSettingsService({ stores, audit }),
+    settings: createSettingsService({ stores }),
     audit,
     totp: createTotpService({ stores, audit, issuer: async () => 'Test' }),
     sessionTtlDays: 1,

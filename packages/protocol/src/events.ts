@@ -3,6 +3,7 @@ import type { Group, Message, TenantAuditEntry } from './entities.ts';
 import type { ApiErrorShape } from './errors.ts';
 import type { FeatureFlags, Plan } from './host.ts';
 import { SendMessageFields } from './routes.ts';
+import type { TenantSettings } from './routes-access.ts';
 
 /** Typed realtime events of docs/API.md: socket.io event maps and the plain-WebSocket frames. */
 export interface ServerToClientPayloads {
@@ -20,6 +21,8 @@ export interface ServerToClientPayloads {
   /** This session was ended by someone else or by a rule; the connection closes after this. */
   'session:ended': { reason: SessionEndReason };
   'schedule:changed': { eventId: number };
+  /** An admin changed the workspace's settings (the public part; admins fetch the rest). */
+  'settings:updated': { settings: TenantSettings };
   /** How far the CSV import this device started has got (rows done of total). */
   'import:progress': { done: number; total: number };
   /** A new line of the tenant's audit log (admins only). */

@@ -38,16 +38,51 @@ export const TenantAuditReply = Type.Object({
 });
 export type TenantAuditReply = Static<typeof TenantAuditReply>;
 
-export const SettingsReply = Type.Object({
-  settings: Type.Object({
-    appName: Type.String(),
-    registrationOpen: Type.Boolean(),
-    requireTotpForAdmins: Type.Optional(Type.Boolean()),
-  }),
+const Hex = Type.String({ pattern: '^#[0-9a-fA-F]{6}$' });
+export const BrandColors = Type.Object({ primary: Hex, accent: Hex }, { additionalProperties: false });
+export type BrandColors = Static<typeof BrandColors>;
+
+/** The workspace's settings: the public part (the sign-in page) and what admins also see. */
+export const TenantSettings = Type.Object({
+  appName: Type.String(),
+  logoUrl: Type.Union([Type.String(), Type.Null()]),
+  iconUrl: Type.Union([Type.String(), Type.Null()]),
+  colors: Type.Union([BrandColors, Type.Null()]),
+  registrationOpen: Type.Boolean(),
+  aboutMarkdown: Type.String(),
+  /** The about text rendered to safe HTML by the server. */
+  aboutHtml: Type.String(),
+  /** Signed-in people: the help page, rendered to safe HTML. */
+  helpHtml: Type.Optional(Type.String()),
+  /** Admins only from here on. */
+  helpMarkdown: Type.Optional(Type.String()),
+  defaultChatName: Type.Optional(Type.String()),
+  defaultUserPasswordSet: Type.Optional(Type.Boolean()),
+  requireTotpForAdmins: Type.Optional(Type.Boolean()),
 });
+export type TenantSettings = Static<typeof TenantSettings>;
+export const SettingsReply = Type.Object({ settings: TenantSettings });
 export type SettingsReply = Static<typeof SettingsReply>;
+
+const UploadKey = Type.String({ minLength: 1, maxLength: 300 });
 export const PatchSettingsBody = Type.Object(
-  { registrationOpen: Type.Optional(Type.Boolean()), requireTotpForAdmins: Type.Optional(Type.Boolean()) },
+  {
+    appName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    logoKey: Type.Optional(Type.Union([UploadKey, Type.Null()])),
+    iconKey: Type.Optional(Type.Union([UploadKey, Type.Null()])),
+    colors: Type.Optional(Type.Union([BrandColors, Type.Null()])),
+    defaultChatName: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.nameMax })),
+    registrationOpen: Type.Optional(Type.Boolean()),
+    defaultUserPassword: Type.Optional(
+      Type.Union([
+        Type.String({ minLength: LIMITS.passwordMin, maxLength: LIMITS.passwordMax }),
+        Type.Null(),
+      ]),
+    ),
+    aboutMarkdown: Type.Optional(Type.String({ maxLength: 20_000 })),
+    helpMarkdown: Type.Optional(Type.String({ maxLength: 20_000 })),
+    requireTotpForAdmins: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type PatchSettingsBody = Static<typeof PatchSettingsBody>;

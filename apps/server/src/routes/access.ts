@@ -13,7 +13,7 @@ import { tokenFrom } from '../plugins/request-context.ts';
 
 /** Two-factor sign-in, the tenant audit log (admins) and the tenant's security settings. */
 export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { totp, audit, settings, auth } = app.services;
+  const { totp, audit, workspace, auth } = app.services;
   const admin = app.requireRole('admin');
 
   app.post(
@@ -51,13 +51,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Anyone may read what the sign-in page needs; a signed-in admin also sees the rest.
     const token = tokenFrom(req, false);
     const viewer = token ? await auth.authenticate(req.tenant, token).catch(() => null) : null;
-    const isAdmin = viewer?.user.role === 'admin';
-    return { settings: await settings.view(req.tenant, isAdmin) };
+    const who = !viewer ? 'public' : viewer.user.role === 'admin' ? 'admin' : 'member';
+    return { settings: await workspace.view(req.tenant, who) };
   });
 
   app.patch(
     '/api/settings',
     { onRequest: admin, schema: { body: PatchSettingsBody, response: { 200: SettingsReply } } },
-    async (req) => ({ settings: await settings.update(req.tenant, req.actor, req.body) }),
+    async (req) => ({ settings: await workspace.update(req.tenant, req.actor, req.body) }),
   );
 };
