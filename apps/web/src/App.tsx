@@ -6,6 +6,7 @@ import { ConversationView } from './features/chat/ConversationView.tsx';
 import { createChatClient } from './features/chat/chat-client.ts';
 import { SearchPanel } from './features/chat/SearchPanel.tsx';
 import { Sidebar } from './features/chat/Sidebar.tsx';
+import { applyBranding } from './features/settings/branding.ts';
 import { createStore, useStore } from './store.ts';
 import { lazyPart } from './ui/lazy-part.tsx';
 
@@ -21,6 +22,10 @@ const PeopleDialog = lazyPart(() => import('./features/people/PeopleDialog.tsx')
 const ProfileDialog = lazyPart(() =>
   import('./features/account/ProfileDialog.tsx').then((m) => m.ProfileDialog),
 );
+const SettingsDialog = lazyPart(() =>
+  import('./features/settings/SettingsDialog.tsx').then((m) => m.SettingsDialog),
+);
+const HelpDialog = lazyPart(() => import('./features/settings/HelpDialog.tsx').then((m) => m.HelpDialog));
 const UserGroupsDialog = lazyPart(() =>
   import('./features/people/UserGroupsDialog.tsx').then((m) => m.UserGroupsDialog),
 );
@@ -35,6 +40,8 @@ export function App() {
   const [people, setPeople] = useState(false);
   const [profile, setProfile] = useState(false);
   const [audit, setAudit] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [help, setHelp] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
 
   useEffect(() => {
@@ -45,8 +52,12 @@ export function App() {
     return () => window.removeEventListener('online', wake);
   }, [client]);
 
+  const unread = state.me ? state.groups.reduce((n, g) => n + g.unread, 0) : 0;
+  useEffect(() => applyBranding(state.settings, unread), [state.settings, unread]);
+
   if (state.booting) return <div class="splash">Loading…</div>;
-  if (!state.me) return <LoginPage client={client} notice={state.signedOutNotice} />;
+  if (!state.me)
+    return <LoginPage client={client} notice={state.signedOutNotice} settings={state.settings} />;
   if (state.me.mustChangePassword)
     return <ChangePasswordPage client={client} name={state.me.displayName ?? state.me.name} />;
   if (state.mustEnrolTotp)
@@ -66,6 +77,8 @@ export function App() {
         onPeople={() => setPeople(true)}
         onProfile={() => setProfile(true)}
         onAudit={() => setAudit(true)}
+        onSettings={() => setSettingsOpen(true)}
+        onHelp={() => setHelp(true)}
         onReadAll={() => void client.readAll()}
         searchPanel={
           <SearchPanel
@@ -91,6 +104,14 @@ export function App() {
         <ProfileDialog me={state.me} onSaved={(me) => store.set({ me })} onClose={() => setProfile(false)} />
       )}
       {audit && <AuditDialog client={client} onClose={() => setAudit(false)} />}
+      {settingsOpen && (
+        <SettingsDialog
+          features={state.features}
+          onSaved={(settings) => store.set({ settings })}
+          onClose={() => setSettingsOpen(false)}
+        />
+      )}
+      {help && <HelpDialog settings={state.settings} onClose={() => setHelp(false)} />}
       {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
       {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
     </div>

@@ -1,4 +1,4 @@
-import type { FeatureFlags, Group, Message, User } from '@rosterchirp/protocol/client';
+import type { FeatureFlags, Group, Message, TenantSettings, User } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 
 /** A message typed here that the server has not confirmed yet. */
@@ -50,6 +50,8 @@ export interface ChatState {
   mustEnrolTotp: boolean;
   /** Why the server ended the session (shown on the sign-in page), if it did. */
   signedOutNotice: string | null;
+  /** The workspace's settings as this person may see them; null until loaded. */
+  settings: TenantSettings | null;
 }
 
 const initial: ChatState = {
@@ -57,6 +59,7 @@ const initial: ChatState = {
   booting: true,
   mustEnrolTotp: false,
   signedOutNotice: null,
+  settings: null,
   connection: 'connecting',
   groups: [],
   activeId: null,
@@ -86,7 +89,8 @@ export function createStore() {
       return () => listeners.delete(l);
     },
     reset() {
-      state = { ...initial, booting: false, online: new Set() };
+      // The workspace's public settings stay: the sign-in page shows its name.
+      state = { ...initial, booting: false, online: new Set(), settings: state.settings };
       for (const l of listeners) l(state);
     },
   };

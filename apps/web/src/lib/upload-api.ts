@@ -2,7 +2,7 @@ import type { ApiErrorShape, CreateUploadReply } from '@rosterchirp/protocol/cli
 import { ApiError, call } from './http.ts';
 
 /** Issues an upload, PUTs the bytes where the server says (storage or the API), returns the key. */
-export async function uploadImage(file: File, kind: 'image' | 'avatar' = 'image'): Promise<string> {
+export async function uploadImage(file: File, kind: 'image' | 'avatar' | 'logo' = 'image'): Promise<string> {
   const issued = await call<CreateUploadReply>('POST', '/api/uploads', {
     kind,
     contentType: file.type,

@@ -1,3 +1,4 @@
+import type { TenantSettings } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { useFormAction } from '../../ui/use-form-action.ts';
@@ -5,7 +6,16 @@ import type { ChatClient } from '../chat/chat-client.ts';
 import { AuthField } from './AuthField.tsx';
 
 /** Sign-in: email and password, then — for accounts with two-factor on — a code. */
-export function LoginPage({ client, notice }: { client: ChatClient; notice?: string | null }) {
+export function LoginPage({
+  client,
+  notice,
+  settings,
+}: {
+  client: ChatClient;
+  notice?: string | null;
+  settings?: TenantSettings | null;
+}) {
+  const appName = settings?.appName ?? 'RosterChirp';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [askCode, setAskCode] = useState(false);
@@ -28,8 +38,14 @@ export function LoginPage({ client, notice }: { client: ChatClient; notice?: str
   return (
     <main class="login">
       <form class="login__card" onSubmit={submit}>
-        <img class="login__logo" src="/icon.svg" alt="" width={56} height={56} />
-        <h1>Sign in to RosterChirp</h1>
+        <img
+          class="login__logo"
+          src={settings?.logoUrl ?? settings?.iconUrl ?? '/icon.svg'}
+          alt=""
+          width={56}
+          height={56}
+        />
+        <h1>Sign in to {appName}</h1>
         {notice && (
           <p class="login__notice" role="status">
             {notice}
@@ -90,6 +106,10 @@ export function LoginPage({ client, notice }: { client: ChatClient; notice?: str
         <button class="btn btn--primary btn--block" type="submit" disabled={busy}>
           {busy ? 'Signing in…' : askCode ? 'Verify' : 'Sign in'}
         </button>
+        {settings?.aboutHtml && (
+          // Markdown the server rendered and sanitised (no scripts, styles or handlers).
+          <div class="login__about markdown" dangerouslySetInnerHTML={{ __html: settings.aboutHtml }} />
+        )}
       </form>
     </main>
   );

@@ -33,6 +33,8 @@ export function Sidebar(props: {
   onPeople: () => void;
   onProfile: () => void;
   onAudit: () => void;
+  onSettings: () => void;
+  onHelp: () => void;
   onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
@@ -90,8 +92,16 @@ export function Sidebar(props: {
   return (
     <aside class="sidebar">
       <header class="sidebar__header">
-        <img src="/icon.svg" alt="" width={28} height={28} />
-        <span class="sidebar__brand">RosterChirp</span>
+        <img
+          src={state.settings?.logoUrl ?? state.settings?.iconUrl ?? '/icon.svg'}
+          alt=""
+          width={28}
+          height={28}
+        />
+        <span class="sidebar__brand">{state.settings?.appName ?? 'RosterChirp'}</span>
+        <IconButton label="Help" onClick={props.onHelp}>
+          ?
+        </IconButton>
         <IconButton label="New conversation" onClick={props.onNewChat}>
           ✎
         </IconButton>
@@ -165,6 +175,11 @@ export function Sidebar(props: {
         {me.role === 'admin' && (
           <IconButton label="Security and audit log" extraClass="sidebar__admin" onClick={props.onAudit}>
             🛡️
+          </IconButton>
+        )}
+        {me.role === 'admin' && (
+          <IconButton label="Workspace settings" extraClass="sidebar__admin" onClick={props.onSettings}>
+            ⚙️
           </IconButton>
         )}
         <IconButton label="Signed-in devices" extraClass="sidebar__admin" onClick={props.onDevices}>

@@ -20,6 +20,7 @@ import {
   withMine,
 } from '../../store.ts';
 import { accountApi } from '../account/account-api.ts';
+import { settingsApi } from '../settings/settings-api.ts';
 import { chatApi } from './chat-api.ts';
 import { clearDrafts } from './drafts.ts';
 
@@ -319,6 +320,10 @@ export function createChatClient(store: Store) {
         store.set((st) => ({ groups: st.groups.map((g) => (g.id === groupId ? { ...g, unread: 0 } : g)) }));
     });
     s.on('features:updated', ({ features }) => store.set({ features }));
+    // An admin changed the workspace: the public part arrives; admin-only fields are kept.
+    s.on('settings:updated', ({ settings }) =>
+      store.set((st) => ({ settings: { ...st.settings, ...settings } })),
+    );
     // This instance's fan-out was interrupted (Redis away): anything may have been missed.
     s.on('sync:required', () => void catchUp().catch(() => undefined));
     s.on('audit:new', (payload) => {
@@ -376,7 +381,16 @@ export function createChatClient(store: Store) {
   }
 
   /** After sign-in (or a page load with a live session): conversations, live events, people, plan. */
+  /** The workspace's settings as this viewer sees them (again after signing in: more fields). */
+  async function loadSettings() {
+    await settingsApi
+      .settings()
+      .then(({ settings }) => store.set({ settings }))
+      .catch(() => undefined);
+  }
+
   async function startSession() {
+    void loadSettings();
     try {
       await refreshGroups();
     } catch (err) {
@@ -407,6 +421,7 @@ export function createChatClient(store: Store) {
 
   return {
     async boot() {
+      void loadSettings();
       try {
         const { user } = await accountApi.me();
         store.set({ me: user, booting: false });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import type { ChatClient } from '../chat/chat-client.ts';
+import { settingsApi } from '../settings/settings-api.ts';
 import { securityApi } from './security-api.ts';
 
 const when = (iso: string) =>
@@ -44,7 +45,7 @@ export function AuditDialog(props: { client: ChatClient; onClose: () => void }) 
   }, [action, actor?.id]);
 
   useEffect(() => {
-    securityApi
+    settingsApi
       .settings()
       .then(({ settings }) => setRequireTotp(settings.requireTotpForAdmins ?? false), failed);
   }, []);
@@ -68,8 +69,8 @@ export function AuditDialog(props: { client: ChatClient; onClose: () => void }) 
           disabled={requireTotp === null}
           onChange={(e) => {
             const on = e.currentTarget.checked;
-            securityApi
-              .updateSettings({ requireTotpForAdmins: on })
+            settingsApi
+              .update({ requireTotpForAdmins: on })
               .then(({ settings }) => setRequireTotp(settings.requireTotpForAdmins ?? on), failed);
           }}
         />

@@ -1,14 +1,11 @@
-import type { SettingsReply, TenantAuditReply } from '@rosterchirp/protocol/client';
+import type { TenantAuditReply } from '@rosterchirp/protocol/client';
 import { call } from '../../lib/http.ts';
 
-/** The tenant audit log and its security settings. */
+/** The tenant audit log. */
 export const securityApi = {
   audit: (query: { before?: number; action?: string; actorId?: number }) => {
     const q = new URLSearchParams({ limit: '50' });
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
     return call<TenantAuditReply>('GET', `/api/audit?${q}`);
   },
-  settings: () => call<SettingsReply>('GET', '/api/settings'),
-  updateSettings: (body: { registrationOpen?: boolean; requireTotpForAdmins?: boolean }) =>
-    call<SettingsReply>('PATCH', '/api/settings', body),
 };
