@@ -2,11 +2,16 @@ import type { Message } from '@rosterchirp/protocol/client';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import type { ChatState } from '../../store.ts';
+import { lazyPart } from '../../ui/lazy-part.tsx';
 import { Composer } from './Composer.tsx';
 import type { ChatClient } from './chat-client.ts';
 import { MessageList } from './MessageList.tsx';
 import type { MessageActions } from './MessageRow.tsx';
 import { TypingHint } from './TypingHint.tsx';
+
+const ConversationInfoDialog = lazyPart(() =>
+  import('./ConversationInfoDialog.tsx').then((m) => m.ConversationInfoDialog),
+);
 
 const TEXT_SIZES = [13, 14, 15, 17, 19];
 
@@ -29,6 +34,7 @@ export function ConversationView({
   const [editing, setEditing] = useState<Message | null>(null);
   const [pins, setPins] = useState<Message[] | null>(null);
   const [image, setImage] = useState<string | null>(null);
+  const [info, setInfo] = useState(false);
   const [uploading, setUploading] = useState(false);
   const [jumpTo, setJumpTo] = useState<number | null>(null);
   const [textSize, setTextSize] = useState(storedTextSize);
@@ -139,13 +145,18 @@ export function ConversationView({
         >
           ‹
         </button>
-        <div class="conversation__title">
+        <button
+          type="button"
+          class="conversation__title"
+          aria-label={`About ${group.name}`}
+          onClick={() => setInfo(true)}
+        >
           <h1>
             {group.type === 'public' ? '# ' : ''}
             {group.name}
           </h1>
           <p class="conversation__sub">{subtitle}</p>
-        </div>
+        </button>
         <div class="conversation__tools">
           <button
             type="button"
@@ -245,6 +256,16 @@ export function ConversationView({
         onImage={(file) => void sendImage(file)}
         onTyping={() => client.typing(gid)}
       />
+      {info && state.me && (
+        <ConversationInfoDialog
+          group={group}
+          me={state.me}
+          users={state.users}
+          online={state.online}
+          onLeft={client.close}
+          onClose={() => setInfo(false)}
+        />
+      )}
       {image && (
         <div
           class="viewer"

@@ -5,7 +5,7 @@ import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import type { ChatClient } from './chat-client.ts';
 
-/** Start a direct message (pick one person) or a private group (name + people). */
+/** Start a direct message (pick one person), a private group (name + people) or — admins — a public channel. */
 export function NewChatDialog({
   state,
   client,
@@ -15,7 +15,8 @@ export function NewChatDialog({
   client: ChatClient;
   onClose: () => void;
 }) {
-  const [mode, setMode] = useState<'direct' | 'private'>('direct');
+  const [mode, setMode] = useState<'direct' | 'private' | 'public'>('direct');
+  const isAdmin = state.me?.role === 'admin';
   const [query, setQuery] = useState('');
   const [name, setName] = useState('');
   const [picked, setPicked] = useState<number[]>([]);
@@ -56,7 +57,44 @@ export function NewChatDialog({
         >
           Private group
         </button>
+        {isAdmin && (
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'public'}
+            class={mode === 'public' ? 'tab tab--on' : 'tab'}
+            onClick={() => setMode('public')}
+          >
+            Public channel
+          </button>
+        )}
       </div>
+      {mode === 'public' && (
+        <>
+          <p class="dialog__hint">Everyone in the workspace can read and post in a public channel.</p>
+          <input
+            class="input"
+            aria-label="Channel name"
+            placeholder="Channel name"
+            value={name}
+            maxLength={100}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+          {error && (
+            <p class="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button
+            type="button"
+            class="btn btn--primary btn--block"
+            disabled={!name.trim()}
+            onClick={() => void run(() => client.createPublic(name.trim()))}
+          >
+            Create channel
+          </button>
+        </>
+      )}
       {mode === 'private' && (
         <input
           class="input"
@@ -67,52 +105,56 @@ export function NewChatDialog({
           onInput={(e) => setName(e.currentTarget.value)}
         />
       )}
-      <input
-        class="input"
-        type="search"
-        placeholder="Search people"
-        value={query}
-        autocapitalize="off"
-        autocomplete="off"
-        onInput={(e) => setQuery(e.currentTarget.value)}
-      />
-      <ul class="people">
-        {people.map((u) => (
-          <li key={u.id}>
+      {mode !== 'public' && (
+        <>
+          <input
+            class="input"
+            type="search"
+            placeholder="Search people"
+            value={query}
+            autocapitalize="off"
+            autocomplete="off"
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+          <ul class="people">
+            {people.map((u) => (
+              <li key={u.id}>
+                <button
+                  type="button"
+                  class={`person${picked.includes(u.id) ? ' person--on' : ''}`}
+                  onClick={() =>
+                    mode === 'direct'
+                      ? void run(() => client.startDirect(u.id))
+                      : setPicked((p) => (p.includes(u.id) ? p.filter((x) => x !== u.id) : [...p, u.id]))
+                  }
+                >
+                  <Avatar name={u.name} url={u.avatarUrl} size={32} online={state.online.has(u.id)} />
+                  <span class="person__name">
+                    {u.displayName ?? u.name}
+                    <small>@{u.handle}</small>
+                  </span>
+                  {mode === 'private' && <span class="check">{picked.includes(u.id) ? '✓' : ''}</span>}
+                </button>
+              </li>
+            ))}
+            {people.length === 0 && <li class="people__empty">Nobody matches “{query}”.</li>}
+          </ul>
+          {error && (
+            <p class="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          {mode === 'private' && (
             <button
               type="button"
-              class={`person${picked.includes(u.id) ? ' person--on' : ''}`}
-              onClick={() =>
-                mode === 'direct'
-                  ? void run(() => client.startDirect(u.id))
-                  : setPicked((p) => (p.includes(u.id) ? p.filter((x) => x !== u.id) : [...p, u.id]))
-              }
+              class="btn btn--primary btn--block"
+              disabled={!name.trim()}
+              onClick={() => void run(() => client.createPrivate(name.trim(), picked))}
             >
-              <Avatar name={u.name} url={u.avatarUrl} size={32} online={state.online.has(u.id)} />
-              <span class="person__name">
-                {u.displayName ?? u.name}
-                <small>@{u.handle}</small>
-              </span>
-              {mode === 'private' && <span class="check">{picked.includes(u.id) ? '✓' : ''}</span>}
+              Create group{picked.length ? ` with ${picked.length}` : ''}
             </button>
-          </li>
-        ))}
-        {people.length === 0 && <li class="people__empty">Nobody matches “{query}”.</li>}
-      </ul>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {mode === 'private' && (
-        <button
-          type="button"
-          class="btn btn--primary btn--block"
-          disabled={!name.trim()}
-          onClick={() => void run(() => client.createPrivate(name.trim(), picked))}
-        >
-          Create group{picked.length ? ` with ${picked.length}` : ''}
-        </button>
+          )}
+        </>
       )}
     </Dialog>
   );

@@ -13,6 +13,10 @@ import { call } from '../../lib/http.ts';
 export const chatApi = {
   groups: () => call<{ groups: Group[] }>('GET', '/api/groups'),
   group: (id: number) => call<{ group: Group; members: Member[] }>('GET', `/api/groups/${id}`),
+  renameGroup: (id: number, name: string) => call<{ group: Group }>('PATCH', `/api/groups/${id}`, { name }),
+  addMembers: (id: number, userIds: number[]) =>
+    call<{ members: Member[] }>('POST', `/api/groups/${id}/members`, { userIds }),
+  removeMember: (id: number, userId: number) => call<void>('DELETE', `/api/groups/${id}/members/${userId}`),
   createGroup: (body: CreateGroupBody) => call<{ group: Group }>('POST', '/api/groups', body),
   history: (groupId: number, cursor: { before?: number; after?: number; limit?: number } = {}) => {
     const q = new URLSearchParams();

@@ -573,6 +573,11 @@ export function createChatClient(store: Store) {
       upsertGroup(group);
       return group.id;
     },
+    async createPublic(name: string) {
+      const { group } = await chatApi.createGroup({ type: 'public', name });
+      upsertGroup(group);
+      return group.id;
+    },
     async createPrivate(name: string, memberIds: number[]) {
       const { group } = await chatApi.createGroup({ type: 'private', name, memberIds });
       upsertGroup(group);

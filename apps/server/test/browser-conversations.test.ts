@@ -1,0 +1,83 @@
+/**
+ * Conversations in the client: an admin creates a public channel from the new-conversation
+ * dialog (everyone sees it live); the conversation's title opens its info — members with
+ * their online state, rename, add and remove people — and a member leaves a private group.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { PHONE, SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
+import { ADMIN, createMember, login, type TestServer } from './harness.ts';
+
+describe('conversations in the browser', () => {
+  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    world = await startBrowserWorld();
+    ({ server, browser } = world);
+  });
+  after(() => world?.close());
+
+  it('a public channel from the dialog, then a private group managed from its info panel', async () => {
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const owner = await createMember(server, admin.token, 'Olive Owner');
+    const bea = await createMember(server, admin.token, 'Bea Bee');
+    await createMember(server, admin.token, 'Cal Cat');
+
+    const adminPage = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    const ownerPage = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    const beaPage = await (await browser.newContext(PHONE)).newPage();
+    await signIn(adminPage, server.url, ADMIN.email, ADMIN.password);
+    await signIn(ownerPage, server.url, owner.user.email, owner.password);
+    await signIn(beaPage, server.url, bea.user.email, bea.password);
+
+    // Only admins see the public-channel tab.
+    await ownerPage.getByRole('button', { name: 'New conversation' }).click();
+    assert.equal(await ownerPage.getByRole('tab', { name: 'Public channel' }).count(), 0);
+    await ownerPage.getByRole('button', { name: 'Close' }).click();
+
+    await adminPage.getByRole('button', { name: 'New conversation' }).click();
+    await adminPage.getByRole('tab', { name: 'Public channel' }).click();
+    await adminPage.getByLabel('Channel name').fill('Announcements');
+    await adminPage.getByRole('button', { name: 'Create channel' }).click();
+    await adminPage.getByRole('heading', { name: '# Announcements' }).waitFor();
+    await beaPage.getByRole('button', { name: /Announcements/ }).waitFor({ timeout: 5000 });
+
+    // The owner makes a private group with Bea and manages it from the title.
+    await ownerPage.getByRole('button', { name: 'New conversation' }).click();
+    await ownerPage.getByRole('tab', { name: 'Private group' }).click();
+    await ownerPage.getByPlaceholder('Group name').fill('Boat crew');
+    await ownerPage.getByRole('button', { name: /Bea Bee/ }).click();
+    await ownerPage.getByRole('button', { name: /Create group/ }).click();
+    await ownerPage.getByRole('button', { name: 'About Boat crew' }).click();
+    const info = ownerPage.getByRole('dialog', { name: 'Conversation info' });
+    await info.getByText('2 members').waitFor();
+    await info.getByText(/owner/).waitFor();
+    await info.getByRole('button', { name: 'Add people' }).click();
+    await info.getByLabel('Find people to add').fill('Cal');
+    await info.getByRole('button', { name: /Cal Cat/ }).click();
+    await info.getByText('3 members').waitFor();
+    await info.getByRole('button', { name: 'Remove Cal Cat' }).click();
+    await info.getByText('2 members').waitFor();
+    await info.getByLabel('Conversation name').fill('Boat crew 2027');
+    await info.getByRole('button', { name: 'Rename' }).click();
+    await ownerPage.getByRole('heading', { name: 'Boat crew 2027' }).first().waitFor();
+    await ownerPage.screenshot({ path: join(SHOTS, 'conversation-info-desktop.png') });
+    await ownerPage.getByRole('button', { name: 'Close' }).click();
+
+    // Bea sees the new name live, then leaves from her phone.
+    await beaPage.getByRole('button', { name: /Boat crew 2027/ }).click();
+    await beaPage.getByRole('button', { name: 'About Boat crew 2027' }).click();
+    await beaPage.screenshot({ path: join(SHOTS, 'conversation-info-phone.png') });
+    await beaPage.getByRole('button', { name: 'Leave this group' }).click();
+    await beaPage
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByText('Boat crew 2027')
+      .waitFor({ state: 'detached' });
+    await ownerPage.getByRole('button', { name: 'About Boat crew 2027' }).click();
+    await ownerPage.getByRole('dialog', { name: 'Conversation info' }).getByText('1 member').waitFor();
+  });
+});
