@@ -143,10 +143,13 @@ describe('messaging features in headless Chromium', () => {
     await b.getByRole('textbox', { name: 'Message', exact: true }).fill('Count me in, I will drive the van');
     await b.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
     await row(a, 'drive the van').getByText('(edited)').waitFor({ timeout: 10_000 });
-    b.once('dialog', (d) => void d.accept());
     const again = row(b, 'drive the van');
     await again.hover();
     await again.getByRole('button', { name: 'Delete' }).click();
+    // An in-app confirmation (never the browser's confirm()).
+    const ask = b.getByRole('dialog', { name: 'Are you sure?' });
+    await ask.getByText('Delete this message for everyone?').waitFor();
+    await ask.getByRole('button', { name: 'Delete' }).click();
     const gone = row(a, 'This message was deleted.');
     await gone.waitFor({ timeout: 10_000 });
     assert.equal(await gone.getByText('📌 Pinned').count(), 0, 'a deleted message is unpinned');

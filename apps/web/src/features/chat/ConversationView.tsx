@@ -2,6 +2,7 @@ import type { Message } from '@rosterchirp/protocol/client';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import type { ChatState } from '../../store.ts';
+import { useConfirm } from '../../ui/confirm.tsx';
 import { lazyPart } from '../../ui/lazy-part.tsx';
 import { Composer } from './Composer.tsx';
 import type { ChatClient } from './chat-client.ts';
@@ -35,6 +36,13 @@ export function ConversationView({
   const [pins, setPins] = useState<Message[] | null>(null);
   const [image, setImage] = useState<string | null>(null);
   const [info, setInfo] = useState(false);
+  // The image viewer closes with Escape wherever the focus is.
+  useEffect(() => {
+    if (!image) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setImage(null);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [image]);
   const [uploading, setUploading] = useState(false);
   const [jumpTo, setJumpTo] = useState<number | null>(null);
   const [textSize, setTextSize] = useState(storedTextSize);
@@ -74,7 +82,9 @@ export function ConversationView({
         : 'Offline'
       : `${group.memberCount} member${group.memberCount === 1 ? '' : 's'}`;
 
-  const fail = (err: unknown) => alert(err instanceof ApiError ? err.message : 'Something went wrong');
+  const fail = (err: unknown) =>
+    client.notify(err instanceof ApiError ? err.message : 'Something went wrong');
+  const confirm = useConfirm();
   // One actions object for the conversation's lifetime, so memoised rows never re-render for it.
   const gidNow = useRef(gid);
   gidNow.current = gid;
@@ -90,7 +100,7 @@ export function ConversationView({
         setEditing(m);
       },
       onDelete: (m) => {
-        if (confirm('Delete this message for everyone?')) void client.remove(m).catch(fail);
+        confirm.ask('Delete this message for everyone?', 'Delete', () => void client.remove(m).catch(fail));
       },
       onPin: (m, pinned) => void client.pin(m, pinned).catch(fail),
       onJump: (id) => {
@@ -256,6 +266,7 @@ export function ConversationView({
         onImage={(file) => void sendImage(file)}
         onTyping={() => client.typing(gid)}
       />
+      {confirm.dialog}
       {info && state.me && (
         <ConversationInfoDialog
           group={group}
@@ -272,7 +283,7 @@ export function ConversationView({
           role="dialog"
           aria-label="Image"
           onClick={() => setImage(null)}
-          onKeyDown={(e) => e.key === 'Escape' && setImage(null)}
+          onKeyDown={() => undefined}
         >
           <img src={image} alt="Full size" />
         </div>

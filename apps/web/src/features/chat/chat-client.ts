@@ -345,7 +345,9 @@ export function createChatClient(store: Store) {
     s.on('session:displaced', () => {
       s.close();
       signedOut();
-      alert('You signed in on another device of the same kind, so this session was closed.');
+      store.set({
+        signedOutNotice: 'You signed in on another device of the same kind, so this session was closed.',
+      });
     });
   }
 
@@ -420,6 +422,8 @@ export function createChatClient(store: Store) {
   }
 
   return {
+    /** A short message at the bottom of the screen (an error the person should see). */
+    notify,
     async boot() {
       void loadSettings();
       try {
