@@ -42,14 +42,20 @@ describe('dialogs and focus in the browser', () => {
     await opener.click();
     const devices = page.getByRole('dialog', { name: 'Signed-in devices' });
     await devices.waitFor();
-    const inside = () => devices.evaluate((el) => el.contains(document.activeElement));
+    const inside = () =>
+      devices.evaluate((el) =>
+        el.contains((globalThis as unknown as { document: { activeElement: never } }).document.activeElement),
+      );
     await waitFor('focus moved into the dialog', () => inside());
     for (let i = 0; i < 8; i++) await page.keyboard.press('Tab');
     assert.equal(await inside(), true, 'Tab never leaves it');
     await page.keyboard.press('Escape');
     await devices.waitFor({ state: 'detached' });
     await waitFor('focus came back to the opener', () =>
-      opener.evaluate((el) => el === document.activeElement),
+      opener.evaluate(
+        (el) =>
+          el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+      ),
     );
 
     // A confirmation above the conversation: in-app, Cancel focused, Escape closes only it.
@@ -60,7 +66,12 @@ describe('dialogs and focus in the browser', () => {
     const ask = page.getByRole('dialog', { name: 'Are you sure?' });
     await ask.waitFor();
     assert.equal(
-      await ask.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement),
+      await ask
+        .getByRole('button', { name: 'Cancel' })
+        .evaluate(
+          (el) =>
+            el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+        ),
       true,
     );
     await page.keyboard.press('Escape');

@@ -34,5 +34,17 @@ describe('message preview', () => {
     assert.equal(messagePreview('a\n\n b', false, false), 'a b');
     assert.equal(messagePreview('secret', false, true), 'Message deleted');
     assert.equal(messagePreview('x'.repeat(200), false, false).length, 120);
+    assert.equal(
+      messagePreview(
+        'message **59** with *style*, _this_, ~~that~~, `code` and [a link](https://x.y)',
+        false,
+        false,
+      ),
+      'message 59 with style, this, that, code and a link',
+    );
+    assert.equal(
+      messagePreview('2 * 3 * 4 and snake_case_name stay', false, false),
+      '2 * 3 * 4 and snake_case_name stay',
+    );
   });
 });

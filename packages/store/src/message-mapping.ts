@@ -1,5 +1,6 @@
 import type { Row } from '@rosterchirp/db';
 import type { Author, Member, Message } from '@rosterchirp/protocol';
+import { messagePreview } from '@rosterchirp/protocol';
 import { iso, str, uploadUrl } from './row-mapping.ts';
 
 /** Message, member and author rows → API shapes (the SQL of the message and group stores). */
@@ -50,10 +51,8 @@ export function toMessage(r: Row): Message {
   const deleted = r.deleted_at != null;
   let replyTo: Message['replyTo'] = null;
   if (r.r_id != null) {
-    const text =
-      r.r_deleted_at != null
-        ? 'Message deleted'
-        : (r.r_content as string) || (r.r_image_key ? '📷 Image' : '');
+    // The quoted words without their Markdown markers (a quote is one plain line).
+    const text = messagePreview((r.r_content as string) ?? '', r.r_image_key != null, r.r_deleted_at != null);
     replyTo = { id: r.r_id as number, author: toAuthor(r, 'ra_'), excerpt: text.slice(0, 140) };
   }
   return {

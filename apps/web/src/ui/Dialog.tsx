@@ -26,7 +26,7 @@ export function Dialog(props: {
     (first ?? el)?.focus();
     const onKey = (e: KeyboardEvent) => {
       // Only the dialog holding the focus answers (a confirmation above another dialog).
-      if (!el || !el.contains(document.activeElement)) return;
+      if (!el?.contains(document.activeElement)) return;
       if (e.key === 'Escape') {
         e.stopPropagation();
         close.current();

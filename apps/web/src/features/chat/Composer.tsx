@@ -1,4 +1,4 @@
-import { LIMITS, type Message, type User } from '@rosterchirp/protocol/client';
+import { LIMITS, type Message, messagePreview, type User } from '@rosterchirp/protocol/client';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { getDraft, setDraft } from './drafts.ts';
 
@@ -119,7 +119,9 @@ export function Composer(props: {
           ) : (
             <span>
               Replying to <strong>{props.replyTo?.author?.name ?? 'Deleted User'}</strong>:{' '}
-              {props.replyTo?.content.slice(0, 80) || '📷 Image'}
+              {props.replyTo
+                ? messagePreview(props.replyTo.content, props.replyTo.imageUrl !== null, false).slice(0, 80)
+                : ''}
             </span>
           )}
           <button type="button" class="link-btn" onClick={props.onCancel} aria-label="Cancel">

@@ -1,4 +1,4 @@
-import type { Message } from '@rosterchirp/protocol/client';
+import { type Message, messagePreview } from '@rosterchirp/protocol/client';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import type { ChatState } from '../../store.ts';
@@ -9,6 +9,13 @@ import type { ChatClient } from './chat-client.ts';
 import { MessageList } from './MessageList.tsx';
 import type { MessageActions } from './MessageRow.tsx';
 import { TypingHint } from './TypingHint.tsx';
+
+/** The first of the last `count` messages others wrote (the unread ones), if any. */
+function firstUnread(messages: Message[], count: number, meId: number | undefined): number | null {
+  if (count <= 0) return null;
+  const others = messages.filter((m) => m.kind === 'user' && m.author?.id !== meId);
+  return others[Math.max(0, others.length - count)]?.id ?? null;
+}
 
 const ConversationInfoDialog = lazyPart(() =>
   import('./ConversationInfoDialog.tsx').then((m) => m.ConversationInfoDialog),
@@ -36,6 +43,11 @@ export function ConversationView({
   const [pins, setPins] = useState<Message[] | null>(null);
   const [image, setImage] = useState<string | null>(null);
   const [info, setInfo] = useState(false);
+  // How many were unread when the conversation opened: a "New messages" line goes above them.
+  const [unreadAtOpen, setUnreadAtOpen] = useState<{ gid: number; count: number } | null>(null);
+  useEffect(() => {
+    setUnreadAtOpen(group ? { gid: group.id, count: group.unread } : null);
+  }, [group?.id]);
   // The image viewer closes with Escape wherever the focus is.
   useEffect(() => {
     if (!image) return;
@@ -212,7 +224,8 @@ export function ConversationView({
           {pins.length === 0 && <p class="pins__empty">Nothing pinned yet.</p>}
           {pins.map((m) => (
             <button key={m.id} type="button" class="pins__item" onClick={() => actions.onJump(m.id)}>
-              <strong>{m.author?.name ?? 'Deleted User'}</strong> {m.content.slice(0, 120) || '📷 Image'}
+              <strong>{m.author?.name ?? 'Deleted User'}</strong>{' '}
+              {messagePreview(m.content, m.imageUrl !== null, m.deletedAt !== null)}
             </button>
           ))}
         </section>
@@ -226,6 +239,11 @@ export function ConversationView({
           isAdmin={state.me?.role === 'admin'}
           readonly={group.readonly}
           highlightId={jumpTo}
+          firstUnreadId={firstUnread(
+            c.messages,
+            unreadAtOpen?.gid === gid ? unreadAtOpen.count : 0,
+            state.me?.id,
+          )}
           textSize={TEXT_SIZES[textSize]!}
           actions={actions}
           onLoadOlder={() => void client.loadOlder(gid)}

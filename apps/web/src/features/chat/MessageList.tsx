@@ -21,6 +21,8 @@ export function MessageList(props: {
   isAdmin: boolean;
   readonly: boolean;
   highlightId: number | null;
+  /** A "New messages" line goes above this message (the first unread when the conversation opened). */
+  firstUnreadId: number | null;
   textSize: number;
   actions: MessageActions;
   onLoadOlder: () => void;
@@ -134,6 +136,11 @@ export function MessageList(props: {
                 {showDay && (
                   <div class="day-sep">
                     <span>{day}</span>
+                  </div>
+                )}
+                {m.id === props.firstUnreadId && (
+                  <div class="unread-sep">
+                    <span>New messages</span>
                   </div>
                 )}
                 {m.kind === 'system' ? (

@@ -1,5 +1,5 @@
 import type { SearchReply } from '@rosterchirp/protocol/client';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import type { ChatClient } from './chat-client.ts';
 import { shortWhen } from './format.ts';
@@ -25,6 +25,13 @@ export function SearchPanel({
   const [results, setResults] = useState<SearchReply | null>(null);
   const [terms, setTerms] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+
+  // Search as you type (after a pause of 300 ms); Enter searches at once.
+  useEffect(() => {
+    if (!q.trim()) return;
+    const timer = setTimeout(() => void run(), 300);
+    return () => clearTimeout(timer);
+  }, [q]);
 
   async function run(before?: number) {
     const query = q.trim();
@@ -56,7 +63,7 @@ export function SearchPanel({
           <input
             type="search"
             class="search__input"
-            placeholder="Search messages"
+            placeholder="Search messages (type to search)"
             aria-label="Search messages"
             value={q}
             autocapitalize="off"
