@@ -29,7 +29,7 @@ describe('host mode on the local cluster (2 instances behind Caddy, headless Chr
     await page.goto(`${base}/host`);
     await page.getByLabel('Host admin key').fill('not-the-key');
     await page.getByRole('button', { name: 'Open' }).click();
-    await page.getByRole('alert').filter({ hasText: 'X-Host-Admin-Key' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'That key is not right' }).waitFor();
     await page.getByLabel('Host admin key').fill(cluster.hostAdminKey!);
     await page.getByRole('button', { name: 'Open' }).click();
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
@@ -39,6 +39,12 @@ describe('host mode on the local cluster (2 instances behind Caddy, headless Chr
     for (const instance of cluster.instances) {
       assert.equal((await get(instance.port, '/', tenantHost)).status, 404);
     }
+    await page.getByLabel('Slug').fill('Bad Slug!');
+    await page.getByLabel('Name', { exact: true }).fill('Zeta Rowing Club');
+    await page.getByLabel('Admin email').fill('captain@zeta.example');
+    await page.getByLabel('Admin name').fill('Zoe Captain');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('alert').filter({ hasText: 'cannot be a slug' }).waitFor();
     await page.getByLabel('Slug').fill('zeta');
     await page.getByLabel('Name', { exact: true }).fill('Zeta Rowing Club');
     await page.getByLabel('Plan').selectOption('team');
@@ -83,6 +89,7 @@ describe('host mode on the local cluster (2 instances behind Caddy, headless Chr
     // Suspending sends the member to a clear page.
     await page.getByRole('row', { name: /zeta/ }).getByRole('button', { name: 'Suspend' }).click();
     await tenantPage.getByRole('heading', { name: 'Organisation suspended' }).waitFor();
+    await tenantPage.getByText('Ask whoever runs your workspace to resume it').waitFor();
     await tenantPage.screenshot({ path: join(SHOTS, 'host-tenant-suspended.png') });
     await page.getByRole('row', { name: /zeta/ }).getByRole('button', { name: 'Resume' }).click();
     await page.getByRole('row', { name: /zeta/ }).getByRole('button', { name: 'Suspend' }).waitFor();

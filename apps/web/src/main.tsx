@@ -2,6 +2,9 @@ import { render } from 'preact';
 import { ErrorBoundary, LocationProvider, lazy, Route, Router } from 'preact-iso';
 import { App } from './App.tsx';
 import './styles.css';
+import { startTheme } from './ui/theme.ts';
+
+startTheme();
 
 // `{HOST_DOMAIN}/host` is the host control plane: its own chunk, never loaded by the chat.
 const HostPanel = lazy(() => import('./features/host/HostPanel.tsx').then((m) => m.HostPanel));

@@ -39,3 +39,6 @@ export const AUDIT_ACTIONS = [
   'group.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** A tenant's slug: its subdomain (`{slug}.{HOST_DOMAIN}`) and schema name. */
+export const SLUG_PATTERN = '^[a-z][a-z0-9-]{1,30}$';

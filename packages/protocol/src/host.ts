@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { SLUG_PATTERN } from './constants.ts';
 
 /** Host control plane (docs/API.md "Host control plane") and plans (docs/PRODUCT.md §1). */
 export const Plan = Type.Union([Type.Literal('chat'), Type.Literal('brand'), Type.Literal('team')]);
@@ -28,7 +29,6 @@ export const FeaturesReply = Type.Object({ plan: Plan, features: FeatureFlagsSch
 export type FeaturesReply = Static<typeof FeaturesReply>;
 
 /** `[a-z][a-z0-9-]{1,30}` (docs/PRODUCT.md §1). */
-export const SLUG_PATTERN = '^[a-z][a-z0-9-]{1,30}$';
 /** A lower-case DNS name with at least one dot, e.g. chat.acme.com. */
 export const DOMAIN_PATTERN = '^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$';
 

@@ -51,7 +51,11 @@ function wantsPage(request: FastifyRequest): boolean {
 function tenantErrorPage(err: AppError): string {
   const title = err.code === 'TENANT_SUSPENDED' ? 'Organisation suspended' : 'No organisation here';
   const text = err.message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · RosterChirp</title><style>body{font:16px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#1f2937;background:#f6f7f9}main{max-width:28rem;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}h1{font-size:1.3rem;margin:0 0 .5rem}</style></head><body><main><h1>${title}</h1><p>${text}.</p><p>Check the address, or ask whoever runs your workspace.</p></main></body></html>`;
+  const next =
+    err.code === 'TENANT_SUSPENDED'
+      ? 'Your messages are kept. Ask whoever runs your workspace to resume it.'
+      : 'Check the address, or ask whoever runs your workspace.';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · RosterChirp</title><style>body{font:16px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#1f2937;background:#f6f7f9}main{max-width:28rem;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}h1{font-size:1.3rem;margin:0 0 .5rem}</style></head><body><main><h1>${title}</h1><p>${text}.</p><p>${next}</p></main></body></html>`;
 }
 
 /** Bearer header first, then the session cookie, then `?token=` (WebSocket clients). */

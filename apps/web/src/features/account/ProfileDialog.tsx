@@ -4,6 +4,7 @@ import { ApiError } from '../../lib/http.ts';
 import { uploadImage } from '../../lib/upload-api.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
+import { chooseTheme, themeChoice } from '../../ui/theme.ts';
 import { accountApi } from './account-api.ts';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
@@ -18,6 +19,7 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
   const [busyAvatar, setBusyAvatar] = useState(false);
+  const [theme, setTheme] = useState(themeChoice);
   const say = (text: string, error = false) => setMessage({ text, error });
   const failed = (err: unknown) => say(err instanceof ApiError ? err.message : 'That did not work', true);
 
@@ -152,6 +154,23 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
           Change password
         </button>
       </form>
+      <fieldset class="profile profile__theme">
+        <legend>Appearance</legend>
+        {(['system', 'light', 'dark'] as const).map((t) => (
+          <label key={t} class="toggle-row">
+            <input
+              type="radio"
+              name="theme"
+              checked={theme === t}
+              onChange={() => {
+                chooseTheme(t);
+                setTheme(t);
+              }}
+            />
+            {t === 'system' ? 'Like this device' : t === 'light' ? 'Light' : 'Dark'}
+          </label>
+        ))}
+      </fieldset>
       <TwoFactorSection
         me={props.me}
         onChanged={() => void accountApi.me().then(({ user }) => props.onSaved(user), failed)}

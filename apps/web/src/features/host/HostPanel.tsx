@@ -1,4 +1,4 @@
-import { type AuditEntry, PLANS, type Plan, type Tenant } from '@rosterchirp/protocol/client';
+import { type AuditEntry, PLANS, type Plan, SLUG_PATTERN, type Tenant } from '@rosterchirp/protocol/client';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { type HostApi, hostApi } from './host-api.ts';
@@ -27,6 +27,8 @@ export function HostPanel() {
       if (err instanceof ApiError && err.status === 401) {
         sessionStorage.removeItem(KEY_STORAGE);
         setUnlocked(false);
+        setError('That key is not right: it is the HOST_ADMIN_KEY this deployment was started with.');
+        return;
       }
       setError(message(err));
     }
@@ -116,29 +118,37 @@ export function HostPanel() {
           </button>
         </section>
       )}
-      <table class="host__table">
-        <thead>
-          <tr>
-            <th>Organisation</th>
-            <th>Plan</th>
-            <th>Status</th>
-            <th>Custom domain</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {tenants.map((t) => (
-            <TenantRow key={t.slug} tenant={t} api={api} onChanged={() => void reload()} onError={setError} />
-          ))}
-          {tenants.length === 0 && (
+      <div class="host__table-wrap">
+        <table class="host__table">
+          <thead>
             <tr>
-              <td colSpan={5} class="host__empty">
-                No tenants yet: create the first one above.
-              </td>
+              <th>Organisation</th>
+              <th>Plan</th>
+              <th>Status</th>
+              <th>Custom domain</th>
+              <th />
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tenants.map((t) => (
+              <TenantRow
+                key={t.slug}
+                tenant={t}
+                api={api}
+                onChanged={() => void reload()}
+                onError={setError}
+              />
+            ))}
+            {tenants.length === 0 && (
+              <tr>
+                <td colSpan={5} class="host__empty">
+                  No tenants yet: create the first one above.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       {activity.length > 0 && (
         <section class="host__activity" aria-label="Recent activity">
           <h2>Recent activity</h2>
@@ -183,6 +193,12 @@ function CreateTenantForm(props: {
       class="host__create"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!new RegExp(SLUG_PATTERN).test(form.slug)) {
+          setError(
+            `“${form.slug}” cannot be a slug: use 2–31 lower-case letters, digits and dashes, starting with a letter.`,
+          );
+          return;
+        }
         setBusy(true);
         setError(null);
         try {
@@ -199,7 +215,11 @@ function CreateTenantForm(props: {
       <h2>New organisation</h2>
       <label>
         Slug
-        <input class="input" required pattern="[a-z][a-z0-9\-]{1,30}" placeholder="acme" {...field('slug')} />
+        <input class="input" required aria-describedby="slug-rule" placeholder="acme" {...field('slug')} />
+        <small id="slug-rule" class="host__hint">
+          2–31 characters: lower-case letters, digits and dashes, starting with a letter. It becomes the
+          address: slug.{location.hostname}
+        </small>
       </label>
       <label>
         Name
