@@ -167,12 +167,8 @@ export function ConversationView({
         >
           ‹
         </button>
-        <button
-          type="button"
-          class="conversation__title"
-          aria-label={`About ${group.name}`}
-          onClick={() => setInfo(true)}
-        >
+        <button type="button" class="conversation__title" onClick={() => setInfo(true)}>
+          <span class="visually-hidden">About </span>
           <h1>
             {group.type === 'public' ? '# ' : ''}
             {group.name}
@@ -183,7 +179,7 @@ export function ConversationView({
           <button
             type="button"
             class="icon-btn"
-            aria-label="Smaller text"
+            aria-label="A− smaller text"
             title="Smaller text"
             disabled={textSize === 0}
             onClick={() => changeSize(-1)}
@@ -193,7 +189,7 @@ export function ConversationView({
           <button
             type="button"
             class="icon-btn"
-            aria-label="Larger text"
+            aria-label="A+ larger text"
             title="Larger text"
             disabled={textSize === TEXT_SIZES.length - 1}
             onClick={() => changeSize(1)}

@@ -158,7 +158,8 @@ export function Sidebar(props: {
           size={32}
           online={state.connection === 'online'}
         />
-        <button type="button" class="sidebar__me-name" aria-label="Your profile" onClick={props.onProfile}>
+        <button type="button" class="sidebar__me-name" onClick={props.onProfile}>
+          <span class="visually-hidden">Your profile: </span>
           <strong>{me.displayName ?? me.name}</strong>
           <small>@{me.handle}</small>
         </button>
