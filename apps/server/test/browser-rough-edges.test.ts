@@ -4,12 +4,22 @@
  * and the sidebar show words, not Markdown markers; the title carries the unread count.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Group } from '@rosterchirp/protocol';
 import type { Browser } from 'playwright-core';
-import { SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
-import { ADMIN, api, createMember, login, publicChannel, sendMessage, type TestServer } from './harness.ts';
+import { PHONE, SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
+import {
+  ADMIN,
+  api,
+  createMember,
+  login,
+  publicChannel,
+  sendMessage,
+  type TestServer,
+  waitFor,
+} from './harness.ts';
 
 describe('rough edges in the browser', () => {
   let world: Awaited<ReturnType<typeof startBrowserWorld>>;
@@ -73,5 +83,46 @@ describe('rough edges in the browser', () => {
       .getByRole('region', { name: 'Search results' })
       .getByText(/gloves/)
       .waitFor({ timeout: 5000 });
+  });
+
+  it('on a phone a tap shows the actions of a message; an image that failed offline loads when back', async () => {
+    const admin = await login(server, ADMIN.email, ADMIN.password, 'mobile');
+    const tapper = await createMember(server, admin.token, 'Tia Tapper');
+    const general = await publicChannel(server, admin.token);
+    await sendMessage(server, admin.token, general, 'Tap me to answer');
+    const phone = await (await browser.newContext(PHONE)).newPage();
+    await signIn(phone, server.url, tapper.user.email, tapper.password);
+    await phone.getByRole('button', { name: /General Chat/ }).click();
+    const row = phone.locator('.msg', { hasText: 'Tap me to answer' }).last();
+    await row.locator('.msg__text').tap();
+    await row.getByRole('button', { name: 'Reply' }).tap();
+    await phone.getByText('Replying to').waitFor();
+    await phone.screenshot({ path: join(SHOTS, 'phone-message-actions.png') });
+
+    // The picture's first load fails (as offline); when the connection returns it loads.
+    const context = phone.context();
+    await phone.route('**/api/uploads/**', (route) => route.abort());
+    const png = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png'));
+    const issued = await api<{ key: string; uploadUrl: string }>(server, 'POST', '/api/uploads', {
+      token: admin.token,
+      body: { kind: 'image', contentType: 'image/png', size: png.length },
+    });
+    await fetch(new URL(issued.body.uploadUrl, server.url), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'image/png' },
+      body: png,
+    });
+    await api(server, 'POST', `/api/groups/${general}/messages`, {
+      token: admin.token,
+      body: { clientId: 'retry-image', imageKey: issued.body.key },
+    });
+    const img = phone.locator('.msg__image').last();
+    await waitFor('the image to fail', () => img.evaluate((el) => el.hasAttribute('data-broken')));
+    await phone.unroute('**/api/uploads/**');
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await waitFor('the image to load once back online', () =>
+      img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth > 0),
+    );
   });
 });

@@ -8,6 +8,7 @@ import { SearchPanel } from './features/chat/SearchPanel.tsx';
 import { Sidebar } from './features/chat/Sidebar.tsx';
 import { applyBranding } from './features/settings/branding.ts';
 import { createStore, useStore } from './store.ts';
+import { retryBrokenImages } from './ui/broken-images.ts';
 import { lazyPart } from './ui/lazy-part.tsx';
 
 // Dialogs load on first use (each its own chunk).
@@ -46,7 +47,10 @@ export function App() {
 
   useEffect(() => {
     void client.boot();
-    const wake = () => client.wake();
+    const wake = () => {
+      client.wake();
+      retryBrokenImages();
+    };
     window.addEventListener('online', wake);
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && wake());
     return () => window.removeEventListener('online', wake);

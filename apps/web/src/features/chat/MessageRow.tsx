@@ -1,9 +1,14 @@
 import type { Message } from '@rosterchirp/protocol/client';
+import { useState } from 'preact/hooks';
 import { Avatar } from '../../ui/Avatar.tsx';
+import { markBroken, unmarkBroken } from '../../ui/broken-images.ts';
 import { memo } from '../../ui/memo.ts';
 import { countRender } from '../../ui/render-count.ts';
 import { timeOf } from './format.ts';
 import { RichText } from './RichText.tsx';
+
+/** A device whose main pointer cannot hover (a phone or tablet). */
+const touchOnly = () => matchMedia('(hover: none)').matches;
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 
@@ -33,10 +38,23 @@ export const MessageRow = memo(function MessageRow(props: {
   const name = m.author?.name ?? 'Deleted User';
   const mine = m.author?.id === props.myId;
   const live = !m.deletedAt;
+  // Touch screens have no hover: a tap (or a long press) on the message shows its actions.
+  const [open, setOpen] = useState(false);
+  const onTap = (e: MouseEvent) => {
+    if (!touchOnly() || (e.target as Element).closest('button, a, input, textarea')) return;
+    setOpen((o) => !o);
+  };
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: keyboards reach the actions through focus (:focus-within); the tap is a touch shortcut
     <div
-      class={`msg${props.first ? ' msg--first' : ''}${props.highlighted ? ' msg--highlight' : ''}`}
+      class={`msg${props.first ? ' msg--first' : ''}${props.highlighted ? ' msg--highlight' : ''}${open ? ' msg--open' : ''}`}
       data-message-id={m.id}
+      onClick={onTap}
+      onContextMenu={(e) => {
+        if (!touchOnly()) return;
+        e.preventDefault();
+        setOpen(true);
+      }}
     >
       <div class="msg__gutter">
         {props.first ? (
@@ -77,7 +95,14 @@ export const MessageRow = memo(function MessageRow(props: {
             onClick={() => actions.onOpenImage(m.imageUrl!)}
             aria-label="Open image"
           >
-            <img class="msg__image" src={m.thumbUrl ?? m.imageUrl} alt={`Shared by ${name}`} loading="lazy" />
+            <img
+              class="msg__image"
+              src={m.thumbUrl ?? m.imageUrl}
+              alt={`Shared by ${name}`}
+              loading="lazy"
+              onError={markBroken}
+              onLoad={unmarkBroken}
+            />
           </button>
         )}
         {m.linkPreview && (
@@ -106,7 +131,12 @@ export const MessageRow = memo(function MessageRow(props: {
         )}
       </div>
       {live && !props.readonly && (
-        <div class="msg__tools" role="toolbar" aria-label="Message actions">
+        <div
+          class="msg__tools"
+          role="toolbar"
+          aria-label="Message actions"
+          onClickCapture={() => setOpen(false)}
+        >
           {QUICK_REACTIONS.slice(0, 3).map((e) => (
             <button
               key={e}

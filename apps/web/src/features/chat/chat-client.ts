@@ -19,10 +19,12 @@ import {
   WINDOW,
   withMine,
 } from '../../store.ts';
+import { retryBrokenImages } from '../../ui/broken-images.ts';
 import { accountApi } from '../account/account-api.ts';
 import { settingsApi } from '../settings/settings-api.ts';
 import { chatApi } from './chat-api.ts';
 import { clearDrafts } from './drafts.ts';
+import { clearSnapshot, loadSnapshot, saveSnapshot } from './offline-cache.ts';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -69,6 +71,7 @@ export function createChatClient(store: Store) {
   function signedOut(why: string | null = null) {
     store.reset();
     clearDrafts();
+    clearSnapshot();
     if (why) store.set({ signedOutNotice: why });
   }
 
@@ -185,6 +188,8 @@ export function createChatClient(store: Store) {
     const active = store.get().activeId;
     // The conversation on screen is being read: its badge stays clear and the server hears so.
     store.set({ groups: sortGroups(groups.map((g) => (g.id === active ? { ...g, unread: 0 } : g))) });
+    const { me, settings } = store.get();
+    if (me) saveSnapshot({ me, groups: store.get().groups, settings });
     if (active !== null && groups.some((g) => g.id === active && g.unread > 0)) scheduleMarkRead(active);
   }
 
@@ -236,6 +241,7 @@ export function createChatClient(store: Store) {
     socket = s;
     s.on('connect', () => {
       store.set({ connection: 'online' });
+      retryBrokenImages();
       s.emit('users:online', {}, ({ userIds }) => store.set({ online: new Set(userIds) }));
       void catchUp().catch(() => undefined);
     });
@@ -383,6 +389,19 @@ export function createChatClient(store: Store) {
   }
 
   /** After sign-in (or a page load with a live session): conversations, live events, people, plan. */
+  /** Offline start: try again when the browser says it is online, and every 10 s meanwhile. */
+  function retryBootWhenBack() {
+    const again = () => {
+      clearInterval(timer);
+      window.removeEventListener('online', again);
+      void client.boot();
+    };
+    const timer = setInterval(() => {
+      if (navigator.onLine) again();
+    }, 10_000);
+    window.addEventListener('online', again);
+  }
+
   /** The workspace's settings as this viewer sees them (again after signing in: more fields). */
   async function loadSettings() {
     await settingsApi
@@ -421,7 +440,7 @@ export function createChatClient(store: Store) {
     }, 300);
   }
 
-  return {
+  const client = {
     /** A short message at the bottom of the screen (an error the person should see). */
     notify,
     async boot() {
@@ -431,7 +450,21 @@ export function createChatClient(store: Store) {
         store.set({ me: user, booting: false });
         // Nothing else answers until a given password is replaced (ChangePasswordPage).
         if (!user.mustChangePassword) await startSession();
-      } catch {
+      } catch (err) {
+        // No network (an installed app opened offline): show what this device last saw and
+        // keep trying; the socket connects by itself when the network returns.
+        const snapshot = err instanceof ApiError && err.status === 0 ? loadSnapshot() : null;
+        if (snapshot) {
+          store.set({
+            me: snapshot.me,
+            groups: snapshot.groups,
+            settings: store.get().settings ?? snapshot.settings,
+            booting: false,
+            connection: 'offline',
+          });
+          retryBootWhenBack();
+          return;
+        }
         store.set({ me: null, booting: false });
       }
     },
@@ -592,6 +625,7 @@ export function createChatClient(store: Store) {
       if (store.get().me && socket && !socket.connected) socket.connect();
     },
   };
+  return client;
 }
 
 export type ChatClient = ReturnType<typeof createChatClient>;
