@@ -79,5 +79,30 @@ describe('conversations in the browser', () => {
       .waitFor({ state: 'detached' });
     await ownerPage.getByRole('button', { name: 'About Boat crew 2027' }).click();
     await ownerPage.getByRole('dialog', { name: 'Conversation info' }).getByText('1 member').waitFor();
+
+    // Bea (back on the list after leaving) quiets Announcements, leaves it from the channel
+    // browser, and joins it again.
+    await beaPage.getByRole('button', { name: /Announcements/ }).click();
+    await beaPage.getByRole('button', { name: 'About # Announcements' }).click();
+    const beaInfo = beaPage.getByRole('dialog', { name: 'Conversation info' });
+    await beaInfo.getByLabel('Notifications').selectOption('none');
+    await beaPage.getByRole('button', { name: 'Close' }).click();
+    await beaPage.getByRole('button', { name: 'Back to conversations' }).click();
+    await beaPage.getByRole('button', { name: 'Browse' }).click();
+    const browser2 = beaPage.getByRole('dialog', { name: 'Channels' });
+    await browser2.getByRole('button', { name: 'Leave Announcements' }).click();
+    await browser2.getByRole('button', { name: 'Join Announcements' }).waitFor();
+    const list = beaPage.getByRole('navigation', { name: 'Conversations' });
+    assert.equal(await list.getByText('Announcements').count(), 0, 'a channel left leaves the list');
+    await beaPage.screenshot({ path: join(SHOTS, 'channel-browser-phone.png') });
+    await browser2.getByRole('button', { name: 'Join Announcements' }).click();
+    await browser2.getByRole('button', { name: 'Leave Announcements' }).waitFor();
+    await beaPage.getByRole('button', { name: 'Close' }).click();
+    await list.getByText('Announcements').waitFor();
+    const prefs = await fetch(`${server.url}/api/groups`, {
+      headers: { authorization: `Bearer ${bea.token}` },
+    });
+    const { groups } = (await prefs.json()) as { groups: Array<{ name: string; notify: string }> };
+    assert.equal(groups.find((g) => g.name === 'Announcements')?.notify, 'none', 'the level was kept');
   });
 });

@@ -307,19 +307,16 @@ export async function publicChannel(server: TestServer, token: string): Promise<
 
 /**
  * Makes a schema one migration behind, as if it predated the latest release: the latest
- * migration (009, audit log and two-factor) is undone and loses its record. `LATEST_MIGRATION_TABLE`
- * is what a test checks to see it applied again.
+ * migration (010, conversation preferences) is undone and loses its record. A test checks
+ * `LATEST_MIGRATION_TABLE` to see it applied again.
  */
-export const LATEST_MIGRATION_TABLE = 'audit_log';
+export const LATEST_MIGRATION_TABLE = 'conversation_prefs';
 export async function putBehindLatestMigration(
   pool: { query: (sql: string) => Promise<unknown> },
   schema: string,
 ) {
-  await pool.query(`DROP TABLE ${schema}.audit_log, ${schema}.totp_recovery_codes`);
-  await pool.query(
-    `ALTER TABLE ${schema}.users DROP COLUMN totp_secret, DROP COLUMN totp_enabled_at, DROP COLUMN totp_last_step`,
-  );
-  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 9`);
+  await pool.query(`DROP TABLE ${schema}.conversation_prefs`);
+  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 10`);
 }
 
 /** What a test connection heard: recordEvents() entries or stream frames. */

@@ -160,6 +160,7 @@ describe('tenant isolation', () => {
       'PATCH /api/usergroups/:id': { name: 'Renamed' },
       'PUT /api/usergroups/restrictions': { rules: [] },
       'POST /api/auth/totp/enable': { code: '123456' },
+      'PUT /api/groups/:id/notifications': { level: 'all' },
       'POST /api/auth/totp/disable': { password: 'member-password-1' },
     };
     for (const route of routes) {

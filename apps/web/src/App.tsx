@@ -26,6 +26,9 @@ const ProfileDialog = lazyPart(() =>
 const SettingsDialog = lazyPart(() =>
   import('./features/settings/SettingsDialog.tsx').then((m) => m.SettingsDialog),
 );
+const ChannelBrowser = lazyPart(() =>
+  import('./features/chat/ChannelBrowser.tsx').then((m) => m.ChannelBrowser),
+);
 const HelpDialog = lazyPart(() => import('./features/settings/HelpDialog.tsx').then((m) => m.HelpDialog));
 const UserGroupsDialog = lazyPart(() =>
   import('./features/people/UserGroupsDialog.tsx').then((m) => m.UserGroupsDialog),
@@ -43,6 +46,7 @@ export function App() {
   const [audit, setAudit] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [help, setHelp] = useState(false);
+  const [browse, setBrowse] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
 
   useEffect(() => {
@@ -56,7 +60,7 @@ export function App() {
     return () => window.removeEventListener('online', wake);
   }, [client]);
 
-  const unread = state.me ? state.groups.reduce((n, g) => n + g.unread, 0) : 0;
+  const unread = state.me ? state.groups.reduce((n, g) => n + (g.joined ? g.unread : 0), 0) : 0;
   useEffect(() => applyBranding(state.settings, unread), [state.settings, unread]);
 
   if (state.booting) return <div class="splash">Loading…</div>;
@@ -83,6 +87,7 @@ export function App() {
         onAudit={() => setAudit(true)}
         onSettings={() => setSettingsOpen(true)}
         onHelp={() => setHelp(true)}
+        onBrowseChannels={() => setBrowse(true)}
         onReadAll={() => void client.readAll()}
         searchPanel={
           <SearchPanel
@@ -113,6 +118,17 @@ export function App() {
           features={state.features}
           onSaved={(settings) => store.set({ settings })}
           onClose={() => setSettingsOpen(false)}
+        />
+      )}
+      {browse && (
+        <ChannelBrowser
+          state={state}
+          client={client}
+          onOpen={(id) => {
+            setBrowse(false);
+            void client.open(id);
+          }}
+          onClose={() => setBrowse(false)}
         />
       )}
       {help && <HelpDialog settings={state.settings} onClose={() => setHelp(false)} />}

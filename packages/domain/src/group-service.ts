@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { CreateGroupBody, Group, Member, User } from '@rosterchirp/protocol';
+import type { CreateGroupBody, Group, Member, NotifyLevel, User } from '@rosterchirp/protocol';
 import { type EventBus, rooms } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { activeUserNames } from './active-users.ts';
@@ -171,6 +171,28 @@ export function createGroupService(deps: GroupServiceDeps) {
       deps.bus.emit(rooms.user(db.schema, userId), 'group:removed', { groupId });
       await deps.messages.postSystem(db, access, membershipText('removed', [removedName]));
       await announceToAudience(db, access, user.id);
+    },
+
+    /** The person's notification level for a conversation they can read; null restores the default. */
+    async setNotifications(db: TenantDb, user: User, groupId: number, level: NotifyLevel): Promise<Group> {
+      await accessTo(db, groupId, user);
+      await groups.setNotifyLevel(db, user.id, groupId, level);
+      const group = await viewOf(db, user.id, groupId);
+      // The person's other devices show the same choice.
+      deps.bus.emit(rooms.user(db.schema, user.id), 'group:updated', { group });
+      return group;
+    },
+
+    /** Leaves a public channel (it leaves the person's list) or joins it again. */
+    async setChannelJoined(db: TenantDb, user: User, groupId: number, joined: boolean): Promise<Group> {
+      const access = await accessTo(db, groupId, user);
+      if (access.type !== 'public') {
+        throw forbidden('Only public channels are joined and left this way; leave a group from its members');
+      }
+      await groups.setChannelLeft(db, user.id, groupId, !joined);
+      const group = await viewOf(db, user.id, groupId);
+      deps.bus.emit(rooms.user(db.schema, user.id), 'group:updated', { group });
+      return group;
     },
 
     /** Tells these members (each with their own view) that a group changed. */

@@ -106,6 +106,9 @@ export const LastMessage = Type.Object({
   createdAt: Type.String(),
 });
 
+export const NotifyLevel = Type.Union([Type.Literal('all'), Type.Literal('mentions'), Type.Literal('none')]);
+export type NotifyLevel = Static<typeof NotifyLevel>;
+
 export const Group = Type.Object({
   id: Type.Integer(),
   type: GroupType,
@@ -117,6 +120,10 @@ export const Group = Type.Object({
   /** For direct chats: the other participant. */
   peer: Type.Union([Author, Type.Null()]),
   createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  /** False for a public channel the viewer left (it stays out of their list until they join). */
+  joined: Type.Boolean(),
+  /** How much it notifies the viewer: set by them, else all (public channels: mentions). */
+  notify: NotifyLevel,
 });
 export type Group = Static<typeof Group>;
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LIMITS } from './constants.ts';
-import { Group, GroupType, Member, Message, Reaction, Role, User } from './entities.ts';
+import { Group, GroupType, Member, Message, NotifyLevel, Reaction, Role, User } from './entities.ts';
 
 /** Request and response schemas of every route in docs/API.md, shared by server, client and load tests. */
 
@@ -276,3 +276,6 @@ export const DmRestrictionsBody = Type.Object(
 );
 export const DmRestrictionsReply = Type.Object({ rules: Type.Array(DmRuleSchema) });
 export type DmRule = Static<typeof DmRuleSchema>;
+
+export const NotificationsBody = Type.Object({ level: NotifyLevel }, { additionalProperties: false });
+export type NotificationsBody = Static<typeof NotificationsBody>;

@@ -10,13 +10,15 @@ import { toAuthor } from './message-mapping.ts';
 export function visibleGroupsSql(s: string, extraWhere = ''): string {
   return `WITH visible AS (
       SELECT g.id, g.type, g.name, g.created_by,
-             COALESCE(gm.last_read_id, rp.last_read_id, 0) AS last_read
+             COALESCE(gm.last_read_id, rp.last_read_id, 0) AS last_read,
+             cp.level AS notify_level, cp.left_at AS left_at
       FROM ${s}.groups g
       LEFT JOIN ${s}.group_members gm ON gm.group_id = g.id AND gm.user_id = $1
       LEFT JOIN ${s}.read_positions rp ON rp.group_id = g.id AND rp.user_id = $1
+      LEFT JOIN ${s}.conversation_prefs cp ON cp.group_id = g.id AND cp.user_id = $1
       WHERE (g.type = 'public' OR gm.user_id IS NOT NULL) ${extraWhere}
     )
-    SELECT v.id, v.type, v.name, v.created_by,
+    SELECT v.id, v.type, v.name, v.created_by, v.notify_level, v.left_at,
       CASE WHEN v.type = 'public'
         THEN (SELECT count(*)::int FROM ${s}.users WHERE status = 'active')
         ELSE (SELECT count(*)::int FROM ${s}.group_members WHERE group_id = v.id) END AS member_count,
@@ -57,5 +59,7 @@ export function toGroup(r: Row): Group {
     readonly: isDirect && (peer === null || r.p_status === 'deleted'),
     peer,
     createdBy: (r.created_by as number | null) ?? null,
+    joined: !(r.type === 'public' && r.left_at != null),
+    notify: (r.notify_level as Group['notify'] | null) ?? (r.type === 'public' ? 'mentions' : 'all'),
   };
 }

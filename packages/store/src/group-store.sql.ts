@@ -135,6 +135,22 @@ export const sqlGroupStore: GroupStore = {
     });
   },
 
+  async setNotifyLevel(db, userId, groupId, level) {
+    await db.query(
+      `INSERT INTO ${db.s}.conversation_prefs (user_id, group_id, level) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, group_id) DO UPDATE SET level = EXCLUDED.level`,
+      [userId, groupId, level],
+    );
+  },
+
+  async setChannelLeft(db, userId, groupId, left) {
+    await db.query(
+      `INSERT INTO ${db.s}.conversation_prefs (user_id, group_id, left_at) VALUES ($1, $2, CASE WHEN $3 THEN now() END)
+       ON CONFLICT (user_id, group_id) DO UPDATE SET left_at = EXCLUDED.left_at`,
+      [userId, groupId, left],
+    );
+  },
+
   async rename(db, groupId, name) {
     await db.query(`UPDATE ${db.s}.groups SET name = $2, updated_at = now() WHERE id = $1`, [groupId, name]);
   },

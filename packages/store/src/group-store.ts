@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { Group, GroupType, Member } from '@rosterchirp/protocol';
+import type { Group, GroupType, Member, NotifyLevel } from '@rosterchirp/protocol';
 
 /** What a user may do with a group, as stored. */
 export interface GroupAccessRow {
@@ -33,6 +33,10 @@ export interface GroupStore {
   /** A private group owned by `ownerId` with these members (the owner among them). */
   createPrivate(db: TenantDb, name: string, ownerId: number, memberIds: number[]): Promise<number>;
   rename(db: TenantDb, groupId: number, name: string): Promise<void>;
+  /** The person's notification level for the conversation (null: back to the default). */
+  setNotifyLevel(db: TenantDb, userId: number, groupId: number, level: NotifyLevel | null): Promise<void>;
+  /** A public channel left (out of the person's list) or joined again. */
+  setChannelLeft(db: TenantDb, userId: number, groupId: number, left: boolean): Promise<void>;
   /** Adds the users not yet members; returns those added. */
   addMembers(db: TenantDb, groupId: number, userIds: number[]): Promise<number[]>;
   /** Removes a member; their display name, or null when they were not one. */

@@ -8,6 +8,7 @@ import {
   GroupsReply,
   IdParams,
   MembersReply,
+  NotificationsBody,
   PatchGroupBody,
 } from '@rosterchirp/protocol';
 
@@ -47,6 +48,24 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       members: await groups.addMembers(req.tenant, req.actor.user, req.params.id, req.body.userIds),
     }),
   );
+
+  app.put(
+    '/api/groups/:id/notifications',
+    { schema: { params: IdParams, body: NotificationsBody } },
+    async (req, reply) => {
+      await groups.setNotifications(req.tenant, req.actor.user, req.params.id, req.body.level);
+      return reply.status(204).send();
+    },
+  );
+
+  for (const [path, joined] of [
+    ['/api/groups/:id/join', true],
+    ['/api/groups/:id/leave', false],
+  ] as const) {
+    app.post(path, { schema: { params: IdParams, response: { 200: GroupReply } } }, async (req) => ({
+      group: await groups.setChannelJoined(req.tenant, req.actor.user, req.params.id, joined),
+    }));
+  }
 
   app.delete(
     '/api/groups/:id/members/:userId',

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -18,7 +18,8 @@ export function Dialog(props: {
   const close = useRef(props.onClose);
   close.current = props.onClose;
 
-  useEffect(() => {
+  // Before the first paint: a key pressed the moment the dialog shows already reaches it.
+  useLayoutEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const el = box.current;
     const first =

@@ -1,6 +1,6 @@
 /**
  * Light or dark: the person's choice (kept on this device), or the system's — followed live.
- * Sets `data-theme` on <html>; the stylesheet's variables do the rest.
+ * Sets `data-theme` (and `data-density`) on <html>; the stylesheet does the rest.
  */
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const KEY = 'rc.theme';
@@ -26,5 +26,20 @@ export function chooseTheme(choice: ThemeChoice): void {
 /** Once, before the first render. */
 export function startTheme(): void {
   apply();
+  document.documentElement.dataset.density = density();
   dark.addEventListener('change', apply);
+}
+
+/** Message rows: comfortable (default) or compact, kept on this device. */
+export type Density = 'comfortable' | 'compact';
+const DENSITY = 'rc.density';
+
+export function density(): Density {
+  return localStorage.getItem(DENSITY) === 'compact' ? 'compact' : 'comfortable';
+}
+
+export function chooseDensity(choice: Density): void {
+  if (choice === 'compact') localStorage.setItem(DENSITY, choice);
+  else localStorage.removeItem(DENSITY);
+  document.documentElement.dataset.density = choice;
 }

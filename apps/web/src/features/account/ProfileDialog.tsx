@@ -4,7 +4,7 @@ import { ApiError } from '../../lib/http.ts';
 import { uploadImage } from '../../lib/upload-api.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { chooseTheme, themeChoice } from '../../ui/theme.ts';
+import { chooseDensity, chooseTheme, density, themeChoice } from '../../ui/theme.ts';
 import { accountApi } from './account-api.ts';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
@@ -20,6 +20,7 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
 
   const [busyAvatar, setBusyAvatar] = useState(false);
   const [theme, setTheme] = useState(themeChoice);
+  const [compact, setCompact] = useState(() => density() === 'compact');
   const say = (text: string, error = false) => setMessage({ text, error });
   const failed = (err: unknown) => say(err instanceof ApiError ? err.message : 'That did not work', true);
 
@@ -170,6 +171,18 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
             {t === 'system' ? 'Like this device' : t === 'light' ? 'Light' : 'Dark'}
           </label>
         ))}
+        <label class="toggle-row">
+          <input
+            type="checkbox"
+            checked={compact}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              chooseDensity(on ? 'compact' : 'comfortable');
+              setCompact(on);
+            }}
+          />
+          Compact message rows
+        </label>
       </fieldset>
       <TwoFactorSection
         me={props.me}

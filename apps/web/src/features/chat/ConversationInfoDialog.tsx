@@ -1,9 +1,10 @@
-import type { Group, Member, User } from '@rosterchirp/protocol/client';
+import type { Group, Member, NotifyLevel, User } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { chatApi } from './chat-api.ts';
+import type { ChatClient } from './chat-client.ts';
 
 const KIND: Record<Group['type'], string> = {
   public: 'Public channel — everyone in the workspace reads and posts',
@@ -19,6 +20,7 @@ const KIND: Record<Group['type'], string> = {
 export function ConversationInfoDialog(props: {
   group: Group;
   me: User;
+  client: ChatClient;
   users: User[];
   online: ReadonlySet<number>;
   onLeft: () => void;
@@ -53,6 +55,19 @@ export function ConversationInfoDialog(props: {
       onClose={props.onClose}
     >
       <p class="dialog__hint">{KIND[group.type]}</p>
+      <label class="info__notify">
+        Notifications
+        <select
+          value={group.notify}
+          onChange={(e) =>
+            void props.client.setNotifications(group.id, e.currentTarget.value as NotifyLevel).catch(failed)
+          }
+        >
+          <option value="all">Every message</option>
+          <option value="mentions">Only when I am mentioned</option>
+          <option value="none">Nothing</option>
+        </select>
+      </label>
       {canRename && (
         <form
           class="info__rename"
@@ -144,6 +159,20 @@ export function ConversationInfoDialog(props: {
         <p class="form-error" role="alert">
           {error}
         </p>
+      )}
+      {group.type === 'public' && (
+        <button
+          type="button"
+          class="link-btn link-btn--danger"
+          onClick={() =>
+            props.client.setChannelJoined(group.id, false).then(() => {
+              props.onLeft();
+              props.onClose();
+            }, failed)
+          }
+        >
+          Leave this channel
+        </button>
       )}
       {isPrivate && (
         <button

@@ -1,5 +1,5 @@
 import { type Message, messagePreview } from '@rosterchirp/protocol/client';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import type { ChatState } from '../../store.ts';
 import { useConfirm } from '../../ui/confirm.tsx';
@@ -48,8 +48,8 @@ export function ConversationView({
   useEffect(() => {
     setUnreadAtOpen(group ? { gid: group.id, count: group.unread } : null);
   }, [group?.id]);
-  // The image viewer closes with Escape wherever the focus is.
-  useEffect(() => {
+  // The image viewer closes with Escape wherever the focus is (listening before the first paint).
+  useLayoutEffect(() => {
     if (!image) return;
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setImage(null);
     document.addEventListener('keydown', onKey);
@@ -285,6 +285,7 @@ export function ConversationView({
         <ConversationInfoDialog
           group={group}
           me={state.me}
+          client={client}
           users={state.users}
           online={state.online}
           onLeft={client.close}

@@ -35,6 +35,7 @@ export function Sidebar(props: {
   onAudit: () => void;
   onSettings: () => void;
   onHelp: () => void;
+  onBrowseChannels: () => void;
   onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
@@ -43,10 +44,13 @@ export function Sidebar(props: {
   const staff = me.role === 'admin' || me.role === 'manager';
   const [view, setView] = useState<'messages' | 'managed'>('messages');
   const myName = me.displayName ?? me.name;
-  const section = (title: string, groups: Group[]) =>
-    groups.length > 0 && (
+  const section = (title: string, groups: Group[], extra?: preact.ComponentChildren) =>
+    (groups.length > 0 || extra) && (
       <section class="sidebar__section">
-        <h2>{title}</h2>
+        <h2>
+          {title}
+          {extra}
+        </h2>
         <ul>
           {groups.map((g) => (
             <li key={g.id}>
@@ -85,7 +89,8 @@ export function Sidebar(props: {
     );
   const managed = state.groups.filter((g) => g.type === 'managed');
   const showManaged = view === 'managed' && managed.length > 0;
-  const channels = state.groups.filter((g) => g.type === 'public');
+  // Channels the person left stay out of the list (the channel browser has them all).
+  const channels = state.groups.filter((g) => g.type === 'public' && g.joined);
   const groups = state.groups.filter((g) => g.type === 'private');
   const directs = state.groups.filter((g) => g.type === 'direct');
   const unreadIn = (list: Group[]) => list.reduce((n, g) => n + g.unread, 0);
@@ -134,7 +139,7 @@ export function Sidebar(props: {
           </button>
         </div>
       )}
-      {unreadIn(state.groups) > 0 && (
+      {unreadIn(state.groups.filter((g) => g.joined)) > 0 && (
         <button type="button" class="mark-all" onClick={props.onReadAll}>
           Mark all read
         </button>
@@ -144,7 +149,13 @@ export function Sidebar(props: {
           section('Group messages', managed)
         ) : (
           <>
-            {section('Channels', channels)}
+            {section(
+              'Channels',
+              channels,
+              <button type="button" class="link-btn sidebar__browse" onClick={props.onBrowseChannels}>
+                Browse
+              </button>,
+            )}
             {section('Groups', groups)}
             {section('Direct messages', directs)}
           </>

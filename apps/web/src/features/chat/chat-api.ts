@@ -5,6 +5,7 @@ import type {
   HistoryReply,
   Member,
   Message,
+  NotifyLevel,
   SearchReply,
 } from '@rosterchirp/protocol/client';
 import { call } from '../../lib/http.ts';
@@ -13,6 +14,10 @@ import { call } from '../../lib/http.ts';
 export const chatApi = {
   groups: () => call<{ groups: Group[] }>('GET', '/api/groups'),
   group: (id: number) => call<{ group: Group; members: Member[] }>('GET', `/api/groups/${id}`),
+  setNotifications: (id: number, level: NotifyLevel) =>
+    call<void>('PUT', `/api/groups/${id}/notifications`, { level }),
+  setChannelJoined: (id: number, joined: boolean) =>
+    call<{ group: Group }>('POST', `/api/groups/${id}/${joined ? 'join' : 'leave'}`),
   renameGroup: (id: number, name: string) => call<{ group: Group }>('PATCH', `/api/groups/${id}`, { name }),
   addMembers: (id: number, userIds: number[]) =>
     call<{ members: Member[] }>('POST', `/api/groups/${id}/members`, { userIds }),

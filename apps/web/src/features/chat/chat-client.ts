@@ -2,6 +2,7 @@ import type {
   ClientToServerEvents,
   Group,
   Message,
+  NotifyLevel,
   SendAck,
   ServerToClientEvents,
   SessionEndReason,
@@ -609,6 +610,17 @@ export function createChatClient(store: Store) {
       const { group } = await chatApi.createGroup({ type: 'direct', memberIds: [userId] });
       upsertGroup(group);
       return group.id;
+    },
+    /** How much a conversation notifies me. */
+    async setNotifications(groupId: number, level: NotifyLevel) {
+      await chatApi.setNotifications(groupId, level);
+      store.set((s) => ({ groups: s.groups.map((g) => (g.id === groupId ? { ...g, notify: level } : g)) }));
+    },
+    /** Joins a public channel again, or leaves it (out of my list). */
+    async setChannelJoined(groupId: number, joined: boolean) {
+      const { group } = await chatApi.setChannelJoined(groupId, joined);
+      upsertGroup(group);
+      if (!joined && store.get().activeId === groupId) store.set({ activeId: null });
     },
     async createPublic(name: string) {
       const { group } = await chatApi.createGroup({ type: 'public', name });
