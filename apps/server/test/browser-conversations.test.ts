@@ -4,6 +4,7 @@
  * their online state, rename, add and remove people — and a member leaves a private group.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -65,6 +66,17 @@ describe('conversations in the browser', () => {
     await info.getByLabel('Conversation name').fill('Boat crew 2027');
     await info.getByRole('button', { name: 'Rename' }).click();
     await ownerPage.getByRole('heading', { name: 'Boat crew 2027' }).first().waitFor();
+    await info.locator('input[type=file]').setInputFiles({
+      name: 'crew.png',
+      mimeType: 'image/png',
+      buffer: readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png')),
+    });
+    // The sidebar shows the group's picture (the small one), live.
+    await ownerPage
+      .getByRole('navigation', { name: 'Conversations' })
+      .locator('img[src*="/thumb/"]')
+      .first()
+      .waitFor();
     await ownerPage.screenshot({ path: join(SHOTS, 'conversation-info-desktop.png') });
     await ownerPage.getByRole('button', { name: 'Close' }).click();
 

@@ -5,6 +5,7 @@
  *
  * Measured before the rows were memoised (the whole state handed down, a 2-second app tick):
  * typing 50 row renders, presence 100, idle 2.5 s 100, one new message 51. After: 0, 0, 0, 1.
+ * The shell and the sidebar subscribe to slices of the state: typing re-renders neither.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -21,11 +22,10 @@ import {
   type TestServer,
 } from './harness.ts';
 
-const rowRenders = (page: Page) =>
-  page.evaluate(
-    () =>
-      (globalThis as { __rosterchirpRenders?: Record<string, number> }).__rosterchirpRenders?.MessageRow ?? 0,
-  );
+const renders = (page: Page) =>
+  page.evaluate(() => ({
+    ...((globalThis as { __rosterchirpRenders?: Record<string, number> }).__rosterchirpRenders ?? {}),
+  }));
 
 describe('render counts in headless Chromium', () => {
   let world: Awaited<ReturnType<typeof startBrowserWorld>>;
@@ -54,10 +54,15 @@ describe('render counts in headless Chromium', () => {
     await sleep(500);
 
     const counts: Record<string, number> = {};
+    const shell: Record<string, number> = {};
+    const sidebar: Record<string, number> = {};
     const measure = async (what: string, act: () => Promise<void>) => {
-      const before = await rowRenders(page);
+      const before = await renders(page);
       await act();
-      counts[what] = (await rowRenders(page)) - before;
+      const after = await renders(page);
+      counts[what] = (after.MessageRow ?? 0) - (before.MessageRow ?? 0);
+      shell[what] = (after.App ?? 0) - (before.App ?? 0);
+      sidebar[what] = (after.Sidebar ?? 0) - (before.Sidebar ?? 0);
     };
     const socket = await connectSocket(server, typist.token);
     try {
@@ -82,6 +87,16 @@ describe('render counts in headless Chromium', () => {
       socket.close();
     }
     process.stdout.write(`# message row renders: ${JSON.stringify(counts)}\n`);
+    process.stdout.write(`# shell renders: ${JSON.stringify(shell)}; sidebar: ${JSON.stringify(sidebar)}\n`);
+    // The shell shows none of these; the sidebar shows presence (dots) and new messages only.
+    assert.deepEqual(shell, {
+      typing: 0,
+      presence: 0,
+      'idle 2.5 s': 0,
+      'one new message': shell['one new message'],
+    });
+    assert.equal(sidebar.typing, 0, 'typing does not re-render the sidebar');
+    assert.equal(sidebar['idle 2.5 s'], 0);
     assert.equal(counts.typing, 0);
     assert.equal(counts.presence, 0);
     assert.equal(counts['idle 2.5 s'], 0);

@@ -298,6 +298,52 @@ for (const backend of ['local disk', 's3'] as const) {
       assert.equal(cleared.body.user.avatarUrl, null);
     });
 
+    it('a private group gets a picture from its owner, cropped the same way; members cannot change it', async () => {
+      const square = await sharp({ create: { width: 120, height: 200, channels: 3, background: '#cc3366' } })
+        .png()
+        .toBuffer();
+      const room = await api<{ group: Group }>(server, 'POST', '/api/groups', {
+        token: alice.token,
+        body: { type: 'private', name: 'Pictured', memberIds: [bob.user.id] },
+      });
+      const gid = room.body.group.id;
+      const up = await direct(
+        server,
+        alice.token,
+        new Blob([square], { type: 'image/png' }),
+        'g.png',
+        'avatar',
+      );
+      const set = await api<{ group: Group }>(server, 'PATCH', `/api/groups/${gid}`, {
+        token: alice.token,
+        body: { avatarKey: up.body.key },
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.match(set.body.group.avatarUrl ?? '', /^\/api\/uploads\/public\/avatar\/[0-9a-f-]{36}\.webp$/);
+      const res = await fetch(new URL(set.body.group.avatarUrl!, server.url), {
+        headers: { authorization: `Bearer ${bob.token}` },
+      });
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      assert.deepEqual([meta.width, meta.height], [256, 256]);
+      const byMember = await direct(
+        server,
+        bob.token,
+        new Blob([square], { type: 'image/png' }),
+        'b.png',
+        'avatar',
+      );
+      const refused = await api(server, 'PATCH', `/api/groups/${gid}`, {
+        token: bob.token,
+        body: { avatarKey: byMember.body.key },
+      });
+      assert.equal(refused.status, 403);
+      const cleared = await api<{ group: Group }>(server, 'PATCH', `/api/groups/${gid}`, {
+        token: alice.token,
+        body: { avatarKey: null },
+      });
+      assert.equal(cleared.body.group.avatarUrl, null);
+    });
+
     it('reading keys of another tenant or malformed keys answers 404', async () => {
       for (const key of [
         'tenant_x/image/00000000-0000-4000-8000-000000000000.png',

@@ -7,9 +7,10 @@ import { createChatClient } from './features/chat/chat-client.ts';
 import { SearchPanel } from './features/chat/SearchPanel.tsx';
 import { Sidebar } from './features/chat/Sidebar.tsx';
 import { applyBranding } from './features/settings/branding.ts';
-import { createStore, useStore } from './store.ts';
+import { createStore, useStoreSlice } from './store.ts';
 import { retryBrokenImages } from './ui/broken-images.ts';
 import { lazyPart } from './ui/lazy-part.tsx';
+import { countRender } from './ui/render-count.ts';
 
 // Dialogs load on first use (each its own chunk).
 const AuditDialog = lazyPart(() => import('./features/security/AuditDialog.tsx').then((m) => m.AuditDialog));
@@ -37,7 +38,19 @@ const UserGroupsDialog = lazyPart(() =>
 export function App() {
   const store = useMemo(createStore, []);
   const client = useMemo(() => createChatClient(store), [store]);
-  const state = useStore(store);
+  // The shell re-renders only for what it shows: not for messages, typing or presence.
+  const state = useStoreSlice(store, (s) => ({
+    booting: s.booting,
+    me: s.me,
+    mustEnrolTotp: s.mustEnrolTotp,
+    notice: s.notice,
+    signedOutNotice: s.signedOutNotice,
+    settings: s.settings,
+    features: s.features,
+    activeId: s.activeId,
+    unread: s.me ? s.groups.reduce((n, g) => n + (g.joined ? g.unread : 0), 0) : 0,
+  }));
+  countRender('App');
   const [newChat, setNewChat] = useState(false);
   const [userGroups, setUserGroups] = useState(false);
   const [devices, setDevices] = useState(false);
@@ -60,8 +73,7 @@ export function App() {
     return () => window.removeEventListener('online', wake);
   }, [client]);
 
-  const unread = state.me ? state.groups.reduce((n, g) => n + (g.joined ? g.unread : 0), 0) : 0;
-  useEffect(() => applyBranding(state.settings, unread), [state.settings, unread]);
+  useEffect(() => applyBranding(state.settings, state.unread), [state.settings, state.unread]);
 
   if (state.booting) return <div class="splash">Loading…</div>;
   if (!state.me)
@@ -73,7 +85,7 @@ export function App() {
   return (
     <div class={`shell${state.activeId ? ' shell--conversation' : ''}`}>
       <Sidebar
-        state={state}
+        store={store}
         onOpen={(id) => {
           setHighlight(null);
           void client.open(id);
@@ -101,7 +113,7 @@ export function App() {
           />
         }
       />
-      <ConversationView state={state} client={client} highlight={highlight} />
+      <ConversationView store={store} client={client} highlight={highlight} />
       {state.notice && (
         <div class="toast" role="alert">
           {state.notice}
@@ -122,7 +134,7 @@ export function App() {
       )}
       {browse && (
         <ChannelBrowser
-          state={state}
+          store={store}
           client={client}
           onOpen={(id) => {
             setBrowse(false);
@@ -132,8 +144,8 @@ export function App() {
         />
       )}
       {help && <HelpDialog settings={state.settings} onClose={() => setHelp(false)} />}
-      {userGroups && <UserGroupsDialog state={state} onClose={() => setUserGroups(false)} />}
-      {newChat && <NewChatDialog state={state} client={client} onClose={() => setNewChat(false)} />}
+      {userGroups && <UserGroupsDialog store={store} onClose={() => setUserGroups(false)} />}
+      {newChat && <NewChatDialog store={store} client={client} onClose={() => setNewChat(false)} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { FeatureFlags, Group, Message, TenantSettings, User } from '@rosterchirp/protocol/client';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 /** A message typed here that the server has not confirmed yet. */
 export interface PendingMessage {
@@ -107,6 +107,30 @@ export function useStore(store: Store): ChatState {
     };
   }, [store]);
   return s;
+}
+
+/**
+ * A slice of the state: the component re-renders only when a picked field changes (by
+ * identity), not on every event — the sidebar ignores typing, the shell ignores messages.
+ */
+export function useStoreSlice<T extends Record<string, unknown>>(store: Store, pick: (s: ChatState) => T): T {
+  const [slice, setSlice] = useState(() => pick(store.get()));
+  const current = useRef(slice);
+  const picker = useRef(pick);
+  picker.current = pick;
+  useEffect(() => {
+    const update = (s: ChatState) => {
+      const next = picker.current(s);
+      const prev = current.current;
+      const keys = Object.keys(next);
+      if (keys.length === Object.keys(prev).length && keys.every((k) => next[k] === prev[k])) return;
+      current.current = next;
+      setSlice(next);
+    };
+    update(store.get());
+    return store.subscribe(update);
+  }, [store]);
+  return slice;
 }
 
 /** Reactions as the viewer sees them: `mine` worked out from who reacted, when known. */

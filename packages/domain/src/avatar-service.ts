@@ -36,27 +36,32 @@ export function createAvatarService(deps: {
   uploads: UploadService;
   stores: Pick<Stores, 'users'>;
 }) {
+  /** Crops the person's upload into the two sizes and stores them; the large one's key. */
+  async function prepare(db: TenantDb, user: User, uploadKey: string): Promise<string> {
+    await deps.uploads.assertUsable(db, user, uploadKey, 'avatar', 'avatarKey');
+    const source = await readObject(deps.storage, uploadKey, MAX_SOURCE_BYTES);
+    if (!source) throw invalid('avatarKey', 'The picture is missing or larger than 10 MB');
+    let large: Buffer;
+    let small: Buffer;
+    try {
+      [large, small] = await Promise.all([
+        makeAvatar(source, AVATAR_SIZE),
+        makeAvatar(source, AVATAR_SMALL_SIZE),
+      ]);
+    } catch {
+      throw invalid('avatarKey', 'This file is not a picture we can read');
+    }
+    const avatarKey = newObjectKey(db.schema, 'avatar', 'image/webp');
+    await deps.storage.put(avatarKey, large, 'image/webp');
+    await deps.storage.put(smallAvatarKey(avatarKey), small, 'image/webp');
+    return avatarKey;
+  }
+
   return {
+    prepare,
+
     async set(db: TenantDb, user: User, uploadKey: string | null): Promise<User> {
-      let avatarKey: string | null = null;
-      if (uploadKey !== null) {
-        await deps.uploads.assertUsable(db, user, uploadKey, 'avatar', 'avatarKey');
-        const source = await readObject(deps.storage, uploadKey, MAX_SOURCE_BYTES);
-        if (!source) throw invalid('avatarKey', 'The picture is missing or larger than 10 MB');
-        let large: Buffer;
-        let small: Buffer;
-        try {
-          [large, small] = await Promise.all([
-            makeAvatar(source, AVATAR_SIZE),
-            makeAvatar(source, AVATAR_SMALL_SIZE),
-          ]);
-        } catch {
-          throw invalid('avatarKey', 'This file is not a picture we can read');
-        }
-        avatarKey = newObjectKey(db.schema, 'avatar', 'image/webp');
-        await deps.storage.put(avatarKey, large, 'image/webp');
-        await deps.storage.put(smallAvatarKey(avatarKey), small, 'image/webp');
-      }
+      const avatarKey = uploadKey === null ? null : await prepare(db, user, uploadKey);
       const updated = await deps.stores.users.updateProfile(db, user.id, { avatarKey });
       if (!updated) throw notFound('User');
       return updated;

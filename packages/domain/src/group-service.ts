@@ -5,6 +5,7 @@ import type { Stores } from '@rosterchirp/store';
 import { activeUserNames } from './active-users.ts';
 import { forbidden, invalid, notFound } from './app-error.ts';
 import type { AuditService } from './audit-service.ts';
+import type { AvatarService } from './avatar-service.ts';
 import { canManage, type GroupAccess, groupAccess, groupRoom } from './group-access.ts';
 import type { MessageService } from './message-service.ts';
 
@@ -13,6 +14,7 @@ export interface GroupServiceDeps {
   stores: Pick<Stores, 'groups'>;
   messages: MessageService;
   audit: AuditService;
+  avatars: Pick<AvatarService, 'prepare'>;
 }
 
 /** The system-message texts of docs/PRODUCT.md §3. */
@@ -124,17 +126,27 @@ export function createGroupService(deps: GroupServiceDeps) {
       return { group: await viewOf(db, user.id, id), created: true };
     },
 
-    async rename(db: TenantDb, user: User, groupId: number, name: string | undefined): Promise<Group> {
+    /** Name and picture of a channel or private group (the owner or an admin). */
+    async update(
+      db: TenantDb,
+      user: User,
+      groupId: number,
+      change: { name?: string | undefined; avatarKey?: string | null | undefined },
+    ): Promise<Group> {
       const access = await accessTo(db, groupId, user);
       if (access.type === 'direct') throw forbidden('Direct messages cannot be renamed');
       if (access.type === 'managed') throw forbidden('Rename the user group instead; its chat follows it');
       if (!canManage(access, user))
-        throw forbidden('Only the owner or an admin can rename this conversation');
-      const trimmed = name?.trim();
-      if (trimmed) {
-        await groups.rename(db, groupId, trimmed);
-        await announceToAudience(db, access, user.id);
-      }
+        throw forbidden('Only the owner or an admin can change this conversation');
+      const trimmed = change.name?.trim();
+      // The picture is made (and checked) before anything changes.
+      const avatarKey =
+        change.avatarKey === undefined || change.avatarKey === null
+          ? change.avatarKey
+          : await deps.avatars.prepare(db, user, change.avatarKey);
+      if (trimmed) await groups.rename(db, groupId, trimmed);
+      if (avatarKey !== undefined) await groups.setAvatar(db, groupId, avatarKey);
+      if (trimmed || avatarKey !== undefined) await announceToAudience(db, access, user.id);
       return viewOf(db, user.id, groupId);
     },
 

@@ -69,7 +69,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const thumbnails = createThumbnailService({ storage: deps.storage, stores, access, log: deps.log });
   const messages = createMessageService({ bus: deps.bus, stores, access, uploads, previews, thumbnails });
-  const groups = createGroupService({ bus: deps.bus, stores, messages, audit });
+  const groups = createGroupService({ bus: deps.bus, stores, messages, audit, avatars });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),
     bus: deps.bus,

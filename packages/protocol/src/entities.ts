@@ -120,6 +120,8 @@ export const Group = Type.Object({
   /** For direct chats: the other participant. */
   peer: Type.Union([Author, Type.Null()]),
   createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  /** The conversation's picture (256 px; the 64 px one under thumb/), if it has one. */
+  avatarUrl: Nullable(Type.String()),
   /** False for a public channel the viewer left (it stays out of their list until they join). */
   joined: Type.Boolean(),
   /** How much it notifies the viewer: set by them, else all (public channels: mentions). */

@@ -130,7 +130,14 @@ export type CreateGroupBody = Static<typeof CreateGroupBody>;
 export const GroupReply = Type.Object({ group: Group });
 export const GroupsReply = Type.Object({ groups: Type.Array(Group) });
 export const GroupDetailReply = Type.Object({ group: Group, members: Type.Array(Member) });
-export const PatchGroupBody = Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false });
+export const PatchGroupBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    /** An upload of kind "avatar" (cropped square by the server); null removes the picture. */
+    avatarKey: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type PatchGroupBody = Static<typeof PatchGroupBody>;
 export const AddMembersBody = Type.Object(
   { userIds: Type.Array(Id, { minItems: 1, maxItems: LIMITS.membersMax }) },

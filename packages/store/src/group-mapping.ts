@@ -1,6 +1,7 @@
 import type { Row } from '@rosterchirp/db';
 import { type Group, messagePreview } from '@rosterchirp/protocol';
 import { toAuthor } from './message-mapping.ts';
+import { uploadUrl } from './row-mapping.ts';
 
 /**
  * Groups as one viewer ($1) sees them: visible groups (public, or a membership), unread counts
@@ -9,7 +10,7 @@ import { toAuthor } from './message-mapping.ts';
  */
 export function visibleGroupsSql(s: string, extraWhere = ''): string {
   return `WITH visible AS (
-      SELECT g.id, g.type, g.name, g.created_by,
+      SELECT g.id, g.type, g.name, g.created_by, g.avatar_key,
              COALESCE(gm.last_read_id, rp.last_read_id, 0) AS last_read,
              cp.level AS notify_level, cp.left_at AS left_at
       FROM ${s}.groups g
@@ -18,7 +19,7 @@ export function visibleGroupsSql(s: string, extraWhere = ''): string {
       LEFT JOIN ${s}.conversation_prefs cp ON cp.group_id = g.id AND cp.user_id = $1
       WHERE (g.type = 'public' OR gm.user_id IS NOT NULL) ${extraWhere}
     )
-    SELECT v.id, v.type, v.name, v.created_by, v.notify_level, v.left_at,
+    SELECT v.id, v.type, v.name, v.created_by, v.avatar_key, v.notify_level, v.left_at,
       CASE WHEN v.type = 'public'
         THEN (SELECT count(*)::int FROM ${s}.users WHERE status = 'active')
         ELSE (SELECT count(*)::int FROM ${s}.group_members WHERE group_id = v.id) END AS member_count,
@@ -59,6 +60,7 @@ export function toGroup(r: Row): Group {
     readonly: isDirect && (peer === null || r.p_status === 'deleted'),
     peer,
     createdBy: (r.created_by as number | null) ?? null,
+    avatarUrl: uploadUrl(r.avatar_key),
     joined: !(r.type === 'public' && r.left_at != null),
     notify: (r.notify_level as Group['notify'] | null) ?? (r.type === 'public' ? 'mentions' : 'all'),
   };

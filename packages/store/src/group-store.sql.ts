@@ -151,6 +151,13 @@ export const sqlGroupStore: GroupStore = {
     );
   },
 
+  async setAvatar(db, groupId, avatarKey) {
+    await db.query(`UPDATE ${db.s}.groups SET avatar_key = $2, updated_at = now() WHERE id = $1`, [
+      groupId,
+      avatarKey,
+    ]);
+  },
+
   async rename(db, groupId, name) {
     await db.query(`UPDATE ${db.s}.groups SET name = $2, updated_at = now() WHERE id = $1`, [groupId, name]);
   },

@@ -33,6 +33,8 @@ export interface GroupStore {
   /** A private group owned by `ownerId` with these members (the owner among them). */
   createPrivate(db: TenantDb, name: string, ownerId: number, memberIds: number[]): Promise<number>;
   rename(db: TenantDb, groupId: number, name: string): Promise<void>;
+  /** The object key of the conversation's picture, or null. */
+  setAvatar(db: TenantDb, groupId: number, avatarKey: string | null): Promise<void>;
   /** The person's notification level for the conversation (null: back to the default). */
   setNotifyLevel(db: TenantDb, userId: number, groupId: number, level: NotifyLevel | null): Promise<void>;
   /** A public channel left (out of the person's list) or joined again. */

@@ -38,7 +38,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/groups/:id',
     { schema: { params: IdParams, body: PatchGroupBody, response: { 200: GroupReply } } },
-    async (req) => ({ group: await groups.rename(req.tenant, req.actor.user, req.params.id, req.body.name) }),
+    async (req) => ({ group: await groups.update(req.tenant, req.actor.user, req.params.id, req.body) }),
   );
 
   app.post(

@@ -1,19 +1,20 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
-import type { ChatState } from '../../store.ts';
+import { type Store, useStore } from '../../store.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import type { ChatClient } from './chat-client.ts';
 
 /** Every public channel of the workspace: open one, join one you left, or leave one. */
 export function ChannelBrowser(props: {
-  state: ChatState;
+  store: Store;
   client: ChatClient;
   onOpen: (groupId: number) => void;
   onClose: () => void;
 }) {
+  const state = useStore(props.store);
   const [query, setQuery] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const channels = props.state.groups
+  const channels = state.groups
     .filter((g) => g.type === 'public' && g.name.toLowerCase().includes(query.trim().toLowerCase()))
     .sort((a, b) => a.name.localeCompare(b.name));
   const act = (run: Promise<unknown>) =>

@@ -1,6 +1,7 @@
 import type { Group, Member, NotifyLevel, User } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
+import { uploadImage } from '../../lib/upload-api.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { chatApi } from './chat-api.ts';
@@ -68,6 +69,36 @@ export function ConversationInfoDialog(props: {
           <option value="none">Nothing</option>
         </select>
       </label>
+      {canRename && (
+        <div class="profile__avatar">
+          <Avatar name={group.name} url={group.avatarUrl} size={56} square />
+          <label class="btn btn--small">
+            Change picture
+            <input
+              type="file"
+              accept="image/png,image/jpeg,image/webp,image/gif"
+              class="visually-hidden"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (file)
+                  void uploadImage(file, 'avatar')
+                    .then((key) => chatApi.setGroupPicture(group.id, key))
+                    .catch(failed);
+              }}
+            />
+          </label>
+          {group.avatarUrl && (
+            <button
+              type="button"
+              class="link-btn"
+              onClick={() => chatApi.setGroupPicture(group.id, null).catch(failed)}
+            >
+              Remove picture
+            </button>
+          )}
+        </div>
+      )}
       {canRename && (
         <form
           class="info__rename"

@@ -1,7 +1,7 @@
 import { type Message, messagePreview } from '@rosterchirp/protocol/client';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
-import type { ChatState } from '../../store.ts';
+import { type Store, useStoreSlice } from '../../store.ts';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { lazyPart } from '../../ui/lazy-part.tsx';
 import { Composer } from './Composer.tsx';
@@ -29,14 +29,25 @@ function storedTextSize(): number {
 }
 
 export function ConversationView({
-  state,
+  store,
   client,
   highlight,
 }: {
-  state: ChatState;
+  store: Store;
   client: ChatClient;
   highlight: number | null;
 }) {
+  // What the conversation shows; its rows are memoised on their own props.
+  const state = useStoreSlice(store, (s) => ({
+    groups: s.groups,
+    activeId: s.activeId,
+    conversations: s.conversations,
+    pending: s.pending,
+    typing: s.typing,
+    users: s.users,
+    online: s.online,
+    me: s.me,
+  }));
   const group = state.groups.find((g) => g.id === state.activeId);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);

@@ -1,20 +1,21 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
-import type { ChatState } from '../../store.ts';
+import { type Store, useStore } from '../../store.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import type { ChatClient } from './chat-client.ts';
 
 /** Start a direct message (pick one person), a private group (name + people) or — admins — a public channel. */
 export function NewChatDialog({
-  state,
+  store,
   client,
   onClose,
 }: {
-  state: ChatState;
+  store: Store;
   client: ChatClient;
   onClose: () => void;
 }) {
+  const state = useStore(store);
   const [mode, setMode] = useState<'direct' | 'private' | 'public'>('direct');
   const isAdmin = state.me?.role === 'admin';
   const [query, setQuery] = useState('');

@@ -1,14 +1,16 @@
 import type { Group } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
-import type { ChatState } from '../../store.ts';
+import { type Store, useStoreSlice } from '../../store.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { IconButton } from '../../ui/IconButton.tsx';
+import { countRender } from '../../ui/render-count.ts';
 import { hasDraft } from './drafts.ts';
 import { shortWhen } from './format.ts';
 
 function GroupIcon({ group, online }: { group: Group; online: boolean }) {
   if (group.type === 'direct')
     return <Avatar name={group.name} url={group.peer?.avatarUrl} size={34} online={online} />;
+  if (group.avatarUrl) return <Avatar name={group.name} url={group.avatarUrl} size={34} square />;
   return (
     <span class={`group-icon group-icon--${group.type}`} aria-hidden="true">
       {group.type === 'public' ? '#' : group.type === 'managed' ? '👥' : '🔒'}
@@ -24,7 +26,7 @@ function previewAuthor(g: Group, myName: string): string {
 }
 
 export function Sidebar(props: {
-  state: ChatState;
+  store: Store;
   onOpen: (id: number) => void;
   onNewChat: () => void;
   onLogout: () => void;
@@ -39,7 +41,17 @@ export function Sidebar(props: {
   onReadAll: () => void;
   searchPanel: preact.ComponentChildren;
 }) {
-  const { state } = props;
+  // Only what the list shows: typing and open conversations' messages never re-render it.
+  const state = useStoreSlice(props.store, (s) => ({
+    me: s.me,
+    groups: s.groups,
+    activeId: s.activeId,
+    connection: s.connection,
+    online: s.online,
+    features: s.features,
+    settings: s.settings,
+  }));
+  countRender('Sidebar');
   const me = state.me!;
   const staff = me.role === 'admin' || me.role === 'manager';
   const [view, setView] = useState<'messages' | 'managed'>('messages');

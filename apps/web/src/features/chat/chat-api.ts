@@ -19,6 +19,8 @@ export const chatApi = {
   setChannelJoined: (id: number, joined: boolean) =>
     call<{ group: Group }>('POST', `/api/groups/${id}/${joined ? 'join' : 'leave'}`),
   renameGroup: (id: number, name: string) => call<{ group: Group }>('PATCH', `/api/groups/${id}`, { name }),
+  setGroupPicture: (id: number, avatarKey: string | null) =>
+    call<{ group: Group }>('PATCH', `/api/groups/${id}`, { avatarKey }),
   addMembers: (id: number, userIds: number[]) =>
     call<{ members: Member[] }>('POST', `/api/groups/${id}/members`, { userIds }),
   removeMember: (id: number, userId: number) => call<void>('DELETE', `/api/groups/${id}/members/${userId}`),

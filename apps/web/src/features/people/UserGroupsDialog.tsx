@@ -1,7 +1,7 @@
 import type { UserGroup } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
-import type { ChatState } from '../../store.ts';
+import { type Store, useStore } from '../../store.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
@@ -9,7 +9,8 @@ import { DmRulesEditor } from './DmRulesEditor.tsx';
 import { peopleApi } from './people-api.ts';
 
 /** Admins and managers keep user groups here; each one's "Group Messages" chat follows it. */
-export function UserGroupsDialog({ state, onClose }: { state: ChatState; onClose: () => void }) {
+export function UserGroupsDialog({ store, onClose }: { store: Store; onClose: () => void }) {
+  const state = useStore(store);
   const confirm = useConfirm();
   const [groups, setGroups] = useState<UserGroup[] | null>(null);
   const [editing, setEditing] = useState<{ id: number | null; name: string; memberIds: number[] } | null>(
