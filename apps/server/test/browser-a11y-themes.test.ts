@@ -94,6 +94,28 @@ describe('accessibility and themes', () => {
           await page.getByRole('dialog', { name: 'Workspace settings' }).getByLabel('Help page').waitFor();
           await check('settings');
           await page.keyboard.press('Escape');
+          for (const [button, dialog, what] of [
+            ['Security and audit log', 'Security', 'audit'],
+            ['User groups', 'User groups', 'user-groups'],
+            ['Help', 'Help', 'help'],
+            ['Browse', 'Channels', 'channels'],
+            ['Signed-in devices', 'Signed-in devices', 'devices'],
+          ] as const) {
+            await page.getByRole('button', { name: button }).click();
+            await page.getByRole('dialog', { name: dialog }).waitFor();
+            await page.waitForTimeout(200);
+            await check(what);
+            await page.keyboard.press('Escape');
+            await page.getByRole('dialog', { name: dialog }).waitFor({ state: 'detached' });
+          }
+          await page.getByRole('button', { name: 'About # General Chat' }).click();
+          await page
+            .getByRole('dialog', { name: 'Conversation info' })
+            .getByText(/member/)
+            .first()
+            .waitFor();
+          await check('conversation-info');
+          await page.keyboard.press('Escape');
         }
         if (name.startsWith('phone'))
           await page.getByRole('button', { name: 'Back to conversations' }).click();
