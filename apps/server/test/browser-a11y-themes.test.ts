@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { PHONE, SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
-import { ADMIN, login, publicChannel, sendMessage, type TestServer } from './harness.ts';
+import { before, describe, it } from 'node:test';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { browserWorldForSuite, PHONE, SHOTS, signIn } from './browser-kit.ts';
+import { ADMIN, login, publicChannel, sendMessage } from './harness.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -43,19 +43,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 describe('accessibility and themes', () => {
-  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
-  let server: TestServer;
-  let browser: Browser;
-
+  const world = browserWorldForSuite();
   before(async () => {
-    world = await startBrowserWorld();
-    ({ server, browser } = world);
-    const admin = await login(server, ADMIN.email, ADMIN.password, 'mobile');
-    const channel = await publicChannel(server, admin.token);
-    await sendMessage(server, admin.token, channel, 'Welcome! Training is on **Thursday** at 6pm.');
-    await sendMessage(server, admin.token, channel, 'Bring water and a warm layer.');
+    const admin = await login(world.server, ADMIN.email, ADMIN.password, 'mobile');
+    const channel = await publicChannel(world.server, admin.token);
+    await sendMessage(world.server, admin.token, channel, 'Welcome! Training is on **Thursday** at 6pm.');
+    await sendMessage(world.server, admin.token, channel, 'Bring water and a warm layer.');
   });
-  after(() => world?.close());
 
   for (const [name, options] of [
     ['desktop-light', { viewport: { width: 1280, height: 820 }, colorScheme: 'light' }],
@@ -64,7 +58,7 @@ describe('accessibility and themes', () => {
   ] as Array<[string, BrowserContextOptions]>) {
     it(`${name}: the main pages have no serious violations`, async () => {
       // axe is injected from outside the page, so the page's own CSP is bypassed for it alone.
-      const context = await browser.newContext({ ...options, bypassCSP: true });
+      const context = await world.browser.newContext({ ...options, bypassCSP: true });
       const page = await context.newPage();
       const found: string[] = [];
       const check = async (what: string) => {
@@ -72,10 +66,10 @@ describe('accessibility and themes', () => {
         for (const v of await seriousViolations(page)) found.push(`${what}: ${v}`);
       };
       try {
-        await page.goto(server.url);
+        await page.goto(world.server.url);
         await page.getByRole('button', { name: 'Sign in' }).waitFor();
         await check('sign-in');
-        await signIn(page, server.url, ADMIN.email, ADMIN.password);
+        await signIn(page, world.server.url, ADMIN.email, ADMIN.password);
         const dark = await page.evaluate(
           () =>
             (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } })

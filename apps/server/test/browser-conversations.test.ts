@@ -6,34 +6,29 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { PHONE, SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
-import { ADMIN, createMember, login, type TestServer } from './harness.ts';
+import { describe, it } from 'node:test';
+import { browserWorldForSuite, PHONE, SHOTS, signIn } from './browser-kit.ts';
+import { ADMIN, createMember, login } from './harness.ts';
 
 describe('conversations in the browser', () => {
-  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    world = await startBrowserWorld();
-    ({ server, browser } = world);
-  });
-  after(() => world?.close());
+  const world = browserWorldForSuite();
 
   it('a public channel from the dialog, then a private group managed from its info panel', async () => {
-    const admin = await login(server, ADMIN.email, ADMIN.password);
-    const owner = await createMember(server, admin.token, 'Olive Owner');
-    const bea = await createMember(server, admin.token, 'Bea Bee');
-    await createMember(server, admin.token, 'Cal Cat');
+    const admin = await login(world.server, ADMIN.email, ADMIN.password);
+    const owner = await createMember(world.server, admin.token, 'Olive Owner');
+    const bea = await createMember(world.server, admin.token, 'Bea Bee');
+    await createMember(world.server, admin.token, 'Cal Cat');
 
-    const adminPage = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    const ownerPage = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    const beaPage = await (await browser.newContext(PHONE)).newPage();
-    await signIn(adminPage, server.url, ADMIN.email, ADMIN.password);
-    await signIn(ownerPage, server.url, owner.user.email, owner.password);
-    await signIn(beaPage, server.url, bea.user.email, bea.password);
+    const adminPage = await (
+      await world.browser.newContext({ viewport: { width: 1280, height: 860 } })
+    ).newPage();
+    const ownerPage = await (
+      await world.browser.newContext({ viewport: { width: 1280, height: 860 } })
+    ).newPage();
+    const beaPage = await (await world.browser.newContext(PHONE)).newPage();
+    await signIn(adminPage, world.server.url, ADMIN.email, ADMIN.password);
+    await signIn(ownerPage, world.server.url, owner.user.email, owner.password);
+    await signIn(beaPage, world.server.url, bea.user.email, bea.password);
 
     // Only admins see the public-channel tab.
     await ownerPage.getByRole('button', { name: 'New conversation' }).click();
@@ -111,7 +106,7 @@ describe('conversations in the browser', () => {
     await browser2.getByRole('button', { name: 'Leave Announcements' }).waitFor();
     await beaPage.getByRole('button', { name: 'Close' }).click();
     await list.getByText('Announcements').waitFor();
-    const prefs = await fetch(`${server.url}/api/groups`, {
+    const prefs = await fetch(`${world.server.url}/api/groups`, {
       headers: { authorization: `Bearer ${bea.token}` },
     });
     const { groups } = (await prefs.json()) as { groups: Array<{ name: string; notify: string }> };

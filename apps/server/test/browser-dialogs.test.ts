@@ -6,36 +6,27 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { signIn, startBrowserWorld } from './browser-kit.ts';
-import { ADMIN, login, publicChannel, sendMessage, type TestServer, waitFor } from './harness.ts';
+import { describe, it } from 'node:test';
+import { browserWorldForSuite, signIn } from './browser-kit.ts';
+import { ADMIN, login, publicChannel, sendMessage, waitFor } from './harness.ts';
 
 const PNG = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png'));
 
 describe('dialogs and focus in the browser', () => {
-  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    world = await startBrowserWorld();
-    ({ server, browser } = world);
-  });
-  after(() => world?.close());
+  const world = browserWorldForSuite();
 
   it('focus is trapped and returned; Escape closes the innermost; no native dialogs', async () => {
     // The API's session is the phone class: the browser below signs in as a desktop.
-    const admin = await login(server, ADMIN.email, ADMIN.password, 'mobile');
-    const channel = await publicChannel(server, admin.token);
-    await sendMessage(server, admin.token, channel, 'a message to delete');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const admin = await login(world.server, ADMIN.email, ADMIN.password, 'mobile');
+    const channel = await publicChannel(world.server, admin.token);
+    await sendMessage(world.server, admin.token, channel, 'a message to delete');
+    const page = await world.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const native: string[] = [];
     page.on('dialog', (d) => {
       native.push(d.message());
       void d.dismiss();
     });
-    await signIn(page, server.url, ADMIN.email, ADMIN.password);
+    await signIn(page, world.server.url, ADMIN.email, ADMIN.password);
 
     // A dialog takes the focus, keeps Tab inside, and gives the focus back on Escape.
     const opener = page.getByRole('button', { name: 'Signed-in devices' });
@@ -79,18 +70,18 @@ describe('dialogs and focus in the browser', () => {
     await row.getByText('a message to delete').waitFor();
 
     // The image viewer closes with Escape.
-    const issued = await fetch(`${server.url}/api/uploads`, {
+    const issued = await fetch(`${world.server.url}/api/uploads`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'image', contentType: 'image/png', size: PNG.length }),
     }).then((r) => r.json() as Promise<{ key: string; uploadUrl: string }>);
-    const put = await fetch(new URL(issued.uploadUrl, server.url), {
+    const put = await fetch(new URL(issued.uploadUrl, world.server.url), {
       method: 'PUT',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'image/png' },
       body: PNG,
     });
     assert.equal(put.status, 204, JSON.stringify(issued));
-    const sent = await fetch(`${server.url}/api/groups/${channel}/messages`, {
+    const sent = await fetch(`${world.server.url}/api/groups/${channel}/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientId: 'img-escape', imageKey: issued.key }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startTestPostgres, startTestServer } from './harness.ts';
 
@@ -89,4 +90,15 @@ export async function startBrowserWorld(opts: Parameters<typeof startTestServer>
       await pg.stop();
     },
   };
+}
+
+/**
+ * The browser world of a suite: started before its tests, closed after them. Read
+ * `world.server` and `world.browser` inside the tests.
+ */
+export function browserWorldForSuite() {
+  const world = {} as Awaited<ReturnType<typeof startBrowserWorld>>;
+  before(async () => Object.assign(world, await startBrowserWorld()));
+  after(() => world.close?.());
+  return world;
 }

@@ -3,28 +3,19 @@
  * list this device last saw (not the sign-in form), says it is offline, and comes back by
  * itself when the network returns.
  */
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { signIn, startBrowserWorld } from './browser-kit.ts';
-import { ADMIN, createMember, login, type TestServer, waitFor } from './harness.ts';
+import { describe, it } from 'node:test';
+import { browserWorldForSuite, signIn } from './browser-kit.ts';
+import { ADMIN, createMember, login, waitFor } from './harness.ts';
 
 describe('offline start in the browser', () => {
-  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    world = await startBrowserWorld();
-    ({ server, browser } = world);
-  });
-  after(() => world?.close());
+  const world = browserWorldForSuite();
 
   it('a reload without network shows the last list, then reconnects by itself', async () => {
-    const admin = await login(server, ADMIN.email, ADMIN.password, 'mobile');
-    const member = await createMember(server, admin.token, 'Oli Offline');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const admin = await login(world.server, ADMIN.email, ADMIN.password, 'mobile');
+    const member = await createMember(world.server, admin.token, 'Oli Offline');
+    const context = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await signIn(page, server.url, member.user.email, member.password);
+    await signIn(page, world.server.url, member.user.email, member.password);
     // The service worker has cached the shell and controls the page from the next load on.
     await waitFor('the service worker', () =>
       page.evaluate(async () => {

@@ -8,19 +8,10 @@
  * The shell and the sidebar subscribe to slices of the state: typing re-renders neither.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { signIn, startBrowserWorld } from './browser-kit.ts';
-import {
-  ADMIN,
-  connectSocket,
-  createMember,
-  login,
-  publicChannel,
-  sendMessage,
-  sleep,
-  type TestServer,
-} from './harness.ts';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserWorldForSuite, signIn } from './browser-kit.ts';
+import { ADMIN, connectSocket, createMember, login, publicChannel, sendMessage, sleep } from './harness.ts';
 
 const renders = (page: Page) =>
   page.evaluate(() => ({
@@ -28,26 +19,18 @@ const renders = (page: Page) =>
   }));
 
 describe('render counts in headless Chromium', () => {
-  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    world = await startBrowserWorld();
-    ({ server, browser } = world);
-  });
-  after(() => world?.close());
+  const world = browserWorldForSuite();
 
   it('typing, presence and idle time do not re-render message rows; a new message renders one', async () => {
-    const admin = await login(server, ADMIN.email, ADMIN.password);
-    const reader = await createMember(server, admin.token, 'Rae Reader');
-    const typist = await createMember(server, admin.token, 'Tod Typist');
-    const channel = await publicChannel(server, admin.token);
+    const admin = await login(world.server, ADMIN.email, ADMIN.password);
+    const reader = await createMember(world.server, admin.token, 'Rae Reader');
+    const typist = await createMember(world.server, admin.token, 'Tod Typist');
+    const channel = await publicChannel(world.server, admin.token);
     for (let i = 0; i < 60; i++)
-      await sendMessage(server, admin.token, channel, `message **${i}** with *style*`);
+      await sendMessage(world.server, admin.token, channel, `message **${i}** with *style*`);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, server.url, reader.user.email, reader.password);
+    const page = await world.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, world.server.url, reader.user.email, reader.password);
     await page.getByRole('button', { name: /General Chat/ }).click();
     await page.locator('.msg__text', { hasText: 'message 59 with' }).waitFor();
     await page.locator('.conn-banner').waitFor({ state: 'detached' });
@@ -64,14 +47,14 @@ describe('render counts in headless Chromium', () => {
       shell[what] = (after.App ?? 0) - (before.App ?? 0);
       sidebar[what] = (after.Sidebar ?? 0) - (before.Sidebar ?? 0);
     };
-    const socket = await connectSocket(server, typist.token);
+    const socket = await connectSocket(world.server, typist.token);
     try {
       await measure('typing', async () => {
         socket.emit('typing', { groupId: channel });
         await page.getByText(/Tod is typing/).waitFor();
       });
       await measure('presence', async () => {
-        const other = await connectSocket(server, admin.token);
+        const other = await connectSocket(world.server, admin.token);
         await sleep(300);
         other.close();
         await sleep(300);
@@ -80,7 +63,7 @@ describe('render counts in headless Chromium', () => {
         await sleep(2500);
       });
       await measure('one new message', async () => {
-        await sendMessage(server, admin.token, channel, 'one more');
+        await sendMessage(world.server, admin.token, channel, 'one more');
         await page.getByRole('log').getByText('one more').waitFor();
       });
     } finally {

@@ -6,46 +6,28 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Group } from '@rosterchirp/protocol';
-import type { Browser } from 'playwright-core';
-import { PHONE, SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
-import {
-  ADMIN,
-  api,
-  createMember,
-  login,
-  publicChannel,
-  sendMessage,
-  type TestServer,
-  waitFor,
-} from './harness.ts';
+import { browserWorldForSuite, PHONE, SHOTS, signIn } from './browser-kit.ts';
+import { ADMIN, api, createMember, login, publicChannel, sendMessage, waitFor } from './harness.ts';
 
 describe('rough edges in the browser', () => {
-  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    world = await startBrowserWorld();
-    ({ server, browser } = world);
-  });
-  after(() => world?.close());
+  const world = browserWorldForSuite();
 
   it('search as you type, the unread line, plain quotes and previews, the unread title', async () => {
     // The API session is the phone class; the browser signs in on the desktop class.
-    const admin = await login(server, ADMIN.email, ADMIN.password, 'mobile');
-    const reader = await createMember(server, admin.token, 'Rae Reader');
-    const general = await publicChannel(server, admin.token);
-    const other = await api<{ group: Group }>(server, 'POST', '/api/groups', {
+    const admin = await login(world.server, ADMIN.email, ADMIN.password, 'mobile');
+    const reader = await createMember(world.server, admin.token, 'Rae Reader');
+    const general = await publicChannel(world.server, admin.token);
+    const other = await api<{ group: Group }>(world.server, 'POST', '/api/groups', {
       token: admin.token,
       body: { type: 'public', name: 'Boathouse' },
     });
-    const first = (await sendMessage(server, admin.token, general, 'Boats leave at **nine** sharp')).body
-      .message;
+    const first = (await sendMessage(world.server, admin.token, general, 'Boats leave at **nine** sharp'))
+      .body.message;
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    await signIn(page, server.url, reader.user.email, reader.password);
+    const page = await world.browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signIn(page, world.server.url, reader.user.email, reader.password);
     await page.getByRole('button', { name: /General Chat/ }).click();
     await page.locator('.msg__text', { hasText: 'Boats leave at nine sharp' }).waitFor();
     await page.waitForTimeout(600); // the read mark is sent 300 ms after opening
@@ -54,13 +36,13 @@ describe('rough edges in the browser', () => {
     void other;
 
     // Three arrive in General while Rae reads Boathouse; one is a reply, one is pinned.
-    await sendMessage(server, admin.token, general, 'Bring _water_');
-    await api(server, 'POST', `/api/groups/${general}/messages`, {
+    await sendMessage(world.server, admin.token, general, 'Bring _water_');
+    await api(world.server, 'POST', `/api/groups/${general}/messages`, {
       token: admin.token,
       body: { clientId: 'reply-1', content: 'and **gloves**', replyTo: first.id },
     });
-    await sendMessage(server, admin.token, general, 'See you **there**');
-    await api(server, 'POST', `/api/messages/${first.id}/pin`, { token: admin.token });
+    await sendMessage(world.server, admin.token, general, 'See you **there**');
+    await api(world.server, 'POST', `/api/messages/${first.id}/pin`, { token: admin.token });
 
     const sidebarPreview = page.getByRole('button', { name: /General Chat/ }).locator('.conv__preview');
     await sidebarPreview.getByText('See you there').waitFor();
@@ -86,12 +68,12 @@ describe('rough edges in the browser', () => {
   });
 
   it('on a phone a tap shows the actions of a message; an image that failed offline loads when back', async () => {
-    const admin = await login(server, ADMIN.email, ADMIN.password, 'mobile');
-    const tapper = await createMember(server, admin.token, 'Tia Tapper');
-    const general = await publicChannel(server, admin.token);
-    await sendMessage(server, admin.token, general, 'Tap me to answer');
-    const phone = await (await browser.newContext(PHONE)).newPage();
-    await signIn(phone, server.url, tapper.user.email, tapper.password);
+    const admin = await login(world.server, ADMIN.email, ADMIN.password, 'mobile');
+    const tapper = await createMember(world.server, admin.token, 'Tia Tapper');
+    const general = await publicChannel(world.server, admin.token);
+    await sendMessage(world.server, admin.token, general, 'Tap me to answer');
+    const phone = await (await world.browser.newContext(PHONE)).newPage();
+    await signIn(phone, world.server.url, tapper.user.email, tapper.password);
     await phone.getByRole('button', { name: /General Chat/ }).click();
     const row = phone.locator('.msg', { hasText: 'Tap me to answer' }).last();
     await row.locator('.msg__text').tap();
@@ -103,16 +85,16 @@ describe('rough edges in the browser', () => {
     const context = phone.context();
     await phone.route('**/api/uploads/**', (route) => route.abort());
     const png = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png'));
-    const issued = await api<{ key: string; uploadUrl: string }>(server, 'POST', '/api/uploads', {
+    const issued = await api<{ key: string; uploadUrl: string }>(world.server, 'POST', '/api/uploads', {
       token: admin.token,
       body: { kind: 'image', contentType: 'image/png', size: png.length },
     });
-    await fetch(new URL(issued.body.uploadUrl, server.url), {
+    await fetch(new URL(issued.body.uploadUrl, world.server.url), {
       method: 'PUT',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'image/png' },
       body: png,
     });
-    await api(server, 'POST', `/api/groups/${general}/messages`, {
+    await api(world.server, 'POST', `/api/groups/${general}/messages`, {
       token: admin.token,
       body: { clientId: 'retry-image', imageKey: issued.body.key },
     });

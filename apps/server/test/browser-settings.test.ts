@@ -6,29 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { PHONE, SHOTS, signIn, startBrowserWorld } from './browser-kit.ts';
-import { ADMIN, createMember, login, type TestServer } from './harness.ts';
+import { describe, it } from 'node:test';
+import { browserWorldForSuite, PHONE, SHOTS, signIn } from './browser-kit.ts';
+import { ADMIN, createMember, login } from './harness.ts';
 
 describe('workspace settings in the browser', () => {
-  let world: Awaited<ReturnType<typeof startBrowserWorld>>;
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    world = await startBrowserWorld();
-    ({ server, browser } = world);
-  });
-  after(() => world?.close());
+  const world = browserWorldForSuite();
 
   it('an admin brands the workspace; open tabs and the sign-in page follow', async () => {
-    const admin = await login(server, ADMIN.email, ADMIN.password);
-    const member = await createMember(server, admin.token, 'Mel Member');
-    const adminPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    const memberPage = await (await browser.newContext(PHONE)).newPage();
-    await signIn(adminPage, server.url, ADMIN.email, ADMIN.password);
-    await signIn(memberPage, server.url, member.user.email, member.password);
+    const admin = await login(world.server, ADMIN.email, ADMIN.password);
+    const member = await createMember(world.server, admin.token, 'Mel Member');
+    const adminPage = await (
+      await world.browser.newContext({ viewport: { width: 1280, height: 900 } })
+    ).newPage();
+    const memberPage = await (await world.browser.newContext(PHONE)).newPage();
+    await signIn(adminPage, world.server.url, ADMIN.email, ADMIN.password);
+    await signIn(memberPage, world.server.url, member.user.email, member.password);
 
     await adminPage.getByRole('button', { name: 'Workspace settings' }).click();
     const dialog = adminPage.getByRole('dialog', { name: 'Workspace settings' });
@@ -59,8 +52,8 @@ describe('workspace settings in the browser', () => {
     await memberPage.screenshot({ path: join(SHOTS, 'help-phone.png') });
 
     // A signed-out browser's sign-in page carries the name and the about text.
-    const visitor = await (await browser.newContext(PHONE)).newPage();
-    await visitor.goto(server.url);
+    const visitor = await (await world.browser.newContext(PHONE)).newPage();
+    await visitor.goto(world.server.url);
     await visitor.getByRole('heading', { name: 'Sign in to Harbour Rowing Club' }).waitFor();
     await visitor.locator('.login__about strong', { hasText: 'Harbour' }).waitFor();
     await visitor.screenshot({ path: join(SHOTS, 'sign-in-branded-phone.png') });
@@ -68,8 +61,8 @@ describe('workspace settings in the browser', () => {
     assert.equal((manifest as { name: string }).name, 'Harbour Rowing Club');
 
     // The settings page on a phone.
-    const adminPhone = await (await browser.newContext(PHONE)).newPage();
-    await signIn(adminPhone, server.url, ADMIN.email, ADMIN.password);
+    const adminPhone = await (await world.browser.newContext(PHONE)).newPage();
+    await signIn(adminPhone, world.server.url, ADMIN.email, ADMIN.password);
     await adminPhone.getByRole('button', { name: 'Workspace settings' }).click();
     await adminPhone.getByRole('dialog', { name: 'Workspace settings' }).getByLabel('Help page').waitFor();
     await adminPhone.screenshot({ path: join(SHOTS, 'settings-phone.png') });
