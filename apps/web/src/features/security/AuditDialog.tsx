@@ -6,8 +6,17 @@ import type { ChatClient } from '../chat/chat-client.ts';
 import { settingsApi } from '../settings/settings-api.ts';
 import { securityApi } from './security-api.ts';
 
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** "Nov 30, 12:54 PM" — the year only when it is not this one. */
+const when = (iso: string) => {
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(d.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' }),
+  });
+};
 
 /** One line in words: "Ada Admin suspended user 12 (bob@…)". */
 function summary(e: TenantAuditEntry): string {
