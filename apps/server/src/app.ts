@@ -9,6 +9,7 @@ import type { Pool, ShardMap } from '@rosterchirp/db';
 import {
   createServices,
   createTenantProvisioning,
+  type PushKeys,
   type Services,
   type TenantProvisioning,
 } from '@rosterchirp/domain';
@@ -45,6 +46,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/host.ts';
 import { manifestRoutes } from './routes/manifest.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { pushRoutes } from './routes/push.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userGroupRoutes } from './routes/user-groups.ts';
 import { userRoutes } from './routes/users.ts';
@@ -78,6 +80,8 @@ export interface AppDeps {
   rateLimits: RateLimits;
   uploadMaxBytes: number;
   linkPreviews?: { enabled: boolean; allowPrivate: boolean };
+  /** Web Push: the VAPID keys and whether private endpoints are allowed (tests). */
+  push: { keys: PushKeys; allowPrivateEndpoints: boolean };
   /** Extra readiness checks (e.g. Redis), besides Postgres. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
   /** Host mode (APP_TYPE=host): the control plane and tenant provisioning. */
@@ -162,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     dbFor: deps.tenants.bySchema,
     uploadMaxBytes: deps.uploadMaxBytes,
     linkPreviews: deps.linkPreviews ?? { enabled: true, allowPrivate: false },
+    push: deps.push,
   });
 
   let draining = false;
@@ -199,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(userRoutes);
   await app.register(accessRoutes);
   await app.register(manifestRoutes);
+  await app.register(pushRoutes);
   await app.register(groupRoutes);
   await app.register(messageRoutes);
   await app.register(userGroupRoutes);

@@ -12,6 +12,7 @@ import { createLogger } from './logger.ts';
 import { createSharedState } from './shared-state.ts';
 import { startupFailure } from './startup-failure.ts';
 import { createSelfhostResolver } from './tenant-resolver.ts';
+import { loadOrCreateVapidKeys } from './vapid-keys.ts';
 
 /** Reads config, opens the database, migrates and seeds, listens, and shuts down gracefully. */
 async function main(): Promise<void> {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const selfhost = createSelfhostResolver(database.pool);
   const publicDb = selfhost.bySchema('public');
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(createSqlStores().settings, publicDb));
+  const pushKeys = await loadOrCreateVapidKeys(createSqlStores().settings, publicDb, config.push);
   const shared = createSharedState(config, log);
   const host = config.host
     ? await setupHostMode({
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     presenceTtlMs: config.presenceTtlMs,
     storage: config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,
+    push: { keys: pushKeys, allowPrivateEndpoints: config.push.allowPrivateEndpoints },
     instanceId: config.instanceId,
     sessionTtlDays: config.sessionTtlDays,
     cookieSecure: config.cookieSecure,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
-import { createPool, migrateSchema, ShardMap, type TenantDb } from '@rosterchirp/db';
+import { createPool, migrateSchema, ShardMap, type TenantDb, tenantDb } from '@rosterchirp/db';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import type {
   ClientToServerEvents,
@@ -13,6 +13,7 @@ import type {
   User,
 } from '@rosterchirp/protocol';
 import { LocalDiskStorage, type ObjectStorage } from '@rosterchirp/storage';
+import { createSqlStores } from '@rosterchirp/store';
 import pino, { type Logger } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -20,6 +21,7 @@ import { buildApp, type RosterApp } from '../src/app.ts';
 import { setupHostMode } from '../src/host-mode.ts';
 import { createSharedState } from '../src/shared-state.ts';
 import { createSelfhostResolver } from '../src/tenant-resolver.ts';
+import { loadOrCreateVapidKeys } from '../src/vapid-keys.ts';
 
 /** Real Postgres behind PgBouncer (transaction mode), one per test file: see infra/test-database.ts. */
 export async function startTestPostgres(): Promise<TestDatabase> {
@@ -54,6 +56,8 @@ export async function startTestServer(
     metricsToken?: string;
     trustProxy?: false | number | string[];
     connectionLimits?: ConnectionLimits;
+    /** Web Push endpoints on loopback allowed (the local push stand-in). */
+    pushAllowPrivateEndpoints?: boolean;
     /** A logger of the test's own (log-capture tests); default silent. */
     log?: Logger;
   } = {},
@@ -93,6 +97,14 @@ export async function startTestServer(
     linkPreviews: opts.linkPreviews ?? { enabled: false, allowPrivate: false },
     storage: opts.storage ?? new LocalDiskStorage(uploads),
     jwtSecret: TEST_JWT_SECRET,
+    push: {
+      keys: await loadOrCreateVapidKeys(createSqlStores().settings, tenantDb(pool, 'public'), {
+        vapidPublic: undefined,
+        vapidPrivate: undefined,
+        subject: 'mailto:tests@rosterchirp.test',
+      }),
+      allowPrivateEndpoints: opts.pushAllowPrivateEndpoints ?? false,
+    },
     instanceId: opts.instanceId ?? 'test-1',
     sessionTtlDays: 30,
     cookieSecure: false,
@@ -307,16 +319,16 @@ export async function publicChannel(server: TestServer, token: string): Promise<
 
 /**
  * Makes a schema one migration behind, as if it predated the latest release: the latest
- * migration (010, conversation preferences) is undone and loses its record. A test checks
+ * migration (011, push subscriptions) is undone and loses its record. A test checks
  * `LATEST_MIGRATION_TABLE` to see it applied again.
  */
-export const LATEST_MIGRATION_TABLE = 'conversation_prefs';
+export const LATEST_MIGRATION_TABLE = 'push_subscriptions';
 export async function putBehindLatestMigration(
   pool: { query: (sql: string) => Promise<unknown> },
   schema: string,
 ) {
-  await pool.query(`DROP TABLE ${schema}.conversation_prefs`);
-  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 10`);
+  await pool.query(`DROP TABLE ${schema}.push_subscriptions`);
+  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 11`);
 }
 
 /** What a test connection heard: recordEvents() entries or stream frames. */

@@ -161,6 +161,10 @@ describe('tenant isolation', () => {
       'PUT /api/usergroups/restrictions': { rules: [] },
       'POST /api/auth/totp/enable': { code: '123456' },
       'PUT /api/groups/:id/notifications': { level: 'all' },
+      'POST /api/push/subscriptions': {
+        subscription: { endpoint: 'https://push.example/x', keys: { p256dh: 'BAAA', auth: 'AAAA' } },
+      },
+      'DELETE /api/push/subscriptions': { endpoint: 'https://push.example/x' },
       'POST /api/auth/totp/disable': { password: 'member-password-1' },
     };
     for (const route of routes) {

@@ -109,6 +109,13 @@ export interface Config {
   uploadMaxBytes: number;
   /** Link previews on/off; allowPrivate lets tests preview a local server (never in production). */
   linkPreviews: { enabled: boolean; allowPrivate: boolean };
+  /** Web Push: VAPID keys (generated once per deployment when unset) and the endpoint policy. */
+  push: {
+    vapidPublic: string | undefined;
+    vapidPrivate: string | undefined;
+    subject: string;
+    allowPrivateEndpoints: boolean;
+  };
   /** Presence entries expire this long after their last heartbeat (heartbeats every third of it). */
   presenceTtlMs: number;
   /** On SIGTERM: how long to report not-ready before closing, so the balancer moves traffic away. */
@@ -177,6 +184,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       enabled: readBool(env, 'LINK_PREVIEWS', true),
       allowPrivate: readBool(env, 'LINK_PREVIEW_ALLOW_PRIVATE', false),
     },
+    push: readPush(env),
     uploadMaxBytes: readInt(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimits: {
       loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),
@@ -200,5 +208,25 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     metricsToken,
     webDir:
       readOptional(env, 'WEB_DIR') === undefined ? undefined : resolve(cwd, readString(env, 'WEB_DIR', '')),
+  };
+}
+
+function readPush(env: Env): Config['push'] {
+  const vapidPublic = readOptional(env, 'VAPID_PUBLIC');
+  const vapidPrivate = readOptional(env, 'VAPID_PRIVATE');
+  if ((vapidPublic === undefined) !== (vapidPrivate === undefined)) {
+    throw new ConfigError(
+      vapidPublic ? 'VAPID_PRIVATE' : 'VAPID_PUBLIC',
+      'must be set together with the other VAPID key',
+    );
+  }
+  const subject = readString(env, 'VAPID_SUBJECT', 'mailto:admin@rosterchirp.local');
+  if (!/^(mailto:|https:\/\/)/.test(subject))
+    throw new ConfigError('VAPID_SUBJECT', 'must be a mailto: or https: URL');
+  return {
+    vapidPublic,
+    vapidPrivate,
+    subject,
+    allowPrivateEndpoints: readBool(env, 'PUSH_ALLOW_PRIVATE_ENDPOINTS', false),
   };
 }

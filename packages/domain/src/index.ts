@@ -14,6 +14,7 @@ export { createMessageService, type MessageService } from './message-service.ts'
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 export { createPinService, type PinService } from './pin-service.ts';
 export { createPresenceService, type PresenceService } from './presence-service.ts';
+export type { PushKeys, PushService } from './push-service.ts';
 export { createReactionService, isEmoji, type ReactionService } from './reaction-service.ts';
 export { createSearchService, type SearchService, searchTerms } from './search-service.ts';
 export { createSeedService, type SeedInput, type SeedResult, type SeedService } from './seed-tenant.ts';

@@ -12,6 +12,7 @@ import { createMessageAccess } from './message-access.ts';
 import { createMessageService } from './message-service.ts';
 import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
+import { createPushService, type PushKeys } from './push-service.ts';
 import { createReactionService } from './reaction-service.ts';
 import { createSearchService } from './search-service.ts';
 import { createSeedService } from './seed-tenant.ts';
@@ -40,6 +41,7 @@ export interface ServiceDeps {
   dbFor: (schema: string) => TenantDb;
   uploadMaxBytes: number;
   linkPreviews: { enabled: boolean; allowPrivate: boolean };
+  push: { keys: PushKeys; allowPrivateEndpoints: boolean };
 }
 
 /** Wires every domain service from its dependencies; no module state anywhere. */
@@ -95,6 +97,12 @@ export function createServices(deps: ServiceDeps) {
     audit,
     defaultPassword,
   });
+  const push = createPushService({
+    stores,
+    keys: deps.push.keys,
+    allowPrivateEndpoints: deps.push.allowPrivateEndpoints,
+    log: deps.log,
+  });
   const reactions = createReactionService({ bus: deps.bus, stores, access });
   const typing = createTypingService({ bus: deps.bus, groups });
   const pins = createPinService({ stores, access });
@@ -103,6 +111,7 @@ export function createServices(deps: ServiceDeps) {
   const userImport = createUserImport({ stores, users, bus: deps.bus });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
   return {
+    push,
     workspace,
     avatars,
     audit,

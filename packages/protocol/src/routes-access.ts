@@ -86,3 +86,43 @@ export const PatchSettingsBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type PatchSettingsBody = Static<typeof PatchSettingsBody>;
+
+/** Web Push (docs/API.md "Notifications"). */
+export const VapidKeyReply = Type.Object({ key: Type.String() });
+export const PushSubscribeBody = Type.Object(
+  {
+    subscription: Type.Object(
+      {
+        endpoint: Type.String({ minLength: 1, maxLength: 2000 }),
+        expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+        keys: Type.Object(
+          {
+            p256dh: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+=*$' }),
+            auth: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+=*$' }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    device: Type.Optional(Type.Union([Type.Literal('mobile'), Type.Literal('desktop')])),
+  },
+  { additionalProperties: false },
+);
+export type PushSubscribeBody = Static<typeof PushSubscribeBody>;
+export const PushUnsubscribeBody = Type.Object(
+  { endpoint: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
+export const PushSubscriptionsReply = Type.Object({
+  subscriptions: Type.Array(
+    Type.Object({
+      userId: Type.Integer(),
+      device: Type.String(),
+      endpointHost: Type.String(),
+      createdAt: Type.String(),
+      lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
+      lastError: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});

@@ -9,6 +9,8 @@ import {
   sqlSearchStore,
 } from './message-store.sql.ts';
 import type { LinkPreviewStore, MessageStore, ReactionStore, SearchStore } from './message-store.ts';
+import { sqlPushStore } from './push-store.sql.ts';
+import type { PushStore } from './push-store.ts';
 import { sqlSeedStore } from './seed-store.sql.ts';
 import type { SeedStore } from './seed-store.ts';
 import { sqlSessionStore } from './session-store.sql.ts';
@@ -45,6 +47,7 @@ export interface Stores {
   audit: AuditStore;
   totp: TotpStore;
   transactions: TransactionStore;
+  push: PushStore;
 }
 
 /** The Postgres stores, each call timed (by store and method) when an observer is given. */
@@ -64,6 +67,7 @@ export function createSqlStores(observe?: StoreCallObserver): Stores {
     audit: sqlAuditStore,
     totp: sqlTotpStore,
     transactions: sqlTransactionStore,
+    push: sqlPushStore,
   };
   if (!observe) return stores;
   const wrapped = {} as Record<string, object>;

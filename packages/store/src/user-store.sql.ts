@@ -175,6 +175,7 @@ export const sqlUserStore: UserStore = {
       );
       await q.query(`DELETE FROM ${db.s}.user_group_members WHERE user_id = $1`, [id]);
       await q.query(`DELETE FROM ${db.s}.conversation_prefs WHERE user_id = $1`, [id]);
+      await q.query(`DELETE FROM ${db.s}.push_subscriptions WHERE user_id = $1`, [id]);
     });
   },
 };
