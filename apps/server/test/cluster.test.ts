@@ -3,39 +3,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PG_TYPES } from '@rosterchirp/db';
 import { type Cluster, startCluster } from '@rosterchirp/infra';
-import type {
-  ClientToServerEvents,
-  Group,
-  Message,
-  ServerToClientEvents,
-  StreamServerFrame,
-} from '@rosterchirp/protocol';
+import type { Group, Message } from '@rosterchirp/protocol';
 import pg from 'pg';
-import { io as ioClient, type Socket } from 'socket.io-client';
-import WebSocket from 'ws';
 import { launchChromium, SHOTS, signIn as signInPage } from './browser-kit.ts';
+import { connected, http, socketTo, streamTo } from './cluster-kit.ts';
 import { sleep, waitFor } from './harness.ts';
 
 /**
  * The real topology from `pnpm cluster`: Postgres → PgBouncer ← 2 instances → Redis, s3rver,
  * Caddy in front. Instances are separate processes, killed with real signals.
  */
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-async function http<T>(base: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-}
-
 describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
   let cluster: Cluster;
   let adminToken: string;
@@ -82,33 +59,6 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
   });
 
   const instanceUrl = (i: number) => cluster.instances[i]!.url;
-
-  function socketTo(base: string, token: string, reconnection = false): ChatSocket {
-    return ioClient(base, {
-      transports: ['websocket'],
-      auth: { token },
-      reconnection,
-      reconnectionDelay: 200,
-      reconnectionDelayMax: 1000,
-      forceNew: true,
-    });
-  }
-  async function connected(s: ChatSocket) {
-    if (s.connected) return;
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('connect_error', reject);
-    });
-  }
-  function streamTo(base: string, token: string) {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/stream`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const frames: StreamServerFrame[] = [];
-    ws.on('message', (raw) => frames.push(JSON.parse(raw.toString()) as StreamServerFrame));
-    ws.on('error', () => undefined);
-    return { ws, frames };
-  }
 
   it('Caddy spreads requests over both instances; migrations ran once', async () => {
     const seen = new Set<string>();

@@ -4,47 +4,38 @@
  * nobody else's.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Group } from '@rosterchirp/protocol';
 import {
+  adminWorldForSuite,
   api,
   connectSocket,
   createMember,
   createPrivateGroup,
   publicChannel,
   recordEvents,
-  startAdminWorld,
-  type TestServer,
   waitFor,
 } from './harness.ts';
 
 describe('conversation preferences', () => {
-  let world: Awaited<ReturnType<typeof startAdminWorld>>;
-  let server: TestServer;
-  let adminToken: string;
-
-  before(async () => {
-    world = await startAdminWorld();
-    ({ server, adminToken } = world);
-  });
-  after(() => world?.close());
+  const world = adminWorldForSuite();
 
   const groupsOf = async (token: string) =>
-    (await api<{ groups: Group[] }>(server, 'GET', '/api/groups', { token })).body.groups;
+    (await api<{ groups: Group[] }>(world.server, 'GET', '/api/groups', { token })).body.groups;
 
   it('notification levels: defaults by kind, each person their own, live on their devices', async () => {
-    const ann = await createMember(server, adminToken, 'Ann Prefs');
-    const ben = await createMember(server, adminToken, 'Ben Prefs');
-    const general = await publicChannel(server, adminToken);
-    const privateId = await createPrivateGroup(server, ann.token, 'Prefs room', [ben.user.id]);
+    const ann = await createMember(world.server, world.adminToken, 'Ann Prefs');
+    const ben = await createMember(world.server, world.adminToken, 'Ben Prefs');
+    const general = await publicChannel(world.server, world.adminToken);
+    const privateId = await createPrivateGroup(world.server, ann.token, 'Prefs room', [ben.user.id]);
     let mine = await groupsOf(ann.token);
     assert.equal(mine.find((g) => g.id === general)?.notify, 'mentions', 'public: mentions by default');
     assert.equal(mine.find((g) => g.id === privateId)?.notify, 'all', 'private: everything by default');
 
-    const socket = await connectSocket(server, ann.token);
+    const socket = await connectSocket(world.server, ann.token);
     const heard = recordEvents(socket);
     try {
-      const set = await api(server, 'PUT', `/api/groups/${privateId}/notifications`, {
+      const set = await api(world.server, 'PUT', `/api/groups/${privateId}/notifications`, {
         token: ann.token,
         body: { level: 'none' },
       });
@@ -66,14 +57,14 @@ describe('conversation preferences', () => {
     );
 
     for (const body of [{ level: 'loud' }, {}, { level: 'all', extra: 1 }]) {
-      const res = await api(server, 'PUT', `/api/groups/${privateId}/notifications`, {
+      const res = await api(world.server, 'PUT', `/api/groups/${privateId}/notifications`, {
         token: ann.token,
         body,
       });
       assert.equal(res.status, 400, JSON.stringify(body));
     }
-    const outsider = await createMember(server, adminToken, 'Out Sider');
-    const refused = await api(server, 'PUT', `/api/groups/${privateId}/notifications`, {
+    const outsider = await createMember(world.server, world.adminToken, 'Out Sider');
+    const refused = await api(world.server, 'PUT', `/api/groups/${privateId}/notifications`, {
       token: outsider.token,
       body: { level: 'all' },
     });
@@ -81,9 +72,9 @@ describe('conversation preferences', () => {
   });
 
   it('a public channel is left and joined again; groups are left through their members', async () => {
-    const cy = await createMember(server, adminToken, 'Cy Channel');
-    const general = await publicChannel(server, adminToken);
-    const left = await api<{ group: Group }>(server, 'POST', `/api/groups/${general}/leave`, {
+    const cy = await createMember(world.server, world.adminToken, 'Cy Channel');
+    const general = await publicChannel(world.server, world.adminToken);
+    const left = await api<{ group: Group }>(world.server, 'POST', `/api/groups/${general}/leave`, {
       token: cy.token,
     });
     assert.equal(left.status, 200);
@@ -93,14 +84,18 @@ describe('conversation preferences', () => {
       false,
       'still listed, as left',
     );
-    assert.equal((await groupsOf(adminToken)).find((g) => g.id === general)?.joined, true, 'only for Cy');
-    const joined = await api<{ group: Group }>(server, 'POST', `/api/groups/${general}/join`, {
+    assert.equal(
+      (await groupsOf(world.adminToken)).find((g) => g.id === general)?.joined,
+      true,
+      'only for Cy',
+    );
+    const joined = await api<{ group: Group }>(world.server, 'POST', `/api/groups/${general}/join`, {
       token: cy.token,
     });
     assert.equal(joined.body.group.joined, true);
 
-    const privateId = await createPrivateGroup(server, cy.token, 'Cy room', []);
-    const wrong = await api(server, 'POST', `/api/groups/${privateId}/leave`, { token: cy.token });
+    const privateId = await createPrivateGroup(world.server, cy.token, 'Cy room', []);
+    const wrong = await api(world.server, 'POST', `/api/groups/${privateId}/leave`, { token: cy.token });
     assert.equal(wrong.status, 403);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
 import { createPool, migrateSchema, ShardMap, type TenantDb, tenantDb } from '@rosterchirp/db';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
@@ -382,4 +383,15 @@ export async function startAdminWorld(
       await pg.stop();
     },
   };
+}
+
+/**
+ * The admin world of a suite: started before its tests, closed after them. Read
+ * `world.server` and `world.adminToken` inside the tests.
+ */
+export function adminWorldForSuite(opts: Parameters<typeof startTestServer>[1] = {}) {
+  const world = {} as Awaited<ReturnType<typeof startAdminWorld>>;
+  before(async () => Object.assign(world, await startAdminWorld(opts)));
+  after(() => world.close?.());
+  return world;
 }

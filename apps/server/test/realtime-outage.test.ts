@@ -11,35 +11,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PG_TYPES } from '@rosterchirp/db';
 import { type Cluster, startCluster } from '@rosterchirp/infra';
-import type {
-  ChangesReply,
-  ClientToServerEvents,
-  Group,
-  Message,
-  ServerToClientEvents,
-  StreamServerFrame,
-} from '@rosterchirp/protocol';
+import type { ChangesReply, Group, Message } from '@rosterchirp/protocol';
 import pg from 'pg';
-import { io as ioClient, type Socket } from 'socket.io-client';
-import WebSocket from 'ws';
 import { launchChromium, SHOTS, signIn as signInPage } from './browser-kit.ts';
+import { connected, http, socketTo, streamTo } from './cluster-kit.ts';
 import { waitFor } from './harness.ts';
-
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-async function http<T>(base: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-}
 
 describe('realtime across a Redis outage', { timeout: 240_000 }, () => {
   let cluster: Cluster;
@@ -102,25 +78,13 @@ describe('realtime across a Redis outage', { timeout: 240_000 }, () => {
     });
 
   it('a receiver on the other instance is told to resynchronise and gets every change, without reconnecting', async () => {
-    const socket: ChatSocket = ioClient(at(1), {
-      transports: ['websocket'],
-      auth: { token: people.receiver.token },
-      reconnection: false,
-      forceNew: true,
-    });
+    const socket = socketTo(at(1), people.receiver.token);
     const heard: Array<{ event: string; data: unknown }> = [];
     socket.onAny((event: string, data: unknown) => heard.push({ event, data }));
     let disconnects = 0;
     socket.on('disconnect', () => disconnects++);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const stream = new WebSocket(`${at(1).replace('http', 'ws')}/api/stream`, {
-      headers: { authorization: `Bearer ${people.receiver.token}` },
-    });
-    const frames: StreamServerFrame[] = [];
-    stream.on('message', (raw) => frames.push(JSON.parse(raw.toString()) as StreamServerFrame));
+    await connected(socket);
+    const { ws: stream, frames } = streamTo(at(1), people.receiver.token);
     await waitFor('the stream hello', () => frames.some((f) => f.type === 'hello'));
     try {
       const sent = await send('before the outage');

@@ -5,25 +5,17 @@
  * setting that makes admins enrol.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { User } from '@rosterchirp/protocol';
 import { generate } from 'otplib';
-import { ADMIN, api, createMember, login, startAdminWorld, type TestServer } from './harness.ts';
+import { ADMIN, adminWorldForSuite, api, createMember, login } from './harness.ts';
 
 const STEP = 30;
 const codeAt = (secret: string, offsetSteps: number) =>
   generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * STEP });
 
 describe('two-factor sign-in', () => {
-  let world: Awaited<ReturnType<typeof startAdminWorld>>;
-  let server: TestServer;
-  let adminToken: string;
-
-  before(async () => {
-    world = await startAdminWorld();
-    ({ server, adminToken } = world);
-  });
-  after(() => world?.close());
+  const world = adminWorldForSuite();
 
   it('otplib gives the RFC 6238 test vectors (SHA-1, 8 digits)', async () => {
     // The RFC's key "12345678901234567890" in base32.
@@ -42,7 +34,7 @@ describe('two-factor sign-in', () => {
 
   async function enrol(token: string): Promise<{ secret: string; recoveryCodes: string[] }> {
     const setup = await api<{ secret: string; otpauthUrl: string; qrSvg: string }>(
-      server,
+      world.server,
       'POST',
       '/api/auth/totp/setup',
       { token },
@@ -50,7 +42,7 @@ describe('two-factor sign-in', () => {
     assert.equal(setup.status, 200);
     assert.match(setup.body.otpauthUrl, /^otpauth:\/\/totp\/.+secret=[A-Z2-7]+/);
     assert.match(setup.body.qrSvg, /^<svg/);
-    const enabled = await api<{ recoveryCodes: string[] }>(server, 'POST', '/api/auth/totp/enable', {
+    const enabled = await api<{ recoveryCodes: string[] }>(world.server, 'POST', '/api/auth/totp/enable', {
       token,
       body: { code: await codeAt(setup.body.secret, -1) },
     });
@@ -60,20 +52,20 @@ describe('two-factor sign-in', () => {
 
   const signIn = (email: string, password: string, extra: Record<string, string> = {}) =>
     api<{ token: string; user: User; error: { code: string; message: string } }>(
-      server,
+      world.server,
       'POST',
       '/api/auth/login',
       { body: { email, password, ...extra } },
     );
 
   it('a code confirms setup; sign-in then asks for one, accepts ±1 step once, refuses others', async () => {
-    const member = await createMember(server, adminToken, 'Tess Totp');
+    const member = await createMember(world.server, world.adminToken, 'Tess Totp');
     const { email } = member.user;
     const { secret, recoveryCodes } = await enrol(member.token);
     assert.equal(recoveryCodes.length, 10);
     assert.equal(new Set(recoveryCodes).size, 10);
 
-    const me = await api<{ user: User }>(server, 'GET', '/api/auth/me', { token: member.token });
+    const me = await api<{ user: User }>(world.server, 'GET', '/api/auth/me', { token: member.token });
     assert.equal(me.body.user.totpEnabled, true);
 
     const missing = await signIn(email, member.password);
@@ -95,7 +87,7 @@ describe('two-factor sign-in', () => {
   });
 
   it('a recovery code signs in once; turning two-factor off needs the password', async () => {
-    const member = await createMember(server, adminToken, 'Rex Recovery');
+    const member = await createMember(world.server, world.adminToken, 'Rex Recovery');
     const { email } = member.user;
     const { recoveryCodes } = await enrol(member.token);
     const code = recoveryCodes[3]!;
@@ -104,12 +96,12 @@ describe('two-factor sign-in', () => {
     assert.equal((await signIn(email, member.password, { recoveryCode: code })).status, 401, 'used once');
 
     const token = first.body.token;
-    const wrong = await api<{ error: { code: string } }>(server, 'POST', '/api/auth/totp/disable', {
+    const wrong = await api<{ error: { code: string } }>(world.server, 'POST', '/api/auth/totp/disable', {
       token,
       body: { password: 'not-my-password' },
     });
     assert.equal(wrong.status, 403);
-    const off = await api(server, 'POST', '/api/auth/totp/disable', {
+    const off = await api(world.server, 'POST', '/api/auth/totp/disable', {
       token,
       body: { password: member.password },
     });
@@ -120,11 +112,11 @@ describe('two-factor sign-in', () => {
   });
 
   it('wrong codes at setup are limited per account', async () => {
-    const member = await createMember(server, adminToken, 'Guess Guesser');
-    await api(server, 'POST', '/api/auth/totp/setup', { token: member.token });
+    const member = await createMember(world.server, world.adminToken, 'Guess Guesser');
+    await api(world.server, 'POST', '/api/auth/totp/setup', { token: member.token });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await api(server, 'POST', '/api/auth/totp/enable', {
+      const res = await api(world.server, 'POST', '/api/auth/totp/enable', {
         token: member.token,
         body: { code: String(100000 + i) },
       });
@@ -134,53 +126,63 @@ describe('two-factor sign-in', () => {
   });
 
   it('bad input is refused with the documented error', async () => {
-    const member = await createMember(server, adminToken, 'Bad Input');
+    const member = await createMember(world.server, world.adminToken, 'Bad Input');
     for (const body of [{}, { code: 123456 }, { code: '123456', extra: true }, { code: '' }]) {
-      const res = await api<{ error: { code: string } }>(server, 'POST', '/api/auth/totp/enable', {
+      const res = await api<{ error: { code: string } }>(world.server, 'POST', '/api/auth/totp/enable', {
         token: member.token,
         body,
       });
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error.code, 'VALIDATION_FAILED');
     }
-    const noSetup = await api<{ error: { code: string } }>(server, 'POST', '/api/auth/totp/enable', {
+    const noSetup = await api<{ error: { code: string } }>(world.server, 'POST', '/api/auth/totp/enable', {
       token: member.token,
       body: { code: '123456' },
     });
     assert.equal(noSetup.status, 409, 'enable before setup');
-    const login400 = await api(server, 'POST', '/api/auth/login', {
+    const login400 = await api(world.server, 'POST', '/api/auth/login', {
       body: { email: member.user.email, password: member.password, totp: 123456 },
     });
     assert.equal(login400.status, 400);
   });
 
   it('when the organisation requires it, an admin must enrol before doing anything else', async () => {
-    const other = await createMember(server, adminToken, 'Second Admin');
-    await api(server, 'PATCH', `/api/users/${other.user.id}`, { token: adminToken, body: { role: 'admin' } });
-    const on = await api<{ settings: { requireTotpForAdmins: boolean } }>(server, 'PATCH', '/api/settings', {
-      token: adminToken,
-      body: { requireTotpForAdmins: true },
+    const other = await createMember(world.server, world.adminToken, 'Second Admin');
+    await api(world.server, 'PATCH', `/api/users/${other.user.id}`, {
+      token: world.adminToken,
+      body: { role: 'admin' },
     });
+    const on = await api<{ settings: { requireTotpForAdmins: boolean } }>(
+      world.server,
+      'PATCH',
+      '/api/settings',
+      {
+        token: world.adminToken,
+        body: { requireTotpForAdmins: true },
+      },
+    );
     assert.equal(on.status, 200, JSON.stringify(on.body));
     assert.equal(on.body.settings.requireTotpForAdmins, true);
 
-    const { token } = await login(server, other.user.email, other.password, 'mobile');
-    const blocked = await api<{ error: { code: string } }>(server, 'GET', '/api/groups', { token });
+    const { token } = await login(world.server, other.user.email, other.password, 'mobile');
+    const blocked = await api<{ error: { code: string } }>(world.server, 'GET', '/api/groups', { token });
     assert.equal(blocked.status, 403);
     assert.equal(blocked.body.error.code, 'TOTP_ENROLMENT_REQUIRED');
-    const create = await api<{ error: { code: string } }>(server, 'POST', '/api/users', {
+    const create = await api<{ error: { code: string } }>(world.server, 'POST', '/api/users', {
       token,
       body: { email: 'not.yet@example.test', name: 'Not Yet' },
     });
     assert.equal(create.body.error.code, 'TOTP_ENROLMENT_REQUIRED', 'nothing else until enrolled');
     await enrol(token);
-    assert.equal((await api(server, 'GET', '/api/groups', { token })).status, 200);
+    assert.equal((await api(world.server, 'GET', '/api/groups', { token })).status, 200);
 
     // Members are not affected; the admin who turned it on is, until they enrol too.
-    const member = await createMember(server, token, 'Plain Member');
-    assert.equal((await api(server, 'GET', '/api/groups', { token: member.token })).status, 200);
-    const first = await login(server, ADMIN.email, ADMIN.password, 'mobile');
-    const self = await api<{ error: { code: string } }>(server, 'GET', '/api/groups', { token: first.token });
+    const member = await createMember(world.server, token, 'Plain Member');
+    assert.equal((await api(world.server, 'GET', '/api/groups', { token: member.token })).status, 200);
+    const first = await login(world.server, ADMIN.email, ADMIN.password, 'mobile');
+    const self = await api<{ error: { code: string } }>(world.server, 'GET', '/api/groups', {
+      token: first.token,
+    });
     assert.equal(self.body.error.code, 'TOTP_ENROLMENT_REQUIRED');
   });
 });

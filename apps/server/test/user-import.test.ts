@@ -1,34 +1,25 @@
 /** CSV import of people: a dry run that writes nothing, per-row problems, then the import. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ImportUsersReply } from '@rosterchirp/protocol';
 import {
   ADMIN,
+  adminWorldForSuite,
   api,
   connectSocket,
   countRows,
   createMember,
   login,
   recordEvents,
-  startAdminWorld,
-  type TestServer,
   waitFor,
 } from './harness.ts';
 
 describe('importing people from CSV', () => {
-  let world: Awaited<ReturnType<typeof startAdminWorld>>;
-  let server: TestServer;
-  let adminToken: string;
+  const world = adminWorldForSuite();
 
-  before(async () => {
-    world = await startAdminWorld();
-    ({ server, adminToken } = world);
-  });
-  after(() => world?.close());
-
-  const run = (csv: string, dryRun: boolean, token = adminToken) =>
+  const run = (csv: string, dryRun: boolean, token = world.adminToken) =>
     api<ImportUsersReply & { error: { code: string; message: string; details: { field: string } } }>(
-      server,
+      world.server,
       'POST',
       '/api/users/import',
       { token, body: { csv, dryRun } },
@@ -47,7 +38,7 @@ describe('importing people from CSV', () => {
       'Odd Role,odd@import.test,owner',
       '',
     ].join('\r\n');
-    const users = await countRows(server, 'users');
+    const users = await countRows(world.server, 'users');
     const dry = await run(csv, true);
     assert.equal(dry.status, 200, JSON.stringify(dry.body));
     assert.equal(dry.body.created, 0);
@@ -63,25 +54,30 @@ describe('importing people from CSV', () => {
         [9, 'odd@import.test', 'error', 'Unknown role "owner" (member, manager or admin)'],
       ],
     );
-    assert.equal(await countRows(server, 'users'), users, 'a dry run writes nothing');
+    assert.equal(await countRows(world.server, 'users'), users, 'a dry run writes nothing');
 
     const done = await run(csv, false);
     assert.equal(done.body.created, 2);
     const jane = done.body.rows.find((r) => r.email === 'jane@import.test' && r.status === 'ok');
     assert.match(jane?.password ?? '', /^\S{19}$/, 'the generated password is shown once');
-    const signedIn = await login(server, 'jane@import.test', jane!.password!);
+    const signedIn = await login(world.server, 'jane@import.test', jane!.password!);
     assert.equal(signedIn.user.name, 'Doe, Jane');
     assert.equal(signedIn.user.role, 'manager');
     assert.equal(signedIn.user.mustChangePassword, true);
-    const multi = await api<{ users: Array<{ name: string }> }>(server, 'GET', '/api/users?q=multi%40', {
-      token: adminToken,
-    });
+    const multi = await api<{ users: Array<{ name: string }> }>(
+      world.server,
+      'GET',
+      '/api/users?q=multi%40',
+      {
+        token: world.adminToken,
+      },
+    );
     assert.equal(multi.body.users[0]?.name, 'Multi\nLine', 'a line break inside quotes is kept (as LF)');
-    assert.equal(await countRows(server, 'users'), users + 2);
+    assert.equal(await countRows(world.server, 'users'), users + 2);
   });
 
   it('a file the parser cannot read, or without the columns, is a clear 400 and writes nothing', async () => {
-    const users = await countRows(server, 'users');
+    const users = await countRows(world.server, 'users');
     for (const [csv, pattern] of [
       ['name,email\n"unclosed,a@b.c\n', /not valid CSV/],
       ['first,last\nA,B\n', /name,email/],
@@ -92,11 +88,11 @@ describe('importing people from CSV', () => {
       assert.equal(res.status, 400, csv);
       assert.match(res.body.error.message, pattern);
     }
-    assert.equal(await countRows(server, 'users'), users);
+    assert.equal(await countRows(world.server, 'users'), users);
   });
 
   it('the importing device hears how far a real import got; a dry run is silent', async () => {
-    const socket = await connectSocket(server, adminToken);
+    const socket = await connectSocket(world.server, world.adminToken);
     const heard = recordEvents(socket);
     try {
       const lines = ['name,email'];
@@ -124,7 +120,7 @@ describe('importing people from CSV', () => {
     const dry = await run(lines.join('\n'), true);
     assert.equal(dry.status, 200);
     assert.equal(dry.body.rows.filter((r) => r.status === 'ok').length, 10_000);
-    const member = await createMember(server, adminToken, 'Mia Member');
+    const member = await createMember(world.server, world.adminToken, 'Mia Member');
     assert.equal((await run('name,email\nA,a@b.c\n', true, member.token)).status, 403);
     const big = await run(`name,email\n${'x'.repeat(5_000_001)}`, true);
     assert.equal(big.status, 400);

@@ -6,45 +6,36 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { tenantDb } from '@rosterchirp/db';
 import type { TenantAuditEntry, TenantSettings, User } from '@rosterchirp/protocol';
 import {
+  adminWorldForSuite,
   api,
   connectSocket,
   createMember,
   login,
   recordEvents,
-  startAdminWorld,
-  type TestServer,
   waitFor,
 } from './harness.ts';
 
 const PNG = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png'));
 
 describe('workspace settings and branding', () => {
-  let world: Awaited<ReturnType<typeof startAdminWorld>>;
-  let server: TestServer;
-  let adminToken: string;
-
-  before(async () => {
-    world = await startAdminWorld();
-    ({ server, adminToken } = world);
-  });
-  after(() => world?.close());
+  const world = adminWorldForSuite();
 
   const read = (token?: string) =>
-    api<{ settings: TenantSettings }>(server, 'GET', '/api/settings', token ? { token } : {});
-  const patch = (body: unknown, token = adminToken) =>
+    api<{ settings: TenantSettings }>(world.server, 'GET', '/api/settings', token ? { token } : {});
+  const patch = (body: unknown, token = world.adminToken) =>
     api<{ settings: TenantSettings; error: { code: string; details?: { field?: string } } }>(
-      server,
+      world.server,
       'PATCH',
       '/api/settings',
       { token, body },
     );
 
   it('the sign-in page sees the public part, people the help page, admins everything', async () => {
-    const member = await createMember(server, adminToken, 'Set Member');
+    const member = await createMember(world.server, world.adminToken, 'Set Member');
     const anonymous = (await read()).body.settings;
     assert.equal(anonymous.appName, 'RosterChirp');
     assert.deepEqual(Object.keys(anonymous).sort(), [
@@ -60,23 +51,23 @@ describe('workspace settings and branding', () => {
     assert.equal(typeof asMember.helpHtml, 'string');
     assert.equal(asMember.helpMarkdown, undefined);
     assert.equal(asMember.defaultUserPasswordSet, undefined);
-    const asAdmin = (await read(adminToken)).body.settings;
+    const asAdmin = (await read(world.adminToken)).body.settings;
     assert.equal(asAdmin.defaultChatName, 'General Chat');
     assert.equal(asAdmin.defaultUserPasswordSet, false);
     assert.equal(asAdmin.requireTotpForAdmins, false);
   });
 
   it('an admin brands the workspace: audited, live to open clients, in the manifest', async () => {
-    const member = await createMember(server, adminToken, 'Live Viewer');
-    const socket = await connectSocket(server, member.token);
+    const member = await createMember(world.server, world.adminToken, 'Live Viewer');
+    const socket = await connectSocket(world.server, member.token);
     const heard = recordEvents(socket);
     try {
       const form = new FormData();
       form.set('kind', 'logo');
       form.set('file', new Blob([PNG], { type: 'image/png' }), 'logo.png');
-      const upload = await fetch(`${server.url}/api/uploads/direct`, {
+      const upload = await fetch(`${world.server.url}/api/uploads/direct`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${adminToken}` },
+        headers: { authorization: `Bearer ${world.adminToken}` },
         body: form,
       });
       const { key } = (await upload.json()) as { key: string };
@@ -109,18 +100,18 @@ describe('workspace settings and branding', () => {
       assert.equal(live.settings.helpMarkdown, undefined, 'the live event carries the public part only');
 
       const audit = await api<{ entries: TenantAuditEntry[] }>(
-        server,
+        world.server,
         'GET',
         '/api/audit?action=settings.updated',
         {
-          token: adminToken,
+          token: world.adminToken,
         },
       );
       const details = audit.body.entries[0]!.details as Record<string, unknown>;
       assert.deepEqual(details.appName, { from: 'RosterChirp', to: 'Harbour Rowing Club' });
       assert.ok(details.aboutMarkdown, 'the about text change is recorded (its length, not the text)');
 
-      const manifest = await fetch(`${server.url}/manifest.webmanifest`);
+      const manifest = await fetch(`${world.server.url}/manifest.webmanifest`);
       const body = (await manifest.json()) as {
         name: string;
         theme_color: string;
@@ -139,35 +130,35 @@ describe('workspace settings and branding', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.settings.defaultChatName, 'Clubhouse');
     assert.equal(res.body.settings.defaultUserPasswordSet, true);
-    const groups = await api<{ groups: Array<{ name: string }> }>(server, 'GET', '/api/groups', {
-      token: adminToken,
+    const groups = await api<{ groups: Array<{ name: string }> }>(world.server, 'GET', '/api/groups', {
+      token: world.adminToken,
     });
     assert.ok(groups.body.groups.some((g) => g.name === 'Clubhouse'));
 
-    const created = await api<{ user: User; password?: string }>(server, 'POST', '/api/users', {
-      token: adminToken,
+    const created = await api<{ user: User; password?: string }>(world.server, 'POST', '/api/users', {
+      token: world.adminToken,
       body: { email: 'newbie@harbour.example', name: 'New Bie' },
     });
     assert.equal(created.body.password, 'welcome-aboard-1');
-    const signedIn = await login(server, 'newbie@harbour.example', 'welcome-aboard-1');
+    const signedIn = await login(world.server, 'newbie@harbour.example', 'welcome-aboard-1');
     assert.equal(signedIn.user.mustChangePassword, true);
 
     const cleared = await patch({ defaultUserPassword: null });
     assert.equal(cleared.body.settings.defaultUserPasswordSet, false);
     const audit = await api<{ entries: TenantAuditEntry[] }>(
-      server,
+      world.server,
       'GET',
       '/api/audit?action=settings.updated',
       {
-        token: adminToken,
+        token: world.adminToken,
       },
     );
     assert.equal(JSON.stringify(audit.body).includes('welcome-aboard-1'), false, 'never the password itself');
   });
 
   it('branding needs the Brand plan; the rest does not', async () => {
-    const publicDb = tenantDb(server.pool, 'public');
-    await server.services.settings.setPlan(publicDb, 'chat');
+    const publicDb = tenantDb(world.server.pool, 'public');
+    await world.server.services.settings.setPlan(publicDb, 'chat');
     try {
       const refused = await patch({ appName: 'Not On This Plan' });
       assert.equal(refused.status, 403);
@@ -175,19 +166,19 @@ describe('workspace settings and branding', () => {
       assert.equal((await patch({ registrationOpen: true })).status, 200);
       assert.equal((await read()).body.settings.appName, 'Harbour Rowing Club', 'nothing changed');
     } finally {
-      await server.services.settings.setPlan(publicDb, 'team');
+      await world.server.services.settings.setPlan(publicDb, 'team');
     }
   });
 
   it('bad input is refused with the documented error and changes nothing', async () => {
-    const member = await createMember(server, adminToken, 'Not Admin');
+    const member = await createMember(world.server, world.adminToken, 'Not Admin');
     assert.equal((await patch({ appName: 'Mine now' }, member.token)).status, 403);
     const image = new FormData();
     image.set('kind', 'image');
     image.set('file', new Blob([PNG], { type: 'image/png' }), 'photo.png');
-    const up = await fetch(`${server.url}/api/uploads/direct`, {
+    const up = await fetch(`${world.server.url}/api/uploads/direct`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}` },
+      headers: { authorization: `Bearer ${world.adminToken}` },
       body: image,
     });
     const { key } = (await up.json()) as { key: string };
