@@ -43,3 +43,19 @@ export function markdownToSafeHtml(markdown: string): string {
     },
   }).trim();
 }
+
+/**
+ * markdownToSafeHtml that remembers its last `max` results: the same few texts are read on
+ * every page load. One per service instance (packages keep no module state).
+ */
+export function cachedMarkdown(max = 500): (markdown: string) => string {
+  const rendered = new Map<string, string>();
+  return (markdown) => {
+    const known = rendered.get(markdown);
+    if (known !== undefined) return known;
+    const html = markdownToSafeHtml(markdown);
+    if (rendered.size >= max) rendered.delete(rendered.keys().next().value as string);
+    rendered.set(markdown, html);
+    return html;
+  };
+}

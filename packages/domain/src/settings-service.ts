@@ -67,6 +67,17 @@ export function createSettingsService(deps: { stores: Pick<Stores, 'settings'> }
     /** A setting's value, or its default when never set. */
     settingOrDefault,
 
+    /** Several settings (or their defaults) in one query. */
+    async settingsOrDefaults<K extends keyof typeof FALLBACKS>(
+      db: TenantDb,
+      keys: readonly K[],
+    ): Promise<{ [P in K]: SettingValues[P] }> {
+      const stored = await settings.getMany(db, keys);
+      return Object.fromEntries(keys.map((k) => [k, stored[k] ?? FALLBACKS[k]])) as {
+        [P in K]: SettingValues[P];
+      };
+    },
+
     plan,
     features,
     setPlan: (db: TenantDb, value: Plan): Promise<void> => settings.set(db, 'plan', value),

@@ -5,7 +5,7 @@ import { type Stores, uploadUrl } from '@rosterchirp/store';
 import { notFound } from './app-error.ts';
 import { type AuditService, auditWho } from './audit-service.ts';
 import type { Actor } from './context.ts';
-import { markdownToSafeHtml } from './markdown.ts';
+import { cachedMarkdown } from './markdown.ts';
 import type { SettingsService, SettingValues } from './settings-service.ts';
 import type { UploadService } from './upload-service.ts';
 
@@ -33,6 +33,7 @@ const BRANDING: ReadonlyArray<keyof Change> = ['appName', 'logoKey', 'iconKey', 
  */
 export function createWorkspaceSettings(deps: WorkspaceSettingsDeps) {
   const { settings } = deps;
+  const markdownToSafeHtml = cachedMarkdown();
   const read = <K extends Exclude<keyof SettingValues, 'default_chat_id'>>(db: TenantDb, key: K) =>
     settings.settingOrDefault(db, key);
 
@@ -42,24 +43,34 @@ export function createWorkspaceSettings(deps: WorkspaceSettingsDeps) {
   }
 
   async function view(db: TenantDb, viewer: SettingsViewer): Promise<TenantSettings> {
-    const about = await read(db, 'about_markdown');
+    // One query for every key (the sign-in page and every start read this).
+    const v = await settings.settingsOrDefaults(db, [
+      'app_name',
+      'logo_key',
+      'icon_key',
+      'colors',
+      'registration_open',
+      'about_markdown',
+      'help_markdown',
+      'default_user_password',
+      'require_totp_for_admins',
+    ]);
     const out: TenantSettings = {
-      appName: await read(db, 'app_name'),
-      logoUrl: uploadUrl(await read(db, 'logo_key')),
-      iconUrl: uploadUrl(await read(db, 'icon_key')),
-      colors: await read(db, 'colors'),
-      registrationOpen: await read(db, 'registration_open'),
-      aboutMarkdown: about,
-      aboutHtml: markdownToSafeHtml(about),
+      appName: v.app_name,
+      logoUrl: uploadUrl(v.logo_key),
+      iconUrl: uploadUrl(v.icon_key),
+      colors: v.colors,
+      registrationOpen: v.registration_open,
+      aboutMarkdown: v.about_markdown,
+      aboutHtml: markdownToSafeHtml(v.about_markdown),
     };
     if (viewer === 'public') return out;
-    const help = await read(db, 'help_markdown');
-    out.helpHtml = markdownToSafeHtml(help);
+    out.helpHtml = markdownToSafeHtml(v.help_markdown);
     if (viewer !== 'admin') return out;
-    out.helpMarkdown = help;
+    out.helpMarkdown = v.help_markdown;
     out.defaultChatName = (await defaultChat(db))?.name ?? '';
-    out.defaultUserPasswordSet = (await read(db, 'default_user_password')) !== null;
-    out.requireTotpForAdmins = await read(db, 'require_totp_for_admins');
+    out.defaultUserPasswordSet = v.default_user_password !== null;
+    out.requireTotpForAdmins = v.require_totp_for_admins;
     return out;
   }
 

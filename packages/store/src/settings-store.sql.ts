@@ -8,6 +8,14 @@ export const sqlSettingsStore: SettingsStore = {
     return rows[0]?.value;
   },
 
+  async getMany(db, keys) {
+    const { rows } = await db.query<{ key: string; value: unknown }>(
+      `SELECT key, value FROM ${db.s}.settings WHERE key = ANY($1::text[])`,
+      [keys],
+    );
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  },
+
   async set(db, key, value) {
     await db.query(
       `INSERT INTO ${db.s}.settings (key, value) VALUES ($1, $2::jsonb)

@@ -188,6 +188,9 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
       assert.deepEqual(await stores.settings.get(db, 'store_test_obj'), { a: [1, 'two'], b: true });
       await stores.settings.set(db, 'store_test_obj', 'replaced');
       assert.equal(await stores.settings.get(db, 'store_test_obj'), 'replaced');
+      assert.deepEqual(await stores.settings.getMany(db, ['store_test_obj', 'store_test_missing']), {
+        store_test_obj: 'replaced',
+      });
     });
 
     it('setIfAbsent: concurrent callers all get the one value that was kept', async () => {
