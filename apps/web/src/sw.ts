@@ -45,3 +45,39 @@ sw.addEventListener('fetch', (event) => {
     );
   }
 });
+
+// Web Push: show what the server sent (title, body, icon), one notification per conversation
+// (tag); a click focuses an open window (navigating it) or opens one.
+sw.addEventListener('push', (event) => {
+  const data = (event.data?.json() ?? {}) as {
+    title?: string;
+    body?: string;
+    icon?: string;
+    tag?: string;
+    url?: string;
+  };
+  event.waitUntil(
+    sw.registration.showNotification(data.title ?? 'RosterChirp', {
+      body: data.body ?? '',
+      icon: data.icon ?? '/icon-192.png',
+      tag: data.tag,
+      data: { url: data.url ?? '/' },
+    }),
+  );
+});
+
+sw.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = (event.notification.data as { url?: string } | null)?.url ?? '/';
+  event.waitUntil(
+    sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(async (windows) => {
+      const open = windows[0];
+      if (open) {
+        await open.focus();
+        await open.navigate(url).catch(() => undefined);
+        return;
+      }
+      await sw.clients.openWindow(url);
+    }),
+  );
+});

@@ -5,6 +5,7 @@ import { uploadImage } from '../../lib/upload-api.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { chooseDensity, chooseTheme, density, themeChoice } from '../../ui/theme.ts';
+import { DevicePushSection } from '../notifications/DevicePushSection.tsx';
 import { accountApi } from './account-api.ts';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
@@ -184,6 +185,7 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
           Compact message rows
         </label>
       </fieldset>
+      <DevicePushSection />
       <TwoFactorSection
         me={props.me}
         onChanged={() => void accountApi.me().then(({ user }) => props.onSaved(user), failed)}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import type { ChatClient } from '../chat/chat-client.ts';
+import { PushDevices } from '../notifications/PushDevices.tsx';
 import { settingsApi } from '../settings/settings-api.ts';
 import { securityApi } from './security-api.ts';
 
@@ -85,6 +86,7 @@ export function AuditDialog(props: { client: ChatClient; onClose: () => void }) 
         />
         Admins must use two-factor sign-in
       </label>
+      <PushDevices />
       <div class="audit__filters">
         <select aria-label="Action" value={action} onChange={(e) => setAction(e.currentTarget.value)}>
           <option value="">All actions</option>
