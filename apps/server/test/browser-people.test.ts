@@ -83,7 +83,7 @@ describe('people and access in the browser', () => {
     const secret = (await pia.locator('.twofactor__key').textContent())!.trim();
     await pia.screenshot({ path: join(SHOTS, 'people-two-factor-setup-phone.png') });
     await pia.getByLabel('Code from the app').fill(await generate({ secret }));
-    await pia.getByRole('button', { name: 'Turn on' }).click();
+    await pia.getByRole('button', { name: 'Turn on', exact: true }).click();
     await pia.getByRole('list', { name: 'Recovery codes' }).waitFor();
     assert.equal(await pia.locator('.recovery-codes li').count(), 10);
     await pia.screenshot({ path: join(SHOTS, 'people-recovery-codes-phone.png') });
