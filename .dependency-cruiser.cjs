@@ -3,7 +3,7 @@
  * ← domain ← apps. `pnpm test` runs this check first (`pnpm check:layers`); an uphill import
  * fails it with the rule's name.
  */
-const LOW = '^packages/(db|store|realtime|storage|rate-limit|tenant-cache|config)/';
+const LOW = '^packages/(db|store|realtime|storage|rate-limit|tenant-cache|config|jobs)/';
 module.exports = {
   forbidden: [
     {
@@ -35,7 +35,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/domain/' },
       to: {
-        path: '^(packages/realtime/|apps/|loadtest/)|node_modules/.*/(socket\\.io|ioredis|@socket\\.io)/',
+        path: '^(packages/realtime/|apps/|loadtest/)|node_modules/.*/(socket\\.io|ioredis|@socket\\.io|pg-boss)/',
       },
     },
     {

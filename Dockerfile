@@ -12,6 +12,7 @@ COPY infra/package.json infra/
 COPY packages/config/package.json packages/config/
 COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
+COPY packages/jobs/package.json packages/jobs/
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/rate-limit/package.json packages/rate-limit/
 COPY packages/realtime/package.json packages/realtime/

@@ -6,6 +6,15 @@ export * from './events.ts';
 export * from './host.ts';
 export * from './message-preview.ts';
 export type { EventBus } from './ports/event-bus.ts';
+export {
+  type JobContext,
+  type JobHandler,
+  type JobQueue,
+  type JobRequest,
+  type QueueDefinition,
+  type QueueStats,
+  RetryLater,
+} from './ports/job-queue.ts';
 export type { PresenceConnection, PresenceOptions, PresenceStore } from './ports/presence-store.ts';
 export { rooms } from './ports/rooms.ts';
 export * from './routes.ts';
