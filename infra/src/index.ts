@@ -4,7 +4,13 @@ export { type InstanceHandle, REPO_ROOT, startInstance } from './instance.ts';
 export { type PgBouncerHandle, startPgBouncer } from './pgbouncer.ts';
 export { type PostgresHandle, startPostgres } from './postgres-server.ts';
 export { freePort, type Spawned, spawnLogged, stopProcess, waitUntil } from './processes.ts';
-export { type PushStandIn, type ReceivedPush, startPushStandIn } from './push-stand-in.ts';
+export {
+  type PushAttempt,
+  type PushStandIn,
+  type ReceivedPush,
+  type StandInSubscription,
+  startPushStandIn,
+} from './push-stand-in.ts';
 export { type RedisHandle, startRedis } from './redis-server.ts';
 export { requestWithHost } from './request-with-host.ts';
 export { type S3Handle, startS3 } from './s3-server.ts';

@@ -14,6 +14,16 @@ export interface ReceivedPush {
   vapidKey: string;
   subject: string;
   ttl: number;
+  /** RFC 8030 Topic header (replaces an undelivered push with the same topic). */
+  topic: string | undefined;
+  at: number;
+}
+
+/** Every request answered, in order: what each subscription was told. */
+export interface PushAttempt {
+  subscriptionId: string;
+  status: number;
+  at: number;
 }
 
 export interface StandInSubscription {
@@ -52,13 +62,31 @@ function verifyVapid(jwt: string, rawKey: string, audience: string): { ok: boole
  * A local Web Push service (RFC 8030) for tests: HTTPS on 127.0.0.1 with the test world's
  * certificate, subscriptions with real P-256 keys, every POST's VAPID JWT verified (RFC 8292)
  * and its aes128gcm body decrypted (RFC 8291) — the whole path with real cryptography.
- * A subscription can be marked gone: the service then answers 410.
+ * A subscription can be marked gone (410), made to fail its next requests (e.g. 503 with
+ * Retry-After), and the whole service can hold requests unanswered — a push counts as received
+ * only when its 201 is written to a client still connected (a sender killed mid-request never
+ * learnt of its success, and neither does this service count it).
  */
 export async function startPushStandIn() {
   const certFile = process.env[LOOPBACK_CERT_ENV];
   if (!certFile) throw new Error(`${LOOPBACK_CERT_ENV} is not set: run under infra/src/test-world-cli.ts`);
-  const subs = new Map<string, { ecdh: ReturnType<typeof createECDH>; auth: Buffer; gone: boolean }>();
+  const subs = new Map<
+    string,
+    {
+      ecdh: ReturnType<typeof createECDH>;
+      auth: Buffer;
+      gone: boolean;
+      failures: Array<{ status: number; retryAfter?: string }>;
+    }
+  >();
   const received: ReceivedPush[] = [];
+  const attempts: PushAttempt[] = [];
+  let holding = false;
+  const parked: Array<() => void> = [];
+  const answer = (id: string, res: import('node:http').ServerResponse, status: number, headers = {}) => {
+    attempts.push({ subscriptionId: id, status, at: Date.now() });
+    res.writeHead(status, headers).end();
+  };
   const server = createServer(
     { cert: readFileSync(certFile), key: readFileSync(certFile.replace('cert.pem', 'key.pem')) },
     (req, res) => {
@@ -68,7 +96,16 @@ export async function startPushStandIn() {
         const id = /^\/push\/([\w-]+)$/.exec(req.url ?? '')?.[1];
         const sub = id ? subs.get(id) : undefined;
         if (req.method !== 'POST' || !id || !sub) return void res.writeHead(404).end();
-        if (sub.gone) return void res.writeHead(410).end();
+        if (sub.gone) return void answer(id, res, 410);
+        const failure = sub.failures.shift();
+        if (failure) {
+          return void answer(
+            id,
+            res,
+            failure.status,
+            failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+          );
+        }
         const auth = /^vapid t=([^,\s]+),\s*k=([^,\s]+)$/.exec(req.headers.authorization ?? '');
         const vapid = auth
           ? verifyVapid(auth[1]!, auth[2]!, `https://127.0.0.1:${port}`)
@@ -79,17 +116,26 @@ export async function startPushStandIn() {
             privateKey: sub.ecdh,
             authSecret: sub.auth,
           }) as Buffer;
-          received.push({
+          const push: ReceivedPush = {
             subscriptionId: id,
             payload: JSON.parse(plain.toString('utf8')) as Record<string, unknown>,
             vapidValid: vapid.ok && req.headers['content-encoding'] === 'aes128gcm',
             vapidKey: auth?.[2] ?? '',
             subject: vapid.sub,
             ttl: Number(req.headers.ttl),
-          });
-          res.writeHead(201).end();
+            topic: req.headers.topic as string | undefined,
+            at: 0,
+          };
+          const accept = () => {
+            if (res.destroyed || req.socket.destroyed) return; // the sender is gone: not delivered
+            push.at = Date.now();
+            received.push(push);
+            answer(id, res, 201);
+          };
+          if (holding) parked.push(accept);
+          else accept();
         } catch {
-          res.writeHead(400).end();
+          answer(id, res, 400);
         }
       });
     },
@@ -105,7 +151,7 @@ export async function startPushStandIn() {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
       const auth = randomBytes(16);
-      subs.set(id, { ecdh, auth, gone: false });
+      subs.set(id, { ecdh, auth, gone: false, failures: [] });
       return {
         id,
         endpoint: `https://127.0.0.1:${port}/push/${id}`,
@@ -117,7 +163,29 @@ export async function startPushStandIn() {
       const sub = subs.get(id);
       if (sub) sub.gone = true;
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    attempts,
+    /** The next `count` requests to this subscription are answered `status` (and Retry-After). */
+    failNext(id: string, count: number, status: number, retryAfter?: string) {
+      const sub = subs.get(id);
+      for (let i = 0; sub && i < count; i++)
+        sub.failures.push({ status, ...(retryAfter ? { retryAfter } : {}) });
+    },
+    /** From now on requests wait unanswered until release(). */
+    hold() {
+      holding = true;
+    },
+    /** Requests waiting now. */
+    held: () => parked.length,
+    /** Answers every waiting request whose sender is still there, and stops holding. */
+    release() {
+      holding = false;
+      for (const accept of parked.splice(0)) accept();
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   type Services,
   type TenantProvisioning,
 } from '@rosterchirp/domain';
-import type { PresenceStore } from '@rosterchirp/protocol';
+import type { JobQueue, PresenceStore, ViewingStore } from '@rosterchirp/protocol';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
 import { createSocketIoBus } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
@@ -80,8 +80,14 @@ export interface AppDeps {
   rateLimits: RateLimits;
   uploadMaxBytes: number;
   linkPreviews?: { enabled: boolean; allowPrivate: boolean };
-  /** Web Push: the VAPID keys and whether private endpoints are allowed (tests). */
-  push: { keys: PushKeys; allowPrivateEndpoints: boolean };
+  /** Web Push: the VAPID keys, whether private endpoints are allowed (tests), pushes in flight. */
+  push: { keys: PushKeys; allowPrivateEndpoints: boolean; concurrency?: number };
+  /** The durable job queue (workers start with the app and stop when it closes). */
+  jobs: JobQueue;
+  /** A silent job is handed to another worker after this long; default 60 s. */
+  jobLeaseSeconds?: number;
+  /** Who looks at which conversation (pushes skip them); memory alone, Redis in a cluster. */
+  viewing: ViewingStore;
   /** Extra readiness checks (e.g. Redis), besides Postgres. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
   /** Host mode (APP_TYPE=host): the control plane and tenant provisioning. */
@@ -166,8 +172,16 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     dbFor: deps.tenants.bySchema,
     uploadMaxBytes: deps.uploadMaxBytes,
     linkPreviews: deps.linkPreviews ?? { enabled: true, allowPrivate: false },
-    push: deps.push,
+    push: {
+      keys: deps.push.keys,
+      allowPrivateEndpoints: deps.push.allowPrivateEndpoints,
+      concurrency: deps.push.concurrency ?? 32,
+      onOutcome: metrics.countPush,
+    },
+    jobs: { queue: deps.jobs, leaseSeconds: deps.jobLeaseSeconds ?? 60 },
+    viewing: deps.viewing,
   });
+  await services.background.start();
 
   let draining = false;
   const presenceTtlMs = deps.presenceTtlMs ?? 45_000;
@@ -182,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       streamConnections: () => openStreams.size,
       presenceConnections: () => heartbeats.size,
       pool: deps.pool,
+      jobStats: () => deps.jobs.stats(),
     },
     deps.metricsToken,
   );
@@ -267,6 +282,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     for (const ws of openStreams) ws.terminate();
     io.disconnectSockets(true);
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    // Running jobs finish (bounded); the rest wait in the queue for another instance.
+    await deps.jobs.stop();
   });
 
   return {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Pool } from '@rosterchirp/db';
 import { AppError, isPublicAddress } from '@rosterchirp/domain';
+import type { QueueStats } from '@rosterchirp/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -12,6 +13,8 @@ export interface MetricsSources {
   /** Connections this instance keeps alive in presence. */
   presenceConnections: () => number;
   pool: Pool;
+  /** The job queue's jobs per queue and state (read at scrape time). */
+  jobStats: () => Promise<QueueStats[]>;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface AppMetrics {
   registry: Registry;
   /** Every store call's duration, by store and method (rosterchirp_store_call_duration_seconds). */
   observeStoreCall: (store: string, method: string, seconds: number) => void;
+  /** One push's outcome (rosterchirp_push_deliveries_total). */
+  countPush: (outcome: string) => void;
 }
 
 /** The app's registry, made before the services so their store calls can be timed into it. */
@@ -38,9 +43,16 @@ export function createAppMetrics(): AppMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const pushes = new Counter({
+    name: 'rosterchirp_push_deliveries_total',
+    help: 'Web Push requests by outcome (sent, gone, retry, refused)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     observeStoreCall: (store, method, seconds) => storeCalls.observe({ store, method }, seconds),
+    countPush: (outcome) => pushes.inc({ outcome }),
   };
 }
 
@@ -82,6 +94,21 @@ export function installMetrics(
     'Queries waiting for a pooled Postgres client',
     () => sources.pool.waitingCount,
   );
+  new Gauge({
+    name: 'rosterchirp_jobs',
+    help: 'Background jobs by queue and state (queued, active, failed), all instances',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const stats = await sources.jobStats().catch(() => []);
+      for (const s of stats) {
+        this.set({ queue: s.queue, state: 'queued' }, s.queued);
+        this.set({ queue: s.queue, state: 'active' }, s.active);
+        this.set({ queue: s.queue, state: 'failed' }, s.failed);
+      }
+    },
+  });
   const requests = new Counter({
     name: 'rosterchirp_http_requests_total',
     help: 'HTTP requests by method, route and status',

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
 import { migrateSchema, ShardMap } from '@rosterchirp/db';
+import { PgBossQueue } from '@rosterchirp/jobs';
 import { LocalDiskStorage, S3Storage } from '@rosterchirp/storage';
 import { createSqlStores } from '@rosterchirp/store';
 import { buildApp } from './app.ts';
@@ -48,11 +49,19 @@ async function main(): Promise<void> {
         log,
       })
     : undefined;
+  const jobs = new PgBossQueue(database.pool, {
+    pollingIntervalSeconds: config.jobs.pollSeconds,
+    maintenanceIntervalSeconds: config.jobs.maintenanceSeconds,
+    onError: (err) => log.error({ err }, 'job queue error'),
+  });
   const { app, services, drain } = await buildApp({
     log,
     pool: database.pool,
     tenants: host?.tenants ?? selfhost,
     presence: shared.presence,
+    viewing: shared.viewing,
+    jobs,
+    jobLeaseSeconds: config.jobs.leaseSeconds,
     socketAdapter: shared.socketAdapter,
     onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,
@@ -63,7 +72,11 @@ async function main(): Promise<void> {
     presenceTtlMs: config.presenceTtlMs,
     storage: config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,
-    push: { keys: pushKeys, allowPrivateEndpoints: config.push.allowPrivateEndpoints },
+    push: {
+      keys: pushKeys,
+      allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+      concurrency: config.push.concurrency,
+    },
     instanceId: config.instanceId,
     sessionTtlDays: config.sessionTtlDays,
     cookieSecure: config.cookieSecure,

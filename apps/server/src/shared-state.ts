@@ -1,7 +1,13 @@
 import type { Config } from '@rosterchirp/config';
-import type { PresenceStore } from '@rosterchirp/protocol';
+import type { PresenceStore, ViewingStore } from '@rosterchirp/protocol';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from '@rosterchirp/rate-limit';
-import { createRedisFanoutAdapter, MemoryPresence, RedisPresence } from '@rosterchirp/realtime';
+import {
+  createRedisFanoutAdapter,
+  MemoryPresence,
+  MemoryViewing,
+  RedisPresence,
+  RedisViewing,
+} from '@rosterchirp/realtime';
 import {
   MemoryTenantDomainCache,
   RedisTenantDomainCache,
@@ -14,6 +20,8 @@ import type { AppDeps } from './app.ts';
 /** What instances share: presence, fan-out and rate limits — Redis in a cluster, memory alone. */
 export interface SharedState {
   presence: PresenceStore;
+  /** Who looks at which conversation now (pushes skip them). */
+  viewing: ViewingStore;
   rateLimiter: RateLimiter;
   /** Host → tenant cache for host mode's resolver (invalidated on every instance). */
   tenantCache: TenantDomainCache;
@@ -60,6 +68,9 @@ function watchRestoration(clients: Redis[], log: FastifyBaseLogger) {
   };
 }
 
+/** A client repeats what it shows every 25 s; an entry lapses a minute after the last repeat. */
+const VIEWING_TTL_MS = 60_000;
+
 /** REDIS_URL set: everything through Redis (a cluster). Unset: in this process. */
 export function createSharedState(
   config: Pick<Config, 'redisUrl'> & { presenceTtlMs?: number; fanoutAdapter?: Config['fanoutAdapter'] },
@@ -68,6 +79,7 @@ export function createSharedState(
   if (!config.redisUrl) {
     return {
       presence: new MemoryPresence({ ttlMs: config.presenceTtlMs ?? 45_000 }),
+      viewing: new MemoryViewing(VIEWING_TTL_MS),
       rateLimiter: new MemoryRateLimiter(),
       tenantCache: new MemoryTenantDomainCache({ localTtlMs: 5000 }),
       readinessChecks: {},
@@ -96,6 +108,7 @@ export function createSharedState(
     onFanoutRestored: restoration.on,
     tenantCache: lazyTenantCache(tenantCache),
     presence: new RedisPresence(redis, { ttlMs: config.presenceTtlMs ?? 45_000 }),
+    viewing: new RedisViewing(redis, VIEWING_TTL_MS),
     rateLimiter: new RedisRateLimiter(redis),
     socketAdapter: createRedisFanoutAdapter(pub, sub, config.fanoutAdapter ?? 'sharded'),
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },

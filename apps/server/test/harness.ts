@@ -6,6 +6,7 @@ import { after, before } from 'node:test';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
 import { createPool, migrateSchema, ShardMap, type TenantDb, tenantDb } from '@rosterchirp/db';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
+import { PgBossQueue } from '@rosterchirp/jobs';
 import type {
   ClientToServerEvents,
   Message,
@@ -59,6 +60,8 @@ export async function startTestServer(
     connectionLimits?: ConnectionLimits;
     /** Web Push endpoints on loopback allowed (the local push stand-in). */
     pushAllowPrivateEndpoints?: boolean;
+    /** Seconds before a silent job is handed to another worker; default 30. */
+    jobLeaseSeconds?: number;
     /** A logger of the test's own (log-capture tests); default silent. */
     log?: Logger;
   } = {},
@@ -79,11 +82,19 @@ export async function startTestServer(
       })
     : undefined;
   const tenants = host?.tenants ?? createSelfhostResolver(pool);
+  const jobs = new PgBossQueue(pool, {
+    pollingIntervalSeconds: 0.5,
+    maintenanceIntervalSeconds: 1,
+    onError: (err) => log.error({ err }, 'job queue error'),
+  });
   const built = await buildApp({
     log,
     pool,
     tenants,
     presence: shared.presence,
+    viewing: shared.viewing,
+    jobs,
+    jobLeaseSeconds: opts.jobLeaseSeconds ?? 30,
     socketAdapter: shared.socketAdapter,
     onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,
@@ -320,16 +331,17 @@ export async function publicChannel(server: TestServer, token: string): Promise<
 
 /**
  * Makes a schema one migration behind, as if it predated the latest release: the latest
- * migration (011, push subscriptions) is undone and loses its record. A test checks
+ * migration (012, preferences and push deliveries) is undone and loses its record. A test checks
  * `LATEST_MIGRATION_TABLE` to see it applied again.
  */
-export const LATEST_MIGRATION_TABLE = 'push_subscriptions';
+export const LATEST_MIGRATION_TABLE = 'push_deliveries';
 export async function putBehindLatestMigration(
   pool: { query: (sql: string) => Promise<unknown> },
   schema: string,
 ) {
-  await pool.query(`DROP TABLE ${schema}.push_subscriptions`);
-  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 11`);
+  await pool.query(`DROP TABLE ${schema}.push_deliveries`);
+  await pool.query(`ALTER TABLE ${schema}.users DROP COLUMN preferences`);
+  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 12`);
 }
 
 /** What a test connection heard: recordEvents() entries or stream frames. */

@@ -18,6 +18,7 @@ import {
 
 describe('link previews', () => {
   let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let pgStrict: Awaited<ReturnType<typeof startTestPostgres>>;
   let site: Server;
   let siteUrl: string;
   let permissive: TestServer;
@@ -31,12 +32,14 @@ describe('link previews', () => {
     await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/fixtures`;
     pg = await startTestPostgres();
-    // Two instances on one database: one allowed to reach loopback (tests only), one as shipped.
+    // Two deployments: one allowed to reach loopback (tests only), one as shipped. (Two
+    // instances of one deployment would share the job queue, and so each other's jobs.)
+    pgStrict = await startTestPostgres();
     permissive = await startTestServer(pg, {
       instanceId: 'permissive',
       linkPreviews: { enabled: true, allowPrivate: true },
     });
-    strict = await startTestServer(pg, {
+    strict = await startTestServer(pgStrict, {
       instanceId: 'strict',
       linkPreviews: { enabled: true, allowPrivate: false },
     });
@@ -45,6 +48,7 @@ describe('link previews', () => {
     await permissive?.close();
     await strict?.close();
     await pg?.stop();
+    await pgStrict?.stop();
     site.closeAllConnections();
     site.close();
   });

@@ -115,6 +115,17 @@ export interface Config {
     vapidPrivate: string | undefined;
     subject: string;
     allowPrivateEndpoints: boolean;
+    /** Pushes in flight at once per fan-out job. */
+    concurrency: number;
+  };
+  /** The durable job queue (pg-boss on the platform Postgres). */
+  jobs: {
+    /** How often an idle worker looks for jobs (a send on the same instance wakes it at once). */
+    pollSeconds: number;
+    /** A job whose worker went silent this long is handed to another instance. */
+    leaseSeconds: number;
+    /** How often expired leases are found and old jobs archived (one instance at a time). */
+    maintenanceSeconds: number;
   };
   /** Presence entries expire this long after their last heartbeat (heartbeats every third of it). */
   presenceTtlMs: number;
@@ -185,6 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       allowPrivate: readBool(env, 'LINK_PREVIEW_ALLOW_PRIVATE', false),
     },
     push: readPush(env),
+    jobs: readJobs(env),
     uploadMaxBytes: readInt(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimits: {
       loginPerMinute: readInt(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1_000_000),
@@ -228,5 +240,14 @@ function readPush(env: Env): Config['push'] {
     vapidPrivate,
     subject,
     allowPrivateEndpoints: readBool(env, 'PUSH_ALLOW_PRIVATE_ENDPOINTS', false),
+    concurrency: readInt(env, 'PUSH_CONCURRENCY', 32, 1, 1000),
+  };
+}
+
+function readJobs(env: Env): Config['jobs'] {
+  return {
+    pollSeconds: readInt(env, 'JOB_POLL_SECONDS', 2, 1, 600),
+    leaseSeconds: readInt(env, 'JOB_LEASE_SECONDS', 60, 1, 3600),
+    maintenanceSeconds: readInt(env, 'JOB_MAINTENANCE_SECONDS', 15, 1, 3600),
   };
 }

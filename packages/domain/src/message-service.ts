@@ -11,11 +11,10 @@ import type {
 import { type EventBus, LIMITS, rooms } from '@rosterchirp/protocol';
 import { type Stores, uploadUrl } from '@rosterchirp/store';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
+import type { BackgroundJobs } from './background-jobs.ts';
 import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
 import { extractMentions } from './handle.ts';
-import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
 import { emitUpdated, type MessageAccess } from './message-access.ts';
-import type { ThumbnailService } from './thumbnail-service.ts';
 import type { UploadService } from './upload-service.ts';
 
 export interface MessageServiceDeps {
@@ -23,8 +22,8 @@ export interface MessageServiceDeps {
   stores: Pick<Stores, 'messages' | 'groups'>;
   access: MessageAccess;
   uploads: UploadService;
-  previews: LinkPreviewService;
-  thumbnails: ThumbnailService;
+  /** Enqueues a stored message's background work (push, link preview, thumbnail). */
+  afterSend: BackgroundJobs['afterSend'];
 }
 
 export function createMessageService(deps: MessageServiceDeps) {
@@ -80,11 +79,10 @@ export function createMessageService(deps: MessageServiceDeps) {
         result.created && result.createdAt && body.replyTo === undefined
           ? freshMessage(result.id, result.seq, groupId, user, body, content, mentions, result.createdAt)
           : (await messages.load(db, result.id, user.id))!;
-      if (result.created) {
-        deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
-        void deps.previews.attach(db, message, access.type);
-        if (body.imageKey) void deps.thumbnails.attach(db, message, access.type, body.imageKey);
-      }
+      if (result.created) deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
+      // Enqueued after the broadcast, and again on a retried send: the jobs are keyed by the
+      // message, so a send whose enqueue failed is made whole by the client's retry.
+      await deps.afterSend(db, { id: message.id, groupId, content }, access.type, body.imageKey ?? null);
       return { message, created: result.created };
     },
 

@@ -1,29 +1,12 @@
 import { lookup } from 'node:dns/promises';
 import type { TenantDb } from '@rosterchirp/db';
 import type { Stores } from '@rosterchirp/store';
-import webpush from 'web-push';
 import { invalid, notFound } from './app-error.ts';
 import type { Actor, DomainLogger } from './context.ts';
 import { isPublicAddress } from './link-preview/address-policy.ts';
+import { type PushKeys, type PushPayload, sendWebPush } from './notifications/web-push-delivery.ts';
 
-export interface PushKeys {
-  publicKey: string;
-  privateKey: string;
-  subject: string;
-}
-
-export interface PushPayload {
-  title: string;
-  body: string;
-  groupId: number | null;
-  messageId: number | null;
-  url: string;
-  tag: string;
-  icon: string;
-}
-
-/** Push services cap a payload at 4 KB; the body is cut well before. */
-const BODY_MAX = 1000;
+export type { PushKeys, PushPayload };
 
 /**
  * Web Push (RFC 8030/8291/8292) through the web-push library: VAPID keys shared by every
@@ -60,31 +43,12 @@ export function createPushService(deps: {
     sub: { id: number; endpoint: string; p256dh: string; auth: string },
     payload: PushPayload,
   ): Promise<boolean> {
-    const body = { ...payload, body: payload.body.slice(0, BODY_MAX) };
-    try {
-      await webpush.sendNotification(
-        { endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
-        JSON.stringify(body),
-        {
-          vapidDetails: {
-            subject: deps.keys.subject,
-            publicKey: deps.keys.publicKey,
-            privateKey: deps.keys.privateKey,
-          },
-          TTL: 3600,
-          timeout: 10_000,
-          contentEncoding: 'aes128gcm',
-        },
-      );
-      await push.recordSuccess(db, sub.id);
-      return true;
-    } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status === 404 || status === 410) await push.drop(db, sub.id);
-      else await push.recordError(db, sub.id, status ? `HTTP ${status}` : (err as Error).message);
-      deps.log.warn({ status, err: (err as Error).message }, 'push not delivered');
-      return false;
-    }
+    const outcome = await sendWebPush(deps.keys, sub, payload);
+    if (outcome.kind === 'sent') await push.recordSuccess(db, sub.id);
+    else if (outcome.kind === 'gone') await push.drop(db, sub.id);
+    else await push.recordError(db, sub.id, outcome.error);
+    if (outcome.kind !== 'sent') deps.log.warn({ outcome }, 'test push not delivered');
+    return outcome.kind === 'sent';
   }
 
   return {

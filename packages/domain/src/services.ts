@@ -1,15 +1,18 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { EventBus, PresenceStore } from '@rosterchirp/protocol';
+import type { EventBus, JobQueue, PresenceStore, ViewingStore } from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import { createSqlStores, type Stores } from '@rosterchirp/store';
 import { createAuditService } from './audit-service.ts';
 import { createAuthService } from './auth-service.ts';
 import { createAvatarService } from './avatar-service.ts';
+import { createBackgroundJobs } from './background-jobs.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
 import { createLinkPreviewService } from './link-preview/link-preview-service.ts';
 import { createMessageAccess } from './message-access.ts';
 import { createMessageService } from './message-service.ts';
+import { createPushFanout } from './notifications/push-fanout.ts';
+import type { DeliveryOutcome } from './notifications/web-push-delivery.ts';
 import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
 import { createPushService, type PushKeys } from './push-service.ts';
@@ -41,7 +44,16 @@ export interface ServiceDeps {
   dbFor: (schema: string) => TenantDb;
   uploadMaxBytes: number;
   linkPreviews: { enabled: boolean; allowPrivate: boolean };
-  push: { keys: PushKeys; allowPrivateEndpoints: boolean };
+  push: {
+    keys: PushKeys;
+    allowPrivateEndpoints: boolean;
+    /** Pushes in flight at once per fan-out job. */
+    concurrency: number;
+    onOutcome?: (kind: DeliveryOutcome['kind']) => void;
+  };
+  /** The job queue and the lease after which a silent job is handed to another worker. */
+  jobs: { queue: JobQueue; leaseSeconds: number };
+  viewing: ViewingStore;
 }
 
 /** Wires every domain service from its dependencies; no module state anywhere. */
@@ -70,7 +82,31 @@ export function createServices(deps: ServiceDeps) {
     limits: { allowPrivate: deps.linkPreviews.allowPrivate },
   });
   const thumbnails = createThumbnailService({ storage: deps.storage, stores, access, log: deps.log });
-  const messages = createMessageService({ bus: deps.bus, stores, access, uploads, previews, thumbnails });
+  const pushFanout = createPushFanout({
+    stores,
+    viewing: deps.viewing,
+    keys: deps.push.keys,
+    dbFor: deps.dbFor,
+    log: deps.log,
+    concurrency: deps.push.concurrency,
+    leaseSeconds: deps.jobs.leaseSeconds,
+    ...(deps.push.onOutcome ? { onOutcome: deps.push.onOutcome } : {}),
+  });
+  const background = createBackgroundJobs({
+    jobs: deps.jobs.queue,
+    options: { leaseSeconds: deps.jobs.leaseSeconds },
+    previews,
+    thumbnails,
+    pushFanout,
+    dbFor: deps.dbFor,
+  });
+  const messages = createMessageService({
+    bus: deps.bus,
+    stores,
+    access,
+    uploads,
+    afterSend: background.afterSend,
+  });
   const groups = createGroupService({ bus: deps.bus, stores, messages, audit, avatars });
   const auth = createAuthService({
     signer: createTokenSigner(deps.jwtSecret),
@@ -110,7 +146,14 @@ export function createServices(deps: ServiceDeps) {
   const seed = createSeedService({ stores, users, audit });
   const userImport = createUserImport({ stores, users, bus: deps.bus });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
+  const viewing = {
+    /** What a connection shows now (null: nothing, or the app is hidden); pushes skip viewers. */
+    set: (db: TenantDb, connectionId: string, userId: number, groupId: number | null) =>
+      deps.viewing.set(db.schema, connectionId, userId, groupId),
+  };
   return {
+    background,
+    viewing,
     push,
     workspace,
     avatars,

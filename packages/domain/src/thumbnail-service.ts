@@ -20,7 +20,7 @@ export async function makeThumbnail(source: Buffer): Promise<Buffer> {
 }
 
 /**
- * After an image message is stored, its thumbnail is made in the background, stored under
+ * After an image message is stored, a background job makes its thumbnail, stores it under
  * `{schema}/thumb/…`, and announced with message:updated. A file that is not really an image
  * gets no thumbnail (and the client keeps showing the original link).
  */
@@ -33,23 +33,29 @@ export function createThumbnailService(deps: {
   const read = (key: string) => readObject(deps.storage, key, MAX_SOURCE_BYTES);
 
   return {
-    attach(
+    /**
+     * The background job's work. A file that is not really an image gets no thumbnail (and is
+     * not retried); a storage or database failure throws, so the job is retried.
+     */
+    async attach(
       db: TenantDb,
       message: { id: number; groupId: number },
       groupType: GroupType,
       imageKey: string,
     ): Promise<void> {
-      return (async () => {
-        const source = await read(imageKey);
-        if (!source) return;
-        const thumb = await makeThumbnail(source);
-        const key = newObjectKey(db.schema, 'thumb', 'image/webp');
-        await deps.storage.put(key, thumb, 'image/webp');
-        await deps.stores.messages.setThumb(db, message.id, key);
-        await deps.access.announceUpdated(db, message.id, { id: message.groupId, type: groupType });
-      })().catch((err: unknown) =>
-        deps.log.warn({ err: (err as Error).message, messageId: message.id }, 'thumbnail not made'),
-      );
+      const source = await read(imageKey);
+      if (!source) return;
+      let thumb: Buffer;
+      try {
+        thumb = await makeThumbnail(source);
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message, messageId: message.id }, 'thumbnail not made');
+        return;
+      }
+      const key = newObjectKey(db.schema, 'thumb', 'image/webp');
+      await deps.storage.put(key, thumb, 'image/webp');
+      await deps.stores.messages.setThumb(db, message.id, key);
+      await deps.access.announceUpdated(db, message.id, { id: message.groupId, type: groupType });
     },
   };
 }

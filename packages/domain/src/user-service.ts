@@ -1,5 +1,15 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { PatchMeBody, Role, User, UsersQuery, UsersReply } from '@rosterchirp/protocol';
+import {
+  isKnownTimeZone,
+  type PatchMeBody,
+  type Preferences,
+  type PreferencesChange,
+  type Role,
+  type User,
+  type UsersQuery,
+  type UsersReply,
+  withDefaultPreferences,
+} from '@rosterchirp/protocol';
 import { type Stores, UserTaken } from '@rosterchirp/store';
 import { AppError, invalid, notFound } from './app-error.ts';
 import type { AuditService, AuditWho } from './audit-service.ts';
@@ -134,6 +144,29 @@ export function createUserService(deps: UserServiceDeps) {
     },
 
     touchLastOnline: (db: TenantDb, userId: number): Promise<void> => users.touchLastOnline(db, userId),
+
+    /** The person's preferences over the defaults. */
+    async preferences(db: TenantDb, userId: number): Promise<Preferences> {
+      return withDefaultPreferences(await users.preferences(db, userId));
+    },
+
+    /** Replaces the parts given; quiet hours need a time zone the server knows. */
+    async updatePreferences(db: TenantDb, userId: number, change: PreferencesChange): Promise<Preferences> {
+      if (change.quietHours && !isKnownTimeZone(change.quietHours.timeZone)) {
+        throw invalid(
+          'preferences.quietHours.timeZone',
+          'Not a known time zone (an IANA name such as Europe/Oslo)',
+        );
+      }
+      const current = withDefaultPreferences(await users.preferences(db, userId));
+      const next: Preferences = {
+        quietHours: change.quietHours === undefined ? current.quietHours : change.quietHours,
+        sounds: { ...current.sounds, ...change.sounds },
+        theme: change.theme ?? current.theme,
+      };
+      await users.setPreferences(db, userId, next);
+      return next;
+    },
   };
 }
 

@@ -10,5 +10,7 @@ export type * from './errors.ts';
 export type * from './events.ts';
 export type * from './host.ts';
 export * from './message-preview.ts';
+export type * from './preferences.ts';
+export * from './preferences-rules.ts';
 export type * from './routes.ts';
 export type * from './routes-access.ts';

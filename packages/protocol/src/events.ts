@@ -60,9 +60,20 @@ export const TypingPayload = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * What the connection shows now: a conversation while the app is visible (repeated every 25 s
+ * while it stays so), null when it shows none or is hidden. Pushes skip whoever looks.
+ */
+export const ViewingPayload = Type.Object(
+  { groupId: Type.Union([Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), Type.Null()]) },
+  { additionalProperties: false },
+);
+export type ViewingPayload = Static<typeof ViewingPayload>;
+
 export interface ClientToServerEvents {
   'message:send': (payload: SocketSendPayload, ack: (result: SendAck) => void) => void;
   typing: (payload: { groupId: number }) => void;
+  'conversation:viewing': (payload: ViewingPayload) => void;
   'users:online': (payload: Record<string, never>, ack: (result: { userIds: number[] }) => void) => void;
 }
 
@@ -76,6 +87,7 @@ export type StreamServerFrame =
 
 export type StreamClientFrame =
   | { type: 'message:send'; id: string; data: SocketSendPayload }
+  | { type: 'viewing'; data: ViewingPayload }
   | { type: 'ping' };
 
 export const StreamClientFrameSchema = Type.Union([
@@ -84,5 +96,6 @@ export const StreamClientFrameSchema = Type.Union([
     id: Type.String({ minLength: 1, maxLength: 64 }),
     data: SocketSendPayload,
   }),
+  Type.Object({ type: Type.Literal('viewing'), data: ViewingPayload }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('ping') }),
 ]);

@@ -17,5 +17,8 @@ export {
 } from './ports/job-queue.ts';
 export type { PresenceConnection, PresenceOptions, PresenceStore } from './ports/presence-store.ts';
 export { rooms } from './ports/rooms.ts';
+export type { ViewingStore } from './ports/viewing-store.ts';
+export * from './preferences.ts';
+export * from './preferences-rules.ts';
 export * from './routes.ts';
 export * from './routes-access.ts';

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LIMITS } from './constants.ts';
 import { Group, GroupType, Member, Message, NotifyLevel, Reaction, Role, User } from './entities.ts';
+import { Preferences, PreferencesChange } from './preferences.ts';
 
 /** Request and response schemas of every route in docs/API.md, shared by server, client and load tests. */
 
@@ -29,7 +30,8 @@ export const LoginBody = Type.Object(
 export type LoginBody = Static<typeof LoginBody>;
 export const AuthReply = Type.Object({ token: Type.String(), user: User });
 export type AuthReply = Static<typeof AuthReply>;
-export const MeReply = Type.Object({ user: User });
+export const MeReply = Type.Object({ user: User, preferences: Preferences });
+export type MeReply = Static<typeof MeReply>;
 
 export const RegisterBody = Type.Object(
   { email: Email, name: Name, password: Password },
@@ -99,11 +101,15 @@ export const PatchMeBody = Type.Object(
     ),
     /** An upload of kind "avatar" (the server crops it square and makes its sizes); null removes it. */
     avatarKey: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Null()])),
+    /** Replaces the parts given (quietHours: null turns quiet hours off). */
+    preferences: Type.Optional(PreferencesChange),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 export type PatchMeBody = Static<typeof PatchMeBody>;
 export const UserReply = Type.Object({ user: User });
+export const PatchMeReply = Type.Object({ user: User, preferences: Preferences });
+export type PatchMeReply = Static<typeof PatchMeReply>;
 export const ResetPasswordReply = Type.Object({ password: Type.String() });
 export const SessionParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const SessionInfo = Type.Object({

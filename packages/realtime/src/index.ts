@@ -8,3 +8,5 @@ export {
   type StreamConnection,
   streamFrameFromPacket,
 } from './stream-bridge.ts';
+export { MemoryViewing } from './viewing.memory.ts';
+export { RedisViewing } from './viewing.redis.ts';

@@ -13,7 +13,7 @@ export type {
   SearchStore,
 } from './message-store.ts';
 export { isSchemaGone, isUniqueViolation } from './pg-errors.ts';
-export type { PushStore, PushSubscriptionRow } from './push-store.ts';
+export type { MessageForPush, PushCandidate, PushStore, PushSubscriptionRow } from './push-store.ts';
 export { iso, str, toUser, USER_COLUMNS, uploadUrl } from './row-mapping.ts';
 export type { SeedStore } from './seed-store.ts';
 export type { NewSession, SessionRow, SessionStore } from './session-store.ts';

@@ -1,5 +1,5 @@
 import type { Row } from '@rosterchirp/db';
-import type { PushStore, PushSubscriptionRow } from './push-store.ts';
+import type { MessageForPush, PushCandidate, PushStore, PushSubscriptionRow } from './push-store.ts';
 
 const toRow = (r: Row): PushSubscriptionRow => ({
   id: Number(r.id),
@@ -58,5 +58,102 @@ export const sqlPushStore: PushStore = {
   },
   async drop(db, id) {
     await db.query(`DELETE FROM ${db.s}.push_subscriptions WHERE id = $1`, [id]);
+  },
+  async messageForPush(db, messageId) {
+    const { rows } = await db.query(
+      `SELECT m.id, m.group_id, g.type AS group_type, g.name AS group_name, m.author_id,
+              coalesce(u.display_name, u.name, '') AS author_name, m.content, m.image_key IS NOT NULL AS has_image,
+              m.mentions, m.deleted_at IS NOT NULL AS deleted, m.kind = 'system' AS system
+         FROM ${db.s}.messages m
+         JOIN ${db.s}.groups g ON g.id = m.group_id
+         LEFT JOIN ${db.s}.users u ON u.id = m.author_id
+        WHERE m.id = $1`,
+      [messageId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: Number(r.id),
+      groupId: r.group_id as number,
+      groupType: r.group_type as MessageForPush['groupType'],
+      groupName: r.group_name as string,
+      authorId: (r.author_id as number | null) ?? null,
+      authorName: r.author_name as string,
+      content: r.content as string,
+      hasImage: r.has_image as boolean,
+      mentions: r.mentions as string[],
+      deleted: r.deleted as boolean,
+      system: r.system as boolean,
+    };
+  },
+  async candidates(db, message, reclaimAfterSeconds) {
+    const isPublic = message.groupType === 'public';
+    // Public channels: everyone who has not left; other kinds: the members.
+    const membership = isPublic
+      ? 'cp.left_at IS NULL'
+      : `EXISTS (SELECT 1 FROM ${db.s}.group_members gm WHERE gm.group_id = $1 AND gm.user_id = u.id)`;
+    const { rows } = await db.query(
+      `SELECT u.id AS user_id, coalesce(cp.level, $2) AS level,
+              (u.handle = ANY($4::text[]) OR 'here' = ANY($4::text[]) OR 'channel' = ANY($4::text[])) AS mentioned,
+              u.preferences, ps.id AS subscription_id, ps.endpoint, ps.p256dh, ps.auth
+         FROM ${db.s}.users u
+         JOIN ${db.s}.push_subscriptions ps ON ps.user_id = u.id
+         LEFT JOIN ${db.s}.conversation_prefs cp ON cp.user_id = u.id AND cp.group_id = $1
+         LEFT JOIN ${db.s}.push_deliveries pd ON pd.message_id = $5 AND pd.subscription_id = ps.id
+        WHERE u.status = 'active' AND u.id <> $3 AND ${membership}
+          AND (pd.message_id IS NULL OR (pd.sent_at IS NULL AND pd.claimed_at < now() - make_interval(secs => $6)))
+        ORDER BY ps.id`,
+      [
+        message.groupId,
+        isPublic ? 'mentions' : 'all',
+        message.authorId ?? 0,
+        message.mentions,
+        message.id,
+        reclaimAfterSeconds,
+      ],
+    );
+    return rows.map(
+      (r): PushCandidate => ({
+        subscriptionId: Number(r.subscription_id),
+        userId: r.user_id as number,
+        endpoint: r.endpoint as string,
+        p256dh: r.p256dh as string,
+        auth: r.auth as string,
+        level: r.level as PushCandidate['level'],
+        mentioned: r.mentioned as boolean,
+        preferences: (r.preferences as Record<string, unknown>) ?? {},
+      }),
+    );
+  },
+  async claim(db, messageId, subscriptionId, reclaimAfterSeconds) {
+    const { rowCount } = await db.query(
+      `INSERT INTO ${db.s}.push_deliveries AS d (message_id, subscription_id) VALUES ($1, $2)
+       ON CONFLICT (message_id, subscription_id) DO UPDATE SET claimed_at = now()
+        WHERE d.sent_at IS NULL AND d.claimed_at < now() - make_interval(secs => $3)`,
+      [messageId, subscriptionId, reclaimAfterSeconds],
+    );
+    return rowCount === 1;
+  },
+  async markSent(db, messageId, subscriptionId) {
+    await db.query(
+      `WITH sent AS (
+         UPDATE ${db.s}.push_deliveries SET sent_at = now() WHERE message_id = $1 AND subscription_id = $2
+       )
+       UPDATE ${db.s}.push_subscriptions SET last_success_at = now(), last_error = NULL WHERE id = $2`,
+      [messageId, subscriptionId],
+    );
+  },
+  async release(db, messageId, subscriptionId) {
+    await db.query(
+      `DELETE FROM ${db.s}.push_deliveries WHERE message_id = $1 AND subscription_id = $2 AND sent_at IS NULL`,
+      [messageId, subscriptionId],
+    );
+  },
+  async pruneDeliveries(db, hours) {
+    const { rowCount } = await db.query(
+      `DELETE FROM ${db.s}.push_deliveries WHERE claimed_at < now() - make_interval(hours => $1)`,
+      [hours],
+    );
+    return rowCount ?? 0;
   },
 };

@@ -13,6 +13,35 @@ export interface PushSubscriptionRow {
   lastError: string | null;
 }
 
+/** What a notification about one message says, read in one query. */
+export interface MessageForPush {
+  id: number;
+  groupId: number;
+  groupType: 'public' | 'private' | 'direct' | 'managed';
+  groupName: string;
+  authorId: number | null;
+  authorName: string;
+  content: string;
+  hasImage: boolean;
+  mentions: string[];
+  deleted: boolean;
+  system: boolean;
+}
+
+/** A device of someone who may be notified of a message, with what decides whether they are. */
+export interface PushCandidate {
+  subscriptionId: number;
+  userId: number;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  /** Their level for this conversation, the kind's default when they never chose. */
+  level: 'all' | 'mentions' | 'none';
+  /** Named by @handle, or the message said @here / @channel. */
+  mentioned: boolean;
+  preferences: Record<string, unknown>;
+}
+
 /** Web Push subscriptions of a tenant's people. */
 export interface PushStore {
   /** Keeps one per person per device class: the new one replaces theirs (and any row of that endpoint). */
@@ -27,4 +56,28 @@ export interface PushStore {
   recordError(db: TenantDb, id: number, error: string): Promise<void>;
   /** A subscription the push service says is gone (404/410). */
   drop(db: TenantDb, id: number): Promise<void>;
+  messageForPush(db: TenantDb, messageId: number): Promise<MessageForPush | null>;
+  /**
+   * Devices of the conversation's members (public: everyone who has not left it) but the author,
+   * active accounts only, without those already sent this message or claimed less than
+   * `reclaimAfterSeconds` ago.
+   */
+  candidates(
+    db: TenantDb,
+    message: Pick<MessageForPush, 'id' | 'groupId' | 'groupType' | 'authorId' | 'mentions'>,
+    reclaimAfterSeconds: number,
+  ): Promise<PushCandidate[]>;
+  /** Takes the right to send this message to this device; false when someone else holds it. */
+  claim(
+    db: TenantDb,
+    messageId: number,
+    subscriptionId: number,
+    reclaimAfterSeconds: number,
+  ): Promise<boolean>;
+  /** The push service accepted it: never again for this message, and the device's last success. */
+  markSent(db: TenantDb, messageId: number, subscriptionId: number): Promise<void>;
+  /** Not sent after all (a failure to retry): the next run may send it. */
+  release(db: TenantDb, messageId: number, subscriptionId: number): Promise<void>;
+  /** Forgets deliveries older than `hours`. */
+  pruneDeliveries(db: TenantDb, hours: number): Promise<number>;
 }

@@ -154,12 +154,24 @@ export const sqlUserStore: UserStore = {
     await db.query(`UPDATE ${db.s}.users SET last_online = now() WHERE id = $1`, [id]);
   },
 
+  async preferences(db, id) {
+    const { rows } = await db.query(`SELECT preferences FROM ${db.s}.users WHERE id = $1`, [id]);
+    return (rows[0]?.preferences as Record<string, unknown> | undefined) ?? {};
+  },
+
+  async setPreferences(db, id, preferences) {
+    await db.query(`UPDATE ${db.s}.users SET preferences = $2 WHERE id = $1`, [
+      id,
+      JSON.stringify(preferences),
+    ]);
+  },
+
   async scrub(db, id) {
     await db.tx(async (q) => {
       await q.query(
         `UPDATE ${db.s}.users SET status = 'deleted', email = 'deleted_' || id || '@deleted', name = 'Deleted User',
            display_name = NULL, avatar_key = NULL, about_me = NULL, phone = NULL, password_hash = NULL,
-           must_change_password = false
+           must_change_password = false, preferences = '{}'
          WHERE id = $1`,
         [id],
       );

@@ -67,6 +67,9 @@ export interface UserStore {
   setPassword(db: TenantDb, id: number, hash: string, mustChange: boolean): Promise<void>;
   setStatus(db: TenantDb, id: number, status: User['status']): Promise<User | null>;
   touchLastOnline(db: TenantDb, id: number): Promise<void>;
+  /** The person's stored preferences (partial: the API fills in defaults). */
+  preferences(db: TenantDb, id: number): Promise<Record<string, unknown>>;
+  setPreferences(db: TenantDb, id: number, preferences: Record<string, unknown>): Promise<void>;
   /**
    * Delete as a scrub, in one transaction: the address freed, the name "Deleted User", personal
    * fields and password cleared, their messages emptied (rows kept), memberships gone except

@@ -7,6 +7,7 @@ import {
   type ServerToClientEvents,
   SocketSendPayload,
   TypingPayload,
+  ViewingPayload,
 } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Server } from 'socket.io';
@@ -76,6 +77,7 @@ export function installSocketHandlers(
 ) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
+  const validateViewing = payloadValidator(ViewingPayload);
 
   io.use(async (socket, next) => {
     try {
@@ -115,9 +117,22 @@ export function installSocketHandlers(
     socket.join(socket.data.rooms);
     const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
     const endPresence = trackPresence(services, heartbeats, db, actor, socket.id, socketLog);
+    let viewing = false;
     socket.on('disconnect', () => {
       socket.data.release();
       endPresence();
+      if (viewing) void services.viewing.set(db, socket.id, actor.user.id, null).catch(() => undefined);
+    });
+
+    socket.on('conversation:viewing', async (payload) => {
+      const checked = validateViewing(payload);
+      if (!checked.ok) return;
+      viewing = checked.value.groupId !== null;
+      try {
+        await services.viewing.set(db, socket.id, actor.user.id, checked.value.groupId);
+      } catch (err) {
+        toErrorShape(err, socketLog);
+      }
     });
     const typing = { rooms: socket.rooms, throttle: services.typing.throttleState() };
 

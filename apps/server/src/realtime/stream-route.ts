@@ -50,6 +50,9 @@ export function installStreamRoute(
       const pending: Buffer[] = [];
       let ready = false;
       let bridge: ReturnType<typeof bridgeStream> | undefined;
+      let viewingId: string | undefined;
+      // Frames are handled only once the bridge exists (ready), so its id is there.
+      const connectionIdForViewing = () => bridge!.id;
       let endPresence: (() => void) | undefined;
 
       const handle = async (raw: Buffer) => {
@@ -73,7 +76,12 @@ export function installStreamRoute(
         }
         const frame = checked.value;
         if (frame.type === 'ping') send({ type: 'pong' });
-        else
+        else if (frame.type === 'viewing') {
+          viewingId = connectionIdForViewing();
+          await services.viewing
+            .set(db, viewingId, actor.user.id, frame.data.groupId)
+            .catch((err: unknown) => req.log.warn({ err }, 'viewing not recorded'));
+        } else
           send({
             type: 'ack',
             id: frame.id,
@@ -88,6 +96,7 @@ export function installStreamRoute(
       open.add(socket);
       socket.on('close', () => {
         release?.();
+        if (viewingId) void services.viewing.set(db, viewingId, actor.user.id, null).catch(() => undefined);
         open.delete(socket);
         bridge?.detach();
         endPresence?.();

@@ -55,6 +55,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ cookieSecure: boolean }> = 
     { preHandler: app.requireUser, schema: { response: { 200: MeReply } } },
     async (req) => ({
       user: req.actor.user,
+      preferences: await app.services.users.preferences(req.tenant, req.actor.user.id),
     }),
   );
 

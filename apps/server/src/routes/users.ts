@@ -6,6 +6,7 @@ import {
   ImportUsersBody,
   ImportUsersReply,
   PatchMeBody,
+  PatchMeReply,
   PatchUserBody,
   ResetPasswordReply,
   UserReply,
@@ -25,13 +26,17 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/api/me',
-    { onRequest: app.requireUser, schema: { body: PatchMeBody, response: { 200: UserReply } } },
+    { onRequest: app.requireUser, schema: { body: PatchMeBody, response: { 200: PatchMeReply } } },
     async (req) => {
-      const { avatarKey, ...profile } = req.body;
+      const { avatarKey, preferences: preferencesChange, ...profile } = req.body;
       let user = req.actor.user;
+      // Preferences first: a bad time zone is refused before anything else changes.
+      const preferences = preferencesChange
+        ? await users.updatePreferences(req.tenant, user.id, preferencesChange)
+        : await users.preferences(req.tenant, user.id);
       if (avatarKey !== undefined) user = await app.services.avatars.set(req.tenant, user, avatarKey);
       if (Object.keys(profile).length) user = await users.updateProfile(req.tenant, user.id, profile);
-      return { user };
+      return { user, preferences };
     },
   );
 

@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import type { GroupType, Message } from '@rosterchirp/protocol';
+import type { GroupType } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import type { DomainLogger } from '../context.ts';
 import type { MessageAccess } from '../message-access.ts';
@@ -9,8 +9,8 @@ import { DEFAULT_PREVIEW_LIMITS, fetchPreview, type PreviewLimits, PreviewRefuse
 const CACHE_HOURS = 24;
 
 /**
- * After a message with a URL is stored, its first URL's preview is fetched (or taken from the
- * tenant's cache) in the background, attached to the message, and announced as message:updated.
+ * After a message with a URL is stored, a background job fetches its first URL's preview (or
+ * takes it from the tenant's cache), attaches it to the message and announces message:updated.
  */
 export function createLinkPreviewService(deps: {
   stores: Pick<Stores, 'messages' | 'linkPreviews'>;
@@ -45,15 +45,18 @@ export function createLinkPreviewService(deps: {
   }
 
   return {
-    /** Fire and forget: never delays or fails the send. Resolves when done (tests wait on it). */
-    attach(db: TenantDb, message: Pick<Message, 'id' | 'groupId' | 'content'>, groupType: GroupType) {
-      const url = deps.enabled ? firstUrl(message.content) : null;
-      if (!url) return Promise.resolve();
-      return (async () => {
-        if (!(await ensurePreview(db, url))) return;
-        await deps.stores.messages.setPreview(db, message.id, url);
-        await deps.access.announceUpdated(db, message.id, { id: message.groupId, type: groupType });
-      })().catch((err: unknown) => deps.log.warn({ err, messageId: message.id }, 'link preview failed'));
+    /** The URL a message's preview would be of (none when previews are off). */
+    urlToPreview: (content: string): string | null => (deps.enabled ? firstUrl(content) : null),
+
+    /**
+     * The background job's work: fetch (or reuse) the preview of `url`, attach it to the
+     * message and announce message:updated. A page that cannot be previewed is remembered as
+     * such; only a failure of our own (database) throws, so the job is retried.
+     */
+    async attach(db: TenantDb, message: { id: number; groupId: number }, groupType: GroupType, url: string) {
+      if (!(await ensurePreview(db, url))) return;
+      await deps.stores.messages.setPreview(db, message.id, url);
+      await deps.access.announceUpdated(db, message.id, { id: message.groupId, type: groupType });
     },
   };
 }

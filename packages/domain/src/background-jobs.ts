@@ -1,0 +1,99 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { GroupType, JobQueue, JobRequest, QueueDefinition } from '@rosterchirp/protocol';
+import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
+import type { createPushFanout, PushFanoutJob } from './notifications/push-fanout.ts';
+import type { ThumbnailService } from './thumbnail-service.ts';
+
+/** The project's background work, all on the one job queue (docs/ARCHITECTURE.md, "Jobs"). */
+export const QUEUES = {
+  pushFanout: 'push-fanout',
+  linkPreview: 'link-preview',
+  thumbnail: 'thumbnail',
+} as const;
+
+interface MessageJob {
+  schema: string;
+  messageId: number;
+  groupId: number;
+  groupType: GroupType;
+}
+type PreviewJob = MessageJob & { url: string };
+type ThumbnailJob = MessageJob & { imageKey: string };
+
+export interface BackgroundJobOptions {
+  /** A job whose worker went silent this long is handed to another (its instance died). */
+  leaseSeconds: number;
+}
+
+/** Per instance: how many jobs of each queue run at once. */
+const CONCURRENCY = { pushFanout: 2, linkPreview: 4, thumbnail: 2 };
+
+export function createBackgroundJobs(deps: {
+  jobs: JobQueue;
+  options: BackgroundJobOptions;
+  previews: LinkPreviewService;
+  thumbnails: ThumbnailService;
+  pushFanout: ReturnType<typeof createPushFanout>;
+  dbFor: (schema: string) => TenantDb;
+}) {
+  const lease = deps.options.leaseSeconds;
+  const queues: QueueDefinition[] = [
+    { name: QUEUES.pushFanout, retryLimit: 5, retryDelaySeconds: 5, expireInSeconds: lease },
+    { name: QUEUES.linkPreview, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: lease },
+    { name: QUEUES.thumbnail, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: lease },
+  ];
+
+  return {
+    queues,
+
+    /**
+     * What a stored message needs done in the background, enqueued in one round trip. Keyed by
+     * the message: a retried send enqueues again and nothing is done twice.
+     */
+    async afterSend(
+      db: TenantDb,
+      message: { id: number; groupId: number; content: string },
+      groupType: GroupType,
+      imageKey: string | null,
+    ): Promise<void> {
+      const base: MessageJob = {
+        schema: db.schema,
+        messageId: message.id,
+        groupId: message.groupId,
+        groupType,
+      };
+      const jobs: JobRequest[] = [
+        {
+          queue: QUEUES.pushFanout,
+          data: { schema: db.schema, messageId: message.id } satisfies PushFanoutJob,
+          key: `${db.schema}:${message.id}`,
+        },
+      ];
+      const url = deps.previews.urlToPreview(message.content);
+      if (url)
+        jobs.push({ queue: QUEUES.linkPreview, data: { ...base, url }, key: `${db.schema}:${message.id}` });
+      if (imageKey)
+        jobs.push({
+          queue: QUEUES.thumbnail,
+          data: { ...base, imageKey },
+          key: `${db.schema}:${message.id}`,
+        });
+      await deps.jobs.send(jobs);
+    },
+
+    /** Defines the queues and starts this instance's workers. */
+    async start(): Promise<void> {
+      await deps.jobs.define(queues);
+      const message = (job: MessageJob) => ({ id: job.messageId, groupId: job.groupId });
+      await deps.jobs.work<PushFanoutJob>(QUEUES.pushFanout, CONCURRENCY.pushFanout, deps.pushFanout);
+      await deps.jobs.work<PreviewJob>(QUEUES.linkPreview, CONCURRENCY.linkPreview, (job) =>
+        deps.previews.attach(deps.dbFor(job.schema), message(job), job.groupType, job.url),
+      );
+      await deps.jobs.work<ThumbnailJob>(QUEUES.thumbnail, CONCURRENCY.thumbnail, (job) =>
+        deps.thumbnails.attach(deps.dbFor(job.schema), message(job), job.groupType, job.imageKey),
+      );
+    },
+  };
+}
+
+export type BackgroundJobs = ReturnType<typeof createBackgroundJobs>;
