@@ -1,6 +1,7 @@
 export { type CaddyHandle, localCaddyfile, startCaddy } from './caddy.ts';
 export { type Cluster, type ClusterOptions, type ClusterState, startCluster } from './cluster.ts';
 export { type InstanceHandle, REPO_ROOT, startInstance } from './instance.ts';
+export { LOOPBACK_CERT_ENV, makeLoopbackCert } from './loopback-cert.ts';
 export { type PgBouncerHandle, startPgBouncer } from './pgbouncer.ts';
 export { type PostgresHandle, startPostgres } from './postgres-server.ts';
 export { freePort, type Spawned, spawnLogged, stopProcess, waitUntil } from './processes.ts';

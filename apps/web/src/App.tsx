@@ -6,6 +6,8 @@ import { ConversationView } from './features/chat/ConversationView.tsx';
 import { createChatClient } from './features/chat/chat-client.ts';
 import { SearchPanel } from './features/chat/SearchPanel.tsx';
 import { Sidebar } from './features/chat/Sidebar.tsx';
+import { listenForNotificationOpens } from './features/notifications/open-from-notification.ts';
+import { PushPrompt } from './features/notifications/PushPrompt.tsx';
 import { applyBranding } from './features/settings/branding.ts';
 import { createStore, useStoreSlice } from './store.ts';
 import { retryBrokenImages } from './ui/broken-images.ts';
@@ -46,6 +48,7 @@ export function App() {
     notice: s.notice,
     signedOutNotice: s.signedOutNotice,
     settings: s.settings,
+    preferences: s.preferences,
     features: s.features,
     activeId: s.activeId,
     unread: s.me ? s.groups.reduce((n, g) => n + (g.joined ? g.unread : 0), 0) : 0,
@@ -74,6 +77,16 @@ export function App() {
   }, [client]);
 
   useEffect(() => applyBranding(state.settings, state.unread), [state.settings, state.unread]);
+
+  // A notification clicked (now or to open this window) opens its conversation once signed in.
+  const signedIn = Boolean(state.me && !state.me.mustChangePassword && !state.mustEnrolTotp);
+  useEffect(() => {
+    if (!signedIn) return;
+    return listenForNotificationOpens((id) => {
+      setHighlight(null);
+      void client.open(id).catch(() => client.notify('That conversation is not available.'));
+    });
+  }, [signedIn, client]);
 
   if (state.booting) return <div class="splash">Loading…</div>;
   if (!state.me)
@@ -114,6 +127,7 @@ export function App() {
         }
       />
       <ConversationView store={store} client={client} highlight={highlight} />
+      <PushPrompt store={store} />
       {state.notice && (
         <div class="toast" role="alert">
           {state.notice}
@@ -122,7 +136,13 @@ export function App() {
       {devices && <DevicesDialog onClose={() => setDevices(false)} />}
       {people && state.me && <PeopleDialog me={state.me} client={client} onClose={() => setPeople(false)} />}
       {profile && state.me && (
-        <ProfileDialog me={state.me} onSaved={(me) => store.set({ me })} onClose={() => setProfile(false)} />
+        <ProfileDialog
+          me={state.me}
+          onSaved={(me) => store.set({ me })}
+          preferences={state.preferences}
+          onPreferences={(preferences) => store.set({ preferences })}
+          onClose={() => setProfile(false)}
+        />
       )}
       {audit && <AuditDialog client={client} onClose={() => setAudit(false)} />}
       {settingsOpen && (

@@ -1,4 +1,11 @@
-import type { FeatureFlags, Group, Message, TenantSettings, User } from '@rosterchirp/protocol/client';
+import type {
+  FeatureFlags,
+  Group,
+  Message,
+  Preferences,
+  TenantSettings,
+  User,
+} from '@rosterchirp/protocol/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 /** A message typed here that the server has not confirmed yet. */
@@ -52,6 +59,8 @@ export interface ChatState {
   signedOutNotice: string | null;
   /** The workspace's settings as this person may see them; null until loaded. */
   settings: TenantSettings | null;
+  /** The person's own preferences (quiet hours, sounds, theme); null until signed in. */
+  preferences: Preferences | null;
 }
 
 const initial: ChatState = {
@@ -60,6 +69,7 @@ const initial: ChatState = {
   mustEnrolTotp: false,
   signedOutNotice: null,
   settings: null,
+  preferences: null,
   connection: 'connecting',
   groups: [],
   activeId: null,

@@ -3,6 +3,8 @@
 // API calls and sockets always go to the network.
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = 'rosterchirp-shell-v2';
+/** Ids of messages whose push was shown here (see the push handler). */
+const SEEN_CACHE = 'rc-push-seen';
 const SHELL = ['/', '/build/app.js', '/build/app.css', '/icon.svg', '/manifest.webmanifest'];
 
 sw.addEventListener('install', (event) => {
@@ -18,7 +20,9 @@ sw.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k !== CACHE && k !== SEEN_CACHE).map((k) => caches.delete(k))),
+      )
       .then(() => sw.clients.claim()),
   );
 });
@@ -47,7 +51,21 @@ sw.addEventListener('fetch', (event) => {
 });
 
 // Web Push: show what the server sent (title, body, icon), one notification per conversation
-// (tag); a click focuses an open window (navigating it) or opens one.
+// (tag). A message already shown on this device is not shown again (a push service may deliver
+// a retried push twice); the last ids shown are kept in a small cache.
+const SEEN_KEEP = 200;
+
+async function firstTimeSeen(messageId: number | undefined): Promise<boolean> {
+  if (typeof messageId !== 'number') return true;
+  const cache = await caches.open(SEEN_CACHE);
+  const key = `/seen/${messageId}`;
+  if (await cache.match(key)) return false;
+  await cache.put(key, new Response(''));
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - SEEN_KEEP))) await cache.delete(old);
+  return true;
+}
+
 sw.addEventListener('push', (event) => {
   const data = (event.data?.json() ?? {}) as {
     title?: string;
@@ -55,26 +73,38 @@ sw.addEventListener('push', (event) => {
     icon?: string;
     tag?: string;
     url?: string;
+    groupId?: number;
+    messageId?: number;
   };
   event.waitUntil(
-    sw.registration.showNotification(data.title ?? 'RosterChirp', {
-      body: data.body ?? '',
-      icon: data.icon ?? '/icon-192.png',
-      tag: data.tag,
-      data: { url: data.url ?? '/' },
-    }),
+    firstTimeSeen(data.messageId).then((fresh) =>
+      fresh
+        ? sw.registration.showNotification(data.title ?? 'RosterChirp', {
+            body: data.body ?? '',
+            icon: data.icon ?? '/icon-192.png',
+            badge: '/icon-192.png',
+            tag: data.tag,
+            data: { url: data.url ?? '/', groupId: data.groupId ?? null },
+          })
+        : undefined,
+    ),
   );
 });
 
+// A click opens its conversation: an open window is focused and told which one (no reload);
+// otherwise a new window starts at the conversation's address.
 sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = (event.notification.data as { url?: string } | null)?.url ?? '/';
+  const { url = '/', groupId = null } = (event.notification.data ?? {}) as {
+    url?: string;
+    groupId?: number | null;
+  };
   event.waitUntil(
     sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(async (windows) => {
-      const open = windows[0];
+      const open = windows.find((w) => w.focused) ?? windows[0];
       if (open) {
         await open.focus();
-        await open.navigate(url).catch(() => undefined);
+        if (groupId !== null) open.postMessage({ type: 'open-conversation', groupId });
         return;
       }
       await sw.clients.openWindow(url);

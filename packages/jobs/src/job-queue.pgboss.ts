@@ -22,6 +22,13 @@ export interface PgBossQueueOptions {
   onError: (err: Error) => void;
 }
 
+interface LocalWorker {
+  queue: string;
+  running: number;
+  /** Ends the wait for the next poll (a job was sent here, or a slot freed). */
+  wake: () => void;
+}
+
 /** The envelope around a job's data: the caller's key and the attempts before this job. */
 interface Envelope<T> {
   d: T;
@@ -30,6 +37,8 @@ interface Envelope<T> {
 }
 
 const SCHEMA = 'pgboss';
+/** deadlock_detected, unique_violation, duplicate_table, duplicate_object, duplicate_schema */
+const RACE_CODES = new Set(['40P01', '23505', '42P07', '42710', '42P06']);
 
 /**
  * The job queue on Postgres through pg-boss (works through PgBouncer in transaction mode: single
@@ -37,8 +46,9 @@ const SCHEMA = 'pgboss';
  * schema of the platform database, whatever tenant they serve; the tenant is in the data.
  */
 export class PgBossQueue implements JobQueue {
-  private readonly boss: PgBoss;
-  private readonly workersByQueue = new Map<string, string[]>();
+  private boss: PgBoss;
+  private readonly workers: LocalWorker[] = [];
+  private stopping = false;
   private readonly retryLimits = new Map<string, number>();
   private started = false;
 
@@ -46,17 +56,38 @@ export class PgBossQueue implements JobQueue {
     private readonly sql: SqlExecutor,
     private readonly options: PgBossQueueOptions,
   ) {
-    this.boss = new PgBoss({
-      db: { executeSql: (text, values) => sql.query(text, values) as Promise<{ rows: unknown[] }> },
+    this.boss = this.makeBoss();
+  }
+
+  private makeBoss(): PgBoss {
+    const boss = new PgBoss({
+      db: { executeSql: (text, values) => this.sql.query(text, values) as Promise<{ rows: unknown[] }> },
       schema: SCHEMA,
       supervise: true,
       schedule: false,
-      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+      maintenanceIntervalSeconds: this.options.maintenanceIntervalSeconds,
     });
-    this.boss.on('error', (err) => options.onError(err));
+    boss.on('error', (err) => this.options.onError(err));
+    return boss;
   }
 
   async define(queues: readonly QueueDefinition[]): Promise<void> {
+    // Instances starting together race to create pg-boss's schema and queue partitions: a
+    // deadlock or a duplicate there is retried, and the next pass finds what the other made.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.defineOnce(queues);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 8 || !code || !RACE_CODES.has(code)) throw err;
+        // pg-boss does not start twice: a failed start means a fresh instance.
+        if (!this.started) this.boss = this.makeBoss();
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400 * attempt));
+      }
+    }
+  }
+
+  private async defineOnce(queues: readonly QueueDefinition[]): Promise<void> {
     if (!this.started) {
       await this.boss.start();
       this.started = true;
@@ -79,7 +110,9 @@ export class PgBossQueue implements JobQueue {
   async send(jobs: readonly JobRequest[]): Promise<void> {
     // Within one call the first job of a key wins (the database would keep an arbitrary one).
     const seen = new Set<string>();
-    const unique = jobs.filter((j) => j.key === undefined || (!seen.has(j.key) && seen.add(j.key)));
+    const unique = jobs.filter(
+      (j) => j.key === undefined || (!seen.has(`${j.queue}|${j.key}`) && seen.add(`${j.queue}|${j.key}`)),
+    );
     if (unique.length === 0) return;
     await this.boss.insert(
       unique.map((job) => ({
@@ -93,27 +126,51 @@ export class PgBossQueue implements JobQueue {
         ...(job.startAfterSeconds ? { startAfter: new Date(Date.now() + job.startAfterSeconds * 1000) } : {}),
       })),
     );
-    for (const queue of new Set(unique.filter((j) => !j.startAfterSeconds).map((j) => j.queue))) {
-      for (const id of this.workersByQueue.get(queue) ?? []) this.boss.notifyWorker(id);
-    }
+    const queues = new Set(unique.filter((j) => !j.startAfterSeconds).map((j) => j.queue));
+    for (const worker of this.workers) if (queues.has(worker.queue)) worker.wake();
   }
 
+  /**
+   * Our own loop over pg-boss's fetch/complete/fail (not its `work`): a slot that frees fetches
+   * the next job at once, and every database call is awaited and its failure reported — during a
+   * database outage a job simply stays active until its lease runs out and is run again.
+   */
   async work<T>(queue: string, concurrency: number, handler: JobHandler<T>): Promise<void> {
-    let workerId: string | undefined;
-    workerId = await this.boss.work<Envelope<T>>(
-      queue,
-      {
-        batchSize: concurrency,
-        includeMetadata: true,
-        pollingIntervalSeconds: this.options.pollingIntervalSeconds,
-      },
-      async (jobs) => {
-        await Promise.all(jobs.map((job) => this.runOne(queue, job, handler)));
-        // A full batch: there is likely more, so fetch again without waiting for the next poll.
-        if (jobs.length === concurrency && workerId) this.boss.notifyWorker(workerId);
-      },
-    );
-    this.workersByQueue.set(queue, [...(this.workersByQueue.get(queue) ?? []), workerId]);
+    const worker: LocalWorker = { queue, running: 0, wake: () => undefined };
+    this.workers.push(worker);
+    const loop = async () => {
+      while (!this.stopping) {
+        const free = concurrency - worker.running;
+        let jobs: PgBoss.JobWithMetadata<Envelope<T>>[] = [];
+        if (free > 0) {
+          jobs =
+            (await this.boss
+              .fetch<Envelope<T>>(queue, { batchSize: free, includeMetadata: true })
+              .catch((err: Error) => {
+                this.options.onError(err);
+                return [];
+              })) ?? [];
+        }
+        for (const job of jobs) {
+          worker.running++;
+          void this.runOne(queue, job, handler).finally(() => {
+            worker.running--;
+            worker.wake();
+          });
+        }
+        // A full fetch: more may be waiting, so fetch again at once.
+        if (free > 0 && jobs.length === free) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, this.options.pollingIntervalSeconds * 1000);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          worker.wake = done;
+        });
+      }
+    };
+    void loop();
   }
 
   private async runOne<T>(
@@ -125,24 +182,33 @@ export class PgBossQueue implements JobQueue {
     const attempt = envelope.a + job.retryCount;
     try {
       await handler(envelope.d, { attempt });
+      await this.boss.complete(queue, job.id).catch((e: Error) => this.options.onError(e));
     } catch (err) {
       const limit = this.retryLimits.get(queue) ?? job.retryLimit;
       if (err instanceof RetryLater && attempt < limit) {
         // Completes this job and enqueues its continuation for later (pg-boss's own retry delay
         // cannot be set per failure); the continuation's key is derived, so it is made once.
         const next: Envelope<T> = { d: envelope.d, a: attempt + 1, ...(envelope.k ? { k: envelope.k } : {}) };
-        await this.boss.insert([
-          {
-            id: keyToUuid(`${envelope.k ?? job.id}#${attempt + 1}`),
-            name: queue,
-            data: next,
-            startAfter: new Date(Date.now() + err.seconds * 1000),
-            retryLimit: Math.max(0, limit - attempt - 1),
-          },
-        ]);
+        await this.boss
+          .insert([
+            {
+              id: keyToUuid(`${envelope.k ?? job.id}#${attempt + 1}`),
+              name: queue,
+              data: next,
+              startAfter: new Date(Date.now() + err.seconds * 1000),
+              retryLimit: Math.max(0, limit - attempt - 1),
+            },
+          ])
+          .then(
+            () => this.boss.complete(queue, job.id),
+            (e: Error) => this.options.onError(e),
+          )
+          .catch((e: Error) => this.options.onError(e));
         return;
       }
-      await this.boss.fail(queue, job.id, { message: (err as Error).message });
+      await this.boss
+        .fail(queue, job.id, { message: (err as Error).message })
+        .catch((e: Error) => this.options.onError(e));
     }
   }
 
@@ -162,6 +228,13 @@ export class PgBossQueue implements JobQueue {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
+    this.stopping = true;
+    for (const worker of this.workers) worker.wake();
+    // Running jobs finish (bounded); what is left is run again by another instance after its lease.
+    const end = Date.now() + 10_000;
+    while (this.workers.some((w) => w.running > 0) && Date.now() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await this.boss.stop({ graceful: false, close: false });
   }
 }

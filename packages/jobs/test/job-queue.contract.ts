@@ -55,17 +55,24 @@ export function jobQueueContract(name: string, create: () => Promise<JobQueue>) 
       ]);
       await queue.send([{ queue: q, data: { n: 3 }, key: 'message:7' }]);
       await queue.send([{ queue: q, data: { n: 4 }, key: 'message:8' }]);
+      // The same key in another queue is another job.
+      const other = await defineOne(queue);
+      await queue.send([
+        { queue: q, data: { n: 5 }, key: 'message:9' },
+        { queue: other, data: { n: 6 }, key: 'message:9' },
+      ]);
+      assert.equal((await queue.stats()).find((s) => s.queue === other)!.queued, 1);
       const stats = (await queue.stats()).find((s) => s.queue === q)!;
-      assert.equal(stats.queued, 2);
+      assert.equal(stats.queued, 3);
       const seen: number[] = [];
       await queue.work<{ n: number }>(q, 2, async (data) => {
         seen.push(data.n);
       });
-      await until(() => seen.length === 2);
+      await until(() => seen.length === 3);
       await sleep(200);
       assert.deepEqual(
         [...seen].sort((a, b) => a - b),
-        [1, 4],
+        [1, 4, 5],
       );
     } finally {
       await queue.stop();

@@ -36,6 +36,38 @@ describe('PgBossQueue (real Postgres through PgBouncer in transaction mode)', ()
     });
   jobQueueContract('pg-boss', create);
 
+  it('pg-boss: instances starting together on a fresh database all define the queues', async () => {
+    const fresh = await startTestDatabase();
+    const freshPool = createPool(fresh.url, 8, quiet);
+    try {
+      const queues = Array.from(
+        { length: 4 },
+        () =>
+          new PgBossQueue(freshPool, {
+            pollingIntervalSeconds: 1,
+            maintenanceIntervalSeconds: 60,
+            onError: () => undefined,
+          }),
+      );
+      const definitions = ['a', 'b', 'c'].map((name) => ({
+        name,
+        retryLimit: 1,
+        retryDelaySeconds: 1,
+        expireInSeconds: 10,
+      }));
+      await Promise.all(queues.map((q) => q.define(definitions)));
+      const stats = await queues[0]!.stats();
+      assert.deepEqual(
+        stats.map((s) => s.queue),
+        ['a', 'b', 'c'],
+      );
+      for (const q of queues) await q.stop();
+    } finally {
+      await freshPool.end();
+      await fresh.stop();
+    }
+  });
+
   it('pg-boss: a job whose worker process was killed is run again by another after its lease', async () => {
     const q = `lease-${process.pid}`;
     const child = spawn(

@@ -95,13 +95,14 @@ export const sqlPushStore: PushStore = {
     const { rows } = await db.query(
       `SELECT u.id AS user_id, coalesce(cp.level, $2) AS level,
               (u.handle = ANY($4::text[]) OR 'here' = ANY($4::text[]) OR 'channel' = ANY($4::text[])) AS mentioned,
-              u.preferences, ps.id AS subscription_id, ps.endpoint, ps.p256dh, ps.auth
+              u.preferences, ps.id AS subscription_id, ps.endpoint, ps.p256dh, ps.auth,
+              (pd.message_id IS NOT NULL AND pd.claimed_at >= now() - make_interval(secs => $6)) AS held
          FROM ${db.s}.users u
          JOIN ${db.s}.push_subscriptions ps ON ps.user_id = u.id
          LEFT JOIN ${db.s}.conversation_prefs cp ON cp.user_id = u.id AND cp.group_id = $1
          LEFT JOIN ${db.s}.push_deliveries pd ON pd.message_id = $5 AND pd.subscription_id = ps.id
         WHERE u.status = 'active' AND u.id <> $3 AND ${membership}
-          AND (pd.message_id IS NULL OR (pd.sent_at IS NULL AND pd.claimed_at < now() - make_interval(secs => $6)))
+          AND pd.sent_at IS NULL
         ORDER BY ps.id`,
       [
         message.groupId,
@@ -122,6 +123,7 @@ export const sqlPushStore: PushStore = {
         level: r.level as PushCandidate['level'],
         mentioned: r.mentioned as boolean,
         preferences: (r.preferences as Record<string, unknown>) ?? {},
+        held: r.held as boolean,
       }),
     );
   },
@@ -133,6 +135,12 @@ export const sqlPushStore: PushStore = {
       [messageId, subscriptionId, reclaimAfterSeconds],
     );
     return rowCount === 1;
+  },
+  async markDone(db, messageId, subscriptionId) {
+    await db.query(
+      `UPDATE ${db.s}.push_deliveries SET sent_at = now() WHERE message_id = $1 AND subscription_id = $2`,
+      [messageId, subscriptionId],
+    );
   },
   async markSent(db, messageId, subscriptionId) {
     await db.query(

@@ -40,6 +40,8 @@ export interface PushCandidate {
   /** Named by @handle, or the message said @here / @channel. */
   mentioned: boolean;
   preferences: Record<string, unknown>;
+  /** Another run claimed this device for this message within the lease (its push may be in flight). */
+  held: boolean;
 }
 
 /** Web Push subscriptions of a tenant's people. */
@@ -59,8 +61,8 @@ export interface PushStore {
   messageForPush(db: TenantDb, messageId: number): Promise<MessageForPush | null>;
   /**
    * Devices of the conversation's members (public: everyone who has not left it) but the author,
-   * active accounts only, without those already sent this message or claimed less than
-   * `reclaimAfterSeconds` ago.
+   * active accounts only, not yet done for this message; `held` when another run claimed one
+   * less than `reclaimAfterSeconds` ago.
    */
   candidates(
     db: TenantDb,
@@ -76,6 +78,8 @@ export interface PushStore {
   ): Promise<boolean>;
   /** The push service accepted it: never again for this message, and the device's last success. */
   markSent(db: TenantDb, messageId: number, subscriptionId: number): Promise<void>;
+  /** Done without success (the push service refused it for good): never tried again. */
+  markDone(db: TenantDb, messageId: number, subscriptionId: number): Promise<void>;
   /** Not sent after all (a failure to retry): the next run may send it. */
   release(db: TenantDb, messageId: number, subscriptionId: number): Promise<void>;
   /** Forgets deliveries older than `hours`. */

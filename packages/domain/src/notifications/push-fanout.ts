@@ -51,12 +51,19 @@ export function createPushFanout(deps: PushFanoutDeps) {
     const looking = await deps.viewing.viewers(job.schema, message.groupId, [
       ...new Set(wanted.map((c) => c.userId)),
     ]);
-    const targets = wanted.filter((c) => !looking.has(c.userId));
+    const unseen = wanted.filter((c) => !looking.has(c.userId));
+    // Devices another run claimed within the lease: maybe sent, maybe its worker died mid-push.
+    // Come back when the claim has lapsed and look again.
+    let heldElsewhere = unseen.filter((c) => c.held).length;
+    const targets = unseen.filter((c) => !c.held);
     const payload = messageNotification(message);
     let toRetry = 0;
     let retryAfter: number | null = null;
     await eachLimited(targets, deps.concurrency, async (target) => {
-      if (!(await push.claim(db, message.id, target.subscriptionId, deps.leaseSeconds))) return;
+      if (!(await push.claim(db, message.id, target.subscriptionId, deps.leaseSeconds))) {
+        heldElsewhere++;
+        return;
+      }
       const outcome = await sendWebPush(deps.keys, target, payload, { topic: `g${message.groupId}` });
       deps.onOutcome?.(outcome.kind);
       switch (outcome.kind) {
@@ -74,16 +81,19 @@ export function createPushFanout(deps: PushFanoutDeps) {
           await push.recordError(db, target.subscriptionId, outcome.error);
           return;
         case 'refused':
-          // Kept claimed: a push service that refuses this payload would refuse it again.
+          // Done: a push service that refuses this payload would refuse it again.
+          await push.markDone(db, message.id, target.subscriptionId);
           await push.recordError(db, target.subscriptionId, outcome.error);
           deps.log.warn({ schema: job.schema, error: outcome.error }, 'push refused');
           return;
       }
     });
     if (job.messageId % 500 === 0) await push.pruneDeliveries(db, DELIVERY_MEMORY_HOURS);
-    if (toRetry > 0) {
-      const reason = `${toRetry} of ${targets.length} pushes for message ${message.id} to retry`;
-      if (retryAfter !== null) throw new RetryLater(retryAfter, reason);
+    if (toRetry > 0 || heldElsewhere > 0) {
+      const reason = `message ${message.id}: ${toRetry} pushes to retry, ${heldElsewhere} claimed by another run`;
+      if (toRetry === 0) throw new RetryLater(deps.leaseSeconds, reason);
+      if (retryAfter !== null)
+        throw new RetryLater(Math.max(retryAfter, heldElsewhere ? deps.leaseSeconds : 0), reason);
       throw new Error(reason);
     }
   };

@@ -1,4 +1,4 @@
-import type { User } from '@rosterchirp/protocol/client';
+import type { Preferences, User } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { uploadImage } from '../../lib/upload-api.ts';
@@ -6,11 +6,18 @@ import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { chooseDensity, chooseTheme, density, themeChoice } from '../../ui/theme.ts';
 import { DevicePushSection } from '../notifications/DevicePushSection.tsx';
+import { NotificationPreferences } from '../notifications/NotificationPreferences.tsx';
 import { accountApi } from './account-api.ts';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 /** Your profile: how others see you (display name, about, phone) and your password. */
-export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; onClose: () => void }) {
+export function ProfileDialog(props: {
+  me: User;
+  onSaved: (user: User) => void;
+  preferences: Preferences | null;
+  onPreferences: (preferences: Preferences) => void;
+  onClose: () => void;
+}) {
   const [form, setForm] = useState({
     displayName: props.me.displayName ?? '',
     aboutMe: props.me.aboutMe ?? '',
@@ -186,6 +193,9 @@ export function ProfileDialog(props: { me: User; onSaved: (user: User) => void; 
         </label>
       </fieldset>
       <DevicePushSection />
+      {props.preferences && (
+        <NotificationPreferences preferences={props.preferences} onSaved={props.onPreferences} />
+      )}
       <TwoFactorSection
         me={props.me}
         onChanged={() => void accountApi.me().then(({ user }) => props.onSaved(user), failed)}

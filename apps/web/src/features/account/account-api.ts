@@ -1,6 +1,9 @@
 import type {
   AuthReply,
   FeaturesReply,
+  MeReply,
+  PatchMeReply,
+  PreferencesChange,
   SessionsReply,
   TotpEnableReply,
   TotpSetupReply,
@@ -22,11 +25,12 @@ export const accountApi = {
     aboutMe?: string | null;
     phone?: string | null;
     avatarKey?: string | null;
-  }) => call<{ user: User }>('PATCH', '/api/me', body),
+    preferences?: PreferencesChange;
+  }) => call<PatchMeReply>('PATCH', '/api/me', body),
   changePassword: (currentPassword: string, newPassword: string) =>
     call<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
   sessions: () => call<SessionsReply>('GET', '/api/auth/sessions'),
   endSession: (id: string) => call<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
-  me: () => call<{ user: User }>('GET', '/api/auth/me'),
+  me: () => call<MeReply>('GET', '/api/auth/me'),
   features: () => call<FeaturesReply>('GET', '/api/features'),
 };

@@ -22,6 +22,8 @@ import {
 } from '../../store.ts';
 import { retryBrokenImages } from '../../ui/broken-images.ts';
 import { accountApi } from '../account/account-api.ts';
+import { playChime, soundFor } from '../notifications/sounds.ts';
+import { startViewingReporter } from '../notifications/viewing-reporter.ts';
 import { settingsApi } from '../settings/settings-api.ts';
 import { chatApi } from './chat-api.ts';
 import { clearDrafts } from './drafts.ts';
@@ -66,6 +68,7 @@ export function createChatClient(store: Store) {
   const heardWhileLoading = new Set<number>();
   const listeners: Partial<Record<'audit:new' | 'import:progress', Set<unknown>>> = {};
   let readTimer: ReturnType<typeof setTimeout> | undefined;
+  const viewing = startViewingReporter(store, (groupId) => socket?.emit('conversation:viewing', { groupId }));
 
   /** Back to the sign-in page: nothing of this person's stays in memory. */
   /** Back to the sign-in page; `why` tells the person what happened (shown there). */
@@ -166,6 +169,11 @@ export function createChatClient(store: Store) {
     const mine = message.author?.id === s.me?.id;
     const viewing = s.activeId === message.groupId;
     const group = s.groups.find((g) => g.id === message.groupId);
+    if (s.me && s.preferences && !mine) {
+      const looking = viewing && document.visibilityState === 'visible';
+      const sound = soundFor(message, group, s.me, s.preferences, looking);
+      if (sound) playChime(sound, s.preferences.sounds.volume);
+    }
     if (!group) {
       void refreshGroups();
       return;
@@ -244,6 +252,7 @@ export function createChatClient(store: Store) {
       store.set({ connection: 'online' });
       retryBrokenImages();
       s.emit('users:online', {}, ({ userIds }) => store.set({ online: new Set(userIds) }));
+      viewing.resend();
       void catchUp().catch(() => undefined);
     });
     s.on('disconnect', (reason) => {
@@ -413,6 +422,12 @@ export function createChatClient(store: Store) {
 
   async function startSession() {
     void loadSettings();
+    if (!store.get().preferences) {
+      void accountApi
+        .me()
+        .then(({ preferences }) => store.set({ preferences }))
+        .catch(() => undefined);
+    }
     try {
       await refreshGroups();
     } catch (err) {
@@ -447,8 +462,8 @@ export function createChatClient(store: Store) {
     async boot() {
       void loadSettings();
       try {
-        const { user } = await accountApi.me();
-        store.set({ me: user, booting: false });
+        const { user, preferences } = await accountApi.me();
+        store.set({ me: user, preferences, booting: false });
         // Nothing else answers until a given password is replaced (ChangePasswordPage).
         if (!user.mustChangePassword) await startSession();
       } catch (err) {
