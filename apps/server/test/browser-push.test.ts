@@ -7,9 +7,10 @@
  * conversation.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { browserWorldForSuite, signIn } from './browser-kit.ts';
-import { ADMIN, createPrivateGroup, login, sleep, waitFor } from './harness.ts';
+import { browserWorldForSuite, SHOTS, signIn } from './browser-kit.ts';
+import { ADMIN, api, createMember, createPrivateGroup, login, sleep, waitFor } from './harness.ts';
 
 describe('notifications on this device in the browser', () => {
   const world = browserWorldForSuite();
@@ -101,6 +102,7 @@ describe('the service worker shows pushes and opens their conversation', () => {
     // Clicking it (the worker's own notificationclick handler) opens the conversation in this window.
     const [worker] = context.serviceWorkers();
     assert.ok(worker, 'the service worker is running');
+    // (A script's event cannot extend its lifetime or focus a window; the handler's work still runs.)
     await worker.evaluate(`self.registration.getNotifications().then(([n]) => {
       try { self.dispatchEvent(new NotificationEvent('notificationclick', { notification: n })); } catch {}
     })`);
@@ -117,6 +119,62 @@ describe('the service worker shows pushes and opens their conversation', () => {
     await page.goto(`${world.server.url}/?g=${gid}`);
     await page.getByRole('heading', { name: 'Away team', exact: true }).waitFor();
     assert.equal(new URL(page.url()).search, '', 'the address is tidied');
+    await context.close();
+  });
+});
+
+describe('quiet hours, sounds and the offer to turn notifications on', () => {
+  const world = browserWorldForSuite();
+
+  it('quiet hours and sounds are saved to the account; the offer comes after a first send, once', async () => {
+    const admin = await login(world.server, ADMIN.email, ADMIN.password, 'mobile');
+    const member = await createMember(world.server, admin.token, 'Quinn Quiet');
+    const gid = await createPrivateGroup(world.server, admin.token, 'Tuesday squad', [member.user.id]);
+    const context = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, world.server.url, member.user.email, member.password);
+
+    await page.getByRole('button', { name: 'Your profile' }).click();
+    const form = page.getByRole('form', { name: 'Quiet hours and sounds' });
+    await form.getByLabel('No notifications during quiet hours').check();
+    await form.getByLabel('From', { exact: true }).fill('21:30');
+    await form.getByLabel('To', { exact: true }).fill('06:45');
+    await form.getByLabel('Time zone').selectOption('Europe/Oslo');
+    await form.getByRole('checkbox', { name: 'Mentions of me', exact: true }).uncheck();
+    await form.getByRole('button', { name: 'Save notification settings' }).click();
+    await form.getByText('Saved.').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'notification-settings-desktop.png') });
+    const me = await api<{ preferences: { quietHours: unknown; sounds: { mention: boolean } } }>(
+      world.server,
+      'GET',
+      '/api/auth/me',
+      { token: (await login(world.server, member.user.email, member.password, 'mobile')).token },
+    );
+    assert.deepEqual(me.body.preferences.quietHours, {
+      start: '21:30',
+      end: '06:45',
+      timeZone: 'Europe/Oslo',
+      allowMentions: true,
+    });
+    assert.equal(me.body.preferences.sounds.mention, false);
+    await page.keyboard.press('Escape');
+
+    // Nothing is offered on load; right after a first send, the offer appears.
+    const offer = page.getByRole('region', { name: 'Notifications' });
+    assert.equal(await offer.count(), 0);
+    await page.getByRole('navigation', { name: 'Conversations' }).getByText('Tuesday squad').click();
+    await page.getByRole('textbox', { name: 'Message', exact: true }).fill('I can bring the cones');
+    await page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    await offer.waitFor();
+    await page.screenshot({ path: join(SHOTS, 'push-offer-desktop.png') });
+    await offer.getByRole('button', { name: 'Not now' }).click();
+    await offer.waitFor({ state: 'detached' });
+    await page.getByRole('textbox', { name: 'Message', exact: true }).fill('And the bibs');
+    await page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    await page.getByText('And the bibs').first().waitFor();
+    await sleep(300);
+    assert.equal(await offer.count(), 0, 'asked once per browser');
+    assert.ok(gid > 0);
     await context.close();
   });
 });

@@ -103,8 +103,8 @@ sw.addEventListener('notificationclick', (event) => {
     sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(async (windows) => {
       const open = windows.find((w) => w.focused) ?? windows[0];
       if (open) {
-        await open.focus();
         if (groupId !== null) open.postMessage({ type: 'open-conversation', groupId });
+        await open.focus().catch(() => undefined);
         return;
       }
       await sw.clients.openWindow(url);

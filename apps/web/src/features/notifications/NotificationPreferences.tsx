@@ -120,7 +120,7 @@ export function NotificationPreferences(props: {
         />
       </label>
       {kinds.map(([kind, label]) => (
-        <div key={kind} class="toggle-row">
+        <div key={kind} class="sound-row">
           <label class="toggle-row">
             <input
               type="checkbox"

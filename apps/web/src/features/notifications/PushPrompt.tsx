@@ -28,7 +28,7 @@ export function PushPrompt(props: { store: Store }) {
     setGone(true);
   };
   return (
-    <div class="push-prompt" role="region" aria-label="Notifications">
+    <section class="push-prompt" aria-label="Notifications">
       <p>Get a notification when someone replies, even with this tab closed?</p>
       {error && (
         <p class="form-error" role="alert">
@@ -52,6 +52,6 @@ export function PushPrompt(props: { store: Store }) {
           Not now
         </button>
       </div>
-    </div>
+    </section>
   );
 }

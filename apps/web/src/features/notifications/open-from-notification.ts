@@ -15,5 +15,7 @@ export function listenForNotificationOpens(open: (groupId: number) => void): () 
     if (data?.type === 'open-conversation' && typeof data.groupId === 'number') open(data.groupId);
   };
   navigator.serviceWorker.addEventListener('message', onMessage);
+  // Messages wait in a queue until the page says it listens.
+  navigator.serviceWorker.startMessages();
   return () => navigator.serviceWorker.removeEventListener('message', onMessage);
 }
