@@ -3,8 +3,8 @@
  * One instance of the local cluster (PgBouncer, Postgres, Redis) and the local push service
  * (real TLS, VAPID checked, every body decrypted — in this process, on the same machine).
  * M members have level "all" on the channel and one subscribed device each. A sender keeps
- * sending to a small room five times a second: first as a baseline, then while each of the
- * channel messages fans out. Reports the sends' latency in both phases (what a fan-out adds to
+ * sending to a room of its own: first as a baseline, then while each of the
+ * channel messages fans out (`--rate`, default 20 a second). Reports the sends' latency in both phases (what a fan-out adds to
  * a send), how long each channel message took to reach all M devices, and the queue and push
  * counters from /metrics. Writes loadtest/results/push-fanout-<date>.md.
  */
@@ -22,22 +22,25 @@ import {
 import pg from 'pg';
 import { provisionUsers } from './lib/bulk-users.ts';
 import { BENCH_ENV, json } from './lib/clients.ts';
-import { machine, summary } from './lib/measure.ts';
+import { cpuSeconds, machine, summary, treeCpuSeconds } from './lib/measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     members: { type: 'string', default: '5000' },
     messages: { type: 'string', default: '3' },
-    concurrency: { type: 'string', default: '32' },
+    concurrency: { type: 'string', default: '16' },
+    'push-rate': { type: 'string', default: '1000' },
     'baseline-seconds': { type: 'string', default: '10' },
+    rate: { type: 'string', default: '20' },
   },
 });
 const MEMBERS = Number(values.members);
 const MESSAGES = Number(values.messages);
 const CONCURRENCY = values.concurrency;
+const PUSH_RATE = values['push-rate'];
 const BASELINE_MS = Number(values['baseline-seconds']) * 1000;
-const RATE = 5;
+const RATE = Number(values.rate);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,7 +53,15 @@ async function main() {
   const standIn = await startPushStandIn();
   const cluster = await startCluster({
     instances: 1,
-    env: { ...BENCH_ENV, PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true', PUSH_CONCURRENCY: CONCURRENCY },
+    ...(process.env.PUSH_BENCH_PROFILE
+      ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.PUSH_BENCH_PROFILE}`] }
+      : {}),
+    env: {
+      ...BENCH_ENV,
+      PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
+      PUSH_CONCURRENCY: CONCURRENCY,
+      PUSH_RATE_PER_SECOND: PUSH_RATE,
+    },
   });
   const instance = cluster.instances[0]!;
   try {
@@ -111,6 +122,10 @@ async function main() {
     const baselineEnds = Date.now() + BASELINE_MS;
     const baseline = summary(await sendWhile(() => Date.now() > baselineEnds, 'baseline'));
 
+    const cpuBefore = cpuSeconds(instance.pid);
+    const dbCpuBefore = treeCpuSeconds(cluster.postgres.pid) + cpuSeconds(cluster.pgbouncer.pid());
+    const benchCpuBefore = process.cpuUsage();
+    const fanoutStarted = performance.now();
     const during: number[] = [];
     const channelSends: number[] = [];
     const deliveries: Array<{ seconds: number; delivered: number }> = [];
@@ -125,6 +140,11 @@ async function main() {
       deliveries.push({ seconds: (performance.now() - t0) / 1000, delivered: reached() });
     }
     const duringSummary = summary(during);
+    const instanceCpu = cpuSeconds(instance.pid) - cpuBefore;
+    const dbCpu = treeCpuSeconds(cluster.postgres.pid) + cpuSeconds(cluster.pgbouncer.pid()) - dbCpuBefore;
+    const benchUsage = process.cpuUsage(benchCpuBefore);
+    const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
+    const fanoutSeconds = (performance.now() - fanoutStarted) / 1000;
     const metrics = await (await fetch(`${instance.url}/metrics`)).text();
     const metricLines = metrics
       .split('\n')
@@ -143,8 +163,8 @@ async function main() {
       '',
       `Machine: ${machine()}. One instance of \`pnpm cluster\` (PgBouncer transaction mode, Postgres, Redis);`,
       `the local push service (TLS, VAPID verified, aes128gcm decrypted) and the generator in the same`,
-      `process on the same machine. PUSH_CONCURRENCY=${CONCURRENCY}, 2 fan-out jobs per instance.`,
-      `Command: \`pnpm bench:push -- --members ${MEMBERS} --messages ${MESSAGES} --concurrency ${CONCURRENCY}\`.`,
+      `process on the same machine. PUSH_CONCURRENCY=${CONCURRENCY}, PUSH_RATE_PER_SECOND=${PUSH_RATE}, 2 fan-out jobs per instance.`,
+      `Command: \`pnpm bench:push -- --members ${MEMBERS} --messages ${MESSAGES} --concurrency ${CONCURRENCY} --push-rate ${PUSH_RATE}\`.`,
       '',
       `Sends to a small room at ${RATE}/s over REST (the send path; the channel messages' own sends below):`,
       '',
@@ -155,7 +175,10 @@ async function main() {
       row('the channel messages themselves', summary(channelSends)),
       '',
       `Fan-out: ${deliveries.map((d, i) => `message ${i + 1}: ${d.delivered}/${MEMBERS} in ${d.seconds.toFixed(1)} s`).join('; ')}.`,
-      `Pushes with an invalid VAPID signature: ${invalid}.`,
+      `Pushes with an invalid VAPID signature: ${invalid}. Instance CPU over the ${fanoutSeconds.toFixed(1)} s of fan-out: ` +
+        `${instanceCpu.toFixed(1)} s (${((instanceCpu * 1000) / (MEMBERS * MESSAGES)).toFixed(2)} ms a push, sends included); ` +
+        `Postgres + PgBouncer ${dbCpu.toFixed(1)} s; this process (push service decrypting, generator) ${benchCpu.toFixed(1)} s — ` +
+        `of ${(fanoutSeconds * 2).toFixed(1)} core-seconds the machine had.`,
       '',
       `Targets: a fan-out adds under 5 ms to the send p99 — ${added < 5 ? 'met' : 'NOT met'} (${added >= 0 ? '+' : ''}${added.toFixed(1)} ms);`,
       `all ${MEMBERS} pushes within 10 s — ${slowest <= 10 && deliveries.every((d) => d.delivered === MEMBERS) ? 'met' : 'NOT met'} (slowest ${slowest.toFixed(1)} s).`,

@@ -81,7 +81,7 @@ export interface AppDeps {
   uploadMaxBytes: number;
   linkPreviews?: { enabled: boolean; allowPrivate: boolean };
   /** Web Push: the VAPID keys, whether private endpoints are allowed (tests), pushes in flight. */
-  push: { keys: PushKeys; allowPrivateEndpoints: boolean; concurrency?: number };
+  push: { keys: PushKeys; allowPrivateEndpoints: boolean; concurrency?: number; ratePerSecond?: number };
   /** The durable job queue (workers start with the app and stop when it closes). */
   jobs: JobQueue;
   /** A silent job is handed to another worker after this long; default 60 s. */
@@ -175,7 +175,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     push: {
       keys: deps.push.keys,
       allowPrivateEndpoints: deps.push.allowPrivateEndpoints,
-      concurrency: deps.push.concurrency ?? 32,
+      concurrency: deps.push.concurrency ?? 16,
+      ratePerSecond: deps.push.ratePerSecond ?? 1000,
       onOutcome: metrics.countPush,
     },
     jobs: { queue: deps.jobs, leaseSeconds: deps.jobLeaseSeconds ?? 60 },
@@ -284,6 +285,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     await new Promise<void>((resolve) => io.close(() => resolve()));
     // Running jobs finish (bounded); the rest wait in the queue for another instance.
     await deps.jobs.stop();
+    services.close();
   });
 
   return {

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       keys: pushKeys,
       allowPrivateEndpoints: config.push.allowPrivateEndpoints,
       concurrency: config.push.concurrency,
+      ratePerSecond: config.push.ratePerSecond,
     },
     instanceId: config.instanceId,
     sessionTtlDays: config.sessionTtlDays,

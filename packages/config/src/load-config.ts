@@ -117,6 +117,8 @@ export interface Config {
     allowPrivateEndpoints: boolean;
     /** Pushes in flight at once per fan-out job. */
     concurrency: number;
+    /** Pushes started per second by one instance, all fan-outs together. */
+    ratePerSecond: number;
   };
   /** The durable job queue (pg-boss on the platform Postgres). */
   jobs: {
@@ -240,7 +242,8 @@ function readPush(env: Env): Config['push'] {
     vapidPrivate,
     subject,
     allowPrivateEndpoints: readBool(env, 'PUSH_ALLOW_PRIVATE_ENDPOINTS', false),
-    concurrency: readInt(env, 'PUSH_CONCURRENCY', 32, 1, 1000),
+    concurrency: readInt(env, 'PUSH_CONCURRENCY', 16, 1, 1000),
+    ratePerSecond: readInt(env, 'PUSH_RATE_PER_SECOND', 1000, 1, 100_000),
   };
 }
 

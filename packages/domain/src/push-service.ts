@@ -4,7 +4,7 @@ import type { Stores } from '@rosterchirp/store';
 import { invalid, notFound } from './app-error.ts';
 import type { Actor, DomainLogger } from './context.ts';
 import { isPublicAddress } from './link-preview/address-policy.ts';
-import { type PushKeys, type PushPayload, sendWebPush } from './notifications/web-push-delivery.ts';
+import type { PushKeys, PushPayload, WebPushSender } from './notifications/web-push-delivery.ts';
 
 export type { PushKeys, PushPayload };
 
@@ -17,6 +17,7 @@ export type { PushKeys, PushPayload };
 export function createPushService(deps: {
   stores: Pick<Stores, 'push'>;
   keys: PushKeys;
+  sender: WebPushSender;
   allowPrivateEndpoints: boolean;
   log: DomainLogger;
 }) {
@@ -43,7 +44,7 @@ export function createPushService(deps: {
     sub: { id: number; endpoint: string; p256dh: string; auth: string },
     payload: PushPayload,
   ): Promise<boolean> {
-    const outcome = await sendWebPush(deps.keys, sub, payload);
+    const outcome = await deps.sender.send(sub, payload);
     if (outcome.kind === 'sent') await push.recordSuccess(db, sub.id);
     else if (outcome.kind === 'gone') await push.drop(db, sub.id);
     else await push.recordError(db, sub.id, outcome.error);

@@ -12,7 +12,7 @@ import { createLinkPreviewService } from './link-preview/link-preview-service.ts
 import { createMessageAccess } from './message-access.ts';
 import { createMessageService } from './message-service.ts';
 import { createPushFanout } from './notifications/push-fanout.ts';
-import type { DeliveryOutcome } from './notifications/web-push-delivery.ts';
+import { createThreadedWebPushSender, type DeliveryOutcome } from './notifications/web-push-delivery.ts';
 import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
 import { createPushService, type PushKeys } from './push-service.ts';
@@ -49,6 +49,8 @@ export interface ServiceDeps {
     allowPrivateEndpoints: boolean;
     /** Pushes in flight at once per fan-out job. */
     concurrency: number;
+    /** Pushes started per second by this instance. */
+    ratePerSecond: number;
     onOutcome?: (kind: DeliveryOutcome['kind']) => void;
   };
   /** The job queue and the lease after which a silent job is handed to another worker. */
@@ -82,13 +84,15 @@ export function createServices(deps: ServiceDeps) {
     limits: { allowPrivate: deps.linkPreviews.allowPrivate },
   });
   const thumbnails = createThumbnailService({ storage: deps.storage, stores, access, log: deps.log });
+  const pushSender = createThreadedWebPushSender(deps.push.keys);
   const pushFanout = createPushFanout({
     stores,
     viewing: deps.viewing,
-    keys: deps.push.keys,
+    sender: pushSender,
     dbFor: deps.dbFor,
     log: deps.log,
     concurrency: deps.push.concurrency,
+    ratePerSecond: deps.push.ratePerSecond,
     leaseSeconds: deps.jobs.leaseSeconds,
     ...(deps.push.onOutcome ? { onOutcome: deps.push.onOutcome } : {}),
   });
@@ -136,6 +140,7 @@ export function createServices(deps: ServiceDeps) {
   const push = createPushService({
     stores,
     keys: deps.push.keys,
+    sender: pushSender,
     allowPrivateEndpoints: deps.push.allowPrivateEndpoints,
     log: deps.log,
   });
@@ -152,6 +157,8 @@ export function createServices(deps: ServiceDeps) {
       deps.viewing.set(db.schema, connectionId, userId, groupId),
   };
   return {
+    /** Releases what the services hold open (push connections kept alive). */
+    close: () => pushSender.close(),
     background,
     viewing,
     push,

@@ -127,14 +127,17 @@ export const sqlPushStore: PushStore = {
       }),
     );
   },
-  async claim(db, messageId, subscriptionId, reclaimAfterSeconds) {
-    const { rowCount } = await db.query(
-      `INSERT INTO ${db.s}.push_deliveries AS d (message_id, subscription_id) VALUES ($1, $2)
+  async claim(db, messageId, subscriptionIds, reclaimAfterSeconds) {
+    if (subscriptionIds.length === 0) return new Set();
+    const { rows } = await db.query(
+      `INSERT INTO ${db.s}.push_deliveries AS d (message_id, subscription_id)
+       SELECT $1, unnest($2::bigint[])
        ON CONFLICT (message_id, subscription_id) DO UPDATE SET claimed_at = now()
-        WHERE d.sent_at IS NULL AND d.claimed_at < now() - make_interval(secs => $3)`,
-      [messageId, subscriptionId, reclaimAfterSeconds],
+        WHERE d.sent_at IS NULL AND d.claimed_at < now() - make_interval(secs => $3)
+       RETURNING subscription_id`,
+      [messageId, subscriptionIds, reclaimAfterSeconds],
     );
-    return rowCount === 1;
+    return new Set(rows.map((r) => Number(r.subscription_id)));
   },
   async markDone(db, messageId, subscriptionId) {
     await db.query(
@@ -144,11 +147,15 @@ export const sqlPushStore: PushStore = {
   },
   async markSent(db, messageId, subscriptionId) {
     await db.query(
-      `WITH sent AS (
-         UPDATE ${db.s}.push_deliveries SET sent_at = now() WHERE message_id = $1 AND subscription_id = $2
-       )
-       UPDATE ${db.s}.push_subscriptions SET last_success_at = now(), last_error = NULL WHERE id = $2`,
+      `UPDATE ${db.s}.push_deliveries SET sent_at = now() WHERE message_id = $1 AND subscription_id = $2`,
       [messageId, subscriptionId],
+    );
+  },
+  async recordSuccesses(db, subscriptionIds) {
+    if (subscriptionIds.length === 0) return;
+    await db.query(
+      `UPDATE ${db.s}.push_subscriptions SET last_success_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])`,
+      [subscriptionIds],
     );
   },
   async release(db, messageId, subscriptionId) {

@@ -69,15 +69,20 @@ export interface PushStore {
     message: Pick<MessageForPush, 'id' | 'groupId' | 'groupType' | 'authorId' | 'mentions'>,
     reclaimAfterSeconds: number,
   ): Promise<PushCandidate[]>;
-  /** Takes the right to send this message to this device; false when someone else holds it. */
+  /**
+   * Takes the right to send this message to these devices (one statement); returns those taken —
+   * a device another run claimed less than `reclaimAfterSeconds` ago, or already sent, is not.
+   */
   claim(
     db: TenantDb,
     messageId: number,
-    subscriptionId: number,
+    subscriptionIds: readonly number[],
     reclaimAfterSeconds: number,
-  ): Promise<boolean>;
-  /** The push service accepted it: never again for this message, and the device's last success. */
+  ): Promise<Set<number>>;
+  /** The push service accepted it: never again for this message (one small update per push). */
   markSent(db: TenantDb, messageId: number, subscriptionId: number): Promise<void>;
+  /** These devices' last success is now (once per fan-out, for the admins' view). */
+  recordSuccesses(db: TenantDb, subscriptionIds: readonly number[]): Promise<void>;
   /** Done without success (the push service refused it for good): never tried again. */
   markDone(db: TenantDb, messageId: number, subscriptionId: number): Promise<void>;
   /** Not sent after all (a failure to retry): the next run may send it. */

@@ -2,9 +2,9 @@ import type { TenantDb } from '@rosterchirp/db';
 import { type JobContext, RetryLater, type ViewingStore } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import type { DomainLogger } from '../context.ts';
-import { eachLimited } from './each-limited.ts';
 import { messageNotification } from './message-notification.ts';
-import { type DeliveryOutcome, type PushKeys, sendWebPush } from './web-push-delivery.ts';
+import { createPacer } from './pacer.ts';
+import type { DeliveryOutcome, PushTarget, WebPushSender } from './web-push-delivery.ts';
 import { wantsNotification } from './who-is-notified.ts';
 
 export interface PushFanoutJob {
@@ -15,16 +15,21 @@ export interface PushFanoutJob {
 export interface PushFanoutDeps {
   stores: Pick<Stores, 'push'>;
   viewing: ViewingStore;
-  keys: PushKeys;
+  sender: WebPushSender;
   dbFor: (schema: string) => TenantDb;
   log: DomainLogger;
   /** Pushes in flight at once per job. */
   concurrency: number;
+  /** Pushes started per second by this instance, all jobs together. */
+  ratePerSecond: number;
   /** The job lease: a claim older than this (its worker died) may be taken again. */
   leaseSeconds: number;
   onOutcome?: (kind: DeliveryOutcome['kind']) => void;
   now?: () => Date;
 }
+
+/** Devices claimed per statement. */
+const CLAIM_BATCH = 64;
 
 /** Deliveries are forgotten after two days (a retried job is long finished by then). */
 const DELIVERY_MEMORY_HOURS = 48;
@@ -39,6 +44,7 @@ const DELIVERY_MEMORY_HOURS = 48;
  */
 export function createPushFanout(deps: PushFanoutDeps) {
   const { push } = deps.stores;
+  const pacer = createPacer(deps.ratePerSecond);
   return async function fanOut(job: PushFanoutJob, _context: JobContext): Promise<void> {
     const db = deps.dbFor(job.schema);
     const message = await push.messageForPush(db, job.messageId);
@@ -59,16 +65,41 @@ export function createPushFanout(deps: PushFanoutDeps) {
     const payload = messageNotification(message);
     let toRetry = 0;
     let retryAfter: number | null = null;
-    await eachLimited(targets, deps.concurrency, async (target) => {
-      if (!(await push.claim(db, message.id, target.subscriptionId, deps.leaseSeconds))) {
-        heldElsewhere++;
-        return;
+    // Lanes take claimed devices from `ready`; whichever lane finds it empty claims the next
+    // batch in one statement (the others wait for that claim, never start a second).
+    const unclaimed = [...targets];
+    const ready: typeof targets = [];
+    let claiming: Promise<void> | null = null;
+    const succeeded: number[] = [];
+    const next = async () => {
+      while (ready.length === 0 && unclaimed.length > 0) {
+        claiming ??= (async () => {
+          const batch = unclaimed.splice(0, CLAIM_BATCH);
+          const taken = await push.claim(
+            db,
+            message.id,
+            batch.map((t) => t.subscriptionId),
+            deps.leaseSeconds,
+          );
+          for (const t of batch) {
+            if (taken.has(t.subscriptionId)) ready.push(t);
+            else heldElsewhere++;
+          }
+        })().finally(() => {
+          claiming = null;
+        });
+        await claiming;
       }
-      const outcome = await sendWebPush(deps.keys, target, payload, { topic: `g${message.groupId}` });
+      return ready.shift();
+    };
+    const deliver = async (target: PushTarget & { subscriptionId: number }) => {
+      await pacer.take();
+      const outcome = await deps.sender.send(target, payload, { topic: `g${message.groupId}` });
       deps.onOutcome?.(outcome.kind);
       switch (outcome.kind) {
         case 'sent':
           await push.markSent(db, message.id, target.subscriptionId);
+          succeeded.push(target.subscriptionId);
           return;
         case 'gone':
           await push.drop(db, target.subscriptionId);
@@ -87,7 +118,12 @@ export function createPushFanout(deps: PushFanoutDeps) {
           deps.log.warn({ schema: job.schema, error: outcome.error }, 'push refused');
           return;
       }
-    });
+    };
+    const lane = async () => {
+      for (let target = await next(); target; target = await next()) await deliver(target);
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.concurrency, targets.length) }, lane));
+    await push.recordSuccesses(db, succeeded);
     if (job.messageId % 500 === 0) await push.pruneDeliveries(db, DELIVERY_MEMORY_HOURS);
     if (toRetry > 0 || heldElsewhere > 0) {
       const reason = `message ${message.id}: ${toRetry} pushes to retry, ${heldElsewhere} claimed by another run`;
