@@ -6,6 +6,7 @@ import { ConversationView } from './features/chat/ConversationView.tsx';
 import { createChatClient } from './features/chat/chat-client.ts';
 import { SearchPanel } from './features/chat/SearchPanel.tsx';
 import { Sidebar } from './features/chat/Sidebar.tsx';
+import { refreshPush } from './features/notifications/device-push.ts';
 import { listenForNotificationOpens } from './features/notifications/open-from-notification.ts';
 import { PushPrompt } from './features/notifications/PushPrompt.tsx';
 import { applyBranding } from './features/settings/branding.ts';
@@ -82,6 +83,7 @@ export function App() {
   const signedIn = Boolean(state.me && !state.me.mustChangePassword && !state.mustEnrolTotp);
   useEffect(() => {
     if (!signedIn) return;
+    void refreshPush().catch(() => undefined);
     return listenForNotificationOpens((id) => {
       setHighlight(null);
       void client.open(id).catch(() => client.notify('That conversation is not available.'));

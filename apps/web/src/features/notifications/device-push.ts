@@ -49,3 +49,15 @@ export async function disablePush(): Promise<void> {
   await pushApi.unsubscribe(sub.endpoint).catch(() => undefined);
   await sub.unsubscribe();
 }
+
+/**
+ * On each start of a signed-in app: a device that receives notifications tells the server its
+ * subscription again (the browser may have rotated it, or the server dropped it), so there is
+ * always exactly one current subscription per person and device class. Never asks anything.
+ */
+export async function refreshPush(): Promise<void> {
+  if (!pushSupported() || typeof Notification === 'undefined' || Notification.permission !== 'granted')
+    return;
+  const sub = await currentSubscription();
+  if (sub) await pushApi.subscribe(sub.toJSON(), deviceClass());
+}
