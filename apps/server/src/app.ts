@@ -242,7 +242,9 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       hostDomain: deps.hostMode.domain,
       defaultChatName: deps.hostMode.defaultChatName,
       log: deps.log,
+      jobs: deps.jobs,
     });
+    await provisioning.startWorkers(deps.jobLeaseSeconds ?? 60);
     await app.register(hostRoutes, {
       hostDomain: deps.hostMode.domain,
       adminKey: deps.hostMode.adminKey,

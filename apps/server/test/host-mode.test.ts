@@ -308,7 +308,7 @@ describe('host mode: control plane, tenant resolution, plans, lifecycle', () => 
     assert.equal((await tenantApi(server, 'chat.acme.example', 'GET', '/api/auth/me')).status, 404);
   });
 
-  it('delete drops the schema and stored objects and disconnects; the slug can be reused', async () => {
+  it('delete drops the schema and disconnects at once, a job deletes the stored objects; the slug can be reused', async () => {
     const gone = await createTenant(server, 'gone');
     const issued = await tenantApi<CreateUploadReply>(server, gone.host, 'POST', '/api/uploads', {
       token: gone.admin.token,
@@ -329,6 +329,11 @@ describe('host mode: control plane, tenant resolution, plans, lifecycle', () => 
     assert.equal(del.status, 204);
     await waitFor('socket disconnected', () => !socket.connected);
     assert.equal(await schemaExists('tenant_gone'), false);
+    // The objects go in a job off the request; the slug stays taken until it is done.
+    await waitFor('the objects deleted by the job', async () => {
+      const { rows } = await server.pool.query("SELECT 1 FROM public.tenants WHERE slug = 'gone'");
+      return rows.length === 0;
+    });
     assert.deepEqual(await server.services.storage.list('tenant_gone/'), []);
     const after = await tenantApi<ErrorBody>(server, gone.host, 'GET', '/api/auth/me', {
       token: gone.admin.token,

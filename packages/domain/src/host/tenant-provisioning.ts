@@ -12,6 +12,7 @@ import {
   type CreateTenantBody,
   type EventBus,
   featureFlags,
+  type JobQueue,
   type PatchTenantBody,
   type Plan,
   rooms,
@@ -41,7 +42,18 @@ export interface ProvisioningDeps {
   hostDomain: string;
   defaultChatName: string;
   log: DomainLogger;
+  /** The job queue: a deleted tenant's objects are removed by a job (resumable, off the request). */
+  jobs: JobQueue;
 }
+
+/** The job that deletes a deleted tenant's stored objects, then its catalog row. */
+export const TENANT_OBJECTS_QUEUE = 'tenant-objects-delete';
+interface TenantObjectsJob {
+  slug: string;
+  schema: string;
+}
+/** Objects deleted at once by the tenant-objects job. */
+const DELETE_CONCURRENCY = 16;
 
 const notFound = (slug: string) => new AppError('NOT_FOUND', `No tenant "${slug}"`);
 
@@ -169,7 +181,12 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
       return after;
     },
 
-    /** Stops serving at once, then drops the schema and the stored objects. Retry-safe. */
+    /**
+     * Stops serving at once (hosts forgotten, connections closed, schema dropped), then hands the
+     * stored objects to a job: a tenant with many images is not deleted inside a request, and a
+     * crash mid-way resumes where it stopped. The slug stays taken until the job is done.
+     * Retry-safe.
+     */
     async remove(slug: string): Promise<void> {
       const row = await deps.catalog.bySlug(slug);
       if (!row) throw notFound(slug);
@@ -178,10 +195,33 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
         await forgetHosts(row);
         closeConnections(row.schema, 'deleted');
         await dropSchema(deps.shards.get(row.shard).directUrl, quoteSchema(row.schema));
-        const keys = await deps.storage.list(`${row.schema}/`);
-        for (const key of keys) await deps.storage.delete(key);
-        await deps.catalog.remove(slug);
-        deps.log.info({ tenant: slug, schema: row.schema, objects: keys.length }, 'tenant deleted');
+        await deps.jobs.send([
+          {
+            queue: TENANT_OBJECTS_QUEUE,
+            data: { slug, schema: row.schema } satisfies TenantObjectsJob,
+            // Per tenant incarnation: a slug re-created and deleted again is a new job.
+            key: `${row.schema}:${row.createdAt.toISOString()}`,
+          },
+        ]);
+      });
+    },
+
+    /** Defines the tenant-objects queue and works it on this instance. */
+    async startWorkers(leaseSeconds: number): Promise<void> {
+      await deps.jobs.define([
+        { name: TENANT_OBJECTS_QUEUE, retryLimit: 10, retryDelaySeconds: 5, expireInSeconds: leaseSeconds },
+      ]);
+      await deps.jobs.work<TenantObjectsJob>(TENANT_OBJECTS_QUEUE, 1, async ({ slug, schema }) => {
+        const keys = await deps.storage.list(`${schema}/`);
+        let next = 0;
+        const lane = async () => {
+          while (next < keys.length) await deps.storage.delete(keys[next++]!);
+        };
+        await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, keys.length) }, lane));
+        const row = await deps.catalog.bySlug(slug);
+        // Only the incarnation this job was for (never a tenant created since with the slug).
+        if (row && row.status === 'deleting' && row.schema === schema) await deps.catalog.remove(slug);
+        deps.log.info({ tenant: slug, schema, objects: keys.length }, 'tenant deleted');
       });
     },
   };
