@@ -86,6 +86,10 @@ export interface AppDeps {
   jobs: JobQueue;
   /** A silent job is handed to another worker after this long; default 60 s. */
   jobLeaseSeconds?: number;
+  /** How often unreferenced uploads are cleaned up, in hours (0: never); default 6. */
+  uploadCleanupHours?: number;
+  /** Unreferenced objects younger than this are kept (hours); default 24 — tests use 0. */
+  uploadKeepHours?: number;
   /** Who looks at which conversation (pushes skip them); memory alone, Redis in a cluster. */
   viewing: ViewingStore;
   /** Extra readiness checks (e.g. Redis), besides Postgres. */
@@ -179,7 +183,21 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       ratePerSecond: deps.push.ratePerSecond ?? 1000,
       onOutcome: metrics.countPush,
     },
-    jobs: { queue: deps.jobs, leaseSeconds: deps.jobLeaseSeconds ?? 60 },
+    jobs: {
+      queue: deps.jobs,
+      leaseSeconds: deps.jobLeaseSeconds ?? 60,
+      uploadCleanupHours: deps.uploadCleanupHours ?? 6,
+      ...(deps.uploadKeepHours !== undefined ? { uploadKeepHours: deps.uploadKeepHours } : {}),
+      onUploadsDeleted: metrics.countUploadsDeleted,
+    },
+    // Deployment-wide jobs visit every tenant: the catalog's (host mode; not while provisioning
+    // or deleting), else the one workspace.
+    tenantSchemas: async () =>
+      deps.hostMode
+        ? (await deps.hostMode.catalog.list())
+            .filter((t) => t.status === 'active' || t.status === 'suspended')
+            .map((t) => t.schema)
+        : ['public'],
     viewing: deps.viewing,
   });
   await services.background.start();

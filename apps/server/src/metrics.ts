@@ -30,6 +30,8 @@ export interface AppMetrics {
   observeStoreCall: (store: string, method: string, seconds: number) => void;
   /** One push's outcome (rosterchirp_push_deliveries_total). */
   countPush: (outcome: string) => void;
+  /** Unreferenced uploads deleted by the cleanup job (rosterchirp_uploads_cleaned_total). */
+  countUploadsDeleted: (count: number) => void;
 }
 
 /** The app's registry, made before the services so their store calls can be timed into it. */
@@ -49,10 +51,16 @@ export function createAppMetrics(): AppMetrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const cleaned = new Counter({
+    name: 'rosterchirp_uploads_cleaned_total',
+    help: 'Stored objects nothing pointed at, deleted by the upload cleanup job on this instance',
+    registers: [registry],
+  });
   return {
     registry,
     observeStoreCall: (store, method, seconds) => storeCalls.observe({ store, method }, seconds),
     countPush: (outcome) => pushes.inc({ outcome }),
+    countUploadsDeleted: (count) => cleaned.inc(count),
   };
 }
 

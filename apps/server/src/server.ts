@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     viewing: shared.viewing,
     jobs,
     jobLeaseSeconds: config.jobs.leaseSeconds,
+    uploadCleanupHours: config.jobs.uploadCleanupHours,
     socketAdapter: shared.socketAdapter,
     onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,

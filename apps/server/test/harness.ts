@@ -62,6 +62,10 @@ export async function startTestServer(
     pushAllowPrivateEndpoints?: boolean;
     /** Seconds before a silent job is handed to another worker; default 30. */
     jobLeaseSeconds?: number;
+    /** Periodic upload cleanup (hours); default 0, off (tests run it through the route). */
+    uploadCleanupHours?: number;
+    /** Unreferenced uploads younger than this are kept (hours); default 24. */
+    uploadKeepHours?: number;
     /** A logger of the test's own (log-capture tests); default silent. */
     log?: Logger;
   } = {},
@@ -95,6 +99,8 @@ export async function startTestServer(
     viewing: shared.viewing,
     jobs,
     jobLeaseSeconds: opts.jobLeaseSeconds ?? 30,
+    uploadCleanupHours: opts.uploadCleanupHours ?? 0,
+    ...(opts.uploadKeepHours !== undefined ? { uploadKeepHours: opts.uploadKeepHours } : {}),
     socketAdapter: shared.socketAdapter,
     onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,

@@ -156,6 +156,7 @@ describe('tenant isolation', () => {
       'PATCH /api/messages/:id': { content: 'edited' },
       'POST /api/messages/:id/reactions': { emoji: '👍' },
       'POST /api/uploads': { kind: 'image', contentType: 'image/png', size: 100 },
+      'POST /api/uploads/cleanup': { dryRun: true },
       'POST /api/usergroups': { name: 'Intruders', memberIds: [1] },
       'PATCH /api/usergroups/:id': { name: 'Renamed' },
       'PUT /api/usergroups/restrictions': { rules: [] },

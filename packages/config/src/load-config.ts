@@ -128,6 +128,8 @@ export interface Config {
     leaseSeconds: number;
     /** How often expired leases are found and old jobs archived (one instance at a time). */
     maintenanceSeconds: number;
+    /** How often unreferenced uploads older than a day are deleted (hours; 0: never). */
+    uploadCleanupHours: number;
   };
   /** Presence entries expire this long after their last heartbeat (heartbeats every third of it). */
   presenceTtlMs: number;
@@ -252,5 +254,6 @@ function readJobs(env: Env): Config['jobs'] {
     pollSeconds: readInt(env, 'JOB_POLL_SECONDS', 2, 1, 600),
     leaseSeconds: readInt(env, 'JOB_LEASE_SECONDS', 60, 1, 3600),
     maintenanceSeconds: readInt(env, 'JOB_MAINTENANCE_SECONDS', 15, 1, 3600),
+    uploadCleanupHours: readInt(env, 'UPLOAD_CLEANUP_HOURS', 6, 0, 24 * 30),
   };
 }

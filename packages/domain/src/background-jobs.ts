@@ -1,14 +1,17 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { GroupType, JobQueue, JobRequest, QueueDefinition } from '@rosterchirp/protocol';
+import type { DomainLogger } from './context.ts';
 import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
 import type { createPushFanout, PushFanoutJob } from './notifications/push-fanout.ts';
 import type { ThumbnailService } from './thumbnail-service.ts';
+import type { UploadCleanup } from './upload-cleanup.ts';
 
 /** The project's background work, all on the one job queue (docs/ARCHITECTURE.md, "Jobs"). */
 export const QUEUES = {
   pushFanout: 'push-fanout',
   linkPreview: 'link-preview',
   thumbnail: 'thumbnail',
+  uploadCleanup: 'upload-cleanup',
 } as const;
 
 interface MessageJob {
@@ -23,6 +26,8 @@ type ThumbnailJob = MessageJob & { imageKey: string };
 export interface BackgroundJobOptions {
   /** A job whose worker went silent this long is handed to another (its instance died). */
   leaseSeconds: number;
+  /** How often unreferenced uploads are cleaned up (one job per period, whichever instance); 0: never. */
+  uploadCleanupHours: number;
 }
 
 /** Per instance: how many jobs of each queue run at once. */
@@ -34,14 +39,37 @@ export function createBackgroundJobs(deps: {
   previews: LinkPreviewService;
   thumbnails: ThumbnailService;
   pushFanout: ReturnType<typeof createPushFanout>;
+  uploadCleanup: UploadCleanup;
   dbFor: (schema: string) => TenantDb;
+  /** Every tenant's schema (self-host: public; host mode: the catalog). */
+  tenantSchemas: () => Promise<string[]>;
+  log: DomainLogger;
 }) {
   const lease = deps.options.leaseSeconds;
   const queues: QueueDefinition[] = [
     { name: QUEUES.pushFanout, retryLimit: 5, retryDelaySeconds: 5, expireInSeconds: lease },
     { name: QUEUES.linkPreview, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: lease },
     { name: QUEUES.thumbnail, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: lease },
+    {
+      name: QUEUES.uploadCleanup,
+      retryLimit: 2,
+      retryDelaySeconds: 60,
+      expireInSeconds: Math.max(lease, 600),
+    },
   ];
+  let cleanupTimer: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * One cleanup job per period for the whole deployment: every instance asks, keyed by the
+   * period's number, so the queue keeps one and one instance runs it.
+   */
+  const requestCleanup = async () => {
+    const periodMs = deps.options.uploadCleanupHours * 3600_000;
+    const period = Math.floor(Date.now() / periodMs);
+    await deps.jobs
+      .send([{ queue: QUEUES.uploadCleanup, data: { period }, key: `upload-cleanup:${period}` }])
+      .catch((err: unknown) => deps.log.warn({ err }, 'upload cleanup not scheduled'));
+  };
 
   return {
     queues,
@@ -92,6 +120,23 @@ export function createBackgroundJobs(deps: {
       await deps.jobs.work<ThumbnailJob>(QUEUES.thumbnail, CONCURRENCY.thumbnail, (job) =>
         deps.thumbnails.attach(deps.dbFor(job.schema), message(job), job.groupType, job.imageKey),
       );
+      await deps.jobs.work(QUEUES.uploadCleanup, 1, async () => {
+        for (const schema of await deps.tenantSchemas()) {
+          await deps.uploadCleanup.run(deps.dbFor(schema), { dryRun: false });
+        }
+      });
+      if (deps.options.uploadCleanupHours > 0) {
+        await requestCleanup();
+        cleanupTimer = setInterval(
+          () => void requestCleanup(),
+          Math.min(deps.options.uploadCleanupHours * 3600_000, 3600_000),
+        );
+        cleanupTimer.unref();
+      }
+    },
+
+    stop(): void {
+      clearInterval(cleanupTimer);
     },
   };
 }

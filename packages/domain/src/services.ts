@@ -24,6 +24,7 @@ import { createThumbnailService } from './thumbnail-service.ts';
 import { createTokenSigner } from './tokens.ts';
 import { createTotpService } from './totp-service.ts';
 import { createTypingService } from './typing-service.ts';
+import { createUploadCleanup } from './upload-cleanup.ts';
 import { createUploadService } from './upload-service.ts';
 import { createUserAdminService } from './user-admin-service.ts';
 import { createUserGroupService } from './user-group-service.ts';
@@ -53,8 +54,20 @@ export interface ServiceDeps {
     ratePerSecond: number;
     onOutcome?: (kind: DeliveryOutcome['kind']) => void;
   };
-  /** The job queue and the lease after which a silent job is handed to another worker. */
-  jobs: { queue: JobQueue; leaseSeconds: number };
+  /**
+   * The job queue, the lease after which a silent job is handed to another worker, and how
+   * often unreferenced uploads are cleaned up (hours; 0: never).
+   */
+  jobs: {
+    queue: JobQueue;
+    leaseSeconds: number;
+    uploadCleanupHours: number;
+    /** Unreferenced objects younger than this are kept; default 24 (tests: 0). */
+    uploadKeepHours?: number;
+    onUploadsDeleted?: (n: number) => void;
+  };
+  /** Every tenant's schema, for deployment-wide jobs (self-host: public). */
+  tenantSchemas: () => Promise<string[]>;
   viewing: ViewingStore;
 }
 
@@ -96,13 +109,23 @@ export function createServices(deps: ServiceDeps) {
     leaseSeconds: deps.jobs.leaseSeconds,
     ...(deps.push.onOutcome ? { onOutcome: deps.push.onOutcome } : {}),
   });
+  const uploadCleanup = createUploadCleanup({
+    stores,
+    storage: deps.storage,
+    log: deps.log,
+    ...(deps.jobs.onUploadsDeleted ? { onDeleted: deps.jobs.onUploadsDeleted } : {}),
+    ...(deps.jobs.uploadKeepHours !== undefined ? { keepHours: deps.jobs.uploadKeepHours } : {}),
+  });
   const background = createBackgroundJobs({
     jobs: deps.jobs.queue,
-    options: { leaseSeconds: deps.jobs.leaseSeconds },
+    options: { leaseSeconds: deps.jobs.leaseSeconds, uploadCleanupHours: deps.jobs.uploadCleanupHours },
     previews,
     thumbnails,
     pushFanout,
+    uploadCleanup,
     dbFor: deps.dbFor,
+    tenantSchemas: deps.tenantSchemas,
+    log: deps.log,
   });
   const messages = createMessageService({
     bus: deps.bus,
@@ -157,8 +180,12 @@ export function createServices(deps: ServiceDeps) {
       deps.viewing.set(db.schema, connectionId, userId, groupId),
   };
   return {
-    /** Releases what the services hold open (push connections kept alive). */
-    close: () => pushSender.close(),
+    /** Releases what the services hold open (push connections kept alive, timers). */
+    close: () => {
+      background.stop();
+      pushSender.close();
+    },
+    uploadCleanup,
     background,
     viewing,
     push,

@@ -225,6 +225,18 @@ export const CreateUploadBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateUploadBody = Static<typeof CreateUploadBody>;
+/** Admin: `dryRun` reports what the cleanup would delete without deleting it. */
+export const UploadCleanupBody = Type.Object({ dryRun: Type.Boolean() }, { additionalProperties: false });
+export const UploadCleanupReply = Type.Object({
+  report: Type.Object({
+    objects: Type.Integer(),
+    inUse: Type.Integer(),
+    recent: Type.Integer(),
+    orphans: Type.Array(Type.String()),
+    deleted: Type.Integer(),
+  }),
+});
+export type UploadCleanupReply = Static<typeof UploadCleanupReply>;
 export const CreateUploadReply = Type.Object({
   key: Type.String(),
   uploadUrl: Type.String(),

@@ -17,6 +17,8 @@ export interface ObjectStorage {
   delete(key: string): Promise<void>;
   /** Keys under a prefix (for the orphan sweep and tenant deletion). */
   list(prefix: string): Promise<string[]>;
+  /** Keys under a prefix with when each was last written (the upload cleanup's age rule). */
+  listWithDates(prefix: string): Promise<Array<{ key: string; lastModified: Date }>>;
   /**
    * A URL the browser can PUT the object to directly (size and type bound), or null when the
    * storage cannot presign (local disk: the API accepts the PUT itself).

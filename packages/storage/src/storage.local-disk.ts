@@ -59,6 +59,16 @@ export class LocalDiskStorage implements ObjectStorage {
     return null;
   }
 
+  async listWithDates(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {
+    const keys = await this.list(prefix);
+    return Promise.all(
+      keys.map(async (key) => ({
+        key,
+        lastModified: (await stat(join(this.root, ...key.split('/')))).mtime,
+      })),
+    );
+  }
+
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     const walk = async (dir: string): Promise<void> => {

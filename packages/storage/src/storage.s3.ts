@@ -104,16 +104,23 @@ export class S3Storage implements ObjectStorage {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listWithDates(prefix)).map((o) => o.key);
+  }
+
+  async listWithDates(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {
+    const objects: Array<{ key: string; lastModified: Date }> = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }),
       );
-      for (const o of page.Contents ?? []) if (o.Key && isValidObjectKey(o.Key)) keys.push(o.Key);
+      for (const o of page.Contents ?? []) {
+        if (o.Key && isValidObjectKey(o.Key))
+          objects.push({ key: o.Key, lastModified: o.LastModified ?? new Date(0) });
+      }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return keys.sort();
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async presignPut(

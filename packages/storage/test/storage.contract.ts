@@ -55,6 +55,12 @@ export function storageContract(name: string, create: () => Promise<ObjectStorag
     await s.put(b, Buffer.from('b'), 'image/png');
     assert.deepEqual(await s.list('tenant_a/'), [a]);
     assert.deepEqual(await s.list('tenant_b/'), [b]);
+    const dated = await s.listWithDates('tenant_a/');
+    assert.deepEqual(
+      dated.map((o) => o.key),
+      [a],
+    );
+    assert.ok(Math.abs(dated[0]!.lastModified.getTime() - Date.now()) < 60_000, 'written just now');
   });
 
   it(`${name}: refuses keys outside {schema}/{kind}/{uuid}.{ext}`, async () => {

@@ -46,4 +46,23 @@ export const sqlUploadStore: UploadStore = {
   async markStored(db, key, size) {
     await db.query(`UPDATE ${db.s}.uploads SET status = 'stored', size = $2 WHERE key = $1`, [key, size]);
   },
+
+  async keysInUse(db, recentHours) {
+    const { rows } = await db.query<{ key: string }>(
+      `SELECT image_key AS key FROM ${db.s}.messages WHERE image_key IS NOT NULL
+       UNION SELECT thumb_key FROM ${db.s}.messages WHERE thumb_key IS NOT NULL
+       UNION SELECT avatar_key FROM ${db.s}.users WHERE avatar_key IS NOT NULL
+       UNION SELECT avatar_key FROM ${db.s}.groups WHERE avatar_key IS NOT NULL
+       UNION SELECT value #>> '{}' FROM ${db.s}.settings
+              WHERE key IN ('logo_key', 'icon_key') AND jsonb_typeof(value) = 'string'
+       UNION SELECT key FROM ${db.s}.uploads WHERE created_at > now() - make_interval(hours => $1)`,
+      [recentHours],
+    );
+    return new Set(rows.map((r) => r.key));
+  },
+
+  async forget(db, keys) {
+    if (keys.length === 0) return;
+    await db.query(`DELETE FROM ${db.s}.uploads WHERE key = ANY($1::text[])`, [keys]);
+  },
 };

@@ -19,4 +19,12 @@ export interface UploadStore {
   /** An upload whose bytes are already stored (the server streamed them). */
   addStored(db: TenantDb, upload: Omit<Upload, 'status' | 'expiresAt'>): Promise<void>;
   markStored(db: TenantDb, key: string, size: number): Promise<void>;
+  /**
+   * Every object key the tenant still points at: message images and thumbnails, people's and
+   * groups' pictures, the logo and icon, and uploads made in the last `recentHours` (maybe about
+   * to be sent). Small picture variants are derived from these by the caller.
+   */
+  keysInUse(db: TenantDb, recentHours: number): Promise<Set<string>>;
+  /** Drops upload rows whose objects were deleted. */
+  forget(db: TenantDb, keys: readonly string[]): Promise<void>;
 }

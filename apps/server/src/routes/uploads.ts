@@ -6,6 +6,8 @@ import {
   CreateUploadBody,
   CreateUploadReply,
   DirectUploadReply,
+  UploadCleanupBody,
+  UploadCleanupReply,
   type UploadKind,
 } from '@rosterchirp/protocol';
 import { IMAGE_TYPES, isValidObjectKey, newObjectKey } from '@rosterchirp/storage';
@@ -88,6 +90,18 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ maxBytes: number }> = asy
     await uploads.markStored(req.tenant, key, stored.size);
     return reply.status(204).send();
   });
+
+  // The periodic cleanup's report for this workspace (dry run), or a run now (admins).
+  app.post(
+    '/api/uploads/cleanup',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { body: UploadCleanupBody, response: { 200: UploadCleanupReply } },
+    },
+    async (req) => ({
+      report: await app.services.uploadCleanup.run(req.tenant, { dryRun: req.body.dryRun }),
+    }),
+  );
 
   app.post(
     '/api/uploads/direct',
