@@ -67,4 +67,20 @@ describe('workspace settings in the browser', () => {
     await adminPhone.getByRole('dialog', { name: 'Workspace settings' }).getByLabel('Help page').waitFor();
     await adminPhone.screenshot({ path: join(SHOTS, 'settings-phone.png') });
   });
+
+  it('an admin checks the unused files in Storage (a dry run; nothing is a day old yet)', async () => {
+    const page = await (await world.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(page, world.server.url, ADMIN.email, ADMIN.password);
+    await page.getByRole('button', { name: 'Workspace settings' }).click();
+    const storage = page
+      .getByRole('dialog', { name: 'Workspace settings' })
+      .getByRole('region', { name: 'Storage' });
+    await storage.getByRole('button', { name: 'Check unused files' }).click();
+    await storage
+      .getByRole('status')
+      .filter({ hasText: /stored files: \d+ in use, \d+ unused but recent, 0 unused/ })
+      .waitFor();
+    assert.equal(await storage.getByRole('button', { name: /Delete/ }).count(), 0, 'nothing to delete yet');
+    await page.context().close();
+  });
 });

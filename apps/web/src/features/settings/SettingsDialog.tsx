@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { uploadImage } from '../../lib/upload-api.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
+import { StorageCleanupSection } from './StorageCleanupSection.tsx';
 import { settingsApi } from './settings-api.ts';
 
 const DEFAULT_COLORS = { primary: '#1f2a44', accent: '#4f8cff' };
@@ -251,6 +252,7 @@ export function SettingsDialog(props: {
           </div>
         </form>
       )}
+      <StorageCleanupSection />
     </Dialog>
   );
 }
