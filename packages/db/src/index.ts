@@ -6,6 +6,7 @@ export {
   freePort,
   startEmbeddedPostgres,
 } from './embedded-postgres.ts';
+export { runningEmbeddedUrl } from './embedded-url.ts';
 export {
   latestTenantVersion,
   loadTenantMigrations,

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Config } from '@rosterchirp/config';
+import { latestTenantVersion, runningEmbeddedUrl } from '@rosterchirp/db';
+import { LocalDiskStorage, type ObjectStorage, S3Storage } from '@rosterchirp/storage';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** What was found, one line. */
+  detail: string;
+  /** What is wrong and what to look at, when not ok. */
+  problem?: string;
+  ms: number;
+}
+
+type Check = () => Promise<Omit<CheckResult, 'name' | 'ms'>>;
+
+/** Every check gets this long; a slower answer is itself a problem. */
+export const CHECK_TIMEOUT_MS = 800;
+
+async function timed(name: string, check: Check): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    const result = await Promise.race([check(), timeout]);
+    return { name, ...result, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    return {
+      name,
+      ok: false,
+      detail: 'unreachable',
+      problem: (err as Error).message || String(err),
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A short-lived client (never a pool): the doctor must not hold connections. */
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const safeUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+/** The database the server would use: DATABASE_DIRECT_URL, DATABASE_URL, or the running embedded one. */
+export async function directDatabaseUrl(config: Config): Promise<string | null> {
+  return config.databaseDirectUrl ?? config.databaseUrl ?? runningEmbeddedUrl(join(config.dataDir, 'pg'));
+}
+
+export function deploymentChecks(
+  config: Config,
+  opts: { instanceUrl?: string | undefined; metricsToken?: string | undefined },
+) {
+  const checks: Array<Promise<CheckResult>> = [];
+  const add = (name: string, check: Check) => checks.push(timed(name, check));
+
+  add('postgres', async () => {
+    const url = await directDatabaseUrl(config);
+    if (!url) {
+      return {
+        ok: false,
+        detail: 'no database',
+        problem: `DATABASE_URL is unset and no embedded Postgres runs under ${join(config.dataDir, 'pg')} (is the server started?)`,
+      };
+    }
+    return withClient(url, async (c) => {
+      const { rows } = await c.query<{ version: string; max: string; used: string }>(
+        `SELECT split_part(version(), ' ', 2) AS version, current_setting('max_connections') AS max,
+                (SELECT count(*) FROM pg_stat_activity)::text AS used`,
+      );
+      const r = rows[0]!;
+      const share = Number(r.used) / Number(r.max);
+      return {
+        ok: share < 0.9,
+        detail: `PostgreSQL ${r.version} at ${safeUrl(url)}, ${r.used}/${r.max} connections`,
+        ...(share < 0.9 ? {} : { problem: 'connections above 90% of max_connections' }),
+      };
+    });
+  });
+
+  add('migrations', async () => {
+    const url = await directDatabaseUrl(config);
+    if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
+    const latest = await latestTenantVersion();
+    return withClient(url, async (c) => {
+      const schemas = config.host
+        ? (
+            await c.query<{ schema: string }>(
+              `SELECT schema_name AS schema FROM public.tenants WHERE status IN ('active', 'suspended')`,
+            )
+          ).rows.map((r) => r.schema)
+        : ['public'];
+      const behind: string[] = [];
+      for (const schema of schemas) {
+        const { rows } = await c.query<{ v: number | null }>(
+          `SELECT max(version)::int AS v FROM ${pg.escapeIdentifier(schema)}.schema_migrations`,
+        );
+        if ((rows[0]?.v ?? 0) < latest) behind.push(schema);
+      }
+      return {
+        ok: behind.length === 0,
+        detail: `${schemas.length} schema${schemas.length === 1 ? '' : 's'} at ${latest}`,
+        ...(behind.length
+          ? { problem: `behind the latest migration (${latest}): ${behind.slice(0, 10).join(', ')}` }
+          : {}),
+      };
+    });
+  });
+
+  if (config.databaseUrl && config.databaseDirectUrl && config.databaseUrl !== config.databaseDirectUrl) {
+    add('pgbouncer', async () => {
+      await withClient(config.databaseUrl!, (c) => c.query('SELECT 1'));
+      // SHOW POOLS needs the admin console; without the right, reachability is what we know.
+      const admin = new URL(config.databaseUrl!);
+      admin.pathname = '/pgbouncer';
+      const waiting = await withClient(admin.toString(), async (c) => {
+        const { rows } = await c.query<{ cl_waiting: string }>('SHOW POOLS');
+        return rows.reduce((n, r) => n + Number(r.cl_waiting), 0);
+      }).catch(() => null);
+      return {
+        ok: waiting === null || waiting === 0,
+        detail:
+          waiting === null
+            ? 'reachable (no admin console access for SHOW POOLS)'
+            : `${waiting} clients waiting`,
+        ...(waiting ? { problem: `${waiting} clients wait for a server connection (pool too small?)` } : {}),
+      };
+    });
+  }
+
+  if (config.redisUrl) {
+    add('redis', async () => {
+      const redis = new Redis(config.redisUrl!, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        connectTimeout: CHECK_TIMEOUT_MS,
+        retryStrategy: () => null,
+      });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+        const info = await redis.info();
+        const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '?';
+        return {
+          ok: true,
+          detail: `Redis ${field('redis_version')}, ${field('used_memory_human')} used, ${field('connected_clients')} clients`,
+        };
+      } finally {
+        redis.disconnect();
+      }
+    });
+  }
+
+  add('storage', async () => {
+    const storage: ObjectStorage = config.s3
+      ? new S3Storage(config.s3)
+      : new LocalDiskStorage(join(config.dataDir, 'uploads'));
+    const key = `public/image/${randomUUID()}.png`;
+    const probe = Buffer.from('doctor');
+    await storage.put(key, probe, 'image/png');
+    try {
+      const back = await storage.get(key);
+      if (!back) throw new Error('an object written could not be read back');
+      back.body.destroy();
+    } finally {
+      await storage.delete(key);
+    }
+    return {
+      ok: true,
+      detail: `${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local disk'}: write, read, delete`,
+    };
+  });
+
+  add('jobs', async () => {
+    const url = await directDatabaseUrl(config);
+    if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
+    return withClient(url, async (c) => {
+      const exists = await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'pgboss'`);
+      if (exists.rowCount === 0) return { ok: true, detail: 'no job queue yet (created by the first start)' };
+      const { rows } = await c.query<{ queued: number; failed: number }>(
+        `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS queued,
+                count(*) FILTER (WHERE state = 'failed')::int AS failed
+           FROM pgboss.job`,
+      );
+      const { queued, failed } = rows[0]!;
+      return {
+        ok: true,
+        detail: `${queued} queued, ${failed} failed${failed ? ' (see rosterchirp_jobs in /metrics)' : ''}`,
+      };
+    });
+  });
+
+  if (opts.instanceUrl) {
+    const base = opts.instanceUrl.replace(/\/$/, '');
+    add('instance', async () => {
+      const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+      const health = (await (await fetch(`${base}/api/health`, { signal })).json()) as {
+        version?: string;
+        instance?: string;
+      };
+      const ready = await fetch(`${base}/api/ready`, { signal });
+      const metrics = await fetch(`${base}/metrics`, {
+        signal,
+        ...(opts.metricsToken ? { headers: { authorization: `Bearer ${opts.metricsToken}` } } : {}),
+      });
+      const text = metrics.ok ? await metrics.text() : '';
+      const gauge = (name: string) =>
+        Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+      const lagMs = gauge('nodejs_eventloop_lag_p99_seconds') * 1000;
+      const connections = gauge('rosterchirp_socketio_connections') + gauge('rosterchirp_stream_connections');
+      const parts = [
+        `${health.instance ?? '?'} v${health.version ?? '?'}`,
+        ready.ok ? 'ready' : `not ready (${ready.status})`,
+        metrics.ok
+          ? `${connections} connections, event-loop lag p99 ${lagMs.toFixed(1)} ms`
+          : 'metrics not readable here',
+      ];
+      return {
+        ok: ready.ok,
+        detail: parts.join(', '),
+        ...(ready.ok ? {} : { problem: `/api/ready answers ${ready.status}` }),
+      };
+    });
+  }
+
+  return Promise.all(checks);
+}

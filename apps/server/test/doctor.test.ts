@@ -1,0 +1,118 @@
+/**
+ * `pnpm doctor` against a real deployment (Postgres behind PgBouncer, Redis, S3, a listening
+ * instance): healthy → exit 0 and one entry per check; Redis unreachable → exit 1 with a line
+ * naming it. It prints its own timing (not asserted: timing is for benchmarks).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import {
+  freePort,
+  REPO_ROOT,
+  type RedisHandle,
+  type S3Handle,
+  startRedis,
+  startS3,
+} from '@rosterchirp/infra';
+import { S3Storage } from '@rosterchirp/storage';
+import { startTestPostgres, startTestServer, TEST_JWT_SECRET, type TestServer } from './harness.ts';
+
+const run = promisify(execFile);
+
+interface Report {
+  ok: boolean;
+  tookMs: number;
+  checks: Array<{ name: string; ok: boolean; detail: string; problem?: string }>;
+}
+
+describe('pnpm doctor', () => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  let redis: RedisHandle;
+  let s3: S3Handle;
+  let server: TestServer;
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    pg = await startTestPostgres();
+    redis = await startRedis();
+    s3 = await startS3();
+    server = await startTestServer(pg, { redisUrl: redis.url, storage: new S3Storage(s3.settings) });
+    dataDir = await mkdtemp(join(tmpdir(), 'rc-doctor-'));
+    env = {
+      ...process.env,
+      DATABASE_URL: pg.url,
+      DATABASE_DIRECT_URL: pg.directUrl,
+      REDIS_URL: redis.url,
+      S3_ENDPOINT: s3.settings.endpoint!,
+      S3_BUCKET: s3.settings.bucket,
+      S3_REGION: s3.settings.region,
+      S3_ACCESS_KEY_ID: s3.settings.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.settings.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATA_DIR: dataDir,
+    } as Record<string, string>;
+  });
+  after(async () => {
+    await server?.close();
+    await s3?.stop();
+    await redis?.stop();
+    await pg?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const doctor = async (args: string[], extraEnv: Record<string, string> = {}) => {
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'apps/server/src/doctor-cli.ts', ...args],
+        { cwd: REPO_ROOT, env: { ...env, ...extraEnv } },
+      );
+      return { code: 0, stdout };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string };
+      return { code: e.code ?? -1, stdout: e.stdout ?? '' };
+    }
+  };
+
+  it('a healthy deployment: exit 0, every part checked', async () => {
+    const { code, stdout } = await doctor(['--json', '--url', server.url]);
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(code, 0, stdout);
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.checks.map((c) => c.name).sort(), [
+      'instance',
+      'jobs',
+      'migrations',
+      'pgbouncer',
+      'postgres',
+      'redis',
+      'storage',
+    ]);
+    assert.ok(
+      report.checks.every((c) => c.ok),
+      stdout,
+    );
+    process.stdout.write(`# doctor took ${report.tookMs} ms\n`);
+  });
+
+  it('Redis gone: exit 1 and a line that says so', async () => {
+    // A Redis address where nothing listens (the instance keeps its own Redis).
+    const gone = { REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
+    const json = await doctor(['--json'], gone);
+    const report = JSON.parse(json.stdout) as Report;
+    assert.equal(json.code, 1);
+    assert.equal(report.ok, false);
+    const failed = report.checks.filter((c) => !c.ok).map((c) => c.name);
+    assert.deepEqual(failed, ['redis']);
+    const text = await doctor([], gone);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /PROBLEMS/);
+    assert.match(text.stdout, /✗ redis/);
+  });
+});
