@@ -41,6 +41,7 @@ http://localhost:${opts.port}, http://*.localhost:${opts.port}, http://127.0.0.1
 		health_interval 1s
 		health_timeout 2s
 		health_status 200
+		header_up X-Request-Id {http.request.uuid}
 	}
 }
 `;

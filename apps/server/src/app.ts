@@ -38,6 +38,7 @@ import {
 } from './realtime/socket-server.ts';
 import { installStreamRoute } from './realtime/stream-route.ts';
 import { routeUpgrades } from './realtime/upgrade-router.ts';
+import { requestIdOf } from './request-id.ts';
 import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { featureRoutes } from './routes/features.ts';
@@ -143,8 +144,12 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     loggerInstance: deps.log,
     bodyLimit: deps.bodyLimitBytes,
     trustProxy: trust,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
   }) as unknown as FastifyInstance;
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   installValidators(app);
   installErrorHandler(app);
   installSecurityHeaders(app, deps.storage.browserOrigins());

@@ -149,6 +149,29 @@ describe('security hardening', () => {
     for (const part of alice.token.split('.')) assert.ok(!log.includes(part), 'no part of a token either');
   });
 
+  it('a request id follows every request: taken from X-Request-Id when plain, else made; echoed and logged', async () => {
+    const traced = await server.app.inject({
+      method: 'GET',
+      url: '/api/groups',
+      headers: { authorization: `Bearer ${adminToken}`, 'x-request-id': 'caddy-7f3a.trace:1' },
+    });
+    assert.equal(traced.headers['x-request-id'], 'caddy-7f3a.trace:1');
+    await waitFor('the request in the log', () =>
+      logLines.some((l) => l.includes('"reqId":"caddy-7f3a.trace:1"')),
+    );
+    const line = logLines.find((l) => l.includes('"reqId":"caddy-7f3a.trace:1"') && l.includes('"userId"'));
+    assert.ok(line, 'the request log names the tenant and the user');
+    // A header that is not a short plain token is replaced, never written into logs as sent.
+    const forged = await server.app.inject({
+      method: 'GET',
+      url: '/api/health',
+      headers: { 'x-request-id': 'x\n{"level":60,"msg":"forged"}' },
+    });
+    assert.match(String(forged.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+    const failed = await server.app.inject({ method: 'GET', url: '/api/no-such-route' });
+    assert.match(String(failed.headers['x-request-id']), /^[0-9a-f-]{36}$/, 'errors carry it too');
+  });
+
   it('every response carries the security headers; pages forbid inline script and framing', async () => {
     for (const url of ['/', '/api/health', '/api/groups', '/nowhere']) {
       const res = await fetch(`${server.url}${url}`);

@@ -1,6 +1,7 @@
 import { AppError } from '@rosterchirp/domain';
 import { type ApiErrorBody, ERROR_STATUS, type ErrorCode } from '@rosterchirp/protocol';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { failureOf } from './error-model.ts';
 
 export function sendError(
   reply: FastifyReply,
@@ -28,12 +29,7 @@ function fieldOf(issue: AjvIssue | undefined): string {
 /** One root handler maps every error to the error shape of docs/API.md; anything unexpected is a masked 500. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
-    if (err instanceof AppError) {
-      const retryAfter = err.details?.retryAfterSeconds;
-      if (err.code === 'RATE_LIMITED' && typeof retryAfter === 'number')
-        reply.header('retry-after', String(retryAfter));
-      return sendError(reply, err.code, err.message, err.details);
-    }
+    if (err instanceof AppError) return sendFailure(request, reply, err);
     const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
     if (fe.validation) {
       const issue = fe.validation[0];
@@ -58,41 +54,15 @@ export function installErrorHandler(app: FastifyInstance): void {
         reason: fe.code ?? 'BAD_REQUEST',
       });
     }
-    if (isDependencyDown(err)) {
-      request.log.warn({ err: (err as Error).message }, 'dependency unavailable');
-      reply.header('retry-after', '1');
-      return sendError(reply, 'UNAVAILABLE', 'A service we depend on is briefly unavailable; try again');
-    }
-    request.log.error({ err }, 'unhandled error');
-    return sendError(reply, 'INTERNAL', 'Something went wrong on our side; it has been logged');
+    return sendFailure(request, reply, err);
   });
 }
 
-const TRANSIENT_CODES = new Set([
-  // A transaction Postgres chose to abort (deadlock, serialization): the retry succeeds.
-  '40P01',
-  '40001',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08003',
-  '08006',
-  '08001',
-  '08004',
-]);
-
-/** Postgres, PgBouncer or Redis going away mid-request, or a transaction Postgres aborted: a 503 to retry, not a 500 bug. */
-export function isDependencyDown(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; name?: string };
-  if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
-  if (e?.name === 'MaxRetriesPerRequestError') return true;
-  const msg = e?.message ?? '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|server conn crashed|Connection is closed|query_wait_timeout|no more connections allowed/i.test(
-    msg,
-  );
+function sendFailure(request: FastifyRequest, reply: FastifyReply, err: unknown) {
+  const failure = failureOf(err);
+  if (failure.severity === 'unavailable') request.log.warn({ err }, 'dependency unavailable');
+  if (failure.severity === 'bug') request.log.error({ err }, 'unhandled error');
+  if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
+  const { code, message, details } = failure.error;
+  return sendError(reply, code, message, details);
 }

@@ -1,7 +1,7 @@
 import type { TenantDb } from '@rosterchirp/db';
 import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import { ERROR_STATUS } from '@rosterchirp/protocol';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RateGuards } from '../rate-limits.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
@@ -11,8 +11,10 @@ declare module 'fastify' {
     services: Services;
     rateGuards: RateGuards;
     /** preHandler: the request must carry a live session of this tenant. */
-    requireUser: (request: FastifyRequest) => Promise<void>;
-    requireRole: (...roles: Array<Actor['user']['role']>) => (request: FastifyRequest) => Promise<void>;
+    requireUser: (request: FastifyRequest, reply?: FastifyReply) => Promise<void>;
+    requireRole: (
+      ...roles: Array<Actor['user']['role']>
+    ) => (request: FastifyRequest, reply?: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
     tenant: TenantDb;
@@ -96,7 +98,7 @@ export const requestContextPlugin = fp(
         throw err;
       }
     });
-    app.decorate('requireUser', async (request: FastifyRequest) => {
+    app.decorate('requireUser', async (request: FastifyRequest, reply?: FastifyReply) => {
       const allowQuery = request.url.startsWith('/api/stream');
       request.actor = {
         ...(await opts.services.auth.authenticate(request.tenant, tokenFrom(request, allowQuery))),
@@ -121,14 +123,16 @@ export const requestContextPlugin = fp(
           'Your organisation requires admins to use two-factor sign-in; turn it on to continue',
         );
       }
-      // Every line of the request names its tenant and user (one child logger, made once).
+      // Every line of the request names its tenant and user (one child logger, made once), the
+      // "request completed" line (the reply's logger) included.
       request.log = request.log.child({ schema: request.tenant.schema, userId: request.actor.user.id });
+      if (reply) reply.log = request.log;
     });
     app.decorate(
       'requireRole',
       (...roles: Array<Actor['user']['role']>) =>
-        async (request: FastifyRequest) => {
-          await app.requireUser(request);
+        async (request: FastifyRequest, reply?: FastifyReply) => {
+          await app.requireUser(request, reply);
           if (!roles.includes(request.actor.user.role)) {
             throw new AppError('FORBIDDEN', 'You do not have permission to do that');
           }

@@ -3,7 +3,7 @@ import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import type { ApiErrorShape, SendAck, SocketSendPayload } from '@rosterchirp/protocol';
 import { rooms } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { isDependencyDown } from '../plugins/errors.ts';
+import { failureOf } from '../plugins/error-model.ts';
 import type { RateGuards } from '../rate-limits.ts';
 import type { PresenceHeartbeats } from './presence-heartbeats.ts';
 
@@ -41,15 +41,10 @@ export function trackPresence(
 }
 
 export function toErrorShape(err: unknown, log: Logger): ApiErrorShape {
-  if (err instanceof AppError)
-    return err.details
-      ? { code: err.code, message: err.message, details: err.details }
-      : { code: err.code, message: err.message };
-  if (isDependencyDown(err)) {
-    return { code: 'UNAVAILABLE', message: 'A service we depend on is briefly unavailable; try again' };
-  }
-  log.error({ err }, 'realtime handler failed');
-  return { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' };
+  const failure = failureOf(err);
+  if (failure.severity === 'unavailable') log.warn({ err }, 'realtime handler: dependency unavailable');
+  if (failure.severity === 'bug') log.error({ err }, 'realtime handler failed');
+  return failure.error;
 }
 
 export async function sendFromConnection(

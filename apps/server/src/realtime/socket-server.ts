@@ -12,7 +12,7 @@ import {
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Server } from 'socket.io';
 import { clientAddress, type TrustFunction } from '../client-address.ts';
-import { isDependencyDown } from '../plugins/errors.ts';
+import { failureOf } from '../plugins/error-model.ts';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
 import type { RateGuards } from '../rate-limits.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
@@ -104,7 +104,7 @@ export function installSocketHandlers(
       next();
     } catch (err) {
       // A busy or restarting database is UNAVAILABLE (the client retries), never INTERNAL.
-      const code = err instanceof AppError ? err.code : isDependencyDown(err) ? 'UNAVAILABLE' : 'INTERNAL';
+      const code = failureOf(err).error.code;
       if (code === 'INTERNAL') log.error({ err }, 'socket handshake failed');
       else if (code === 'UNAVAILABLE')
         log.warn({ err: (err as Error).message }, 'socket handshake: dependency unavailable');
