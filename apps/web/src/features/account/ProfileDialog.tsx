@@ -4,6 +4,7 @@ import { ApiError } from '../../lib/http.ts';
 import { uploadImage } from '../../lib/upload-api.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
+import { FormMessage, type Said } from '../../ui/FormMessage.tsx';
 import { chooseDensity, chooseTheme, density, themeChoice } from '../../ui/theme.ts';
 import { DevicePushSection } from '../notifications/DevicePushSection.tsx';
 import { NotificationPreferences } from '../notifications/NotificationPreferences.tsx';
@@ -24,7 +25,7 @@ export function ProfileDialog(props: {
     phone: props.me.phone ?? '',
   });
   const [pw, setPw] = useState({ current: '', next: '' });
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Said | null>(null);
 
   const [busyAvatar, setBusyAvatar] = useState(false);
   const [theme, setTheme] = useState(themeChoice);
@@ -200,11 +201,7 @@ export function ProfileDialog(props: {
         me={props.me}
         onChanged={() => void accountApi.me().then(({ user }) => props.onSaved(user), failed)}
       />
-      {message && (
-        <p class={message.error ? 'form-error' : 'dialog__hint'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </Dialog>
   );
 }

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
+import { FormMessage, type Said } from '../../ui/FormMessage.tsx';
 import { currentSubscription, disablePush, enablePush, pushSupported } from './device-push.ts';
 import { pushApi } from './push-api.ts';
 
 /** The profile's "notifications on this device": on/off (asks the permission on click) and a test. */
 export function DevicePushSection() {
   const [on, setOn] = useState<boolean | null>(null);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Said | null>(null);
   const supported = pushSupported();
   useEffect(() => {
     void currentSubscription().then(
@@ -63,11 +64,7 @@ export function DevicePushSection() {
           )}
         </div>
       )}
-      {message && (
-        <p class={message.error ? 'form-error' : 'dialog__hint'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </section>
   );
 }

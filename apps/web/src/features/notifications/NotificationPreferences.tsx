@@ -1,6 +1,7 @@
 import type { Preferences, QuietHours, SoundPreferences } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
+import { FormMessage, type Said } from '../../ui/FormMessage.tsx';
 import { accountApi } from '../account/account-api.ts';
 import { playChime } from './sounds.ts';
 
@@ -25,7 +26,7 @@ export function NotificationPreferences(props: {
   );
   const [quietOn, setQuietOn] = useState(props.preferences.quietHours !== null);
   const [sounds, setSounds] = useState<SoundPreferences>(props.preferences.sounds);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Said | null>(null);
   const zones = quietOn ? timeZones() : [];
   const kinds: Array<[keyof SoundPreferences & ('message' | 'mention' | 'direct'), string]> = [
     ['message', 'New messages'],
@@ -144,11 +145,7 @@ export function NotificationPreferences(props: {
       <button class="btn btn--primary" type="submit">
         Save notification settings
       </button>
-      {message && (
-        <p class={message.error ? 'form-error' : 'dialog__hint'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { uploadImage } from '../../lib/upload-api.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
+import { FormMessage, type Said } from '../../ui/FormMessage.tsx';
 import { StorageCleanupSection } from './StorageCleanupSection.tsx';
 import { settingsApi } from './settings-api.ts';
 
@@ -29,7 +30,7 @@ export function SettingsDialog(props: {
     helpMarkdown: '',
     defaultUserPassword: '',
   });
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Said | null>(null);
   const [busy, setBusy] = useState(false);
   const branding = props.features?.feature_branding ?? false;
   const failed = (err: unknown) =>
@@ -237,14 +238,7 @@ export function SettingsDialog(props: {
               />
             </label>
           </fieldset>
-          {message && (
-            <p
-              class={message.error ? 'form-error' : 'dialog__hint'}
-              role={message.error ? 'alert' : 'status'}
-            >
-              {message.text}
-            </p>
-          )}
+          <FormMessage message={message} />
           <div class="dialog__actions">
             <button type="submit" class="btn btn--primary" disabled={busy}>
               {busy ? 'Saving…' : 'Save settings'}

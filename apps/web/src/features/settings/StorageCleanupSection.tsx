@@ -1,6 +1,7 @@
 import type { UploadCleanupReply } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../../lib/http.ts';
+import { FormMessage, type Said } from '../../ui/FormMessage.tsx';
 
 type Report = UploadCleanupReply['report'];
 
@@ -11,7 +12,7 @@ type Report = UploadCleanupReply['report'];
 export function StorageCleanupSection() {
   const [report, setReport] = useState<Report | null>(null);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Said | null>(null);
   const run = async (dryRun: boolean) => {
     setBusy(true);
     setMessage(null);
@@ -52,11 +53,7 @@ export function StorageCleanupSection() {
           </button>
         )}
       </div>
-      {message && (
-        <p class={message.error ? 'form-error' : 'dialog__hint'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </section>
   );
 }
