@@ -291,14 +291,12 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   });
 
   installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log, heartbeats, caps, trust);
-  const sweep = setInterval(
-    () => {
-      void services.presence
-        .sweep()
-        .catch((err: unknown) => deps.log.error({ err }, 'presence sweep failed'));
-    },
-    deps.presenceSweepMs ?? Math.floor(presenceTtlMs / 4),
-  );
+  const sweepMs = deps.presenceSweepMs ?? Math.floor(presenceTtlMs / 4);
+  const sweep = setInterval(() => {
+    void services.presence
+      .sweep(sweepMs)
+      .catch((err: unknown) => deps.log.error({ err }, 'presence sweep failed'));
+  }, sweepMs);
   sweep.unref();
 
   app.addHook('onClose', async () => {

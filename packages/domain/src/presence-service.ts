@@ -39,7 +39,13 @@ export function createPresenceService(deps: PresenceServiceDeps) {
     heartbeat: (connections: readonly PresenceConnection[]) => deps.store.heartbeat(connections),
     online: (db: TenantDb) => deps.store.online(db.schema),
     /** Expires connections whose heartbeats stopped (a crashed instance) and announces who left. */
-    async sweep(): Promise<void> {
+    /**
+     * Expires connections whose heartbeats stopped. Called every `intervalMs` by every
+     * instance; one of them per round does the work (the store hands out a lease of 80% of the
+     * interval, so the next round is free to claim again).
+     */
+    async sweep(intervalMs: number): Promise<void> {
+      if (!(await deps.store.claimSweep(intervalMs * 0.8))) return;
       for (const { schema, userId } of await deps.store.expire()) {
         await wentOffline(deps.dbFor(schema), userId).catch((err: unknown) =>
           deps.log.error({ err, schema, userId }, 'presence sweep failed to record offline'),

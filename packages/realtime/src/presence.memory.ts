@@ -65,6 +65,11 @@ export class MemoryPresence implements PresenceStore {
       .sort((a, b) => a - b);
   }
 
+  /** One process: it is always this instance's turn. */
+  async claimSweep(_leaseMs: number): Promise<boolean> {
+    return true;
+  }
+
   async expire(): Promise<Array<{ schema: string; userId: number }>> {
     const now = this.now();
     const wentOffline: Array<{ schema: string; userId: number }> = [];

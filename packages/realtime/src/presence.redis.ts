@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PresenceConnection, PresenceOptions, PresenceStore } from '@rosterchirp/protocol';
 import type { Redis } from 'ioredis';
 
@@ -63,10 +64,12 @@ end
 return offline`;
 
 const INDEX = 'global:presence:tenants';
+const SWEEP_LEASE = 'global:presence:sweep-lease';
 
 export class RedisPresence implements PresenceStore {
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly instanceToken = randomUUID();
 
   constructor(
     private readonly redis: Redis,
@@ -144,6 +147,19 @@ export class RedisPresence implements PresenceStore {
     const members = await this.redis.zrangebyscore(`${schema}:presence:conns`, `(${this.now()}`, '+inf');
     const ids = new Set(members.map((m) => Number(m.slice(0, m.indexOf(':')))));
     return [...ids].sort((a, b) => a - b);
+  }
+
+  /** `global:presence:sweep-lease`, set if absent for `leaseMs`: the first instance of a round sweeps. */
+  async claimSweep(leaseMs: number): Promise<boolean> {
+    return (
+      (await this.redis.set(
+        SWEEP_LEASE,
+        this.instanceToken,
+        'PX',
+        Math.max(1, Math.round(leaseMs)),
+        'NX',
+      )) === 'OK'
+    );
   }
 
   async expire(): Promise<Array<{ schema: string; userId: number }>> {

@@ -30,6 +30,19 @@ describe('RedisPresence (real redis-server)', () => {
     };
   });
 
+  it('one sweep per round across instances: the first claim wins until its lease lapses', async () => {
+    const [a, b] = [new Redis(redis.url), new Redis(redis.url)];
+    clients.push(a, b);
+    await a.flushall();
+    const one = new RedisPresence(a, { ttlMs: 1000 });
+    const two = new RedisPresence(b, { ttlMs: 1000 });
+    assert.equal(await one.claimSweep(200), true);
+    assert.equal(await two.claimSweep(200), false, 'the other instance skips this round');
+    assert.equal(await one.claimSweep(200), false, 'and so does the same one, until the lease lapses');
+    await new Promise((r) => setTimeout(r, 250));
+    assert.equal(await two.claimSweep(200), true, 'the next round is anyone’s');
+  });
+
   it('entries lost with a Redis restart are rebuilt by the next heartbeat, and swept again', async () => {
     const client = new Redis(redis.url);
     clients.push(client);

@@ -13,6 +13,11 @@ export interface PresenceStore {
   online(schema: string): Promise<number[]>;
   /** Drops connections whose heartbeats stopped; returns users that went offline because of it. */
   expire(): Promise<Array<{ schema: string; userId: number }>>;
+  /**
+   * Whether this instance runs the expiry sweep now: across instances sharing the store, one
+   * claim per `leaseMs` succeeds (the others skip this round). Alone: always.
+   */
+  claimSweep(leaseMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
