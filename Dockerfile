@@ -24,17 +24,22 @@ RUN pnpm install --frozen-lockfile
 
 FROM deps AS build
 COPY . .
-RUN pnpm build:web
+# The web client, then the server with its production dependencies only (workspace packages
+# copied in, no dev tools): the layout `deployment-files.test.ts` builds and starts in CI.
+RUN pnpm build:web \
+  && pnpm --filter @rosterchirp/server deploy --prod --legacy /prod \
+  && cp -r apps/web/public /prod/web
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
-ENV PORT=3000 BIND_HOST=0.0.0.0 DATA_DIR=/data
-COPY --from=build --chown=node:node /app /app
+ENV PORT=3000 BIND_HOST=0.0.0.0 DATA_DIR=/data WEB_DIR=/app/web
+COPY --from=build --chown=node:node /prod /app
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:3000/api/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# TypeScript runs through tsx (no separate compile step); SIGTERM drains (docs/CLUSTER.md invariant 8).
+# TypeScript runs through tsx (a dependency of the server; no separate compile step); SIGTERM
+# drains (docs/CLUSTER.md invariant 8). Health report inside: node --import tsx src/doctor-cli.ts
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "apps/server/src/server.ts"]
+CMD ["node", "--import", "tsx", "src/server.ts"]

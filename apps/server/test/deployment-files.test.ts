@@ -5,13 +5,15 @@
  * and the Caddyfile through `caddy validate`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@rosterchirp/infra';
+import { freePort, REPO_ROOT, startTestDatabase, waitUntil } from '@rosterchirp/infra';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -84,5 +86,53 @@ describe('deployment files', () => {
       { env: { ...process.env, HOST_DOMAIN: 'chat.example.com', ACME_EMAIL: 'ops@example.com' } },
     );
     assert.match(`${stdout}${stderr}`, /Valid configuration/);
+  });
+});
+
+describe('the production layout (what the Dockerfile ships)', () => {
+  it('pnpm deploy --prod gives a server that starts with production dependencies only and serves the client', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rc-prod-'));
+    const db = await startTestDatabase();
+    let child: ChildProcess | undefined;
+    try {
+      await run(
+        'pnpm',
+        ['--filter', '@rosterchirp/server', 'deploy', '--prod', '--legacy', join(dir, 'app')],
+        {
+          cwd: REPO_ROOT,
+        },
+      );
+      assert.ok(!existsSync(join(dir, 'app', 'node_modules', 'typescript')), 'no dev tools shipped');
+      assert.ok(!existsSync(join(dir, 'app', 'node_modules', '@biomejs')), 'no dev tools shipped');
+      const port = await freePort();
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: join(dir, 'app'),
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: String(port),
+          BIND_HOST: '127.0.0.1',
+          DATABASE_URL: db.url,
+          DATABASE_DIRECT_URL: db.directUrl,
+          DATA_DIR: join(dir, 'data'),
+          WEB_DIR: join(REPO_ROOT, 'apps', 'web', 'public'),
+          JWT_SECRET: 'a-production-layout-test-secret-0123456789',
+          ADMIN_PASS: 'admin-password-1',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      });
+      await waitUntil(
+        'the deployed server ready',
+        async () => (await fetch(`http://127.0.0.1:${port}/api/ready`)).ok,
+        60_000,
+      );
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<div id="app">/);
+    } finally {
+      child?.kill('SIGTERM');
+      await db.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
