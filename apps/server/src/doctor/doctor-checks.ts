@@ -127,17 +127,28 @@ export function deploymentChecks(
       // SHOW POOLS needs the admin console; without the right, reachability is what we know.
       const admin = new URL(config.databaseUrl!);
       admin.pathname = '/pgbouncer';
-      const waiting = await withClient(admin.toString(), async (c) => {
-        const { rows } = await c.query<{ cl_waiting: string }>('SHOW POOLS');
-        return rows.reduce((n, r) => n + Number(r.cl_waiting), 0);
+      const database = new URL(config.databaseUrl!).pathname.slice(1);
+      // A client waiting a moment is normal under load; one waiting a second or more is not.
+      const pools = await withClient(admin.toString(), async (c) => {
+        const { rows } = await c.query<{ database: string; cl_waiting: string; maxwait: string }>(
+          'SHOW POOLS',
+        );
+        const ours = rows.filter((r) => r.database === database);
+        return {
+          waiting: ours.reduce((n, r) => n + Number(r.cl_waiting), 0),
+          maxWaitSeconds: Math.max(0, ...ours.map((r) => Number(r.maxwait))),
+        };
       }).catch(() => null);
+      const stuck = pools !== null && pools.maxWaitSeconds >= 1;
       return {
-        ok: waiting === null || waiting === 0,
+        ok: !stuck,
         detail:
-          waiting === null
+          pools === null
             ? 'reachable (no admin console access for SHOW POOLS)'
-            : `${waiting} clients waiting`,
-        ...(waiting ? { problem: `${waiting} clients wait for a server connection (pool too small?)` } : {}),
+            : `${pools.waiting} clients waiting for ${database} (longest ${pools.maxWaitSeconds} s)`,
+        ...(stuck
+          ? { problem: `clients wait ${pools!.maxWaitSeconds} s for a server connection (pool too small?)` }
+          : {}),
       };
     });
   }
