@@ -45,7 +45,7 @@ export function createPushService(deps: {
     payload: PushPayload,
   ): Promise<boolean> {
     const outcome = await deps.sender.send(sub, payload);
-    if (outcome.kind === 'sent') await push.recordSuccess(db, sub.id);
+    if (outcome.kind === 'sent') await push.recordSuccesses(db, [sub.id]);
     else if (outcome.kind === 'gone') await push.drop(db, sub.id);
     else await push.recordError(db, sub.id, outcome.error);
     if (outcome.kind !== 'sent') deps.log.warn({ outcome }, 'test push not delivered');

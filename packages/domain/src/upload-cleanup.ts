@@ -3,6 +3,7 @@ import type { ObjectStorage } from '@rosterchirp/storage';
 import type { Stores } from '@rosterchirp/store';
 import { smallAvatarKey } from './avatar-service.ts';
 import type { DomainLogger } from './context.ts';
+import { eachLimited } from './each-limited.ts';
 
 /** By default an object younger than a day is never deleted (an upload may be about to be sent). */
 const KEEP_HOURS = 24;
@@ -46,14 +47,10 @@ export function createUploadCleanup(deps: {
       let deleted = 0;
       if (!opts.dryRun && orphans.length > 0) {
         await deps.stores.uploads.forget(db, orphans);
-        let next = 0;
-        const lane = async () => {
-          while (next < orphans.length) {
-            await deps.storage.delete(orphans[next++]!);
-            deleted++;
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, orphans.length) }, lane));
+        await eachLimited(orphans, DELETE_CONCURRENCY, async (key) => {
+          await deps.storage.delete(key);
+          deleted++;
+        });
         deps.onDeleted?.(deleted);
         deps.log.info({ schema: db.schema, deleted }, 'unreferenced uploads deleted');
       }

@@ -108,7 +108,6 @@ export class MemoryQueue implements JobQueue {
         queued: count('queued'),
         active: count('active'),
         failed: count('failed'),
-        completed: count('completed'),
       };
     });
   }

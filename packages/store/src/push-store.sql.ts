@@ -44,12 +44,6 @@ export const sqlPushStore: PushStore = {
     const { rows } = await db.query(`SELECT * FROM ${db.s}.push_subscriptions ORDER BY user_id, id`);
     return rows.map(toRow);
   },
-  async recordSuccess(db, id) {
-    await db.query(
-      `UPDATE ${db.s}.push_subscriptions SET last_success_at = now(), last_error = NULL WHERE id = $1`,
-      [id],
-    );
-  },
   async recordError(db, id, error) {
     await db.query(`UPDATE ${db.s}.push_subscriptions SET last_error = $2 WHERE id = $1`, [
       id,

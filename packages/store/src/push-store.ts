@@ -54,7 +54,6 @@ export interface PushStore {
   remove(db: TenantDb, userId: number, endpoint: string): Promise<boolean>;
   forUser(db: TenantDb, userId: number): Promise<PushSubscriptionRow[]>;
   all(db: TenantDb): Promise<PushSubscriptionRow[]>;
-  recordSuccess(db: TenantDb, id: number): Promise<void>;
   recordError(db: TenantDb, id: number, error: string): Promise<void>;
   /** A subscription the push service says is gone (404/410). */
   drop(db: TenantDb, id: number): Promise<void>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '@rosterchirp/config';
-import { latestTenantVersion, runningEmbeddedUrl } from '@rosterchirp/db';
+import { latestTenantVersion, runningEmbeddedUrl, withDirectClient } from '@rosterchirp/db';
 import { LocalDiskStorage, type ObjectStorage, S3Storage } from '@rosterchirp/storage';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -43,17 +43,6 @@ async function timed(name: string, check: Check): Promise<CheckResult> {
   }
 }
 
-/** A short-lived client (never a pool): the doctor must not hold connections. */
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 const safeUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /** The database the server would use: DATABASE_DIRECT_URL, DATABASE_URL, or the running embedded one. */
@@ -77,7 +66,7 @@ export function deploymentChecks(
         problem: `DATABASE_URL is unset and no embedded Postgres runs under ${join(config.dataDir, 'pg')} (is the server started?)`,
       };
     }
-    return withClient(url, async (c) => {
+    return withDirectClient(url, async (c) => {
       const { rows } = await c.query<{ version: string; max: string; used: string }>(
         `SELECT split_part(version(), ' ', 2) AS version, current_setting('max_connections') AS max,
                 (SELECT count(*) FROM pg_stat_activity)::text AS used`,
@@ -96,7 +85,7 @@ export function deploymentChecks(
     const url = await directDatabaseUrl(config);
     if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
     const latest = await latestTenantVersion();
-    return withClient(url, async (c) => {
+    return withDirectClient(url, async (c) => {
       const schemas = config.host
         ? (
             await c.query<{ schema: string }>(
@@ -123,13 +112,13 @@ export function deploymentChecks(
 
   if (config.databaseUrl && config.databaseDirectUrl && config.databaseUrl !== config.databaseDirectUrl) {
     add('pgbouncer', async () => {
-      await withClient(config.databaseUrl!, (c) => c.query('SELECT 1'));
+      await withDirectClient(config.databaseUrl!, (c) => c.query('SELECT 1'));
       // SHOW POOLS needs the admin console; without the right, reachability is what we know.
       const admin = new URL(config.databaseUrl!);
       admin.pathname = '/pgbouncer';
       const database = new URL(config.databaseUrl!).pathname.slice(1);
       // A client waiting a moment is normal under load; one waiting a second or more is not.
-      const pools = await withClient(admin.toString(), async (c) => {
+      const pools = await withDirectClient(admin.toString(), async (c) => {
         const { rows } = await c.query<{ database: string; cl_waiting: string; maxwait: string }>(
           'SHOW POOLS',
         );
@@ -199,7 +188,7 @@ export function deploymentChecks(
   add('jobs', async () => {
     const url = await directDatabaseUrl(config);
     if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
-    return withClient(url, async (c) => {
+    return withDirectClient(url, async (c) => {
       const exists = await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'pgboss'`);
       if (exists.rowCount === 0) return { ok: true, detail: 'no job queue yet (created by the first start)' };
       const { rows } = await c.query<{ queued: number; failed: number }>(

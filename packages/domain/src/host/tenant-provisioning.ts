@@ -22,6 +22,7 @@ import type { TenantCatalog, TenantRow } from '@rosterchirp/store';
 import { isUniqueViolation } from '@rosterchirp/store';
 import { AppError } from '../app-error.ts';
 import type { DomainLogger } from '../context.ts';
+import { eachLimited } from '../each-limited.ts';
 import { generatePassword } from '../passwords.ts';
 import type { SeedService } from '../seed-tenant.ts';
 import type { SettingsService } from '../settings-service.ts';
@@ -213,11 +214,7 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
       ]);
       await deps.jobs.work<TenantObjectsJob>(TENANT_OBJECTS_QUEUE, 1, async ({ slug, schema }) => {
         const keys = await deps.storage.list(`${schema}/`);
-        let next = 0;
-        const lane = async () => {
-          while (next < keys.length) await deps.storage.delete(keys[next++]!);
-        };
-        await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, keys.length) }, lane));
+        await eachLimited(keys, DELETE_CONCURRENCY, (key) => deps.storage.delete(key));
         const row = await deps.catalog.bySlug(slug);
         // Only the incarnation this job was for (never a tenant created since with the slug).
         if (row && row.status === 'deleting' && row.schema === schema) await deps.catalog.remove(slug);

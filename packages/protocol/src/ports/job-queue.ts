@@ -49,7 +49,6 @@ export interface QueueStats {
   queued: number;
   active: number;
   failed: number;
-  completed: number;
 }
 
 /**
