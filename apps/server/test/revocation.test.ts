@@ -25,21 +25,38 @@ import {
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 
-/** Resolves with the time from now until the socket is disconnected by the server. */
-function socketClosed(socket: TestSocket): Promise<number> {
+/** Fails (instead of hanging the run) when the server never closes the connection. */
+const CLOSE_WITHIN_MS = 10_000;
+function closedWithin(
+  what: string,
+  subscribe: (done: () => void) => void,
+  already: boolean,
+): Promise<number> {
   const start = Date.now();
-  return new Promise((resolve) => {
-    if (!socket.connected) resolve(0);
-    socket.once('disconnect', () => resolve(Date.now() - start));
+  return new Promise((resolve, reject) => {
+    if (already) return resolve(0);
+    const timer = setTimeout(
+      () => reject(new Error(`${what} was not closed within ${CLOSE_WITHIN_MS} ms`)),
+      CLOSE_WITHIN_MS,
+    );
+    subscribe(() => {
+      clearTimeout(timer);
+      resolve(Date.now() - start);
+    });
   });
 }
 
+/** Resolves with the time from now until the socket is disconnected by the server. */
+function socketClosed(socket: TestSocket): Promise<number> {
+  return closedWithin('the socket', (done) => socket.once('disconnect', done), !socket.connected);
+}
+
 function streamClosed(stream: TestStream): Promise<number> {
-  const start = Date.now();
-  return new Promise((resolve) => {
-    if (stream.ws.readyState === stream.ws.CLOSED) resolve(0);
-    stream.ws.once('close', () => resolve(Date.now() - start));
-  });
+  return closedWithin(
+    'the stream',
+    (done) => stream.ws.once('close', done),
+    stream.ws.readyState === stream.ws.CLOSED,
+  );
 }
 
 describe('revocation is live on every instance', () => {
