@@ -48,6 +48,7 @@ import { hostRoutes } from './routes/host.ts';
 import { manifestRoutes } from './routes/manifest.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { pushRoutes } from './routes/push.ts';
+import { scheduleRoutes } from './routes/schedule.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userGroupRoutes } from './routes/user-groups.ts';
 import { userRoutes } from './routes/users.ts';
@@ -247,6 +248,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(groupRoutes);
   await app.register(messageRoutes);
   await app.register(userGroupRoutes);
+  await app.register(scheduleRoutes);
   await app.register(uploadRoutes, { maxBytes: deps.uploadMaxBytes });
   await app.register(featureRoutes);
   let provisioning: TenantProvisioning | undefined;

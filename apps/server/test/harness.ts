@@ -337,17 +337,19 @@ export async function publicChannel(server: TestServer, token: string): Promise<
 
 /**
  * Makes a schema one migration behind, as if it predated the latest release: the latest
- * migration (012, preferences and push deliveries) is undone and loses its record. A test checks
+ * migration (013, the schedule) is undone and loses its record. A test checks
  * `LATEST_MIGRATION_TABLE` to see it applied again.
  */
-export const LATEST_MIGRATION_TABLE = 'push_deliveries';
+export const LATEST_MIGRATION_TABLE = 'events';
 export async function putBehindLatestMigration(
   pool: { query: (sql: string) => Promise<unknown> },
   schema: string,
 ) {
-  await pool.query(`DROP TABLE ${schema}.push_deliveries`);
-  await pool.query(`ALTER TABLE ${schema}.users DROP COLUMN preferences`);
-  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 12`);
+  await pool.query(
+    `DROP TABLE ${schema}.reminder_deliveries, ${schema}.calendar_tokens, ${schema}.event_rsvps, ${schema}.events`,
+  );
+  await pool.query(`DROP INDEX ${schema}.event_types_lower_name_key`);
+  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 13`);
 }
 
 /** What a test connection heard: recordEvents() entries or stream frames. */

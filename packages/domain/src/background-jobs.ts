@@ -3,6 +3,12 @@ import type { GroupType, JobQueue, JobRequest, QueueDefinition } from '@rosterch
 import type { DomainLogger } from './context.ts';
 import type { LinkPreviewService } from './link-preview/link-preview-service.ts';
 import type { createPushFanout, PushFanoutJob } from './notifications/push-fanout.ts';
+import {
+  REMINDER_QUEUE,
+  REMINDER_SWEEP_QUEUE,
+  type ReminderJob,
+  type ScheduleReminders,
+} from './schedule/schedule-reminders.ts';
 import type { ThumbnailService } from './thumbnail-service.ts';
 import type { UploadCleanup } from './upload-cleanup.ts';
 
@@ -12,7 +18,12 @@ export const QUEUES = {
   linkPreview: 'link-preview',
   thumbnail: 'thumbnail',
   uploadCleanup: 'upload-cleanup',
+  reminder: REMINDER_QUEUE,
+  reminderSweep: REMINDER_SWEEP_QUEUE,
 } as const;
+
+/** Every instance asks for a reminder sweep this often (one runs per period). */
+const REMINDER_SWEEP_MS = 3600_000;
 
 interface MessageJob {
   schema: string;
@@ -31,7 +42,7 @@ export interface BackgroundJobOptions {
 }
 
 /** Per instance: how many jobs of each queue run at once. */
-const CONCURRENCY = { pushFanout: 2, linkPreview: 4, thumbnail: 2 };
+const CONCURRENCY = { pushFanout: 2, linkPreview: 4, thumbnail: 2, reminder: 2 };
 
 export function createBackgroundJobs(deps: {
   jobs: JobQueue;
@@ -40,6 +51,7 @@ export function createBackgroundJobs(deps: {
   thumbnails: ThumbnailService;
   pushFanout: ReturnType<typeof createPushFanout>;
   uploadCleanup: UploadCleanup;
+  reminders: ScheduleReminders;
   dbFor: (schema: string) => TenantDb;
   /** Every tenant's schema (self-host: public; host mode: the catalog). */
   tenantSchemas: () => Promise<string[]>;
@@ -56,8 +68,19 @@ export function createBackgroundJobs(deps: {
       retryDelaySeconds: 60,
       expireInSeconds: Math.max(lease, 600),
     },
+    { name: QUEUES.reminder, retryLimit: 5, retryDelaySeconds: 10, expireInSeconds: lease },
+    { name: QUEUES.reminderSweep, retryLimit: 2, retryDelaySeconds: 60, expireInSeconds: Math.max(lease, 600) },
   ];
   let cleanupTimer: ReturnType<typeof setInterval> | undefined;
+  let sweepTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** One reminder sweep per hour for the whole deployment (keyed by the hour). */
+  const requestSweep = async () => {
+    const period = Math.floor(Date.now() / REMINDER_SWEEP_MS);
+    await deps.jobs
+      .send([{ queue: QUEUES.reminderSweep, data: { period }, key: `reminder-sweep:${period}` }])
+      .catch((err: unknown) => deps.log.warn({ err }, 'reminder sweep not scheduled'));
+  };
 
   /**
    * One cleanup job per period for the whole deployment: every instance asks, keyed by the
@@ -125,6 +148,11 @@ export function createBackgroundJobs(deps: {
           await deps.uploadCleanup.run(deps.dbFor(schema), { dryRun: false });
         }
       });
+      await deps.jobs.work<ReminderJob>(QUEUES.reminder, CONCURRENCY.reminder, deps.reminders.send);
+      await deps.jobs.work(QUEUES.reminderSweep, 1, deps.reminders.sweep);
+      await requestSweep();
+      sweepTimer = setInterval(() => void requestSweep(), REMINDER_SWEEP_MS);
+      sweepTimer.unref();
       if (deps.options.uploadCleanupHours > 0) {
         await requestCleanup();
         cleanupTimer = setInterval(
@@ -137,6 +165,7 @@ export function createBackgroundJobs(deps: {
 
     stop(): void {
       clearInterval(cleanupTimer);
+      clearInterval(sweepTimer);
     },
   };
 }

@@ -17,6 +17,9 @@ import { createPinService } from './pin-service.ts';
 import { createPresenceService } from './presence-service.ts';
 import { createPushService, type PushKeys } from './push-service.ts';
 import { createReactionService } from './reaction-service.ts';
+import { createCalendarFeed } from './schedule/calendar-feed.ts';
+import { createScheduleReminders } from './schedule/schedule-reminders.ts';
+import { createScheduleService } from './schedule/schedule-service.ts';
 import { createSearchService } from './search-service.ts';
 import { createSeedService } from './seed-tenant.ts';
 import { createSettingsService } from './settings-service.ts';
@@ -116,7 +119,17 @@ export function createServices(deps: ServiceDeps) {
     ...(deps.jobs.onUploadsDeleted ? { onDeleted: deps.jobs.onUploadsDeleted } : {}),
     ...(deps.jobs.uploadKeepHours !== undefined ? { keepHours: deps.jobs.uploadKeepHours } : {}),
   });
+  const reminders = createScheduleReminders({
+    stores,
+    jobs: deps.jobs.queue,
+    sender: pushSender,
+    dbFor: deps.dbFor,
+    tenantSchemas: deps.tenantSchemas,
+    log: deps.log,
+    ...(deps.push.onOutcome ? { onOutcome: deps.push.onOutcome } : {}),
+  });
   const background = createBackgroundJobs({
+    reminders,
     jobs: deps.jobs.queue,
     options: { leaseSeconds: deps.jobs.leaseSeconds, uploadCleanupHours: deps.jobs.uploadCleanupHours },
     previews,
@@ -174,6 +187,16 @@ export function createServices(deps: ServiceDeps) {
   const seed = createSeedService({ stores, users, audit });
   const userImport = createUserImport({ stores, users, bus: deps.bus });
   const userGroups = createUserGroupService({ bus: deps.bus, stores, groups, messages, settings });
+  const schedule = createScheduleService({
+    stores,
+    settings,
+    bus: deps.bus,
+    onEventWritten: (db, event) => reminders.queueNext(db, event, new Date()),
+  });
+  const calendarFeed = createCalendarFeed({
+    stores,
+    calendarName: async (db) => `${(await settings.settingOrDefault(db, 'app_name')) ?? 'RosterChirp'} schedule`,
+  });
   const viewing = {
     /** What a connection shows now (null: nothing, or the app is hidden); pushes skip viewers. */
     set: (db: TenantDb, connectionId: string, userId: number, groupId: number | null) =>
@@ -208,6 +231,8 @@ export function createServices(deps: ServiceDeps) {
     pins,
     search,
     userGroups,
+    schedule,
+    calendarFeed,
     storage: deps.storage,
   };
 }

@@ -22,3 +22,5 @@ export * from './preferences.ts';
 export * from './preferences-rules.ts';
 export * from './routes.ts';
 export * from './routes-access.ts';
+export * from './schedule.ts';
+export * from './schedule-rules.ts';

@@ -27,3 +27,13 @@ export type { TransactionStore } from './transaction-store.ts';
 export type { Upload, UploadStore } from './upload-store.ts';
 export { UserGroupNameTaken, type UserGroupStore } from './user-group-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';
+export {
+  type EventRow,
+  EventTypeInUse,
+  EventTypeNameTaken,
+  type EventWrite,
+  type RsvpCount,
+  type ScheduleStore,
+  type ScheduleViewer,
+  type StoredRecurrence,
+} from './schedule-store.ts';

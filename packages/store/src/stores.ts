@@ -11,6 +11,8 @@ import {
 import type { LinkPreviewStore, MessageStore, ReactionStore, SearchStore } from './message-store.ts';
 import { sqlPushStore } from './push-store.sql.ts';
 import type { PushStore } from './push-store.ts';
+import { sqlScheduleStore } from './schedule-store.sql.ts';
+import type { ScheduleStore } from './schedule-store.ts';
 import { sqlSeedStore } from './seed-store.sql.ts';
 import type { SeedStore } from './seed-store.ts';
 import { sqlSessionStore } from './session-store.sql.ts';
@@ -48,6 +50,7 @@ export interface Stores {
   totp: TotpStore;
   transactions: TransactionStore;
   push: PushStore;
+  schedule: ScheduleStore;
 }
 
 /** The Postgres stores, each call timed (by store and method) when an observer is given. */
@@ -68,6 +71,7 @@ export function createSqlStores(observe?: StoreCallObserver): Stores {
     totp: sqlTotpStore,
     transactions: sqlTransactionStore,
     push: sqlPushStore,
+    schedule: sqlScheduleStore,
   };
   if (!observe) return stores;
   const wrapped = {} as Record<string, object>;
