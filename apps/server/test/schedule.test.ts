@@ -48,11 +48,15 @@ describe('schedule', () => {
     server = await startTestServer(pg);
     admin = await login(server, ADMIN.email, ADMIN.password);
     manager = await createMember(server, admin.token, 'Mia Manager');
-    await api(server, 'PATCH', `/api/users/${manager.user.id}`, { token: admin.token, body: { role: 'manager' } });
+    await api(server, 'PATCH', `/api/users/${manager.user.id}`, {
+      token: admin.token,
+      body: { role: 'manager' },
+    });
     alice = await createMember(server, admin.token, 'Alice Ant');
     bob = await createMember(server, admin.token, 'Bob Bee');
-    types = (await api<{ eventTypes: EventType[] }>(server, 'GET', '/api/event-types', { token: alice.token })).body
-      .eventTypes;
+    types = (
+      await api<{ eventTypes: EventType[] }>(server, 'GET', '/api/event-types', { token: alice.token })
+    ).body.eventTypes;
   });
   after(async () => {
     await server?.close();
@@ -101,12 +105,21 @@ describe('schedule', () => {
       body: { name: 'Odd', color: 'red' },
     });
     assert.equal(badColour.status, 400);
-    const renamed = await api<{ eventType: EventType }>(server, 'PATCH', `/api/event-types/${made.body.eventType.id}`, {
-      token: admin.token,
-      body: { name: 'Team party' },
-    });
+    const renamed = await api<{ eventType: EventType }>(
+      server,
+      'PATCH',
+      `/api/event-types/${made.body.eventType.id}`,
+      {
+        token: admin.token,
+        body: { name: 'Team party' },
+      },
+    );
     assert.equal(renamed.body.eventType.name, 'Team party');
-    assert.equal((await api(server, 'PATCH', '/api/event-types/99999', { token: admin.token, body: { name: 'x' } })).status, 404);
+    assert.equal(
+      (await api(server, 'PATCH', '/api/event-types/99999', { token: admin.token, body: { name: 'x' } }))
+        .status,
+      404,
+    );
     // A type in use cannot be deleted; an unused one can.
     const used = await create(manager.token, {
       title: 'Uses the type',
@@ -115,9 +128,17 @@ describe('schedule', () => {
       typeId: made.body.eventType.id,
     });
     assert.equal(used.status, 201);
-    assert.equal((await api(server, 'DELETE', `/api/event-types/${made.body.eventType.id}`, { token: admin.token })).status, 409);
+    assert.equal(
+      (await api(server, 'DELETE', `/api/event-types/${made.body.eventType.id}`, { token: admin.token }))
+        .status,
+      409,
+    );
     await api(server, 'DELETE', `/api/events/${used.body.event.id}`, { token: admin.token });
-    assert.equal((await api(server, 'DELETE', `/api/event-types/${made.body.eventType.id}`, { token: admin.token })).status, 204);
+    assert.equal(
+      (await api(server, 'DELETE', `/api/event-types/${made.body.eventType.id}`, { token: admin.token }))
+        .status,
+      204,
+    );
   });
 
   it('refuses bad events with the field named, and members may not create them', async () => {
@@ -129,13 +150,38 @@ describe('schedule', () => {
       ['in the past', { start: iso(new Date(Date.now() - DAY)), end: iso(end) }, 400, 'start'],
       ['end before start', { start: iso(end), end: iso(start) }, 400, 'end'],
       ['unknown zone', { start: iso(start), end: iso(end), timeZone: 'Mars/Olympus' }, 400, 'timeZone'],
-      ['until and count', { start: iso(start), end: iso(end), recurrence: { freq: 'daily', count: 2, until: iso(ahead(9)) } }, 400, 'recurrence'],
-      ['until before start', { start: iso(start), end: iso(end), recurrence: { freq: 'daily', until: iso(ahead(1)) } }, 400, 'recurrence.until'],
-      ['weekdays on a monthly series', { start: iso(start), end: iso(end), recurrence: { freq: 'monthly', byWeekday: ['MO'] } }, 400, 'recurrence.byWeekday'],
+      [
+        'until and count',
+        { start: iso(start), end: iso(end), recurrence: { freq: 'daily', count: 2, until: iso(ahead(9)) } },
+        400,
+        'recurrence',
+      ],
+      [
+        'until before start',
+        { start: iso(start), end: iso(end), recurrence: { freq: 'daily', until: iso(ahead(1)) } },
+        400,
+        'recurrence.until',
+      ],
+      [
+        'weekdays on a monthly series',
+        { start: iso(start), end: iso(end), recurrence: { freq: 'monthly', byWeekday: ['MO'] } },
+        400,
+        'recurrence.byWeekday',
+      ],
       ['bad frequency', { start: iso(start), end: iso(end), recurrence: { freq: 'hourly' } }, 400],
       ['unknown type', { start: iso(start), end: iso(end), typeId: 99999 }, 400, 'typeId'],
-      ['unknown conversation', { start: iso(start), end: iso(end), audience: { groupId: 99999 } }, 400, 'audience.groupId'],
-      ['unknown user group', { start: iso(start), end: iso(end), audience: { userGroupId: 99999 } }, 400, 'audience.userGroupId'],
+      [
+        'unknown conversation',
+        { start: iso(start), end: iso(end), audience: { groupId: 99999 } },
+        400,
+        'audience.groupId',
+      ],
+      [
+        'unknown user group',
+        { start: iso(start), end: iso(end), audience: { userGroupId: 99999 } },
+        400,
+        'audience.userGroupId',
+      ],
       ['no title', { title: '   ', start: iso(start), end: iso(end) }, 400, 'title'],
     ];
     for (const [name, body, status, field] of cases) {
@@ -168,7 +214,10 @@ describe('schedule', () => {
       recurrence: { freq: 'weekly' },
     });
     assert.equal(weekly.status, 201);
-    const inRange = await list(alice.token, { from: iso(start), to: iso(new Date(start.getTime() + 21 * DAY)) });
+    const inRange = await list(alice.token, {
+      from: iso(start),
+      to: iso(new Date(start.getTime() + 21 * DAY)),
+    });
     assert.equal(inRange.status, 200);
     const practice = inRange.body.occurrences.filter((o) => o.eventId === weekly.body.event.id);
     assert.deepEqual(
@@ -177,7 +226,11 @@ describe('schedule', () => {
     );
     assert.ok(practice.every((o) => o.recurring));
     // Moved into the past by an edit (edits may): the default listing (from now) leaves it out.
-    const past = await create(manager.token, { title: 'Old news', start: iso(ahead(1, 7)), end: iso(ahead(1, 8)) });
+    const past = await create(manager.token, {
+      title: 'Old news',
+      start: iso(ahead(1, 7)),
+      end: iso(ahead(1, 8)),
+    });
     const moved = await api(server, 'PATCH', `/api/events/${past.body.event.id}`, {
       token: manager.token,
       body: { start: iso(new Date(Date.now() - 3 * DAY)), end: iso(new Date(Date.now() - 3 * DAY + HOUR)) },
@@ -187,7 +240,10 @@ describe('schedule', () => {
     const asked = await list(alice.token, { from: iso(new Date(Date.now() - 7 * DAY)), to: iso(new Date()) });
     assert.ok(titles(asked.body.occurrences).includes('Old news'));
 
-    const tooLong = await list(alice.token, { from: iso(new Date()), to: iso(new Date(Date.now() + 400 * DAY)) });
+    const tooLong = await list(alice.token, {
+      from: iso(new Date()),
+      to: iso(new Date(Date.now() + 400 * DAY)),
+    });
     assert.equal(tooLong.status, 400);
     assert.equal(tooLong.body.error.details?.field, 'to');
     const backwards = await list(alice.token, { from: iso(ahead(5)), to: iso(ahead(4)) });
@@ -199,7 +255,13 @@ describe('schedule', () => {
   it('filters by keyword (word starts; quoted: whole words) and by type', async () => {
     const at = ahead(40, 12);
     const make = (title: string, typeId = types[0]!.id, location = '') =>
-      create(manager.token, { title, location, typeId, start: iso(at), end: iso(new Date(at.getTime() + HOUR)) });
+      create(manager.token, {
+        title,
+        location,
+        typeId,
+        start: iso(at),
+        end: iso(new Date(at.getTime() + HOUR)),
+      });
     await make('Mountain hike', types[3]!.id);
     await make('Mount Everest talk');
     await make('Amount review');
@@ -252,8 +314,12 @@ describe('schedule', () => {
     const id = forStrikers.body.event.id;
     assert.equal((await api(server, 'GET', `/api/events/${id}`, { token: bob.token })).status, 404);
     assert.equal(
-      (await api(server, 'POST', `/api/events/${id}/rsvp`, { token: bob.token, body: { occurrenceStart: iso(at), status: 'going' } }))
-        .status,
+      (
+        await api(server, 'POST', `/api/events/${id}/rsvp`, {
+          token: bob.token,
+          body: { occurrenceStart: iso(at), status: 'going' },
+        })
+      ).status,
       404,
     );
     const seen = await api<EventDetail>(server, 'GET', `/api/events/${id}`, { token: alice.token });
@@ -284,7 +350,11 @@ describe('schedule', () => {
         audience: { userGroupId: ug.body.userGroup.id },
       });
       // Then one for everyone: once Bob has it, he would have had the first one too.
-      const everyone = await create(admin.token, { title: 'All hands', start: iso(at), end: iso(new Date(at.getTime() + HOUR)) });
+      const everyone = await create(admin.token, {
+        title: 'All hands',
+        start: iso(at),
+        end: iso(new Date(at.getTime() + HOUR)),
+      });
       await waitFor('everyone hears the second', () =>
         [aliceHeard, bobHeard, managerHeard].every((h) => changed(h, everyone.body.event.id)),
       );
@@ -319,7 +389,9 @@ describe('schedule', () => {
     });
     assert.equal(badStatus.status, 400);
 
-    const people = await Promise.all(Array.from({ length: 8 }, (_, i) => createMember(server, admin.token, `Fan ${i}`)));
+    const people = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => createMember(server, admin.token, `Fan ${i}`)),
+    );
     const statuses = ['going', 'maybe', 'not_going'] as const;
     // Everyone answers at once, and Alice changes her mind ten times concurrently.
     await Promise.all([
@@ -336,9 +408,14 @@ describe('schedule', () => {
         }),
       ),
     ]);
-    const detail = await api<EventDetail>(server, 'GET', `/api/events/${id}?occurrenceStart=${encodeURIComponent(second)}`, {
-      token: alice.token,
-    });
+    const detail = await api<EventDetail>(
+      server,
+      'GET',
+      `/api/events/${id}?occurrenceStart=${encodeURIComponent(second)}`,
+      {
+        token: alice.token,
+      },
+    );
     const rsvp = detail.body.rsvp!;
     assert.equal(rsvp.people.length, 9, 'one answer per person');
     assert.equal(rsvp.people.filter((p) => p.userId === alice.user.id).length, 1);
@@ -346,12 +423,17 @@ describe('schedule', () => {
     assert.equal(rsvp.going, 3 + (rsvp.mine === 'going' ? 1 : 0));
     assert.ok(rsvp.people.some((p) => p.name === 'Fan 0' && p.status === 'going'));
     // Counts are per occurrence: the listing carries them, and the first occurrence has none.
-    const occ = (await list(alice.token, { from: iso(start), to: iso(new Date(start.getTime() + 28 * DAY)) })).body.occurrences.filter(
-      (o) => o.eventId === id,
-    );
+    const occ = (
+      await list(alice.token, { from: iso(start), to: iso(new Date(start.getTime() + 28 * DAY)) })
+    ).body.occurrences.filter((o) => o.eventId === id);
     assert.equal(occ.length, 4);
     assert.deepEqual(occ[0]!.rsvp, { going: 0, maybe: 0, notGoing: 0, mine: null });
-    assert.deepEqual(occ[1]!.rsvp, { going: rsvp.going, maybe: rsvp.maybe, notGoing: rsvp.notGoing, mine: rsvp.mine });
+    assert.deepEqual(occ[1]!.rsvp, {
+      going: rsvp.going,
+      maybe: rsvp.maybe,
+      notGoing: rsvp.notGoing,
+      mine: rsvp.mine,
+    });
     const set = await api<{ rsvp: RsvpDetail }>(server, 'POST', `/api/events/${id}/rsvp`, {
       token: bob.token,
       body: { occurrenceStart: second, status: 'maybe' },
@@ -371,9 +453,17 @@ describe('schedule', () => {
     const day = (n: number, hour = 0) => iso(new Date(start.getTime() + n * DAY + hour * HOUR));
     const range = { from: day(-1), to: day(10) };
     const mine = async () =>
-      (await list(alice.token, range)).body.occurrences.filter((o) => ['Training', 'Training (moved)', 'Training v2'].includes(o.title));
-    await api(server, 'POST', `/api/events/${id}/rsvp`, { token: alice.token, body: { occurrenceStart: day(1), status: 'going' } });
-    await api(server, 'POST', `/api/events/${id}/rsvp`, { token: alice.token, body: { occurrenceStart: day(4), status: 'maybe' } });
+      (await list(alice.token, range)).body.occurrences.filter((o) =>
+        ['Training', 'Training (moved)', 'Training v2'].includes(o.title),
+      );
+    await api(server, 'POST', `/api/events/${id}/rsvp`, {
+      token: alice.token,
+      body: { occurrenceStart: day(1), status: 'going' },
+    });
+    await api(server, 'POST', `/api/events/${id}/rsvp`, {
+      token: alice.token,
+      body: { occurrenceStart: day(4), status: 'maybe' },
+    });
 
     // A recurring event's edit names an existing occurrence.
     const wrong = await api<ErrorBody>(server, 'PATCH', `/api/events/${id}`, {
@@ -386,7 +476,13 @@ describe('schedule', () => {
     // This occurrence: day 1 moves an hour later and is renamed; its answer moves with it.
     const detached = await api<{ event: ScheduleEvent }>(server, 'PATCH', `/api/events/${id}`, {
       token: manager.token,
-      body: { scope: 'occurrence', occurrenceStart: day(1), title: 'Training (moved)', start: day(1, 1), end: day(1, 2) },
+      body: {
+        scope: 'occurrence',
+        occurrenceStart: day(1),
+        title: 'Training (moved)',
+        start: day(1, 1),
+        end: day(1, 2),
+      },
     });
     assert.equal(detached.status, 200);
     assert.equal(detached.body.event.recurrence, null);
@@ -423,8 +519,14 @@ describe('schedule', () => {
     // Delete one occurrence of the new series, then its following ones.
     const v2 = split.body.event.id;
     assert.equal(
-      (await api(server, 'DELETE', `/api/events/${v2}?scope=occurrence&occurrenceStart=${encodeURIComponent(day(4))}`, { token: manager.token }))
-        .status,
+      (
+        await api(
+          server,
+          'DELETE',
+          `/api/events/${v2}?scope=occurrence&occurrenceStart=${encodeURIComponent(day(4))}`,
+          { token: manager.token },
+        )
+      ).status,
       204,
     );
     occ = await mine();
@@ -433,15 +535,25 @@ describe('schedule', () => {
       [day(0), day(1, 1), day(2), day(3), day(5)],
     );
     assert.equal(
-      (await api(server, 'DELETE', `/api/events/${v2}?scope=following&occurrenceStart=${encodeURIComponent(day(5))}`, { token: manager.token }))
-        .status,
+      (
+        await api(
+          server,
+          'DELETE',
+          `/api/events/${v2}?scope=following&occurrenceStart=${encodeURIComponent(day(5))}`,
+          { token: manager.token },
+        )
+      ).status,
       204,
     );
     assert.equal((await mine()).length, 4);
     // The whole series, moved an hour later: every occurrence moves, its exceptions with it.
     const moved = await api(server, 'PATCH', `/api/events/${id}`, {
       token: manager.token,
-      body: { scope: 'series', start: iso(new Date(start.getTime() + HOUR)), end: iso(new Date(start.getTime() + 2 * HOUR)) },
+      body: {
+        scope: 'series',
+        start: iso(new Date(start.getTime() + HOUR)),
+        end: iso(new Date(start.getTime() + 2 * HOUR)),
+      },
     });
     assert.equal(moved.status, 200);
     occ = await mine();
@@ -451,7 +563,10 @@ describe('schedule', () => {
       'day 1 stays skipped in the series after the move',
     );
     assert.equal((await api(server, 'DELETE', `/api/events/${id}`, { token: alice.token })).status, 403);
-    assert.equal((await api(server, 'DELETE', `/api/events/${id}?scope=sometimes`, { token: manager.token })).status, 400);
+    assert.equal(
+      (await api(server, 'DELETE', `/api/events/${id}?scope=sometimes`, { token: manager.token })).status,
+      400,
+    );
   });
 
   it('is refused with FEATURE_DISABLED outside the Team plan', async () => {

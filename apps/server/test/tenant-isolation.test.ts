@@ -41,7 +41,19 @@ describe('tenant isolation', () => {
     'alpha' | 'bravo',
     TestTenant & { member: { token: string; id: number }; privateId: number }
   > = {} as never;
-  let bravoOnly: { groupId: number; messageId: number; key: string };
+  let bravoOnly: { groupId: number; messageId: number; key: string; eventId: number; eventStart: string };
+  /** An event an hour long, two days ahead (as valid as a body can be). */
+  const eventBody = (title: string) => {
+    const start = new Date(Date.now() + 2 * 86_400_000);
+    start.setUTCHours(9, 0, 0, 0);
+    return {
+      title,
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 3600_000).toISOString(),
+      typeId: 1,
+      timeZone: 'UTC',
+    };
+  };
 
   const build = async (slug: 'alpha' | 'bravo') => {
     const t = await createTenant(one, slug);
@@ -99,7 +111,24 @@ describe('tenant isolation', () => {
       body: PNG,
     });
     assert.ok(put.ok, `presigned PUT: ${put.status}`);
-    bravoOnly = { groupId: secret.body.group.id, messageId: msg.body.message.id, key: upload.body.key };
+    const event = await tenantApi<{ event: { id: number; start: string } }>(
+      one,
+      b.host,
+      'POST',
+      '/api/events',
+      {
+        token: b.admin.token,
+        body: eventBody('bravo offsite'),
+      },
+    );
+    assert.equal(event.status, 201);
+    bravoOnly = {
+      groupId: secret.body.group.id,
+      messageId: msg.body.message.id,
+      key: upload.body.key,
+      eventId: event.body.event.id,
+      eventStart: event.body.event.start,
+    };
   });
   after(async () => {
     await one?.close();
@@ -137,6 +166,7 @@ describe('tenant isolation', () => {
       '/api/auth/register',
       '/api/host/domain-check',
       '/api/settings', // GET is public (the sign-in page's name); PATCH is checked below
+      '/api/calendar.ics', // its own secret token; checked in the next test
     ]);
     const routes = one.routes.filter(
       (r) => r.url.startsWith('/api/') && !open.has(r.url) && !r.url.startsWith('/api/host/'),
@@ -167,6 +197,11 @@ describe('tenant isolation', () => {
       },
       'DELETE /api/push/subscriptions': { endpoint: 'https://push.example/x' },
       'POST /api/auth/totp/disable': { password: 'member-password-1' },
+      'POST /api/event-types': { name: 'Intruders', color: '#000000' },
+      'PATCH /api/event-types/:id': { name: 'Renamed' },
+      'POST /api/events': eventBody('intrusion'),
+      'PATCH /api/events/:id': { title: 'Renamed' },
+      'POST /api/events/:id/rsvp': { occurrenceStart: '2030-01-01T09:00:00Z', status: 'going' },
     };
     for (const route of routes) {
       const query = route.url === '/api/search' ? '?q=hello' : '';
@@ -239,6 +274,14 @@ describe('tenant isolation', () => {
       ['POST', `/api/messages/${bravoOnly.messageId}/reactions`, { emoji: '👍' }],
       ['POST', `/api/messages/${bravoOnly.messageId}/pin`],
       ['GET', `/api/uploads/${bravoOnly.key}`],
+      ['GET', `/api/events/${bravoOnly.eventId}`],
+      ['PATCH', `/api/events/${bravoOnly.eventId}`, { title: 'hijacked' }],
+      ['DELETE', `/api/events/${bravoOnly.eventId}`],
+      [
+        'POST',
+        `/api/events/${bravoOnly.eventId}/rsvp`,
+        { occurrenceStart: bravoOnly.eventStart, status: 'going' },
+      ],
     ];
     for (const [method, url, body] of probes) {
       const res = await tenantApi(one, a.host, method, url, { token: a.admin.token, body });
@@ -272,6 +315,33 @@ describe('tenant isolation', () => {
     assert.equal(audit.status, 200);
     assert.ok(audit.body.entries.length > 0, "A's own actions are there");
     assert.equal(JSON.stringify(audit.body).includes('bravo'), false, "none of B's");
+    // The schedule: alpha's listing, alpha's calendar feed, and alpha's feed token at bravo.
+    const events = await tenantApi<{ occurrences: Array<{ title: string }> }>(
+      one,
+      a.host,
+      'GET',
+      `/api/events?from=${encodeURIComponent(new Date().toISOString())}`,
+      { token: a.admin.token },
+    );
+    assert.equal(events.status, 200);
+    assert.ok(events.body.occurrences.every((o) => !o.title.includes('bravo')));
+    const feedToken = await tenantApi<{ token: string }>(one, a.host, 'POST', '/api/calendar/token', {
+      token: a.admin.token,
+    });
+    const feed = await one.app.inject({
+      method: 'GET',
+      url: `/api/calendar.ics?token=${feedToken.body.token}`,
+      headers: { host: a.host },
+    });
+    assert.equal(feed.statusCode, 200);
+    assert.ok(feed.body.includes('BEGIN:VCALENDAR') && !feed.body.includes('bravo'));
+    const crossed = await one.app.inject({
+      method: 'GET',
+      url: `/api/calendar.ics?token=${feedToken.body.token}`,
+      headers: { host: world.bravo.host },
+    });
+    assert.equal(crossed.statusCode, 404);
+    assert.equal(await snapshot('tenant_bravo'), before);
   });
 
   it('socket.io and /api/stream events and presence never cross, on either instance', async () => {
@@ -303,6 +373,16 @@ describe('tenant isolation', () => {
       await waitFor('bravo receives its own message', () =>
         bEvents.some((e) => e.event === 'message:new' && JSON.stringify(e.data).includes('bravo live')),
       );
+      const changed = await tenantApi<{ event: { id: number } }>(one, b.host, 'POST', '/api/events', {
+        token: b.admin.token,
+        body: eventBody('bravo live event'),
+      });
+      await waitFor('bravo hears its schedule change', () =>
+        bEvents.some(
+          (e) =>
+            e.event === 'schedule:changed' && JSON.stringify(e.data).includes(String(changed.body.event.id)),
+        ),
+      );
       bSocket.emit('typing', { groupId: b.privateId });
       await waitFor('bravo’s admin sees bravo typing (positive control)', () =>
         bAdminEvents.some((e) => e.event === 'typing'),
@@ -311,7 +391,7 @@ describe('tenant isolation', () => {
       const leaked = [
         ...aEvents.map((e) => JSON.stringify(e)),
         ...aStream.frames.map((f) => JSON.stringify(f)),
-      ].filter((s) => s.includes('bravo') || s.includes('"typing"'));
+      ].filter((s) => s.includes('bravo') || s.includes('"typing"') || s.includes('schedule:changed'));
       assert.deepEqual(leaked, []);
       const online = await new Promise<{ userIds: number[] }>((resolve) =>
         aSocket.emit('users:online', {}, resolve),

@@ -69,7 +69,12 @@ export function createBackgroundJobs(deps: {
       expireInSeconds: Math.max(lease, 600),
     },
     { name: QUEUES.reminder, retryLimit: 5, retryDelaySeconds: 10, expireInSeconds: lease },
-    { name: QUEUES.reminderSweep, retryLimit: 2, retryDelaySeconds: 60, expireInSeconds: Math.max(lease, 600) },
+    {
+      name: QUEUES.reminderSweep,
+      retryLimit: 2,
+      retryDelaySeconds: 60,
+      expireInSeconds: Math.max(lease, 600),
+    },
   ];
   let cleanupTimer: ReturnType<typeof setInterval> | undefined;
   let sweepTimer: ReturnType<typeof setInterval> | undefined;
@@ -131,6 +136,9 @@ export function createBackgroundJobs(deps: {
         });
       await deps.jobs.send(jobs);
     },
+
+    /** Queues the next reminder of every event that has one now (the hourly sweep's work). */
+    sweepReminders: () => deps.reminders.sweep(),
 
     /** Defines the queues and starts this instance's workers. */
     async start(): Promise<void> {

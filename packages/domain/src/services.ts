@@ -195,7 +195,8 @@ export function createServices(deps: ServiceDeps) {
   });
   const calendarFeed = createCalendarFeed({
     stores,
-    calendarName: async (db) => `${(await settings.settingOrDefault(db, 'app_name')) ?? 'RosterChirp'} schedule`,
+    calendarName: async (db) =>
+      `${(await settings.settingOrDefault(db, 'app_name')) ?? 'RosterChirp'} schedule`,
   });
   const viewing = {
     /** What a connection shows now (null: nothing, or the app is hidden); pushes skip viewers. */

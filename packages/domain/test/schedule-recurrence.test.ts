@@ -54,7 +54,11 @@ describe('recurrence (rrule in the event time zone)', () => {
       repeat: repeat({ freq: 'daily', interval: 7 }),
     });
     const got = occurrencesBetween(s, at('2026-10-26T00:00:00Z'), at('2026-11-10T00:00:00Z'));
-    assert.deepEqual(starts(got), ['2026-10-26T13:00:00.000Z', '2026-11-02T14:00:00.000Z', '2026-11-09T14:00:00.000Z']);
+    assert.deepEqual(starts(got), [
+      '2026-10-26T13:00:00.000Z',
+      '2026-11-02T14:00:00.000Z',
+      '2026-11-09T14:00:00.000Z',
+    ]);
   });
 
   it('a time that does not exist on the switch day moves forward by the gap', () => {
@@ -117,14 +121,20 @@ describe('recurrence (rrule in the event time zone)', () => {
       end: at('2026-12-01T11:00:00Z'),
       repeat: repeat({ freq: 'daily', count: 3 }),
     });
-    assert.equal(occurrencesBetween(byCount, at('2026-11-01T00:00:00Z'), at('2027-01-01T00:00:00Z')).length, 3);
+    assert.equal(
+      occurrencesBetween(byCount, at('2026-11-01T00:00:00Z'), at('2027-01-01T00:00:00Z')).length,
+      3,
+    );
     assert.equal(seriesEnd(byCount)?.toISOString(), '2026-12-03T11:00:00.000Z');
     const byUntil = series({
       start: at('2026-12-01T10:00:00Z'),
       end: at('2026-12-01T11:00:00Z'),
       repeat: repeat({ freq: 'daily', until: at('2026-12-04T10:00:00Z') }),
     });
-    assert.equal(occurrencesBetween(byUntil, at('2026-11-01T00:00:00Z'), at('2027-01-01T00:00:00Z')).length, 4);
+    assert.equal(
+      occurrencesBetween(byUntil, at('2026-11-01T00:00:00Z'), at('2027-01-01T00:00:00Z')).length,
+      4,
+    );
     assert.equal(seriesEnd(byUntil)?.toISOString(), '2026-12-04T11:00:00.000Z');
     const endless = series({ ...byCount, repeat: repeat({ freq: 'daily' }) });
     assert.equal(seriesEnd(endless), null);
@@ -147,7 +157,10 @@ describe('recurrence (rrule in the event time zone)', () => {
     assert.equal(occurrenceAt(s, at('2026-12-02T10:00:00Z'))?.end.toISOString(), '2026-12-02T11:00:00.000Z');
     // Exceptions still count towards COUNT (RFC 5545): a split after the third keeps 3 behind.
     assert.equal(occurrencesBefore(s, at('2026-12-04T10:00:00Z')), 3);
-    assert.equal(nextOccurrence(s, at('2026-12-02T10:00:01Z'))?.start.toISOString(), '2026-12-04T10:00:00.000Z');
+    assert.equal(
+      nextOccurrence(s, at('2026-12-02T10:00:01Z'))?.start.toISOString(),
+      '2026-12-04T10:00:00.000Z',
+    );
   });
 
   it('expands only the requested range, an ongoing occurrence included', () => {
@@ -169,7 +182,11 @@ describe('recurrence (rrule in the event time zone)', () => {
       repeat: repeat({ freq: 'daily', count: 3 }),
     });
     const got = occurrencesBetween(s, at('2026-03-01T00:00:00Z'), at('2026-04-01T00:00:00Z'));
-    assert.deepEqual(starts(got), ['2026-03-26T23:00:00.000Z', '2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z']);
+    assert.deepEqual(starts(got), [
+      '2026-03-26T23:00:00.000Z',
+      '2026-03-27T23:00:00.000Z',
+      '2026-03-28T23:00:00.000Z',
+    ]);
     // 29 March is 23 hours long in Paris.
     assert.equal(got[2]!.end.toISOString(), '2026-03-29T22:00:00.000Z');
   });

@@ -55,7 +55,9 @@ export const Recurrence = Type.Object(
     interval: Type.Optional(Type.Integer({ minimum: 1, maximum: SCHEDULE_LIMITS.intervalMax })),
     byWeekday: Type.Optional(Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true })),
     until: Type.Optional(Type.Union([OffsetDateTime, Type.Null()])),
-    count: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: SCHEDULE_LIMITS.countMax }), Type.Null()])),
+    count: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: SCHEDULE_LIMITS.countMax }), Type.Null()]),
+    ),
     exceptions: Type.Optional(Type.Array(OffsetDateTime, { maxItems: SCHEDULE_LIMITS.exceptionsMax })),
   },
   { additionalProperties: false },
@@ -69,7 +71,11 @@ export const Audience = Type.Union([
 ]);
 export type Audience = Static<typeof Audience>;
 
-export const RsvpStatus = Type.Union([Type.Literal('going'), Type.Literal('maybe'), Type.Literal('not_going')]);
+export const RsvpStatus = Type.Union([
+  Type.Literal('going'),
+  Type.Literal('maybe'),
+  Type.Literal('not_going'),
+]);
 export type RsvpStatus = Static<typeof RsvpStatus>;
 
 const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: '#rrggbb' });
@@ -131,7 +137,11 @@ const EventFields = {
 export const CreateEventBody = Type.Object(EventFields, { additionalProperties: false });
 export type CreateEventBody = Static<typeof CreateEventBody>;
 
-export const EditScope = Type.Union([Type.Literal('occurrence'), Type.Literal('following'), Type.Literal('series')]);
+export const EditScope = Type.Union([
+  Type.Literal('occurrence'),
+  Type.Literal('following'),
+  Type.Literal('series'),
+]);
 export type EditScope = Static<typeof EditScope>;
 export const PatchEventBody = Type.Object(
   {

@@ -15,6 +15,16 @@ export type {
 export { isSchemaGone, isUniqueViolation } from './pg-errors.ts';
 export type { MessageForPush, PushCandidate, PushStore, PushSubscriptionRow } from './push-store.ts';
 export { iso, str, toUser, USER_COLUMNS, uploadUrl } from './row-mapping.ts';
+export {
+  type EventRow,
+  EventTypeInUse,
+  EventTypeNameTaken,
+  type EventWrite,
+  type RsvpCount,
+  type ScheduleStore,
+  type ScheduleViewer,
+  type StoredRecurrence,
+} from './schedule-store.ts';
 export type { SeedStore } from './seed-store.ts';
 export type { NewSession, SessionRow, SessionStore } from './session-store.ts';
 export type { SettingsStore } from './settings-store.ts';
@@ -27,13 +37,3 @@ export type { TransactionStore } from './transaction-store.ts';
 export type { Upload, UploadStore } from './upload-store.ts';
 export { UserGroupNameTaken, type UserGroupStore } from './user-group-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';
-export {
-  type EventRow,
-  EventTypeInUse,
-  EventTypeNameTaken,
-  type EventWrite,
-  type RsvpCount,
-  type ScheduleStore,
-  type ScheduleViewer,
-  type StoredRecurrence,
-} from './schedule-store.ts';

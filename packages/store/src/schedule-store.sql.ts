@@ -70,7 +70,10 @@ const visibleTo = (s: string) => `($2::boolean
        SELECT ugm.user_group_id FROM ${s}.user_group_members ugm WHERE ugm.user_id = $1))`;
 
 const typeNameTaken = (err: unknown): never => {
-  if (isUniqueViolation(err, 'event_types_name_key') || isUniqueViolation(err, 'event_types_lower_name_key')) {
+  if (
+    isUniqueViolation(err, 'event_types_name_key') ||
+    isUniqueViolation(err, 'event_types_lower_name_key')
+  ) {
     throw new EventTypeNameTaken();
   }
   throw err;
@@ -78,16 +81,18 @@ const typeNameTaken = (err: unknown): never => {
 
 export const sqlScheduleStore: ScheduleStore = {
   async eventTypes(db) {
-    const { rows } = await db.query<EventType>(`SELECT id, name, colour AS color FROM ${db.s}.event_types ORDER BY id`);
+    const { rows } = await db.query<EventType>(
+      `SELECT id, name, colour AS color FROM ${db.s}.event_types ORDER BY id`,
+    );
     return rows;
   },
 
   async createEventType(db, type) {
     const { rows } = await db
-      .query<EventType>(`INSERT INTO ${db.s}.event_types (name, colour) VALUES ($1, $2) RETURNING id, name, colour AS color`, [
-        type.name,
-        type.color,
-      ])
+      .query<EventType>(
+        `INSERT INTO ${db.s}.event_types (name, colour) VALUES ($1, $2) RETURNING id, name, colour AS color`,
+        [type.name, type.color],
+      )
       .catch(typeNameTaken);
     return rows[0]!;
   },
@@ -148,10 +153,11 @@ export const sqlScheduleStore: ScheduleStore = {
   },
 
   async canSee(db, event, viewer) {
-    const { rows } = await db.query(
-      `SELECT 1 FROM ${db.s}.events e WHERE e.id = $3 AND ${visibleTo(db.s)}`,
-      [viewer.userId, viewer.seesAll, event.id],
-    );
+    const { rows } = await db.query(`SELECT 1 FROM ${db.s}.events e WHERE e.id = $3 AND ${visibleTo(db.s)}`, [
+      viewer.userId,
+      viewer.seesAll,
+      event.id,
+    ]);
     return rows.length > 0;
   },
 
@@ -323,4 +329,3 @@ export const sqlScheduleStore: ScheduleStore = {
     );
   },
 };
-

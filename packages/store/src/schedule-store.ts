@@ -70,7 +70,11 @@ export interface ScheduleStore {
   /** Throws EventTypeNameTaken. */
   createEventType(db: TenantDb, type: { name: string; color: string }): Promise<EventType>;
   /** Null when there is no such type; throws EventTypeNameTaken. */
-  updateEventType(db: TenantDb, id: number, change: { name?: string; color?: string }): Promise<EventType | null>;
+  updateEventType(
+    db: TenantDb,
+    id: number,
+    change: { name?: string; color?: string },
+  ): Promise<EventType | null>;
   /** False when there is no such type; throws EventTypeInUse. */
   removeEventType(db: TenantDb, id: number): Promise<boolean>;
 
@@ -102,7 +106,13 @@ export interface ScheduleStore {
     occurrenceStart: Date,
   ): Promise<Array<{ userId: number; name: string; status: RsvpStatus }>>;
   /** Sets the user's answer (the last one wins). */
-  setRsvp(db: TenantDb, eventId: number, occurrenceStart: Date, userId: number, status: RsvpStatus): Promise<void>;
+  setRsvp(
+    db: TenantDb,
+    eventId: number,
+    occurrenceStart: Date,
+    userId: number,
+    status: RsvpStatus,
+  ): Promise<void>;
   /**
    * Moves answers of occurrences starting at or after `since` to another event (a split or a
    * detached occurrence), shifting their starts by `shiftMs`; `until` bounds them (exclusive).
@@ -115,7 +125,10 @@ export interface ScheduleStore {
     shiftMs: number,
   ): Promise<void>;
   /** Users of the audience (active accounts): everyone, a conversation's, or a user group's. */
-  audienceUserIds(db: TenantDb, event: Pick<EventRow, 'audienceGroupId' | 'audienceUserGroupId'>): Promise<number[]>;
+  audienceUserIds(
+    db: TenantDb,
+    event: Pick<EventRow, 'audienceGroupId' | 'audienceUserGroupId'>,
+  ): Promise<number[]>;
   /** Active admins and managers: they see (and hear about) every event. */
   scheduleManagerIds(db: TenantDb): Promise<number[]>;
   /** Users who answered "not going" to the occurrence. */
@@ -129,7 +142,17 @@ export interface ScheduleStore {
   userByCalendarToken(db: TenantDb, tokenHash: string): Promise<{ id: number; role: string } | null>;
 
   /** Takes these devices for the occurrence's reminder; returns those not taken before. */
-  claimReminder(db: TenantDb, eventId: number, occurrenceStart: Date, subscriptionIds: number[]): Promise<Set<number>>;
+  claimReminder(
+    db: TenantDb,
+    eventId: number,
+    occurrenceStart: Date,
+    subscriptionIds: number[],
+  ): Promise<Set<number>>;
   /** The device's reminder was not sent after all (a failure worth a retry). */
-  releaseReminder(db: TenantDb, eventId: number, occurrenceStart: Date, subscriptionId: number): Promise<void>;
+  releaseReminder(
+    db: TenantDb,
+    eventId: number,
+    occurrenceStart: Date,
+    subscriptionId: number,
+  ): Promise<void>;
 }

@@ -33,7 +33,9 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/event-types',
     { ...user, schema: { body: EventTypeBody, response: { 201: EventTypeReply } } },
     async (req, reply) =>
-      reply.status(201).send({ eventType: await schedule.createEventType(req.tenant, req.actor.user, req.body) }),
+      reply
+        .status(201)
+        .send({ eventType: await schedule.createEventType(req.tenant, req.actor.user, req.body) }),
   );
 
   app.patch(
@@ -58,7 +60,8 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/events',
     { ...user, schema: { body: CreateEventBody, response: { 201: EventReply } } },
-    async (req, reply) => reply.status(201).send({ event: await schedule.create(req.tenant, req.actor.user, req.body) }),
+    async (req, reply) =>
+      reply.status(201).send({ event: await schedule.create(req.tenant, req.actor.user, req.body) }),
   );
 
   app.get(
@@ -77,7 +80,13 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/:id',
     { ...user, schema: { params: IdParams, querystring: DeleteEventQuery } },
     async (req, reply) => {
-      await schedule.remove(req.tenant, req.actor.user, req.params.id, req.query.scope, req.query.occurrenceStart);
+      await schedule.remove(
+        req.tenant,
+        req.actor.user,
+        req.params.id,
+        req.query.scope,
+        req.query.occurrenceStart,
+      );
       return reply.status(204).send();
     },
   );
@@ -86,22 +95,36 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/:id/rsvp',
     { ...user, schema: { params: IdParams, body: RsvpBody, response: { 200: RsvpReply } } },
     async (req) => ({
-      rsvp: await schedule.rsvp(req.tenant, req.actor.user, req.params.id, req.body.occurrenceStart, req.body.status),
+      rsvp: await schedule.rsvp(
+        req.tenant,
+        req.actor.user,
+        req.params.id,
+        req.body.occurrenceStart,
+        req.body.status,
+      ),
     }),
   );
 
   // The calendar feed: a secret link per person (a new one replaces the old; DELETE turns it off).
-  app.get('/api/calendar/token', { ...user, schema: { response: { 200: CalendarTokenStatusReply } } }, async (req) => {
-    await schedule.feature(req.tenant);
-    const createdAt = await calendarFeed.createdAt(req.tenant, req.actor.user.id);
-    return { active: createdAt !== null, createdAt: createdAt?.toISOString() ?? null };
-  });
+  app.get(
+    '/api/calendar/token',
+    { ...user, schema: { response: { 200: CalendarTokenStatusReply } } },
+    async (req) => {
+      await schedule.feature(req.tenant);
+      const createdAt = await calendarFeed.createdAt(req.tenant, req.actor.user.id);
+      return { active: createdAt !== null, createdAt: createdAt?.toISOString() ?? null };
+    },
+  );
 
-  app.post('/api/calendar/token', { ...user, schema: { response: { 200: CalendarTokenReply } } }, async (req) => {
-    await schedule.feature(req.tenant);
-    const token = await calendarFeed.issueToken(req.tenant, req.actor.user.id);
-    return { token, url: `${req.protocol}://${req.host}/api/calendar.ics?token=${token}` };
-  });
+  app.post(
+    '/api/calendar/token',
+    { ...user, schema: { response: { 200: CalendarTokenReply } } },
+    async (req) => {
+      await schedule.feature(req.tenant);
+      const token = await calendarFeed.issueToken(req.tenant, req.actor.user.id);
+      return { token, url: `${req.protocol}://${req.host}/api/calendar.ics?token=${token}` };
+    },
+  );
 
   app.delete('/api/calendar/token', user, async (req, reply) => {
     await schedule.feature(req.tenant);

@@ -3,6 +3,7 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { Stores } from '@rosterchirp/store';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventRepeatingFreq, ICalWeekday } from 'ical-generator';
+import { DateTime } from 'luxon';
 import { AppError } from '../app-error.ts';
 
 const FREQ = {
@@ -52,7 +53,8 @@ export function createCalendarFeed(deps: {
     /** The feed of the token's owner; an unknown or revoked token is not found. */
     async feed(db: TenantDb, token: string, host: string): Promise<string> {
       const owner = await schedule.userByCalendarToken(db, hashOf(token));
-      if (!owner) throw new AppError('NOT_FOUND', 'Calendar feed not found (the link was turned off or replaced)');
+      if (!owner)
+        throw new AppError('NOT_FOUND', 'Calendar feed not found (the link was turned off or replaced)');
       const since = new Date((deps.now?.() ?? new Date()).getTime() - FEED_HISTORY_DAYS * 86_400_000);
       const viewer = { userId: owner.id, seesAll: owner.role === 'admin' || owner.role === 'manager' };
       const events = await schedule.eventsSince(db, viewer, since);
@@ -64,10 +66,12 @@ export function createCalendarFeed(deps: {
       });
       for (const event of events) {
         const r = event.recurrence;
+        // Zoned values: the generator writes each time as the event's zone shows it (TZID).
+        const local = (d: Date) => DateTime.fromJSDate(d, { zone: event.timeZone });
         calendar.createEvent({
           id: `event-${event.id}@${host}`,
-          start: event.start,
-          end: event.end,
+          start: local(event.start),
+          end: local(event.end),
           timezone: event.timeZone,
           allDay: event.allDay,
           summary: event.title,
@@ -78,10 +82,12 @@ export function createCalendarFeed(deps: {
             ? {
                 freq: FREQ[r.freq],
                 ...(r.interval > 1 ? { interval: r.interval } : {}),
-                ...(r.freq === 'weekly' && r.byWeekday.length ? { byDay: r.byWeekday.map((d) => DAY[d]) } : {}),
-                ...(r.until ? { until: new Date(r.until) } : {}),
+                ...(r.freq === 'weekly' && r.byWeekday.length
+                  ? { byDay: r.byWeekday.map((d) => DAY[d]) }
+                  : {}),
+                ...(r.until ? { until: local(new Date(r.until)) } : {}),
                 ...(r.count ? { count: r.count } : {}),
-                ...(event.exceptions.length ? { exclude: event.exceptions } : {}),
+                ...(event.exceptions.length ? { exclude: event.exceptions.map(local) } : {}),
               }
             : null,
         });

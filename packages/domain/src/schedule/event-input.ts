@@ -19,7 +19,9 @@ export function parseInstant(field: string, value: string): Date {
 }
 
 /** What recurrence computes with, from a stored row or one about to be stored. */
-export function timingOf(event: Pick<EventWrite, 'start' | 'end' | 'timeZone' | 'allDay' | 'recurrence' | 'exceptions'>): SeriesTiming {
+export function timingOf(
+  event: Pick<EventWrite, 'start' | 'end' | 'timeZone' | 'allDay' | 'recurrence' | 'exceptions'>,
+): SeriesTiming {
   const r = event.recurrence;
   return {
     start: event.start,
@@ -54,7 +56,10 @@ function wholeDays(start: Date, end: Date, timeZone: string): { start: Date; end
 
 function storedRecurrence(recurrence: Recurrence, start: Date): StoredRecurrence {
   if (recurrence.until && recurrence.count) {
-    throw invalid('recurrence', 'A series ends either on a date (until) or after a number of times (count), not both');
+    throw invalid(
+      'recurrence',
+      'A series ends either on a date (until) or after a number of times (count), not both',
+    );
   }
   const until = recurrence.until ? parseInstant('recurrence.until', recurrence.until) : null;
   if (until && until < start) throw invalid('recurrence.until', 'The series cannot end before it starts');
@@ -148,7 +153,9 @@ export function inputOf(row: EventRow | EventWrite): EventInput {
 
 /** A new event may not start in the past (an all-day one: not before today, in its zone). */
 export function assertNotInPast(row: EventWrite, now: Date): void {
-  const earliest = row.allDay ? startOfLocalDay(now, row.timeZone).toJSDate() : new Date(now.getTime() - 60_000);
+  const earliest = row.allDay
+    ? startOfLocalDay(now, row.timeZone).toJSDate()
+    : new Date(now.getTime() - 60_000);
   if (row.start < earliest) throw invalid('start', 'A new event cannot start in the past');
 }
 

@@ -31,7 +31,15 @@ export interface Span {
 }
 
 const FREQ = { daily: RRule.DAILY, weekly: RRule.WEEKLY, monthly: RRule.MONTHLY, yearly: RRule.YEARLY };
-const DAY = { MO: RRule.MO, TU: RRule.TU, WE: RRule.WE, TH: RRule.TH, FR: RRule.FR, SA: RRule.SA, SU: RRule.SU };
+const DAY = {
+  MO: RRule.MO,
+  TU: RRule.TU,
+  WE: RRule.WE,
+  TH: RRule.TH,
+  FR: RRule.FR,
+  SA: RRule.SA,
+  SU: RRule.SU,
+};
 const DAY_MS = 86_400_000;
 
 /*
@@ -45,7 +53,15 @@ const DAY_MS = 86_400_000;
 export function toFloating(instant: Date, timeZone: string): Date {
   const local = DateTime.fromJSDate(instant, { zone: timeZone });
   return new Date(
-    Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond),
+    Date.UTC(
+      local.year,
+      local.month - 1,
+      local.day,
+      local.hour,
+      local.minute,
+      local.second,
+      local.millisecond,
+    ),
   );
 }
 

@@ -105,7 +105,12 @@ export function createScheduleReminders(deps: {
       }
       if (!quiet.get(sub.userId)) devices.push(sub);
     }
-    const taken = await schedule.claimReminder(db, event.id, start, devices.map((d) => d.id));
+    const taken = await schedule.claimReminder(
+      db,
+      event.id,
+      start,
+      devices.map((d) => d.id),
+    );
     const payload = payloadFor(event, start);
     let toRetry = 0;
     for (const device of devices.filter((d) => taken.has(d.id))) {

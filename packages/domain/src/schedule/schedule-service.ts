@@ -2,9 +2,9 @@ import type { TenantDb } from '@rosterchirp/db';
 import {
   type CreateEventBody,
   type EditScope,
+  type EventBus,
   type EventDetail,
   type EventType,
-  type EventBus,
   keywordMatcher,
   type Occurrence,
   type PatchEventBody,
@@ -26,7 +26,14 @@ import {
 import { AppError, forbidden, invalid, notFound } from '../app-error.ts';
 import { groupRoom } from '../group-access.ts';
 import type { SettingsService } from '../settings-service.ts';
-import { assertNotInPast, eventWriteFrom, parseInstant, RANGE_MAX_MS, timingOf, toApiEvent } from './event-input.ts';
+import {
+  assertNotInPast,
+  eventWriteFrom,
+  parseInstant,
+  RANGE_MAX_MS,
+  timingOf,
+  toApiEvent,
+} from './event-input.ts';
 import { occurrenceAt, occurrencesBetween } from './recurrence.ts';
 import { planDelete, planEdit } from './scope-edits.ts';
 
@@ -82,7 +89,10 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   }
 
   /** `schedule:changed` to whoever sees the event: its audience, and the managers. */
-  async function announce(db: TenantDb, events: Array<Pick<EventRow, 'id' | 'audienceGroupId' | 'audienceUserGroupId'>>) {
+  async function announce(
+    db: TenantDb,
+    events: Array<Pick<EventRow, 'id' | 'audienceGroupId' | 'audienceUserGroupId'>>,
+  ) {
     const targets = new Set<string>();
     let managers: number[] | null = null;
     for (const event of events) {
@@ -106,7 +116,12 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     return prefs.quietHours?.timeZone ?? 'UTC';
   }
 
-  async function rsvpDetail(db: TenantDb, eventId: number, occurrenceStart: Date, userId: number): Promise<RsvpDetail> {
+  async function rsvpDetail(
+    db: TenantDb,
+    eventId: number,
+    occurrenceStart: Date,
+    userId: number,
+  ): Promise<RsvpDetail> {
     const people = await schedule.rsvpPeople(db, eventId, occurrenceStart);
     const count = (s: RsvpStatus) => people.filter((p) => p.status === s).length;
     return {
@@ -139,7 +154,11 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       return schedule.eventTypes(db);
     },
 
-    async createEventType(db: TenantDb, user: User, body: { name: string; color: string }): Promise<EventType> {
+    async createEventType(
+      db: TenantDb,
+      user: User,
+      body: { name: string; color: string },
+    ): Promise<EventType> {
       await managerGuard(db, user);
       const name = body.name.trim();
       if (!name) throw invalid('name', 'An event type needs a name');
@@ -151,7 +170,10 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       const name = body.name?.trim();
       if (body.name !== undefined && !name) throw invalid('name', 'An event type needs a name');
       const updated = await schedule
-        .updateEventType(db, id, { ...(name ? { name } : {}), ...(body.color ? { color: body.color.toLowerCase() } : {}) })
+        .updateEventType(db, id, {
+          ...(name ? { name } : {}),
+          ...(body.color ? { color: body.color.toLowerCase() } : {}),
+        })
         .catch(typeConflict);
       if (!updated) throw notFound('Event type');
       return updated;
@@ -175,11 +197,12 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       const from = query.from ? parseInstant('from', query.from) : now();
       const to = query.to ? parseInstant('to', query.to) : new Date(from.getTime() + DEFAULT_RANGE_MS);
       if (to <= from) throw invalid('to', 'The range must end after it starts');
-      if (to.getTime() - from.getTime() > RANGE_MAX_MS) throw invalid('to', 'A range can be at most one year long');
+      if (to.getTime() - from.getTime() > RANGE_MAX_MS)
+        throw invalid('to', 'A range can be at most one year long');
       const matches = keywordMatcher(query.q ?? '');
-      const series = (await schedule.eventsOverlapping(db, viewerOf(user), { from, to, typeId: query.typeId })).filter(
-        (e) => matches(`${e.title}\n${e.location}\n${e.description}`),
-      );
+      const series = (
+        await schedule.eventsOverlapping(db, viewerOf(user), { from, to, typeId: query.typeId })
+      ).filter((e) => matches(`${e.title}\n${e.location}\n${e.description}`));
       const spans = series.flatMap((event) =>
         occurrencesBetween(timingOf(event), from, to).map((span) => ({ event, span })),
       );
@@ -203,17 +226,28 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
             location: event.location,
             typeId: event.typeId,
             recurring: event.recurrence !== null,
-            rsvp: { going: c?.going ?? 0, maybe: c?.maybe ?? 0, notGoing: c?.notGoing ?? 0, mine: c?.mine ?? null },
+            rsvp: {
+              going: c?.going ?? 0,
+              maybe: c?.maybe ?? 0,
+              notGoing: c?.notGoing ?? 0,
+              mine: c?.mine ?? null,
+            },
           };
         })
-        .sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title) || a.eventId - b.eventId);
+        .sort(
+          (a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title) || a.eventId - b.eventId,
+        );
     },
 
     /** One event; with `occurrenceStart` (or for a one-off) also that occurrence and its answers. */
     async get(db: TenantDb, user: User, id: number, occurrenceStart?: string): Promise<EventDetail> {
       await feature(db);
       const event = await visibleEvent(db, user, id);
-      const at = occurrenceStart ? parseInstant('occurrenceStart', occurrenceStart) : event.recurrence ? null : event.start;
+      const at = occurrenceStart
+        ? parseInstant('occurrenceStart', occurrenceStart)
+        : event.recurrence
+          ? null
+          : event.start;
       const span = at ? occurrenceAt(timingOf(event), at) : null;
       if (at && !span) throw invalid('occurrenceStart', 'The event has no occurrence at that time');
       return {
@@ -225,7 +259,10 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
 
     async create(db: TenantDb, user: User, body: CreateEventBody): Promise<ScheduleEvent> {
       await managerGuard(db, user);
-      const row = eventWriteFrom({ ...body, timeZone: body.timeZone ?? (await defaultTimeZone(db, user)) }, user.id);
+      const row = eventWriteFrom(
+        { ...body, timeZone: body.timeZone ?? (await defaultTimeZone(db, user)) },
+        user.id,
+      );
       assertNotInPast(row, now());
       await checkReferences(db, user, row);
       const created = await schedule.insertEvent(db, row);
@@ -245,7 +282,8 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
         await checkReferences(db, user, plan.row);
         const updated = await transactions.run(db, async (tx) => {
           const row = await schedule.updateEvent(tx, id, plan.row);
-          if (row && plan.shiftMs !== 0) await schedule.moveRsvps(tx, id, id, { since: new Date(0) }, plan.shiftMs);
+          if (row && plan.shiftMs !== 0)
+            await schedule.moveRsvps(tx, id, id, { since: new Date(0) }, plan.shiftMs);
           return row;
         });
         if (!updated) throw notFound('Event');
@@ -273,7 +311,13 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       return toApiEvent(created, true);
     },
 
-    async remove(db: TenantDb, user: User, id: number, scope?: EditScope, occurrenceStart?: string): Promise<void> {
+    async remove(
+      db: TenantDb,
+      user: User,
+      id: number,
+      scope?: EditScope,
+      occurrenceStart?: string,
+    ): Promise<void> {
       await managerGuard(db, user);
       const existing = await visibleEvent(db, user, id);
       const at = occurrenceStart ? parseInstant('occurrenceStart', occurrenceStart) : undefined;
@@ -289,7 +333,13 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     },
 
     /** The user's answer for one occurrence (the last answer wins); everyone's answers back. */
-    async rsvp(db: TenantDb, user: User, id: number, occurrenceStart: string, status: RsvpStatus): Promise<RsvpDetail> {
+    async rsvp(
+      db: TenantDb,
+      user: User,
+      id: number,
+      occurrenceStart: string,
+      status: RsvpStatus,
+    ): Promise<RsvpDetail> {
       await feature(db);
       const event = await visibleEvent(db, user, id);
       const span = occurrenceAt(timingOf(event), parseInstant('occurrenceStart', occurrenceStart));

@@ -54,14 +54,23 @@ export function planEdit(
   const at = occurrence.start;
   if (scope === 'occurrence') {
     const detached = eventWriteFrom(
-      merged({ ...base, start: at.toISOString(), end: occurrence.end.toISOString(), recurrence: null }, {
-        ...change,
-        recurrence: null,
-      }),
+      merged(
+        { ...base, start: at.toISOString(), end: occurrence.end.toISOString(), recurrence: null },
+        {
+          ...change,
+          recurrence: null,
+        },
+      ),
       existing.createdBy,
     );
     const series = withSeriesEnd({ ...existing, exceptions: [...existing.exceptions, at] });
-    return { kind: 'detach', series, detached, occurrenceStart: at, shiftMs: detached.start.getTime() - at.getTime() };
+    return {
+      kind: 'detach',
+      series,
+      detached,
+      occurrenceStart: at,
+      shiftMs: detached.start.getTime() - at.getTime(),
+    };
   }
   // "This and following" from the first occurrence is the whole series.
   if (at.getTime() === existing.start.getTime()) return planEdit(existing, change, 'series', undefined);
@@ -107,7 +116,9 @@ export function planDelete(
   const before = occurrencesBefore(timingOf(existing), at);
   return withSeriesEnd({
     ...existing,
-    recurrence: old.count ? { ...old, count: before } : { ...old, until: new Date(at.getTime() - 1000).toISOString() },
+    recurrence: old.count
+      ? { ...old, count: before }
+      : { ...old, until: new Date(at.getTime() - 1000).toISOString() },
     exceptions: existing.exceptions.filter((d) => d < at),
   });
 }
