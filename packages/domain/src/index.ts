@@ -19,6 +19,7 @@ export { createReactionService, isEmoji, type ReactionService } from './reaction
 export { createSearchService, type SearchService, searchTerms } from './search-service.ts';
 export { createSeedService, type SeedInput, type SeedResult, type SeedService } from './seed-tenant.ts';
 export { createServices, type ServiceDeps, type Services } from './services.ts';
+export { createScheduleService, type ScheduleService } from './schedule/schedule-service.ts';
 export { createSettingsService, type SettingsService } from './settings-service.ts';
 export { createThumbnailService, makeThumbnail, THUMB_WIDTH } from './thumbnail-service.ts';
 export { createTokenSigner, type TokenClaims, type TokenSigner } from './tokens.ts';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import rrulePackage from 'rrule';
 import {
+  fromFloating,
   nextOccurrence,
   occurrenceAt,
   occurrencesBefore,
@@ -8,7 +10,10 @@ import {
   type RepeatRule,
   type SeriesTiming,
   seriesEnd,
+  toFloating,
 } from '../src/schedule/recurrence.ts';
+
+const { RRule } = rrulePackage;
 
 const at = (iso: string) => new Date(iso);
 const repeat = (r: Partial<RepeatRule> & Pick<RepeatRule, 'freq'>): RepeatRule => ({
@@ -189,5 +194,41 @@ describe('recurrence (rrule in the event time zone)', () => {
     ]);
     // 29 March is 23 hours long in Paris.
     assert.equal(got[2]!.end.toISOString(), '2026-03-29T22:00:00.000Z');
+  });
+
+  it('a series started years ago lists the same occurrences as expanding from its first one', () => {
+    // The listing starts rrule from a later, equivalent DTSTART; the oracle walks from the first.
+    const zones = ['UTC', 'Europe/Paris', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata'];
+    const freqs = ['daily', 'weekly', 'monthly'] as const;
+    const days = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+    const FREQ = { daily: RRule.DAILY, weekly: RRule.WEEKLY, monthly: RRule.MONTHLY };
+    let checked = 0;
+    for (let i = 0; i < 120; i++) {
+      const freq = freqs[i % 3]!;
+      const timeZone = zones[i % zones.length]!;
+      const start = new Date(Date.UTC(2021, i % 12, 1 + ((i * 7) % 31), (i * 5) % 24, (i % 4) * 15));
+      const byWeekday = freq === 'weekly' && i % 2 ? days.filter((_, d) => (i + d) % 3 === 0) : [];
+      const s = series({
+        start,
+        end: new Date(start.getTime() + 45 * 60_000),
+        timeZone,
+        repeat: repeat({ freq, interval: 1 + (i % 3), byWeekday: [...byWeekday] }),
+      });
+      const from = new Date(Date.UTC(2026, (i * 5) % 12, 1 + (i % 28)));
+      const to = new Date(from.getTime() + (20 + (i % 60)) * 86_400_000);
+      const oracle = new RRule({
+        freq: FREQ[freq],
+        interval: 1 + (i % 3),
+        dtstart: toFloating(start, timeZone),
+        ...(byWeekday.length ? { byweekday: byWeekday.map((d) => RRule[d]) } : {}),
+      })
+        .between(new Date(toFloating(from, timeZone).getTime() - 2 * 86_400_000), toFloating(to, timeZone), true)
+        .map((f) => fromFloating(f, timeZone))
+        .filter((d) => d.getTime() + 45 * 60_000 > from.getTime() && d < to)
+        .map((d) => d.toISOString());
+      assert.deepEqual(starts(occurrencesBetween(s, from, to)), oracle, `${freq} ${timeZone} #${i}`);
+      checked += oracle.length;
+    }
+    assert.ok(checked > 500, `compared ${checked} occurrences`);
   });
 });

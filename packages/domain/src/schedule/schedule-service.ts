@@ -47,6 +47,9 @@ export interface ScheduleServiceDeps {
 }
 
 const DEFAULT_RANGE_MS = 31 * 86_400_000;
+/** Occurrences in time order (ISO strings of one format compare as their instants), then by title. */
+const byStart = (a: Occurrence, b: Occurrence) =>
+  a.start < b.start ? -1 : a.start > b.start ? 1 : a.title < b.title ? -1 : a.title > b.title ? 1 : a.eventId - b.eventId;
 const managesSchedule = (user: User) => user.role === 'admin' || user.role === 'manager';
 const viewerOf = (user: User): ScheduleViewer => ({ userId: user.id, seesAll: managesSchedule(user) });
 
@@ -234,9 +237,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
             },
           };
         })
-        .sort(
-          (a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title) || a.eventId - b.eventId,
-        );
+        .sort(byStart);
     },
 
     /** One event; with `occurrenceStart` (or for a one-off) also that occurrence and its answers. */
