@@ -61,19 +61,30 @@ try {
     const start = new Date(now - startedDaysAgo * 86_400_000);
     start.setUTCHours(6 + (i % 12), (i % 2) * 30, 0, 0);
     const freq = (['daily', 'weekly', 'weekly', 'weekly', 'monthly', 'yearly'] as const)[i % 6]!;
-    const byWeekday = freq === 'weekly' ? WEEKDAYS.filter((_, d) => (i + d) % (3 + (i % 3)) === 0).slice(0, 3) : [];
+    const byWeekday =
+      freq === 'weekly' ? WEEKDAYS.filter((_, d) => (i + d) % (3 + (i % 3)) === 0).slice(0, 3) : [];
     const byCount = i % 5 === 0;
     rows.push([
       `Series ${i} ${freq} training`,
       start,
       new Date(start.getTime() + 90 * 60_000),
       ZONES[i % ZONES.length],
-      JSON.stringify({ freq, interval: 1 + (i % 2), ...(byWeekday.length ? { byWeekday } : {}), count: byCount ? 400 : null }),
+      JSON.stringify({
+        freq,
+        interval: 1 + (i % 2),
+        ...(byWeekday.length ? { byWeekday } : {}),
+        count: byCount ? 400 : null,
+      }),
       visible ? (i % 2 ? 1 : null) : 2,
     ]);
   }
   const stores = createSqlStores();
-  const bus: EventBus = { emit: () => undefined, join: () => undefined, leave: () => undefined, disconnect: () => undefined };
+  const bus: EventBus = {
+    emit: () => undefined,
+    join: () => undefined,
+    leave: () => undefined,
+    disconnect: () => undefined,
+  };
   const schedule = createScheduleService({
     stores,
     settings: createSettingsService({ stores }),

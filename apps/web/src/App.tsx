@@ -33,6 +33,9 @@ const SettingsDialog = lazyPart(() =>
 const ChannelBrowser = lazyPart(() =>
   import('./features/chat/ChannelBrowser.tsx').then((m) => m.ChannelBrowser),
 );
+const SchedulePage = lazyPart(() =>
+  import('./features/schedule/SchedulePage.tsx').then((m) => m.SchedulePage),
+);
 const HelpDialog = lazyPart(() => import('./features/settings/HelpDialog.tsx').then((m) => m.HelpDialog));
 const UserGroupsDialog = lazyPart(() =>
   import('./features/people/UserGroupsDialog.tsx').then((m) => m.UserGroupsDialog),
@@ -65,6 +68,10 @@ export function App() {
   const [help, setHelp] = useState(false);
   const [browse, setBrowse] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
+  // The schedule replaces the conversation pane while open (`/?schedule` opens it directly).
+  const [schedule, setSchedule] = useState(() => new URLSearchParams(location.search).has('schedule'));
+  const scheduleOn = schedule && state.features?.feature_schedule_manager === true;
+  const [reminded, setReminded] = useState<{ eventId: number; start: string } | null>(null);
 
   useEffect(() => {
     void client.boot();
@@ -84,10 +91,17 @@ export function App() {
   useEffect(() => {
     if (!signedIn) return;
     void refreshPush().catch(() => undefined);
-    return listenForNotificationOpens((id) => {
-      setHighlight(null);
-      void client.open(id).catch(() => client.notify('That conversation is not available.'));
-    });
+    return listenForNotificationOpens(
+      (id) => {
+        setHighlight(null);
+        setSchedule(false);
+        void client.open(id).catch(() => client.notify('That conversation is not available.'));
+      },
+      (target) => {
+        setReminded(target);
+        setSchedule(true);
+      },
+    );
   }, [signedIn, client]);
 
   if (state.booting) return <div class="splash">Loading…</div>;
@@ -98,13 +112,15 @@ export function App() {
   if (state.mustEnrolTotp)
     return <EnrolTwoFactorPage client={client} name={state.me.displayName ?? state.me.name} />;
   return (
-    <div class={`shell${state.activeId ? ' shell--conversation' : ''}`}>
+    <div class={`shell${state.activeId || scheduleOn ? ' shell--conversation' : ''}`}>
       <Sidebar
         store={store}
         onOpen={(id) => {
           setHighlight(null);
+          setSchedule(false);
           void client.open(id);
         }}
+        onSchedule={() => setSchedule(true)}
         onNewChat={() => setNewChat(true)}
         onLogout={() => void client.logout()}
         onUserGroups={() => setUserGroups(true)}
@@ -128,7 +144,17 @@ export function App() {
           />
         }
       />
-      <ConversationView store={store} client={client} highlight={highlight} />
+      {scheduleOn && state.me ? (
+        <SchedulePage
+          store={store}
+          me={state.me}
+          onLive={(listener) => client.on('schedule:changed', listener)}
+          onBack={() => setSchedule(false)}
+          opening={reminded}
+        />
+      ) : (
+        <ConversationView store={store} client={client} highlight={highlight} />
+      )}
       <PushPrompt store={store} />
       {state.notice && (
         <div class="toast" role="alert">

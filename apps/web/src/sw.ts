@@ -104,6 +104,8 @@ sw.addEventListener('notificationclick', (event) => {
       const open = windows.find((w) => w.focused) ?? windows[0];
       if (open) {
         if (groupId !== null) open.postMessage({ type: 'open-conversation', groupId });
+        // A reminder: the window opens that event's occurrence.
+        else if (url.includes('event=')) open.postMessage({ type: 'open-event', url });
         await open.focus().catch(() => undefined);
         return;
       }

@@ -222,7 +222,11 @@ describe('recurrence (rrule in the event time zone)', () => {
         dtstart: toFloating(start, timeZone),
         ...(byWeekday.length ? { byweekday: byWeekday.map((d) => RRule[d]) } : {}),
       })
-        .between(new Date(toFloating(from, timeZone).getTime() - 2 * 86_400_000), toFloating(to, timeZone), true)
+        .between(
+          new Date(toFloating(from, timeZone).getTime() - 2 * 86_400_000),
+          toFloating(to, timeZone),
+          true,
+        )
         .map((f) => fromFloating(f, timeZone))
         .filter((d) => d.getTime() + 45 * 60_000 > from.getTime() && d < to)
         .map((d) => d.toISOString());

@@ -14,3 +14,5 @@ export type * from './preferences.ts';
 export * from './preferences-rules.ts';
 export type * from './routes.ts';
 export type * from './routes-access.ts';
+export type * from './schedule.ts';
+export * from './schedule-rules.ts';

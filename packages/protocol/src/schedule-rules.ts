@@ -3,6 +3,22 @@
  * event's default start, free-text time entry, and the keyword filter.
  */
 
+export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const SCHEDULE_LIMITS = {
+  titleMax: 200,
+  descriptionMax: 4000,
+  locationMax: 200,
+  intervalMax: 99,
+  countMax: 730,
+  exceptionsMax: 500,
+  /** The longest range one listing may ask for. */
+  rangeMaxDays: 366,
+  reminderMaxMinutes: 7 * 24 * 60,
+  typeNameMax: 40,
+} as const;
+
 const HALF_HOUR_MS = 30 * 60_000;
 
 /** Now rounded up to the next :00 or :30 (a time already on one stays). */

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { SCHEDULE_LIMITS } from './schedule-rules.ts';
 
 /** Schedule (Team plan): request and response schemas of docs/API.md "Schedule". */
 
@@ -11,9 +12,7 @@ export const OffsetDateTime = Type.String({
   description: 'ISO 8601 date and time with an offset, e.g. 2026-12-01T09:30:00+01:00',
 });
 
-export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-export const Weekday = Type.Union([
+export const WeekdaySchema = Type.Union([
   Type.Literal('MO'),
   Type.Literal('TU'),
   Type.Literal('WE'),
@@ -30,19 +29,6 @@ export const Frequency = Type.Union([
 ]);
 export type Frequency = Static<typeof Frequency>;
 
-export const SCHEDULE_LIMITS = {
-  titleMax: 200,
-  descriptionMax: 4000,
-  locationMax: 200,
-  intervalMax: 99,
-  countMax: 730,
-  exceptionsMax: 500,
-  /** The longest range one listing may ask for. */
-  rangeMaxDays: 366,
-  reminderMaxMinutes: 7 * 24 * 60,
-  typeNameMax: 40,
-} as const;
-
 /**
  * How a series repeats (RFC 5545 RRULE, computed in the event's time zone): every `interval`
  * days/weeks/months/years, weekly on `byWeekday` (default: the start's weekday), ending at
@@ -53,7 +39,7 @@ export const Recurrence = Type.Object(
   {
     freq: Frequency,
     interval: Type.Optional(Type.Integer({ minimum: 1, maximum: SCHEDULE_LIMITS.intervalMax })),
-    byWeekday: Type.Optional(Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true })),
+    byWeekday: Type.Optional(Type.Array(WeekdaySchema, { minItems: 1, maxItems: 7, uniqueItems: true })),
     until: Type.Optional(Type.Union([OffsetDateTime, Type.Null()])),
     count: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1, maximum: SCHEDULE_LIMITS.countMax }), Type.Null()]),
@@ -104,7 +90,7 @@ export const ScheduleEventSchema = Type.Object({
     Type.Object({
       freq: Frequency,
       interval: Type.Integer(),
-      byWeekday: Type.Array(Weekday),
+      byWeekday: Type.Array(WeekdaySchema),
       until: Type.Union([Type.String(), Type.Null()]),
       count: Type.Union([Type.Integer(), Type.Null()]),
       exceptions: Type.Array(Type.String()),

@@ -49,7 +49,15 @@ export interface ScheduleServiceDeps {
 const DEFAULT_RANGE_MS = 31 * 86_400_000;
 /** Occurrences in time order (ISO strings of one format compare as their instants), then by title. */
 const byStart = (a: Occurrence, b: Occurrence) =>
-  a.start < b.start ? -1 : a.start > b.start ? 1 : a.title < b.title ? -1 : a.title > b.title ? 1 : a.eventId - b.eventId;
+  a.start < b.start
+    ? -1
+    : a.start > b.start
+      ? 1
+      : a.title < b.title
+        ? -1
+        : a.title > b.title
+          ? 1
+          : a.eventId - b.eventId;
 const managesSchedule = (user: User) => user.role === 'admin' || user.role === 'manager';
 const viewerOf = (user: User): ScheduleViewer => ({ userId: user.id, seesAll: managesSchedule(user) });
 

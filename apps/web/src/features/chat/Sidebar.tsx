@@ -31,6 +31,8 @@ export function Sidebar(props: {
   onNewChat: () => void;
   onLogout: () => void;
   onUserGroups: () => void;
+  /** Opens the schedule (Team plan). */
+  onSchedule: () => void;
   onDevices: () => void;
   onPeople: () => void;
   onProfile: () => void;
@@ -119,6 +121,11 @@ export function Sidebar(props: {
         <IconButton label="Help" onClick={props.onHelp}>
           ?
         </IconButton>
+        {state.features?.feature_schedule_manager && (
+          <IconButton label="Schedule" onClick={props.onSchedule}>
+            📅
+          </IconButton>
+        )}
         <IconButton label="New conversation" onClick={props.onNewChat}>
           ✎
         </IconButton>

@@ -60,13 +60,16 @@ function newClientId(): string {
  * Everything the web client does against the server: loading, sending with retries by clientId,
  * live events, and catching up after every reconnect so no message is ever missed.
  */
+/** Events a page listens to while open. */
+type PageEvent = 'audit:new' | 'import:progress' | 'schedule:changed';
+
 export function createChatClient(store: Store) {
   let socket: ChatSocket | null = null;
   const gapTimers = new Map<number, ReturnType<typeof setTimeout>>();
   /** Conversations whose first page is loading, and those that heard a change meanwhile. */
   const loading = new Set<number>();
   const heardWhileLoading = new Set<number>();
-  const listeners: Partial<Record<'audit:new' | 'import:progress', Set<unknown>>> = {};
+  const listeners: Partial<Record<PageEvent, Set<unknown>>> = {};
   let readTimer: ReturnType<typeof setTimeout> | undefined;
   const viewing = startViewingReporter(store, (groupId) => socket?.emit('conversation:viewing', { groupId }));
 
@@ -254,6 +257,9 @@ export function createChatClient(store: Store) {
       s.emit('users:online', {}, ({ userIds }) => store.set({ online: new Set(userIds) }));
       viewing.resend();
       void catchUp().catch(() => undefined);
+      // Changes made while disconnected: an open schedule reloads (event 0 = "anything").
+      for (const l of listeners['schedule:changed'] ?? [])
+        (l as ServerToClientEvents['schedule:changed'])({ eventId: 0 });
     });
     s.on('disconnect', (reason) => {
       store.set({ connection: 'offline' });
@@ -344,6 +350,10 @@ export function createChatClient(store: Store) {
     s.on('sync:required', () => void catchUp().catch(() => undefined));
     s.on('audit:new', (payload) => {
       for (const l of listeners['audit:new'] ?? []) (l as ServerToClientEvents['audit:new'])(payload);
+    });
+    s.on('schedule:changed', (payload) => {
+      for (const l of listeners['schedule:changed'] ?? [])
+        (l as ServerToClientEvents['schedule:changed'])(payload);
     });
     s.on('import:progress', (payload) => {
       for (const l of listeners['import:progress'] ?? [])
@@ -495,8 +505,8 @@ export function createChatClient(store: Store) {
       store.set({ me: user, mustEnrolTotp: false });
       await startSession();
     },
-    /** Live events a page listens to while it is open (the audit log, import progress). */
-    on<E extends 'audit:new' | 'import:progress'>(event: E, listener: ServerToClientEvents[E]): () => void {
+    /** Live events a page listens to while it is open (the audit log, import progress, the schedule). */
+    on<E extends PageEvent>(event: E, listener: ServerToClientEvents[E]): () => void {
       listeners[event] ??= new Set();
       const bucket = listeners[event] as Set<ServerToClientEvents[E]>;
       bucket.add(listener);
