@@ -55,7 +55,11 @@ describe('schedule in the browser', () => {
     await signIn(phone, server.url, member.user.email, member.password);
     await phone.getByRole('button', { name: 'Schedule' }).click();
     await phone.getByText('Nothing coming up in the next month.').waitFor();
-    assert.equal(await phone.getByRole('button', { name: 'New event' }).count(), 0, 'members do not create events');
+    assert.equal(
+      await phone.getByRole('button', { name: 'New event' }).count(),
+      0,
+      'members do not create events',
+    );
 
     await createEvent(desktop, { title: 'Saturday match', from: '930', to: '11:30am' });
     await createEvent(desktop, { title: 'Weekly training', from: '6pm', to: '19:30', weekly: true });
@@ -92,7 +96,10 @@ describe('schedule in the browser', () => {
     await desktop.getByLabel('Title').fill('Training (moved)');
     await desktop.getByRole('button', { name: 'Save' }).click();
     await desktop.locator('.event-chip', { hasText: 'Training (moved)' }).waitFor();
-    assert.ok((await desktop.locator('.event-chip', { hasText: 'Weekly training' }).count()) >= 3, 'the rest of the series stays');
+    assert.ok(
+      (await desktop.locator('.event-chip', { hasText: 'Weekly training' }).count()) >= 3,
+      'the rest of the series stays',
+    );
 
     // Keyword filter: a list of the month's matches; clearing it returns to the calendar.
     await desktop.getByRole('button', { name: 'Month' }).click();

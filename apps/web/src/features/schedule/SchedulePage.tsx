@@ -37,7 +37,9 @@ const usePhone = () => {
 
 /** The range a view shows: a month, a week, or the next 31 days from today. */
 function rangeOf(view: View, cursor: Date, now: Date): { from: Date; to: Date } {
-  if (view === 'month') return { from: startOfMonth(cursor), to: addMonths(cursor, 1) };
+  // The month's grid shows the edges of the months around it too.
+  if (view === 'month')
+    return { from: startOfWeek(startOfMonth(cursor)), to: addDays(startOfWeek(addMonths(cursor, 1)), 7) };
   if (view === 'week') return { from: startOfWeek(cursor), to: addDays(startOfWeek(cursor), 7) };
   return { from: startOfDay(now), to: addDays(startOfDay(now), 31) };
 }
@@ -91,7 +93,9 @@ export function SchedulePage(props: {
   const now = new Date();
   const filtering = keyword.trim() !== '' || typeId !== null;
   // A filter lists the whole month of the cursor, past included.
-  const range = filtering ? rangeOf('month', cursor, now) : rangeOf(view, cursor, now);
+  const range = filtering
+    ? { from: startOfMonth(cursor), to: addMonths(cursor, 1) }
+    : rangeOf(view, cursor, now);
   const fromKey = range.from.getTime();
   const toKey = range.to.getTime();
 
