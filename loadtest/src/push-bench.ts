@@ -21,7 +21,7 @@ import {
 } from '@rosterchirp/infra';
 import pg from 'pg';
 import { provisionUsers } from './lib/bulk-users.ts';
-import { BENCH_ENV, json } from './lib/clients.ts';
+import { BENCH_ENV } from './lib/clients.ts';
 import { cpuSeconds, machine, summary, treeCpuSeconds } from './lib/measure.ts';
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 import type { TenantDb } from '@rosterchirp/db';
-import { type Actor, AppError, type Services } from '@rosterchirp/domain';
+import type { Actor, Services } from '@rosterchirp/domain';
 import type { ApiErrorShape, SendAck, SocketSendPayload } from '@rosterchirp/protocol';
 import { rooms } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { TenantDb } from '@rosterchirp/db';
-import { type Actor, AppError, type Services } from '@rosterchirp/domain';
+import type { Actor, Services } from '@rosterchirp/domain';
 import {
   type ClientToServerEvents,
   type ServerToClientEvents,

@@ -7,7 +7,6 @@ import type {
   SessionsReply,
   TotpEnableReply,
   TotpSetupReply,
-  User,
 } from '@rosterchirp/protocol/client';
 import { call } from '../../lib/http.ts';
 

@@ -19,6 +19,20 @@ function byDay(occurrences: Occurrence[]): Map<string, Occurrence[]> {
   return days;
 }
 
+/** A day's occurrences as chips (`long`: with place and answers). */
+function chips(list: Occurrence[], props: ViewProps, long: boolean) {
+  return list.map((o) => (
+    <OccurrenceChip
+      key={`${o.eventId}@${o.start}`}
+      occurrence={o}
+      types={props.types}
+      now={props.now}
+      onOpen={props.onOpen}
+      long={long}
+    />
+  ));
+}
+
 const WEEKDAY_NAMES = Array.from({ length: 7 }, (_, i) =>
   addDays(startOfWeek(new Date()), i).toLocaleDateString([], { weekday: 'short' }),
 );
@@ -50,15 +64,7 @@ export function MonthView(props: ViewProps & { month: Date }) {
                 class={`month__day${day.getMonth() !== props.month.getMonth() ? ' month__day--other' : ''}${day < today ? ' month__day--past' : ''}${sameDay(day, today) ? ' month__day--today' : ''}`}
               >
                 <span class="month__date">{day.getDate()}</span>
-                {(days.get(dayKey(day)) ?? []).map((o) => (
-                  <OccurrenceChip
-                    key={`${o.eventId}@${o.start}`}
-                    occurrence={o}
-                    types={props.types}
-                    now={props.now}
-                    onOpen={props.onOpen}
-                  />
-                ))}
+                {chips(days.get(dayKey(day)) ?? [], props, false)}
               </td>
             ))}
           </tr>
@@ -77,16 +83,7 @@ export function WeekView(props: ViewProps & { week: Date }) {
       {Array.from({ length: 7 }, (_, i) => addDays(first, i)).map((day) => (
         <section key={dayKey(day)} class={`week__day${sameDay(day, props.now) ? ' week__day--today' : ''}`}>
           <h3>{day.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' })}</h3>
-          {(days.get(dayKey(day)) ?? []).map((o) => (
-            <OccurrenceChip
-              key={`${o.eventId}@${o.start}`}
-              occurrence={o}
-              types={props.types}
-              now={props.now}
-              onOpen={props.onOpen}
-              long
-            />
-          ))}
+          {chips(days.get(dayKey(day)) ?? [], props, true)}
         </section>
       ))}
     </div>
@@ -108,16 +105,7 @@ export function AgendaView(props: ViewProps & { empty: string }) {
               month: 'long',
             })}
           </h3>
-          {list.map((o) => (
-            <OccurrenceChip
-              key={`${o.eventId}@${o.start}`}
-              occurrence={o}
-              types={props.types}
-              now={props.now}
-              onOpen={props.onOpen}
-              long
-            />
-          ))}
+          {chips(list, props, true)}
         </section>
       ))}
     </div>
