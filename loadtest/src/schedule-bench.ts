@@ -15,6 +15,7 @@ import { createScheduleService, createSettingsService } from '@rosterchirp/domai
 import { REPO_ROOT, startPostgres } from '@rosterchirp/infra';
 import type { EventBus, User } from '@rosterchirp/protocol';
 import { createSqlStores } from '@rosterchirp/store';
+import { DateTime } from 'luxon';
 import pgClient from 'pg';
 import { machine as machineDescription, summary } from './lib/measure.ts';
 
@@ -94,16 +95,26 @@ try {
   // Stored through the service's own rules (series end computed), by a manager.
   const manager = { id: 1, role: 'manager' } as User;
   let t = performance.now();
+  const weekdayIn = (d: Date, zone: string) => WEEKDAYS[DateTime.fromJSDate(d, { zone }).weekday - 1]!;
   for (const [title, start, end, timeZone, recurrence, userGroupId] of rows as Array<
     [string, Date, Date, string, string, number | null]
   >) {
+    // Created in the future (new events may not start in the past), whole weeks after its start.
+    const weeks = Math.max(0, Math.ceil((Date.now() + 3600_000 - start.getTime()) / (7 * 86_400_000)));
+    const createdAt = new Date(start.getTime() + weeks * 7 * 86_400_000);
+    const rule = JSON.parse(recurrence) as { byWeekday?: string[] };
+    // A weekly series' first day is one of its weekdays (both the first and the real start's).
+    if (rule.byWeekday)
+      rule.byWeekday = [
+        ...new Set([...rule.byWeekday, weekdayIn(createdAt, timeZone), weekdayIn(start, timeZone)]),
+      ];
     const created = await schedule.create(db, manager, {
       title,
-      start: new Date(Math.max(start.getTime(), Date.now() + 3600_000)).toISOString(),
-      end: new Date(Math.max(end.getTime(), Date.now() + 3600_000 + 90 * 60_000)).toISOString(),
+      start: createdAt.toISOString(),
+      end: new Date(createdAt.getTime() + (end.getTime() - start.getTime())).toISOString(),
       timeZone,
       typeId: 1,
-      recurrence: JSON.parse(recurrence),
+      recurrence: rule as never,
       ...(userGroupId ? { audience: { userGroupId } } : {}),
     });
     // Then moved back to when the series really began (edits may start in the past).

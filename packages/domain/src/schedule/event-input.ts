@@ -4,6 +4,7 @@ import {
   type Recurrence,
   SCHEDULE_LIMITS,
   type ScheduleEvent,
+  WEEKDAYS,
 } from '@rosterchirp/protocol';
 import type { EventRow, EventWrite, StoredRecurrence } from '@rosterchirp/store';
 import { DateTime } from 'luxon';
@@ -54,7 +55,7 @@ function wholeDays(start: Date, end: Date, timeZone: string): { start: Date; end
   return { start: first.toJSDate(), end: last.toJSDate() };
 }
 
-function storedRecurrence(recurrence: Recurrence, start: Date): StoredRecurrence {
+function storedRecurrence(recurrence: Recurrence, start: Date, timeZone: string): StoredRecurrence {
   if (recurrence.until && recurrence.count) {
     throw invalid(
       'recurrence',
@@ -65,6 +66,12 @@ function storedRecurrence(recurrence: Recurrence, start: Date): StoredRecurrence
   if (until && until < start) throw invalid('recurrence.until', 'The series cannot end before it starts');
   if (recurrence.byWeekday && recurrence.freq !== 'weekly') {
     throw invalid('recurrence.byWeekday', 'Weekdays can only be chosen for a weekly series');
+  }
+  // RFC 5545 counts the start as the first occurrence; a start off the chosen weekdays would be
+  // an occurrence in calendars that subscribe but not in the schedule. Refuse it.
+  const startDay = WEEKDAYS[DateTime.fromJSDate(start, { zone: timeZone }).weekday - 1]!;
+  if (recurrence.byWeekday && !recurrence.byWeekday.includes(startDay)) {
+    throw invalid('recurrence.byWeekday', `The first day (${startDay}) must be one of the chosen weekdays`);
   }
   return {
     freq: recurrence.freq,
@@ -90,7 +97,7 @@ export function eventWriteFrom(input: EventInput, createdBy: number | null): Eve
   let end = parseInstant('end', input.end);
   if (allDay) ({ start, end } = wholeDays(start, end, input.timeZone));
   if (end <= start) throw invalid('end', 'An event must end after it starts');
-  const recurrence = input.recurrence ? storedRecurrence(input.recurrence, start) : null;
+  const recurrence = input.recurrence ? storedRecurrence(input.recurrence, start, input.timeZone) : null;
   const exceptions = recurrence
     ? (input.recurrence?.exceptions ?? []).map((e, i) => parseInstant(`recurrence.exceptions.${i}`, e))
     : [];

@@ -85,9 +85,12 @@ export function EventForm(props: {
   const single = props.edit?.scope === 'occurrence';
   const [freq, setFreq] = useState<Frequency | ''>(e?.recurrence?.freq ?? '');
   const [interval, setInterval] = useState(String(e?.recurrence?.interval ?? 1));
-  const [weekdays, setWeekdays] = useState<Weekday[]>(
-    e?.recurrence?.byWeekday.length ? e.recurrence.byWeekday : [weekdayOf(startAt)],
+  const [chosenWeekdays, setWeekdays] = useState<Weekday[] | null>(
+    e?.recurrence?.byWeekday.length ? e.recurrence.byWeekday : null,
   );
+  // Until someone picks weekdays, a weekly series repeats on the weekday of its day.
+  const firstWeekday = weekdayOf(fromDateInput(day));
+  const weekdays = chosenWeekdays ?? [firstWeekday];
   const [ends, setEnds] = useState<'never' | 'until' | 'count'>(
     e?.recurrence?.until ? 'until' : e?.recurrence?.count ? 'count' : 'never',
   );
@@ -141,7 +144,7 @@ export function EventForm(props: {
           : {
               freq,
               interval: Math.max(1, Number(interval) || 1),
-              ...(freq === 'weekly' ? { byWeekday: weekdays.length ? weekdays : [weekdayOf(start)] } : {}),
+              ...(freq === 'weekly' ? { byWeekday: [...new Set([weekdayOf(start), ...weekdays])] } : {}),
               ...(ends === 'until'
                 ? { until: withOffset(new Date(fromDateInput(until).getTime() + 86_399_000)) }
                 : {}),
@@ -172,7 +175,7 @@ export function EventForm(props: {
   }, 'Could not save the event');
 
   const toggleDay = (d: Weekday) =>
-    setWeekdays((list) => (list.includes(d) ? list.filter((x) => x !== d) : [...list, d]));
+    setWeekdays(weekdays.includes(d) ? weekdays.filter((x) => x !== d) : [...weekdays, d]);
   return (
     <form class="event-form" onSubmit={form.submit}>
       <label>
@@ -229,7 +232,7 @@ export function EventForm(props: {
           </>
         )}
       </div>
-      <label class="check">
+      <label class="event-form__check">
         <input type="checkbox" checked={allDay} onChange={(ev) => setAllDay(ev.currentTarget.checked)} /> All
         day
       </label>
@@ -302,8 +305,13 @@ export function EventForm(props: {
                 <fieldset class="event-form__days">
                   <legend class="visually-hidden">On</legend>
                   {WEEKDAYS.map((d) => (
-                    <label key={d} class="check">
-                      <input type="checkbox" checked={weekdays.includes(d)} onChange={() => toggleDay(d)} />
+                    <label key={d} class="event-form__check">
+                      <input
+                        type="checkbox"
+                        checked={weekdays.includes(d) || d === firstWeekday}
+                        disabled={d === firstWeekday}
+                        onChange={() => toggleDay(d)}
+                      />
                       {WEEKDAY_LABEL[d]}
                     </label>
                   ))}

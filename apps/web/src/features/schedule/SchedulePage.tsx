@@ -70,6 +70,8 @@ export function SchedulePage(props: {
   const [types, setTypes] = useState<EventType[]>([]);
   const [userGroups, setUserGroups] = useState<UserGroup[]>([]);
   const [occurrences, setOccurrences] = useState<Occurrence[] | null>(null);
+  // What the shown occurrences answer; while another question is on its way they are dimmed.
+  const [shownFor, setShownFor] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<Occurrence | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -98,6 +100,7 @@ export function SchedulePage(props: {
     : rangeOf(view, cursor, now);
   const fromKey = range.from.getTime();
   const toKey = range.to.getTime();
+  const question = `${fromKey}|${toKey}|${keyword.trim()}|${typeId ?? ''}`;
 
   const loadTypes = () => scheduleApi.eventTypes().then((r) => setTypes(r.eventTypes));
   useEffect(() => {
@@ -124,6 +127,7 @@ export function SchedulePage(props: {
             (r) => {
               if (!live) return;
               setOccurrences(r.occurrences);
+              setShownFor(question);
               setError(null);
             },
             (err: unknown) =>
@@ -282,7 +286,10 @@ export function SchedulePage(props: {
           ))}
         </select>
       </div>
-      <div class="schedule__body">
+      <div
+        class={`schedule__body${shownFor === question ? '' : ' schedule__body--stale'}`}
+        aria-busy={shownFor !== question}
+      >
         {error && (
           <p class="form-error" role="alert">
             {error}
