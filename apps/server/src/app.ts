@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
 import type { WebSocket } from 'ws';
 import { type TrustProxy, trustFunction } from './client-address.ts';
+import { startInstanceRegistry } from './instance-registry.ts';
 import { createAppMetrics, installMetrics } from './metrics.ts';
 import { installErrorHandler, sendError } from './plugins/errors.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
@@ -301,8 +302,17 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   }, sweepMs);
   sweep.unref();
 
+  const registry = await startInstanceRegistry({
+    pool: deps.pool,
+    instanceId: deps.instanceId,
+    version: VERSION,
+    connections: () => io.of('/').sockets.size + openStreams.size,
+    log: deps.log,
+  });
+
   app.addHook('onClose', async () => {
     clearInterval(sweep);
+    await registry.stop();
     heartbeats.stop();
     // Streams still open would keep the HTTP server from closing.
     for (const ws of openStreams) ws.terminate();

@@ -87,17 +87,22 @@ describe('pnpm doctor', () => {
     assert.equal(report.ok, true);
     assert.deepEqual(report.checks.map((c) => c.name).sort(), [
       'instance',
+      'instances',
       'jobs',
       'migrations',
       'pgbouncer',
       'postgres',
       'redis',
+      'slow queries',
       'storage',
     ]);
     assert.ok(
       report.checks.every((c) => c.ok),
       stdout,
     );
+    // The registry lists the running instance with its version, connections and lag.
+    const instances = report.checks.find((c) => c.name === 'instances')!;
+    assert.match(instances.detail, /^1 live: test-1 v\S+ up \d+ s, 0 connections, lag p99 \d+ ms/);
     process.stdout.write(`# doctor took ${report.tookMs} ms\n`);
   });
 
@@ -114,5 +119,20 @@ describe('pnpm doctor', () => {
     assert.equal(text.code, 1);
     assert.match(text.stdout, /PROBLEMS/);
     assert.match(text.stdout, /✗ redis/);
+  });
+
+  it('an instance that stopped is listed as gone; none live is a problem', async () => {
+    await server.pool.query(`UPDATE rosterchirp_ops.instances SET seen_at = now() - interval '5 minutes'`);
+    try {
+      const { code, stdout } = await doctor(['--json']);
+      const report = JSON.parse(stdout) as Report;
+      assert.equal(code, 1);
+      const instances = report.checks.find((c) => c.name === 'instances')!;
+      assert.equal(instances.ok, false);
+      assert.match(instances.detail, /^0 live; gone: test-1 \(silent 5 min\)/);
+      assert.match(instances.problem ?? '', /no instance has reported/);
+    } finally {
+      await server.pool.query(`UPDATE rosterchirp_ops.instances SET seen_at = now()`);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { latestTenantVersion, runningEmbeddedUrl, withDirectClient } from '@rost
 import { LocalDiskStorage, type ObjectStorage, S3Storage } from '@rosterchirp/storage';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { REGISTRY_INTERVAL_MS } from '../instance-registry.ts';
 
 export interface CheckResult {
   name: string;
@@ -43,6 +44,18 @@ async function timed(name: string, check: Check): Promise<CheckResult> {
   }
 }
 
+/** A frequent query this slow on average is a problem worth a line. */
+const SLOW_QUERY_MS = 100;
+/** An instance whose event loop lags this much (p99) is too busy to answer in time. */
+const LAG_PROBLEM_MS = 500;
+
+const duration = (seconds: number) =>
+  seconds < 60
+    ? `${seconds} s`
+    : seconds < 3600
+      ? `${Math.floor(seconds / 60)} min`
+      : `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+
 const safeUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /** The database the server would use: DATABASE_DIRECT_URL, DATABASE_URL, or the running embedded one. */
@@ -77,6 +90,83 @@ export function deploymentChecks(
         ok: share < 0.9,
         detail: `PostgreSQL ${r.version} at ${safeUrl(url)}, ${r.used}/${r.max} connections`,
         ...(share < 0.9 ? {} : { problem: 'connections above 90% of max_connections' }),
+      };
+    });
+  });
+
+  add('slow queries', async () => {
+    const url = await directDatabaseUrl(config);
+    if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
+    return withDirectClient(url, async (c) => {
+      const on = await c.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
+      if (on.rowCount === 0) {
+        return {
+          ok: true,
+          detail:
+            'pg_stat_statements is off (shared_preload_libraries = pg_stat_statements, then CREATE EXTENSION pg_stat_statements, to see the slowest queries here)',
+        };
+      }
+      const { rows } = await c.query<{ query: string; calls: string; mean: number }>(
+        `SELECT regexp_replace(query, '\\s+', ' ', 'g') AS query, calls::text, mean_exec_time AS mean
+           FROM pg_stat_statements WHERE calls >= 10 ORDER BY mean_exec_time DESC LIMIT 3`,
+      );
+      const slow = rows.filter((r) => r.mean >= SLOW_QUERY_MS);
+      return {
+        ok: slow.length === 0,
+        detail: rows.length
+          ? rows.map((r) => `${r.mean.toFixed(1)} ms × ${r.calls}: ${r.query.slice(0, 70)}`).join(' | ')
+          : 'no query has run 10 times yet',
+        ...(slow.length
+          ? {
+              problem: `${slow.length} frequent quer${slow.length === 1 ? 'y takes' : 'ies take'} ${SLOW_QUERY_MS} ms or more on average`,
+            }
+          : {}),
+      };
+    });
+  });
+
+  add('instances', async () => {
+    const url = await directDatabaseUrl(config);
+    if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
+    return withDirectClient(url, async (c) => {
+      const exists = await c.query(`SELECT to_regclass('rosterchirp_ops.instances') AS t`);
+      if (!exists.rows[0]?.t) {
+        return {
+          ok: false,
+          detail: 'none registered',
+          problem: 'no instance has ever started on this database',
+        };
+      }
+      const { rows } = await c.query<{
+        id: string;
+        version: string;
+        up_s: number;
+        silent_s: number;
+        connections: number;
+        lag: number;
+      }>(
+        `SELECT id, version, extract(epoch FROM now() - started_at)::int AS up_s,
+                extract(epoch FROM now() - seen_at)::int AS silent_s, connections, event_loop_lag_ms AS lag
+           FROM rosterchirp_ops.instances ORDER BY id`,
+      );
+      const live = rows.filter((r) => r.silent_s * 1000 <= 3 * REGISTRY_INTERVAL_MS);
+      const gone = rows.filter((r) => !live.includes(r));
+      const lagging = live.filter((r) => r.lag >= LAG_PROBLEM_MS);
+      const describe = (r: (typeof rows)[number]) =>
+        `${r.id} v${r.version} up ${duration(r.up_s)}, ${r.connections} connections, lag p99 ${r.lag.toFixed(0)} ms`;
+      const problems = [
+        ...(live.length === 0 ? ['no instance has reported in the last 30 s (is the server running?)'] : []),
+        ...lagging.map((r) => `event-loop lag p99 ${r.lag.toFixed(0)} ms on ${r.id}`),
+      ];
+      return {
+        ok: problems.length === 0,
+        detail: [
+          `${live.length} live${live.length ? `: ${live.map(describe).join('; ')}` : ''}`,
+          ...(gone.length
+            ? [`gone: ${gone.map((r) => `${r.id} (silent ${duration(r.silent_s)})`).join(', ')}`]
+            : []),
+        ].join('; '),
+        ...(problems.length ? { problem: problems.join('; ') } : {}),
       };
     });
   });
