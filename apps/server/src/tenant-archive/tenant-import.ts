@@ -1,13 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import {
-  latestTenantVersion,
-  loadTenantMigrations,
-  migrateSchema,
-  quoteSchema,
-  withDirectClient,
-} from '@rosterchirp/db';
+import { latestTenantVersion, loadTenantMigrations, migrateSchema, quoteSchema } from '@rosterchirp/db';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
