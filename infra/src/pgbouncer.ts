@@ -53,6 +53,7 @@ pool_mode = transaction
 default_pool_size = ${opts.poolSize ?? 40}
 max_client_conn = 5000
 server_reset_query =
+server_login_retry = 1
 ignore_startup_parameters = extra_float_digits,statement_timeout,options
 admin_users = postgres
 `,

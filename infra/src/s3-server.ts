@@ -29,6 +29,8 @@ export interface S3Handle {
     forcePathStyle: boolean;
   };
   stop(): Promise<void>;
+  /** Unreachable for `downMs` (nothing listens on the port), then back with the same objects. */
+  pause(downMs: number): Promise<void>;
 }
 
 /** s3rver: a real S3 REST API (path-style, any credentials) on a free loopback port. */
@@ -38,15 +40,17 @@ export async function startS3(
   const bucket = opts.bucket ?? 'rosterchirp';
   const port = opts.port ?? (await freePort());
   const dir = opts.directory ?? (await mkdtemp(join(tmpdir(), 'rc-s3-')));
-  const server = new S3rver({
-    port,
-    address: '127.0.0.1',
-    silent: true,
-    directory: dir,
-    // Browsers PUT to presigned URLs from the app's origin: the bucket must allow it (CORS).
-    configureBuckets: [{ name: bucket, configs: [CORS] }],
-    allowMismatchedSignatures: false,
-  });
+  const make = () =>
+    new S3rver({
+      port,
+      address: '127.0.0.1',
+      silent: true,
+      directory: dir,
+      // Browsers PUT to presigned URLs from the app's origin: the bucket must allow it (CORS).
+      configureBuckets: [{ name: bucket, configs: [CORS] }],
+      allowMismatchedSignatures: false,
+    });
+  let server = make();
   await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -65,6 +69,12 @@ export async function startS3(
     async stop() {
       await server.close();
       if (!opts.directory) await rm(dir, { recursive: true, force: true });
+    },
+    async pause(downMs: number) {
+      await server.close();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = make();
+      await server.run();
     },
   };
 }

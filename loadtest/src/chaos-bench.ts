@@ -5,10 +5,14 @@
  * Caddy the way docs/API.md says (live events, gap detection, `sync:required`, catch-up after a
  * reconnect); one sender per room sends over REST with retries of the same clientId. Meanwhile:
  * Redis is down for 3 s, PgBouncer restarts, Postgres restarts (fast shutdown) and an instance is
- * SIGKILLed and started again. Counted from the receivers' side, without any forced final
+ * SIGKILLed and started again, then storage (S3) is unreachable for 30 s while one sender also
+ * posts an image every second. Counted from the receivers' side, without any forced final
  * catch-up: for every acknowledged message, every member has it — goal 0 missing — and no
- * message is stored twice. Writes loadtest/results/chaos-<date>.md.
+ * message is stored twice. Per fault: how long sends kept failing, what each instance's
+ * /api/ready said, and (storage) how long image uploads failed. Writes
+ * loadtest/results/chaos-<date>.md.
  */
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +24,8 @@ import { provisionUsers } from './lib/bulk-users.ts';
 import { BENCH_ENV } from './lib/clients.ts';
 import { ConversationFollower, type FollowerCounters } from './lib/conversation-follower.ts';
 import { machine } from './lib/measure.ts';
+
+const PNG = readFileSync(join(REPO_ROOT, 'apps', 'web', 'public', 'icon-192.png'));
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -57,18 +63,29 @@ async function main() {
     let attempts = 0;
     let refusals = 0;
     let gaveUp = 0;
-    const sendOnce = async (s: (typeof senders)[number], clientId: string) => {
+    /** Every send attempt and image upload, by time since the load began. */
+    const sendLog: Array<{ t: number; ok: boolean; status?: number }> = [];
+    const uploadLog: Array<{ t: number; ok: boolean }> = [];
+    const sinceLoad = () => Date.now() - loadStart;
+    const sendOnce = async (
+      s: (typeof senders)[number],
+      clientId: string,
+      extra: Record<string, string> = {},
+    ) => {
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
         attempts++;
         const res = await fetch(`${cluster.url}/api/groups/${s.roomId}/messages`, {
           method: 'POST',
           headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ clientId, content: clientId }),
+          body: JSON.stringify({ clientId, content: clientId, ...extra }),
           signal: AbortSignal.timeout(10_000),
         }).catch(() => null);
-        if (res?.status === 201) {
-          const { message } = (await res.json()) as { message: Message };
+        const ok = res?.status === 201 || res?.status === 200;
+        sendLog.push({ t: sinceLoad(), ok, status: res?.status ?? 0 });
+        // 200: the same clientId was stored by an earlier try whose answer got lost.
+        if (ok) {
+          const { message } = (await res!.json()) as { message: Message };
           acked.set(clientId, { id: message.id, roomId: s.roomId });
           return;
         }
@@ -97,7 +114,51 @@ async function main() {
           await cluster.restartInstance(0);
         },
       },
+      { at: 45, name: 'storage (S3) unreachable for 30 s', run: () => cluster.s3.pause(30_000) },
     ];
+    // Each instance's readiness, every 250 ms: a line of changes per instance.
+    const readiness: Array<Array<{ t: number; status: number }>> = cluster.instances.map(() => []);
+    let polling = true;
+    const pollReadiness = (async () => {
+      while (polling) {
+        await Promise.all(
+          cluster.instances.map(async (instance, i) => {
+            const res = await fetch(`${instance.url}/api/ready`, { signal: AbortSignal.timeout(1000) }).catch(
+              () => null,
+            );
+            await res?.arrayBuffer().catch(() => undefined);
+            const status = res?.status ?? 0;
+            const seen = readiness[i]!;
+            if (seen.at(-1)?.status !== status) seen.push({ t: sinceLoad(), status });
+          }),
+        );
+        await sleep(250);
+      }
+    })();
+    // One sender posts an image every second: upload (presigned PUT to S3), then the message.
+    const imageSender = senders[0]!;
+    const postImage = async (k: number) => {
+      const issued = await fetch(`${cluster.url}/api/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${imageSender.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'image', contentType: 'image/png', size: PNG.length }),
+        signal: AbortSignal.timeout(5000),
+      }).catch(() => null);
+      const body = issued?.ok
+        ? ((await issued.json()) as { key: string; uploadUrl: string; headers: Record<string, string> })
+        : null;
+      const put = body
+        ? await fetch(body.uploadUrl, {
+            method: 'PUT',
+            headers: body.headers,
+            body: PNG,
+            signal: AbortSignal.timeout(5000),
+          }).catch(() => null)
+        : null;
+      const ok = Boolean(put?.ok);
+      uploadLog.push({ t: sinceLoad(), ok });
+      if (ok) await sendOnce(imageSender, `chaos-image-${k}`, { imageKey: body!.key });
+    };
     const timeline: string[] = [];
     const loadStart = Date.now();
     const runFaults = (async () => {
@@ -109,7 +170,9 @@ async function main() {
         timeline.push(`${f.at} s: ${f.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       }
     })();
-    const SECONDS = 45;
+    const SECONDS = 80;
+    let images = 0;
+    const imageTimer = setInterval(() => pending.push(postImage(images++)), 1000);
     const pending: Array<Promise<void>> = [];
     const interval = (1000 * senders.length) / RATE;
     let n = 0;
@@ -117,8 +180,11 @@ async function main() {
       for (const s of senders) pending.push(sendOnce(s, `chaos-${s.roomId}-${n++}`));
       await sleep(interval);
     }
+    clearInterval(imageTimer);
     await runFaults;
     await Promise.all(pending);
+    polling = false;
+    await pollReadiness;
     log(`load done: ${acked.size} acknowledged of ${n}; settling`);
     // Live delivery settles; gap fills have their grace. No forced catch-up.
     await sleep(5000);
@@ -136,12 +202,39 @@ async function main() {
     const byRoom = new Map<number, number[]>();
     for (const { id, roomId } of acked.values()) byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), id]);
     let overlaps = 0;
+    const disconnectedAtEnd = followers.filter((f) => !f.socket.connected).length;
     for (const f of followers) {
       overlaps += f.overlaps;
       for (const id of byRoom.get(f.groupId) ?? []) if (!f.messages.has(id)) missing++;
       f.close();
     }
 
+    // Per fault, within its window (until the next fault, or the end of the load).
+    const windows = faults.map((f, i) => ({
+      name: f.name,
+      from: f.at * 1000,
+      to: (faults[i + 1]?.at ?? SECONDS + 20) * 1000,
+    }));
+    const failingFor = (log: typeof sendLog, w: (typeof windows)[number]) => {
+      const failed = log.filter((a) => !a.ok && a.t >= w.from && a.t < w.to);
+      if (failed.length === 0) return 'none failed';
+      const statuses = new Map<number, number>();
+      for (const a of failed) statuses.set(a.status ?? 0, (statuses.get(a.status ?? 0) ?? 0) + 1);
+      const byStatus = [...statuses].map(([status, n]) => `${n}× ${status || 'no answer'}`).join(', ');
+      return `${failed.length} failed (${byStatus}), for ${((failed.at(-1)!.t - w.from) / 1000).toFixed(1)} s`;
+    };
+    const readinessIn = (w: (typeof windows)[number]) =>
+      readiness
+        .map((seen, i) => {
+          const before = [...seen].reverse().find((r) => r.t < w.from)?.status ?? 200;
+          const changes = seen.filter((r) => r.t >= w.from && r.t < w.to);
+          return `api-${i + 1}: ${[`${before}`, ...changes.map((c) => `${c.status || 'down'} (+${((c.t - w.from) / 1000).toFixed(1)} s)`)].join(' → ')}`;
+        })
+        .join('; ');
+    const faultRows = windows.map(
+      (w) =>
+        `| ${w.name} | ${failingFor(sendLog, w)} | ${w.name.startsWith('storage') ? failingFor(uploadLog, w) : '—'} | ${readinessIn(w)} |`,
+    );
     const date = new Date().toISOString().slice(0, 10);
     const report = [
       `# Chaos under chat load — ${date}`,
@@ -155,24 +248,32 @@ async function main() {
       'Faults:',
       ...timeline.map((t) => `- ${t}`),
       '',
+      '| fault | send attempts failing (then retried) | image uploads failing | readiness (`/api/ready` of each instance: status, changes after the fault began) |',
+      '|---|---|---|---|',
+      ...faultRows,
+      '',
       '| measure | value |',
       '|---|---|',
-      `| sends (distinct) / acknowledged / gave up after 60 s | ${n} / ${acked.size} / ${gaveUp} |`,
+      `| messages sent (distinct: text + images) / acknowledged / gave up after 60 s | ${n} + ${uploadLog.filter((u) => u.ok).length} / ${acked.size} / ${gaveUp} |`,
       `| attempts refused or failed during faults (then retried) | ${refusals} of ${attempts} |`,
       `| acknowledged but not stored | ${ackedButNotStored} |`,
       `| stored twice (same clientId) | ${storedTwice} |`,
       `| (member, acknowledged message) pairs **missing** at the end | **${missing}** of ${[...acked.values()].length * ROOM_SIZE} |`,
       `| reconnects / sync:required heard / gaps detected / changes fetches | ${counters.reconnects} / ${counters.syncs} / ${counters.gaps} / ${counters.fetches} |`,
       `| live and catch-up overlapping (the same message twice, shown once) | ${overlaps} |`,
+      `| members not connected at the end (would have to reload) | ${disconnectedAtEnd} |`,
+      `| images posted (upload + message) / uploads failed | ${uploadLog.filter((u) => u.ok).length} / ${uploadLog.filter((u) => !u.ok).length} |`,
       '',
-      `Goal: 0 missing, 0 stored twice, 0 acknowledged but not stored — ${
-        missing === 0 && storedTwice === 0 && ackedButNotStored === 0 ? 'met' : 'NOT met'
+      `Goal: 0 missing, 0 stored twice, 0 acknowledged but not stored, 0 members to reload — ${
+        missing === 0 && storedTwice === 0 && ackedButNotStored === 0 && disconnectedAtEnd === 0
+          ? 'met'
+          : 'NOT met'
       }.`,
       '',
     ].join('\n');
     process.stdout.write(`\n${report}\n`);
     await writeFile(join(REPO_ROOT, 'loadtest', 'results', `chaos-${date}.md`), report);
-    if (missing || storedTwice || ackedButNotStored) process.exitCode = 1;
+    if (missing || storedTwice || ackedButNotStored || disconnectedAtEnd) process.exitCode = 1;
   } finally {
     await cluster.stop();
   }

@@ -12,7 +12,8 @@ const FORGET_AFTER = '1 hour';
  * connections and event-loop lag (p99 over the last period) to `rosterchirp_ops.instances`
  * every REGISTRY_INTERVAL_MS, through the same pool as everything else (PgBouncer-safe: single
  * statements, the schema made once under a transaction-scoped advisory lock), and removes its
- * row when it stops. Postgres, not Redis, so a single instance without Redis is listed too.
+ * row when it stops. A failed write is logged and tried again next period; it never stops the
+ * instance from starting or serving. Postgres, not Redis, so a single instance without Redis is listed too.
  */
 export async function startInstanceRegistry(deps: {
   pool: Pool;
@@ -25,8 +26,14 @@ export async function startInstanceRegistry(deps: {
   const startedAt = new Date();
   const lag = monitorEventLoopDelay({ resolution: 20 });
   lag.enable();
-  await ensureRegistryTable(deps.pool);
+  // Never in the way of starting: a database still coming back (PgBouncer's login retry after
+  // a Postgres restart) only delays the first row to a later beat.
+  let tableReady = false;
   const beat = async () => {
+    if (!tableReady) {
+      await ensureRegistryTable(deps.pool);
+      tableReady = true;
+    }
     const lagMs = Number.isFinite(lag.percentile(99)) ? lag.percentile(99) / 1e6 : 0;
     lag.reset();
     await deps.pool.query(
@@ -41,7 +48,7 @@ export async function startInstanceRegistry(deps: {
   };
   const safeBeat = () =>
     beat().catch((err: unknown) => deps.log.warn({ err }, 'instance registry not updated'));
-  await safeBeat();
+  void safeBeat();
   const timer = setInterval(() => void safeBeat(), deps.intervalMs ?? REGISTRY_INTERVAL_MS);
   timer.unref();
   return {

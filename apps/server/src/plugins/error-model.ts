@@ -17,6 +17,9 @@ const TRANSIENT_CODES = new Set([
   '08006',
   '08001',
   '08004',
+  // PgBouncer reports its own troubles as protocol violations: a login to Postgres failing
+  // (server_login_retry after a restart), a server connection lost, a pool wait timed out.
+  '08P01',
 ]);
 
 /** Postgres, PgBouncer or Redis going away mid-request, or a transaction Postgres aborted: a 503 to retry, not a 500 bug. */
@@ -25,7 +28,7 @@ export function isDependencyDown(err: unknown): boolean {
   if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
   if (e?.name === 'MaxRetriesPerRequestError') return true;
   const msg = e?.message ?? '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|server conn crashed|Connection is closed|query_wait_timeout|no more connections allowed/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|server conn crashed|Connection is closed|query_wait_timeout|no more connections allowed|server login has been failing|cannot connect to server/i.test(
     msg,
   );
 }

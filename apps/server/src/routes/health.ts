@@ -9,6 +9,9 @@ export interface HealthOptions {
   isDraining: () => boolean;
 }
 
+/** How long a readiness check may take before it counts as failed. */
+const READY_CHECK_TIMEOUT_MS = 500;
+
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, opts) => {
   app.get('/api/health', { schema: { response: { 200: HealthReply } } }, async () => ({
     status: 'ok' as const,
@@ -23,7 +26,14 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
       const results: Record<string, boolean> = {};
       await Promise.all(
         Object.entries(opts.checks).map(async ([name, check]) => {
-          results[name] = await check().catch(() => false);
+          // A dependency that does not answer promptly is not ready: answer 503 now rather than
+          // hang past the load balancer's health timeout.
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(false), READY_CHECK_TIMEOUT_MS);
+          });
+          results[name] = await Promise.race([check().catch(() => false), late]);
+          clearTimeout(timer);
         }),
       );
       results.accepting = !opts.isDraining();
