@@ -36,7 +36,10 @@ http://localhost:${opts.port}, http://*.localhost:${opts.port}, http://127.0.0.1
 		buffer_requests
 		lb_try_duration 5s
 		lb_try_interval 100ms
-		fail_duration 10s
+		# Passive checks: a replica is skipped for 2 s after 3 failed requests. One failure for
+		# 10 s (Caddy's default count) took both replicas out after a SIGKILL: 10 s of 503s.
+		fail_duration 2s
+		max_fails 3
 		health_uri /api/ready
 		health_interval 1s
 		health_timeout 2s

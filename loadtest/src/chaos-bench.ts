@@ -44,7 +44,11 @@ const log = (msg: string) =>
   process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
 
 async function main() {
-  const cluster = await startCluster({ instances: 2, env: { ...BENCH_ENV, PRESENCE_TTL_MS: '6000' } });
+  const cluster = await startCluster({
+    instances: 2,
+    env: { ...BENCH_ENV, PRESENCE_TTL_MS: '6000' },
+    ...(process.env.CHAOS_DIR ? { dir: process.env.CHAOS_DIR } : {}),
+  });
   const counters: FollowerCounters = { reconnects: 0, syncs: 0, gaps: 0, fetches: 0 };
   try {
     const people = await provisionUsers({
@@ -64,7 +68,7 @@ async function main() {
     let refusals = 0;
     let gaveUp = 0;
     /** Every send attempt and image upload, by time since the load began. */
-    const sendLog: Array<{ t: number; ok: boolean; status?: number }> = [];
+    const sendLog: Array<{ t: number; ok: boolean; status?: number | string }> = [];
     const uploadLog: Array<{ t: number; ok: boolean }> = [];
     const sinceLoad = () => Date.now() - loadStart;
     const sendOnce = async (
@@ -82,7 +86,8 @@ async function main() {
           signal: AbortSignal.timeout(10_000),
         }).catch(() => null);
         const ok = res?.status === 201 || res?.status === 200;
-        sendLog.push({ t: sinceLoad(), ok, status: res?.status ?? 0 });
+        const entry: (typeof sendLog)[number] = { t: sinceLoad(), ok, status: res?.status ?? 0 };
+        sendLog.push(entry);
         // 200: the same clientId was stored by an earlier try whose answer got lost.
         if (ok) {
           const { message } = (await res!.json()) as { message: Message };
@@ -90,7 +95,10 @@ async function main() {
           return;
         }
         refusals++;
-        await res?.arrayBuffer().catch(() => undefined);
+        // Whose answer: the app's JSON error names its code; Caddy's own has none.
+        const text = res ? await res.text().catch(() => '') : '';
+        const code = /"code":"([A-Z_]+)"/.exec(text)?.[1];
+        if (res) entry.status = `${res.status} ${code ?? 'from the proxy'}`;
         await sleep(200);
       }
       gaveUp++;
@@ -218,7 +226,7 @@ async function main() {
     const failingFor = (log: typeof sendLog, w: (typeof windows)[number]) => {
       const failed = log.filter((a) => !a.ok && a.t >= w.from && a.t < w.to);
       if (failed.length === 0) return 'none failed';
-      const statuses = new Map<number, number>();
+      const statuses = new Map<number | string, number>();
       for (const a of failed) statuses.set(a.status ?? 0, (statuses.get(a.status ?? 0) ?? 0) + 1);
       const byStatus = [...statuses].map(([status, n]) => `${n}× ${status || 'no answer'}`).join(', ');
       return `${failed.length} failed (${byStatus}), for ${((failed.at(-1)!.t - w.from) / 1000).toFixed(1)} s`;
