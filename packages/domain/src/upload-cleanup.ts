@@ -3,11 +3,9 @@ import type { ObjectStorage } from '@rosterchirp/storage';
 import type { Stores } from '@rosterchirp/store';
 import { smallAvatarKey } from './avatar-service.ts';
 import type { DomainLogger } from './context.ts';
-import { eachLimited } from './each-limited.ts';
 
 /** By default an object younger than a day is never deleted (an upload may be about to be sent). */
 const KEEP_HOURS = 24;
-const DELETE_CONCURRENCY = 8;
 
 export interface UploadCleanupReport {
   /** Objects stored for the tenant. */
@@ -47,10 +45,8 @@ export function createUploadCleanup(deps: {
       let deleted = 0;
       if (!opts.dryRun && orphans.length > 0) {
         await deps.stores.uploads.forget(db, orphans);
-        await eachLimited(orphans, DELETE_CONCURRENCY, async (key) => {
-          await deps.storage.delete(key);
-          deleted++;
-        });
+        await deps.storage.deleteMany(orphans);
+        deleted = orphans.length;
         deps.onDeleted?.(deleted);
         deps.log.info({ schema: db.schema, deleted }, 'unreferenced uploads deleted');
       }

@@ -15,6 +15,8 @@ export interface ObjectStorage {
   /** The object, or null when no object has that key. */
   get(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
+  /** Deletes these keys (S3: DeleteObjects, up to 1,000 a request); missing ones are fine. */
+  deleteMany(keys: readonly string[]): Promise<void>;
   /** Keys under a prefix (for the orphan sweep and tenant deletion). */
   list(prefix: string): Promise<string[]>;
   /** Keys under a prefix with when each was last written (the upload cleanup's age rule). */

@@ -51,6 +51,10 @@ export class LocalDiskStorage implements ObjectStorage {
     await rm(`${path}.type`, { force: true });
   }
 
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.delete(key);
+  }
+
   async presignPut(): Promise<PresignedPut | null> {
     return null;
   }

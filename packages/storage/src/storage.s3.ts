@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -16,6 +18,9 @@ import {
   type PresignedPut,
   type StoredObject,
 } from './object-storage.ts';
+
+/** S3 deletes at most this many keys per DeleteObjects request. */
+const DELETE_BATCH = 1000;
 
 export interface S3Settings {
   endpoint: string | undefined;
@@ -46,6 +51,22 @@ export class S3Storage implements ObjectStorage {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    // DeleteObjects must carry a checksum; servers that predate S3's newer checksums (MinIO of
+    // some versions, s3rver) accept only Content-MD5, so it is always sent as well.
+    this.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const request = args.request as { body?: unknown; headers?: Record<string, string> };
+        if (
+          context.commandName === 'DeleteObjectsCommand' &&
+          typeof request.body === 'string' &&
+          request.headers
+        ) {
+          request.headers['content-md5'] = createHash('md5').update(request.body).digest('base64');
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'rosterchirpContentMd5' },
+    );
   }
 
   browserOrigins(): string[] {
@@ -101,6 +122,21 @@ export class S3Storage implements ObjectStorage {
   async delete(key: string): Promise<void> {
     // Single deletes: DeleteObjects needs Content-MD5 on some S3-compatible servers.
     await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.check(key) }));
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH).map((key) => ({ Key: this.check(key) }));
+      const result = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: batch, Quiet: true } }),
+      );
+      const failed = result.Errors ?? [];
+      if (failed.length) {
+        throw new Error(
+          `${failed.length} objects not deleted (first: ${failed[0]!.Key}: ${failed[0]!.Code})`,
+        );
+      }
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

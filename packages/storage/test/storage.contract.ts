@@ -47,6 +47,20 @@ export function storageContract(name: string, create: () => Promise<ObjectStorag
     assert.equal((await readAll(got!.body)).length, big.length);
   });
 
+  it(`${name}: deletes many keys at once (more than one S3 batch), missing ones included`, async () => {
+    const s = await create();
+    const keys = Array.from({ length: 1005 }, () => `tenant_many/image/${randomUUID()}.png`);
+    for (let i = 0; i < keys.length; i += 50) {
+      await Promise.all(keys.slice(i, i + 50).map((k) => s.put(k, Buffer.from('x'), 'image/png')));
+    }
+    const keep = `tenant_many/image/${randomUUID()}.png`;
+    await s.put(keep, Buffer.from('keep'), 'image/png');
+    await s.deleteMany([...keys, `tenant_many/image/${randomUUID()}.png`]);
+    assert.deepEqual(await s.list('tenant_many/'), [keep]);
+    await s.deleteMany([]);
+    await s.delete(keep);
+  });
+
   it(`${name}: lists by tenant prefix only`, async () => {
     const s = await create();
     const a = key('tenant_a');

@@ -22,7 +22,6 @@ import type { TenantCatalog, TenantRow } from '@rosterchirp/store';
 import { isUniqueViolation } from '@rosterchirp/store';
 import { AppError } from '../app-error.ts';
 import type { DomainLogger } from '../context.ts';
-import { eachLimited } from '../each-limited.ts';
 import { generatePassword } from '../passwords.ts';
 import type { SeedService } from '../seed-tenant.ts';
 import type { SettingsService } from '../settings-service.ts';
@@ -53,8 +52,6 @@ interface TenantObjectsJob {
   slug: string;
   schema: string;
 }
-/** Objects deleted at once by the tenant-objects job. */
-const DELETE_CONCURRENCY = 16;
 
 const notFound = (slug: string) => new AppError('NOT_FOUND', `No tenant "${slug}"`);
 
@@ -214,7 +211,8 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
       ]);
       await deps.jobs.work<TenantObjectsJob>(TENANT_OBJECTS_QUEUE, 1, async ({ slug, schema }) => {
         const keys = await deps.storage.list(`${schema}/`);
-        await eachLimited(keys, DELETE_CONCURRENCY, (key) => deps.storage.delete(key));
+        // Batches (S3 DeleteObjects); a job run again after a crash lists what is left and goes on.
+        await deps.storage.deleteMany(keys);
         const row = await deps.catalog.bySlug(slug);
         // Only the incarnation this job was for (never a tenant created since with the slug).
         if (row && row.status === 'deleting' && row.schema === schema) await deps.catalog.remove(slug);
