@@ -103,7 +103,8 @@ async function main(): Promise<void> {
         ? `  host control plane: ${url}/host  (admin key ${cluster.hostAdminKey}); tenants at http://{slug}.localhost:${new URL(url).port}\n`
         : '') +
       `  instances: ${cluster.instances.map((i) => `${i.name} :${i.port}`).join(', ')}\n` +
-      `  state (ports, pids): ${cluster.stateFile}\n  logs: ${cluster.dir}/api-*.log\n\n` +
+      `  state (ports, pids): ${cluster.stateFile}\n  logs: ${cluster.dir}/api-*.log\n` +
+      `  health report: pnpm run doctor -- --env-file ${cluster.envFile} --url ${url}\n\n` +
       '  Ctrl-C or `pnpm cluster stop` tears it all down.\n',
   );
   let stopping = false;

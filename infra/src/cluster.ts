@@ -33,12 +33,16 @@ export interface ClusterState {
   hostAdminKey?: string;
   pids: Record<string, number>;
   ports: Record<string, number>;
+  /** The instances' environment as KEY=value lines: `pnpm run doctor -- --env-file <this>`. */
+  envFile: string;
 }
 
 export interface Cluster {
   url: string;
   dir: string;
   stateFile: string;
+  /** The instances' environment as KEY=value lines (what `doctor --env-file` reads). */
+  envFile: string;
   admin: { email: string; password: string };
   hostAdminKey: string | undefined;
   postgres: PostgresHandle;
@@ -128,10 +132,20 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     });
     started.push(caddy.stop);
     const stateFile = join(dir, 'state.json');
+    const envFile = join(dir, 'cluster.env');
+    await writeFile(
+      envFile,
+      `${Object.entries(env)
+        .filter(([key]) => key !== 'PORT')
+        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+        .join('\n')}\n`,
+      { mode: 0o600 },
+    );
     const writeState = async () => {
       const state: ClusterState = {
         url: caddy.url.replace('127.0.0.1', 'localhost'),
         dir,
+        envFile,
         admin,
         ...(hostAdminKey ? { hostAdminKey } : {}),
         pids: {
@@ -157,6 +171,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       url: caddy.url,
       dir,
       stateFile,
+      envFile,
       admin,
       hostAdminKey,
       postgres,

@@ -1,7 +1,8 @@
 /**
- * `pnpm doctor [--json] [--url URL]`: a health report of a running deployment in under a second.
- * Reads the same environment as the server (DATA_DIR finds the embedded default's database);
- * `--url` adds that instance's health and metrics. Exit code 0 only when every check is healthy.
+ * `pnpm doctor [--json] [--url URL] [--env-file FILE]`: a health report of a running deployment in
+ * under a second. Reads the same environment as the server (DATA_DIR finds the embedded default's
+ * database), or the file `--env-file` names (`pnpm cluster` prints one); `--url` adds that
+ * instance's health and metrics. Exit code 0 only when every check is healthy.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@rosterchirp/config';
@@ -9,13 +10,19 @@ import { deploymentChecks } from './doctor/doctor-checks.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { json: { type: 'boolean', default: false }, url: { type: 'string' } },
+  options: {
+    json: { type: 'boolean', default: false },
+    url: { type: 'string' },
+    'env-file': { type: 'string' },
+  },
 });
 
 async function main(): Promise<number> {
   const started = performance.now();
   let config: ReturnType<typeof loadConfig>;
   try {
+    // A deployment's environment from a file (`pnpm cluster` writes one), over the shell's.
+    if (values['env-file']) process.loadEnvFile(values['env-file']);
     config = loadConfig();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

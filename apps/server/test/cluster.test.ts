@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { PG_TYPES } from '@rosterchirp/db';
-import { type Cluster, startCluster } from '@rosterchirp/infra';
+import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, Message } from '@rosterchirp/protocol';
 import pg from 'pg';
 import { launchChromium, SHOTS, signIn as signInPage } from './browser-kit.ts';
 import { connected, http, socketTo, streamTo } from './cluster-kit.ts';
 import { sleep, waitFor } from './harness.ts';
+
+const run = promisify(execFile);
 
 /**
  * The real topology from `pnpm cluster`: Postgres → PgBouncer ← 2 instances → Redis, s3rver,
@@ -59,6 +63,31 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
   });
 
   const instanceUrl = (i: number) => cluster.instances[i]!.url;
+
+  it('pnpm run doctor reads the cluster’s environment file: healthy, both instances listed', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'apps/server/src/doctor-cli.ts',
+        '--json',
+        '--env-file',
+        cluster.envFile,
+        '--url',
+        cluster.url,
+      ],
+      { cwd: REPO_ROOT },
+    ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+    const report = JSON.parse(stdout) as {
+      ok: boolean;
+      checks: Array<{ name: string; ok: boolean; detail: string }>;
+    };
+    assert.equal(report.ok, true, stdout);
+    const instances = report.checks.find((c) => c.name === 'instances')!;
+    assert.match(instances.detail, /^2 live: api-1 v\S+ up .*; api-2 v\S+ up /);
+    assert.ok(report.checks.some((c) => c.name === 'pgbouncer' && c.ok));
+  });
 
   it('Caddy spreads requests over both instances; migrations ran once', async () => {
     const seen = new Set<string>();
