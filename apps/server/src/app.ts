@@ -75,6 +75,8 @@ export interface AppDeps {
   presenceTtlMs?: number;
   /** How often presence entries of dead instances are swept; default a quarter of the TTL. */
   presenceSweepMs?: number;
+  /** Presence changes are sent at most once per this window per tenant (PRESENCE_BATCH_MS); default 1000. */
+  presenceBatchMs?: number;
   /** socket.io adapter for cross-instance fan-out; default: in-memory (one instance). */
   socketAdapter?: ServerOptions['adapter'] | undefined;
   /** Registers what to do when the fan-out comes back after an outage (SharedState). */
@@ -175,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     bus,
     stores: createSqlStores(metrics.observeStoreCall),
     presence: deps.presence,
+    presenceBatchMs: deps.presenceBatchMs ?? 1000,
     storage: deps.storage,
     log: deps.log,
     jwtSecret: deps.jwtSecret,

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     uploadMaxBytes: config.uploadMaxBytes,
     linkPreviews: config.linkPreviews,
     presenceTtlMs: config.presenceTtlMs,
+    presenceBatchMs: config.presenceBatchMs,
     storage: config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads')),
     jwtSecret,
     push: {

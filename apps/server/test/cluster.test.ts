@@ -272,8 +272,10 @@ describe('cluster: 2 instances behind Caddy', { timeout: 240_000 }, () => {
     const watcher = socketTo(instanceUrl(0), adminToken);
     await connected(watcher);
     const events: Array<{ type: string; userId: number }> = [];
-    watcher.on('user:online', ({ userId }) => events.push({ type: 'online', userId }));
-    watcher.on('user:offline', ({ userId }) => events.push({ type: 'offline', userId }));
+    watcher.on('presence:changed', ({ online, offline }) => {
+      for (const userId of online) events.push({ type: 'online', userId });
+      for (const userId of offline) events.push({ type: 'offline', userId });
+    });
     const eveOnB = socketTo(instanceUrl(1), Eve!.token);
     await connected(eveOnB);
     await waitFor('eve online', () => events.find((e) => e.type === 'online' && e.userId === Eve!.id));

@@ -9,6 +9,7 @@ import {
   connectStream,
   createMember,
   login,
+  presenceChanges,
   publicChannel,
   recordEvents,
   restBarrier,
@@ -127,11 +128,10 @@ describe('two instances over Redis', () => {
   it('presence spans instances: online while a tab lives on A or B, one offline when both close', async () => {
     const watcher = await connectSocket(a, admin.token);
     const events = recordEvents(watcher);
-    const mine = (name: string) =>
-      events.filter((e) => e.event === name && (e.data as { userId: number }).userId === eve.user.id);
+    const mine = (state: 'online' | 'offline') => presenceChanges(events, eve.user.id, state);
     const onA = await connectSocket(a, eve.token);
     const onB = await connectStream(b, eve.token);
-    await waitFor('online', () => mine('user:online').length === 1);
+    await waitFor('online', () => mine('online') === 1);
     const listFromB = await connectSocket(b, admin.token);
     const online = await new Promise<number[]>((r) =>
       listFromB.emit('users:online', {}, (x) => r(x.userIds)),
@@ -142,12 +142,12 @@ describe('two instances over Redis', () => {
     onA.close();
     await waitFor('tab on A gone on the server', () => !a.io.of('/').sockets.has(onAId ?? ''));
     await restBarrier(a, admin.token, general, [events]);
-    assert.equal(mine('user:offline').length, 0);
+    assert.equal(mine('offline'), 0);
     onB.close();
-    await waitFor('offline', () => mine('user:offline').length === 1);
+    await waitFor('offline', () => mine('offline') === 1);
     await restBarrier(a, admin.token, general, [events]);
-    assert.equal(mine('user:online').length, 1);
-    assert.equal(mine('user:offline').length, 1);
+    assert.equal(mine('online'), 1);
+    assert.equal(mine('offline'), 1);
     watcher.close();
     listFromB.close();
   });

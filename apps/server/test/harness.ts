@@ -66,6 +66,8 @@ export async function startTestServer(
     uploadCleanupHours?: number;
     /** Unreferenced uploads younger than this are kept (hours); default 24. */
     uploadKeepHours?: number;
+    /** Presence changes' batching window; default 50 ms (tests wait for them). */
+    presenceBatchMs?: number;
     /** A logger of the test's own (log-capture tests); default silent. */
     log?: Logger;
   } = {},
@@ -129,6 +131,7 @@ export async function startTestServer(
     bodyLimitBytes: 64 * 1024,
     defaultUserPassword: undefined,
     presenceSweepMs: 500,
+    presenceBatchMs: opts.presenceBatchMs ?? 50,
     metricsToken: opts.metricsToken,
     trustProxy: opts.trustProxy ?? false,
     ...(opts.connectionLimits ? { connectionLimits: opts.connectionLimits } : {}),
@@ -350,6 +353,18 @@ export async function putBehindLatestMigration(
   );
   await pool.query(`DROP INDEX ${schema}.event_types_lower_name_key`);
   await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 13`);
+}
+
+/** How many `presence:changed` events among those heard list the user as online (or offline). */
+export function presenceChanges(
+  heard: ReadonlyArray<{ event: string; data: unknown }>,
+  userId: number,
+  state: 'online' | 'offline',
+): number {
+  return heard.filter(
+    (e) =>
+      e.event === 'presence:changed' && (e.data as Record<typeof state, number[]>)[state].includes(userId),
+  ).length;
 }
 
 /** What a test connection heard: recordEvents() entries or stream frames. */

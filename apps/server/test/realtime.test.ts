@@ -9,6 +9,7 @@ import {
   countRows,
   createMember,
   login,
+  presenceChanges,
   publicChannel,
   recordEvents,
   restBarrier,
@@ -203,9 +204,7 @@ describe('realtime: socket.io and /api/stream', () => {
     events.length = 0;
     const tab1 = await connectSocket(server, eve.token);
     const tab2 = await connectStream(server, eve.token);
-    await waitFor('online', () =>
-      events.find((e) => e.event === 'user:online' && (e.data as { userId: number }).userId === eve.user.id),
-    );
+    await waitFor('online', () => presenceChanges(events, eve.user.id, 'online') > 0);
     assert.ok((await onlineList()).includes(eve.user.id));
     const tab1Id = tab1.id;
     tab1.close();
@@ -215,23 +214,16 @@ describe('realtime: socket.io and /api/stream', () => {
     await restBarrier(server, admin.token, await publicChannel(server, admin.token), [events]);
     assert.ok((await onlineList()).includes(eve.user.id), 'still online through the stream');
     // (Other people's sockets from earlier tests may still be closing: only Eve's count.)
-    const eveOffline = () =>
-      events.filter(
-        (e) => e.event === 'user:offline' && (e.data as { userId: number }).userId === eve.user.id,
-      );
-    assert.equal(eveOffline().length, 0);
+    const eveOffline = () => presenceChanges(events, eve.user.id, 'offline');
+    assert.equal(eveOffline(), 0);
     tab2.close();
-    await waitFor('offline', () => eveOffline().length > 0);
+    await waitFor('offline', () => eveOffline() > 0);
     assert.ok(!(await onlineList()).includes(eve.user.id));
     const { rows } = await server.pool.query('SELECT last_online FROM public.users WHERE id = $1', [
       eve.user.id,
     ]);
     assert.ok(rows[0].last_online instanceof Date);
-    assert.equal(
-      events.filter((e) => e.event === 'user:online' && (e.data as { userId: number }).userId === eve.user.id)
-        .length,
-      1,
-    );
+    assert.equal(presenceChanges(events, eve.user.id, 'online'), 1);
     watcher.close();
   });
 

@@ -14,7 +14,7 @@ export const HEALTH = { avgMs: 100, p99Ms: 2000, errorRate: 0.00025 };
 
 export interface UserModelStep {
   users: number;
-  /** Time to connect this step's new users (each one's `user:online` reaches every socket). */
+  /** Time to connect this step's new users (presence changes reach every socket, batched per second). */
   connectSeconds: number;
   connectRetries: number;
   seconds: number;

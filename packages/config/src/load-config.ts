@@ -133,6 +133,8 @@ export interface Config {
   };
   /** Presence entries expire this long after their last heartbeat (heartbeats every third of it). */
   presenceTtlMs: number;
+  /** Presence changes go out at most once per this window per tenant and instance (0: at once). */
+  presenceBatchMs: number;
   /** On SIGTERM: how long to report not-ready before closing, so the balancer moves traffic away. */
   drainDelayMs: number;
   admin: { email: string; name: string; password: string | undefined; resetPassword: boolean };
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     s3: readS3(env),
     presenceTtlMs: readInt(env, 'PRESENCE_TTL_MS', 45_000, 1000, 600_000),
+    presenceBatchMs: readInt(env, 'PRESENCE_BATCH_MS', 1000, 0, 60_000),
     drainDelayMs: readInt(env, 'DRAIN_DELAY_MS', 2000, 0, 120_000),
     linkPreviews: {
       enabled: readBool(env, 'LINK_PREVIEWS', true),

@@ -1,7 +1,8 @@
 import type { TenantDb } from '@rosterchirp/db';
-import { type EventBus, type PresenceConnection, type PresenceStore, rooms } from '@rosterchirp/protocol';
+import type { EventBus, PresenceConnection, PresenceStore } from '@rosterchirp/protocol';
 import { isSchemaGone } from '@rosterchirp/store';
 import type { DomainLogger } from './context.ts';
+import { createPresenceBatcher } from './presence-batcher.ts';
 import type { UserService } from './user-service.ts';
 
 export interface PresenceServiceDeps {
@@ -11,10 +12,13 @@ export interface PresenceServiceDeps {
   log: DomainLogger;
   /** The tenant database for a schema (for `last_online` after an expiry sweep). */
   dbFor: (schema: string) => TenantDb;
+  /** Changes are sent at most once per this window per tenant (PRESENCE_BATCH_MS); 0: at once. */
+  batchMs: number;
 }
 
-/** Online/offline events and `last_online`, on top of the presence store. */
+/** Online/offline changes (batched `presence:changed`) and `last_online`, on top of the presence store. */
 export function createPresenceService(deps: PresenceServiceDeps) {
+  const batcher = createPresenceBatcher(deps.bus, deps.batchMs);
   async function wentOffline(db: TenantDb, userId: number): Promise<void> {
     try {
       await deps.users.touchLastOnline(db, userId);
@@ -23,13 +27,13 @@ export function createPresenceService(deps: PresenceServiceDeps) {
       if (!isSchemaGone(err)) throw err;
       return;
     }
-    deps.bus.emit(rooms.tenant(db.schema), 'user:offline', { userId });
+    batcher.record(db.schema, userId, false);
   }
 
   return {
     async connected(db: TenantDb, userId: number, connectionId: string): Promise<void> {
       if (await deps.store.connect(db.schema, userId, connectionId)) {
-        deps.bus.emit(rooms.tenant(db.schema), 'user:online', { userId });
+        batcher.record(db.schema, userId, true);
       }
     },
     async disconnected(db: TenantDb, userId: number, connectionId: string): Promise<void> {
@@ -38,7 +42,8 @@ export function createPresenceService(deps: PresenceServiceDeps) {
     /** Keeps every live connection of this instance alive, in one batch. */
     heartbeat: (connections: readonly PresenceConnection[]) => deps.store.heartbeat(connections),
     online: (db: TenantDb) => deps.store.online(db.schema),
-    /** Expires connections whose heartbeats stopped (a crashed instance) and announces who left. */
+    /** Sends the changes still waiting for their window (the instance is stopping). */
+    flush: () => batcher.flushAll(),
     /**
      * Expires connections whose heartbeats stopped. Called every `intervalMs` by every
      * instance; one of them per round does the work (the store hands out a lease of 80% of the

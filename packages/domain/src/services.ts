@@ -40,6 +40,8 @@ export interface ServiceDeps {
   /** The stores (SQL, timed for /metrics by the app); default: the untimed SQL stores. */
   stores?: Stores;
   presence: PresenceStore;
+  /** Presence changes go out at most once per this window per tenant and instance. */
+  presenceBatchMs: number;
   storage: ObjectStorage;
   log: DomainLogger;
   jwtSecret: string;
@@ -159,6 +161,7 @@ export function createServices(deps: ServiceDeps) {
     sessionTtlDays: deps.sessionTtlDays,
   });
   const presence = createPresenceService({
+    batchMs: deps.presenceBatchMs,
     store: deps.presence,
     bus: deps.bus,
     users,
@@ -206,6 +209,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     /** Releases what the services hold open (push connections kept alive, timers). */
     close: () => {
+      presence.flush();
       background.stop();
       pushSender.close();
     },

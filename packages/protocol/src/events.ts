@@ -15,8 +15,11 @@ export interface ServerToClientPayloads {
   'group:removed': { groupId: number };
   typing: { groupId: number; userId: number };
   read: { groupId: number; userId: number; messageId: number };
-  'user:online': { userId: number };
-  'user:offline': { userId: number };
+  /**
+   * Who came online and who went offline in the last window (PRESENCE_BATCH_MS) on one
+   * instance, for the whole tenant; `users:online` gives the full list after (re)connecting.
+   */
+  'presence:changed': { online: number[]; offline: number[] };
   'session:displaced': Record<string, never>;
   /** This session was ended by someone else or by a rule; the connection closes after this. */
   'session:ended': { reason: SessionEndReason };

@@ -328,9 +328,14 @@ export function createChatClient(store: Store) {
         activeId: st.activeId === groupId ? null : st.activeId,
       })),
     );
-    s.on('user:online', ({ userId }) => store.set((st) => ({ online: new Set([...st.online, userId]) })));
-    s.on('user:offline', ({ userId }) =>
-      store.set((st) => ({ online: new Set([...st.online].filter((id) => id !== userId)) })),
+    // Presence arrives in batches (at most one a second per tenant and instance).
+    s.on('presence:changed', ({ online, offline }) =>
+      store.set((st) => {
+        const next = new Set(st.online);
+        for (const id of offline) next.delete(id);
+        for (const id of online) next.add(id);
+        return { online: next };
+      }),
     );
     s.on('typing', ({ groupId, userId }) =>
       store.set((st) => ({
