@@ -178,6 +178,8 @@ async function main() {
         timeline.push(`${f.at} s: ${f.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       }
     })();
+    // A fault that throws is reported where it is awaited below (and the cluster still stops).
+    runFaults.catch(() => undefined);
     const SECONDS = 80;
     let images = 0;
     const imageTimer = setInterval(() => pending.push(postImage(images++)), 1000);
