@@ -4,24 +4,14 @@
  * naming it. It prints its own timing (not asserted: timing is for benchmarks).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import {
-  freePort,
-  REPO_ROOT,
-  type RedisHandle,
-  type S3Handle,
-  startRedis,
-  startS3,
-} from '@rosterchirp/infra';
+import { freePort, type RedisHandle, type S3Handle, startRedis, startS3 } from '@rosterchirp/infra';
 import { S3Storage } from '@rosterchirp/storage';
-import { startTestPostgres, startTestServer, TEST_JWT_SECRET, type TestServer } from './harness.ts';
-
-const run = promisify(execFile);
+import { cliEnv, runCli } from './cli-kit.ts';
+import { startTestPostgres, startTestServer, type TestServer } from './harness.ts';
 
 interface Report {
   ok: boolean;
@@ -43,20 +33,7 @@ describe('pnpm doctor', () => {
     s3 = await startS3();
     server = await startTestServer(pg, { redisUrl: redis.url, storage: new S3Storage(s3.settings) });
     dataDir = await mkdtemp(join(tmpdir(), 'rc-doctor-'));
-    env = {
-      ...process.env,
-      DATABASE_URL: pg.url,
-      DATABASE_DIRECT_URL: pg.directUrl,
-      REDIS_URL: redis.url,
-      S3_ENDPOINT: s3.settings.endpoint!,
-      S3_BUCKET: s3.settings.bucket,
-      S3_REGION: s3.settings.region,
-      S3_ACCESS_KEY_ID: s3.settings.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.settings.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATA_DIR: dataDir,
-    } as Record<string, string>;
+    env = cliEnv(pg, s3, dataDir, { REDIS_URL: redis.url });
   });
   after(async () => {
     await server?.close();
@@ -66,19 +43,8 @@ describe('pnpm doctor', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const doctor = async (args: string[], extraEnv: Record<string, string> = {}) => {
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        ['--import', 'tsx', 'apps/server/src/doctor-cli.ts', ...args],
-        { cwd: REPO_ROOT, env: { ...env, ...extraEnv } },
-      );
-      return { code: 0, stdout };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string };
-      return { code: e.code ?? -1, stdout: e.stdout ?? '' };
-    }
-  };
+  const doctor = async (args: string[], extraEnv: Record<string, string> = {}) =>
+    runCli('doctor-cli.ts', args, { ...env, ...extraEnv });
 
   it('a healthy deployment: exit 0, every part checked', async () => {
     const { code, stdout } = await doctor(['--json', '--url', server.url]);

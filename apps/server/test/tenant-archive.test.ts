@@ -6,17 +6,16 @@
  * object keys follow the new schema. Bad input is refused and leaves nothing behind.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { REPO_ROOT, type S3Handle, startS3 } from '@rosterchirp/infra';
+import { type S3Handle, startS3 } from '@rosterchirp/infra';
 import type { CreateUploadReply, Message, Occurrence } from '@rosterchirp/protocol';
 import { S3Storage } from '@rosterchirp/storage';
-import { startTestPostgres, startTestServer, TEST_JWT_SECRET, type TestServer, waitFor } from './harness.ts';
+import { cliEnv, runCli } from './cli-kit.ts';
+import { startTestPostgres, startTestServer, type TestServer, waitFor } from './harness.ts';
 import {
   ADMIN_KEY,
   createTenant,
@@ -28,7 +27,6 @@ import {
   tenantLogin,
 } from './host-kit.ts';
 
-const run = promisify(execFile);
 const PNG = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.png'));
 
 describe('tenant export and import', () => {
@@ -43,22 +41,7 @@ describe('tenant export and import', () => {
     s3 = await startS3();
     server = await startTestServer(pg, { hostMode, storage: new S3Storage(s3.settings) });
     dir = await mkdtemp(join(tmpdir(), 'rc-archive-'));
-    env = {
-      ...process.env,
-      APP_TYPE: 'host',
-      HOST_DOMAIN,
-      HOST_ADMIN_KEY: ADMIN_KEY,
-      DATABASE_URL: pg.url,
-      DATABASE_DIRECT_URL: pg.directUrl,
-      S3_ENDPOINT: s3.settings.endpoint!,
-      S3_BUCKET: s3.settings.bucket,
-      S3_REGION: s3.settings.region,
-      S3_ACCESS_KEY_ID: s3.settings.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.settings.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATA_DIR: dir,
-    } as Record<string, string>;
+    env = cliEnv(pg, s3, dir, { APP_TYPE: 'host', HOST_DOMAIN, HOST_ADMIN_KEY: ADMIN_KEY });
   });
   after(async () => {
     await server?.close();
@@ -67,19 +50,7 @@ describe('tenant export and import', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(
-        process.execPath,
-        ['--import', 'tsx', 'apps/server/src/tenant-archive-cli.ts', ...args],
-        { cwd: REPO_ROOT, env },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
-  };
+  const cli = (...args: string[]) => runCli('tenant-archive-cli.ts', args, env);
 
   it('export, delete, import: the tenant is back with its data and images; --slug makes a copy', async () => {
     const alpha = await createTenant(server, 'alpha');
@@ -243,30 +214,9 @@ describe('tenant export and import', () => {
     const s3B = await startS3();
     const a = await startTestServer(pgA, { storage: new S3Storage(s3A.settings), instanceId: 'self-a' });
     const b = await startTestServer(pgB, { storage: new S3Storage(s3B.settings), instanceId: 'self-b' });
-    const envOf = (db: typeof pgA, store: S3Handle) => ({
-      ...env,
-      APP_TYPE: 'selfhost',
-      DATABASE_URL: db.url,
-      DATABASE_DIRECT_URL: db.directUrl,
-      S3_ENDPOINT: store.settings.endpoint!,
-      S3_BUCKET: store.settings.bucket,
-    });
-    const cliWith = async (e: Record<string, string>, ...args: string[]) => {
-      try {
-        const { stderr } = await run(
-          process.execPath,
-          ['--import', 'tsx', 'apps/server/src/tenant-archive-cli.ts', ...args],
-          {
-            cwd: REPO_ROOT,
-            env: e,
-          },
-        );
-        return { code: 0, stderr };
-      } catch (err) {
-        const x = err as { code?: number; stderr?: string };
-        return { code: x.code ?? -1, stderr: x.stderr ?? '' };
-      }
-    };
+    const envOf = (db: typeof pgA, store: S3Handle) => cliEnv(db, store, dir, { APP_TYPE: 'selfhost' });
+    const cliWith = (e: Record<string, string>, ...args: string[]) =>
+      runCli('tenant-archive-cli.ts', args, e);
     try {
       const admin = await tenantLogin(a, '127.0.0.1', 'admin@example.test', 'admin-password-1');
       const zed = await tenantApi<{ user: { id: number } }>(a, '127.0.0.1', 'POST', '/api/users', {
