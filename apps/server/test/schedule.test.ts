@@ -22,7 +22,7 @@ import {
   waitFor,
 } from './harness.ts';
 
-type ErrorBody = { error: { code: string; details?: { field?: string } } };
+type ErrorBody = { error: { code: string; message: string; details?: { field?: string } } };
 const DAY = 86_400_000;
 const HOUR = 3600_000;
 
@@ -190,6 +190,13 @@ describe('schedule', () => {
       assert.equal(res.body.error.code, 'VALIDATION_FAILED', name);
       if (field) assert.equal(res.body.error.details?.field, field, name);
     }
+    // A format error says what is expected, not the regex behind it.
+    const noOffset = await create(manager.token, {
+      title: 'Bad',
+      start: '2030-01-01T09:00:00',
+      end: iso(end),
+    });
+    assert.match(noOffset.body.error.message, /^start must be a date and time with its offset, e\.g\. /);
     const member = await create(alice.token, { title: 'Mine', start: iso(start), end: iso(end) });
     assert.equal(member.status, 403);
     // An all-day event today is not "in the past".

@@ -1,6 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, 24-hour' });
+const ClockTime = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  description: 'a time as HH:MM (24-hour)',
+});
 
 /**
  * No push notifications between `start` and `end` (wall-clock time in `timeZone`; the window may

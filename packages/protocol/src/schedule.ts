@@ -9,7 +9,7 @@ const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 export const OffsetDateTime = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
   maxLength: 40,
-  description: 'ISO 8601 date and time with an offset, e.g. 2026-12-01T09:30:00+01:00',
+  description: 'a date and time with its offset, e.g. 2026-12-01T09:30:00+01:00',
 });
 
 export const WeekdaySchema = Type.Union([
@@ -64,7 +64,7 @@ export const RsvpStatus = Type.Union([
 ]);
 export type RsvpStatus = Static<typeof RsvpStatus>;
 
-const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: '#rrggbb' });
+const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'a colour as #rrggbb' });
 export const EventTypeSchema = Type.Object({ id: Type.Integer(), name: Type.String(), color: Type.String() });
 export type EventType = Static<typeof EventTypeSchema>;
 export const EventTypeBody = Type.Object(

@@ -15,8 +15,21 @@ export function sendError(
 
 interface AjvIssue {
   instancePath?: string;
+  keyword?: string;
   params?: { missingProperty?: string; additionalProperty?: string };
   message?: string;
+  /** The schema that failed (the validators run verbose), for its human description. */
+  parentSchema?: { description?: string };
+}
+
+/**
+ * What is wrong, in words: a pattern's regex means nothing to a person, so a schema that
+ * describes its format ("a date and time with its offset, e.g. …") is quoted instead.
+ */
+function problemOf(issue: AjvIssue | undefined): string {
+  const described = issue?.parentSchema?.description;
+  if (issue?.keyword === 'pattern' && described) return `must be ${described}`;
+  return issue?.message ?? 'is invalid';
 }
 
 function fieldOf(issue: AjvIssue | undefined): string {
@@ -37,7 +50,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       return sendError(
         reply,
         'VALIDATION_FAILED',
-        `${field || fe.validationContext || 'input'} ${issue?.message ?? 'is invalid'}`,
+        `${field || fe.validationContext || 'input'} ${problemOf(issue)}`,
         {
           field,
           location: fe.validationContext,
