@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
 import { migrateSchema, ShardMap } from '@rosterchirp/db';
 import { PgBossQueue } from '@rosterchirp/jobs';
-import { LocalDiskStorage, S3Storage } from '@rosterchirp/storage';
 import { createSqlStores } from '@rosterchirp/store';
 import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
@@ -12,6 +10,7 @@ import { loadOrCreateJwtSecret } from './jwt-secret.ts';
 import { createLogger } from './logger.ts';
 import { createSharedState } from './shared-state.ts';
 import { startupFailure } from './startup-failure.ts';
+import { storageFromConfig } from './storage-from-config.ts';
 import { createSelfhostResolver } from './tenant-resolver.ts';
 import { loadOrCreateVapidKeys } from './vapid-keys.ts';
 
@@ -72,7 +71,7 @@ async function main(): Promise<void> {
     linkPreviews: config.linkPreviews,
     presenceTtlMs: config.presenceTtlMs,
     presenceBatchMs: config.presenceBatchMs,
-    storage: config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads')),
+    storage: storageFromConfig(config),
     jwtSecret,
     push: {
       keys: pushKeys,

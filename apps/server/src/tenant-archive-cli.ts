@@ -7,19 +7,26 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
-import { quoteSchema, schemaForSlug, withDirectClient } from '@rosterchirp/db';
-import { LocalDiskStorage, type ObjectStorage, S3Storage } from '@rosterchirp/storage';
+import {
+  createPool,
+  dropSchema,
+  quoteSchema,
+  schemaForSlug,
+  tenantDb,
+  withDirectClient,
+} from '@rosterchirp/db';
+import { PLAN_FEATURES, type Plan, SLUG_PATTERN } from '@rosterchirp/protocol';
+import { createSqlTenantCatalog, type TenantCatalog } from '@rosterchirp/store';
 import { directDatabaseUrl } from './doctor/doctor-checks.ts';
+import { storageFromConfig } from './storage-from-config.ts';
 import type { ArchiveManifest } from './tenant-archive/archive-tables.ts';
 import { exportTenant } from './tenant-archive/tenant-export.ts';
 import { ImportRefused, importTenant } from './tenant-archive/tenant-import.ts';
 
 const USAGE = `usage: tenant-archive export <slug> <file>
        tenant-archive import <file> [--slug <new-slug>] [--replace]`;
-const SLUG = /^[a-z][a-z0-9-]{1,30}$/;
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -28,30 +35,18 @@ const { values, positionals } = parseArgs({
 });
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-const storageOf = (config: Config): ObjectStorage =>
-  config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'uploads'));
-
-interface CatalogRow {
-  schema: string;
-  name: string;
-  plan: string | null;
-}
-
-async function catalogRow(directUrl: string, slug: string): Promise<CatalogRow | null> {
-  return withDirectClient(directUrl, async (c) => {
-    const { rows } = await c.query<CatalogRow>(
-      `SELECT schema_name AS schema, name, plan FROM public.tenants WHERE slug = $1 AND status <> 'deleting'`,
-      [slug],
-    );
-    return rows[0] ?? null;
-  });
+/** Host mode's catalog (`public.tenants`) through its store, on a small pool of its own. */
+function openCatalog(directUrl: string) {
+  const pool = createPool(directUrl, 2, { error: (o, m) => say(`${m} ${JSON.stringify(o)}`) });
+  return { catalog: createSqlTenantCatalog(tenantDb(pool, 'public')), close: () => pool.end() };
 }
 
 async function runExport(config: Config, directUrl: string, slug: string, file: string) {
   let about: { schema: string; name: string; plan: string | null };
   if (config.host) {
-    const row = await catalogRow(directUrl, slug);
-    if (!row) throw new ImportRefused(`no tenant "${slug}"`);
+    const { catalog, close } = openCatalog(directUrl);
+    const row = await catalog.bySlug(slug).finally(close);
+    if (!row || row.status === 'deleting') throw new ImportRefused(`no tenant "${slug}"`);
     about = row;
   } else {
     if (slug !== 'public')
@@ -65,7 +60,7 @@ async function runExport(config: Config, directUrl: string, slug: string, file: 
     const summary = await exportTenant({
       directUrl,
       schema: about.schema,
-      storage: storageOf(config),
+      storage: storageFromConfig(config),
       about: { slug, name: about.name, plan: about.plan },
       out: createWriteStream(partial),
       progress: say,
@@ -82,78 +77,74 @@ async function runExport(config: Config, directUrl: string, slug: string, file: 
 
 async function runImport(config: Config, directUrl: string, file: string) {
   const started = performance.now();
-  let target: { slug: string; schema: string } | null = null;
-  let made = false;
+  // Host mode: the new tenant's catalog row, made once the manifest is read, removed again
+  // (with its schema) if the import does not finish.
+  const host = config.host ? openCatalog(directUrl) : null;
+  // (Assigned inside the callback: typed by assertion so the checker does not narrow it to null.)
+  let made = null as { slug: string; schema: string } | null;
   try {
     const summary = await importTenant({
       directUrl,
-      storage: storageOf(config),
+      storage: storageFromConfig(config),
       input: createReadStream(file),
       progress: say,
-      get schema() {
-        return target!.schema;
-      },
-      beforeWrite: async (manifest: ArchiveManifest) => {
-        target = await prepareTarget(config, directUrl, manifest);
-        made = config.host !== undefined;
+      target: async (manifest) => {
+        if (!host) return workspaceTarget(directUrl);
+        made = await newTenantTarget(host.catalog, directUrl, manifest);
+        return made.schema;
       },
     });
-    if (config.host) {
-      await withDirectClient(directUrl, (c) =>
-        c.query(`UPDATE public.tenants SET status = 'active', updated_at = now() WHERE slug = $1`, [
-          target!.slug,
-        ]),
-      );
-    }
+    if (host && made) await host.catalog.update(made.slug, { status: 'active' });
     say(
-      `imported ${summary.manifest.slug} as ${target!.slug}: ${summary.tables} tables, ${summary.objects} objects in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `imported ${summary.manifest.slug} as ${host ? made!.slug : 'the workspace'}: ${summary.tables} tables, ${summary.objects} objects in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   } catch (err) {
-    // A new tenant that did not finish is removed again (its schema, its catalog row).
-    if (made && target) {
-      const { schema, slug } = target;
-      await withDirectClient(directUrl, async (c) => {
-        await c.query(`DROP SCHEMA IF EXISTS ${quoteSchema(schema)} CASCADE`);
-        await c.query('DELETE FROM public.tenants WHERE slug = $1', [slug]);
-      }).catch(() => undefined);
+    if (host && made) {
+      const { schema, slug } = made;
+      await dropSchema(directUrl, quoteSchema(schema)).catch(() => undefined);
+      await host.catalog.remove(slug).catch(() => undefined);
     }
     throw err;
+  } finally {
+    await host?.close();
   }
 }
 
-/** Where the archive goes: a new tenant (host mode) or `public` (self-host; --replace to overwrite). */
-async function prepareTarget(
-  config: Config,
+/** Self-hosted: the one workspace, `public` — only over an empty one unless --replace. */
+async function workspaceTarget(directUrl: string): Promise<string> {
+  const people = await withDirectClient(directUrl, async (c) => {
+    const exists = await c.query(`SELECT to_regclass('public.users') AS t`);
+    if (!exists.rows[0]?.t) return 0;
+    return (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM public.users')).rows[0]!.n;
+  });
+  if (people > 0 && !values.replace) {
+    throw new ImportRefused(
+      `this database already holds a workspace (${people} people): add --replace to overwrite it, or import into an empty database`,
+    );
+  }
+  return 'public';
+}
+
+/** Host mode: a new tenant (the archive's slug or --slug), its catalog row in `provisioning`. */
+async function newTenantTarget(
+  catalog: TenantCatalog,
   directUrl: string,
   manifest: ArchiveManifest,
 ): Promise<{ slug: string; schema: string }> {
-  if (!config.host) {
-    const people = await withDirectClient(directUrl, async (c) => {
-      const exists = await c.query(`SELECT to_regclass('public.users') AS t`);
-      if (!exists.rows[0]?.t) return 0;
-      return (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM public.users')).rows[0]!.n;
-    });
-    if (people > 0 && !values.replace) {
-      throw new ImportRefused(
-        `this database already holds a workspace (${people} people): add --replace to overwrite it, or import into an empty database`,
-      );
-    }
-    return { slug: 'public', schema: 'public' };
-  }
   const slug = values.slug ?? manifest.slug;
-  if (!SLUG.test(slug)) throw new ImportRefused(`"${slug}" is not a valid slug`);
+  if (!new RegExp(SLUG_PATTERN).test(slug)) throw new ImportRefused(`"${slug}" is not a valid slug`);
+  const taken = () => new ImportRefused(`a tenant "${slug}" exists: choose another with --slug`);
+  if (await catalog.bySlug(slug)) throw taken();
   const schema = schemaForSlug(slug);
-  await withDirectClient(directUrl, async (c) => {
-    const taken = await c.query('SELECT 1 FROM public.tenants WHERE slug = $1', [slug]);
-    if (taken.rowCount) throw new ImportRefused(`a tenant "${slug}" exists: choose another with --slug`);
-    const schemaThere = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (schemaThere.rowCount)
-      throw new ImportRefused(`schema ${schema} exists (a tenant being deleted?): try again shortly`);
-    await c.query(
-      `INSERT INTO public.tenants (slug, name, plan, schema_name, status) VALUES ($1, $2, $3, $4, 'provisioning')`,
-      [slug, manifest.name, manifest.plan ?? 'team', schema],
-    );
-  });
+  const schemaThere = await withDirectClient(directUrl, (c) =>
+    c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]),
+  );
+  if (schemaThere.rowCount) {
+    throw new ImportRefused(`schema ${schema} exists (a tenant being deleted?): try again shortly`);
+  }
+  const plan = manifest.plan !== null && manifest.plan in PLAN_FEATURES ? (manifest.plan as Plan) : 'team';
+  const row = await catalog.insert({ slug, name: manifest.name, plan, schema });
+  if (!row) throw taken();
   return { slug, schema };
 }
 

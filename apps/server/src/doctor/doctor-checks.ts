@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '@rosterchirp/config';
 import { latestTenantVersion, runningEmbeddedUrl, withDirectClient } from '@rosterchirp/db';
-import { LocalDiskStorage, type ObjectStorage, S3Storage } from '@rosterchirp/storage';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { REGISTRY_INTERVAL_MS } from '../instance-registry.ts';
+import { storageFromConfig } from '../storage-from-config.ts';
 
 export interface CheckResult {
   name: string;
@@ -256,9 +256,7 @@ export function deploymentChecks(
   }
 
   add('storage', async () => {
-    const storage: ObjectStorage = config.s3
-      ? new S3Storage(config.s3)
-      : new LocalDiskStorage(join(config.dataDir, 'uploads'));
+    const storage = storageFromConfig(config);
     const key = `public/image/${randomUUID()}.png`;
     const probe = Buffer.from('doctor');
     await storage.put(key, probe, 'image/png');

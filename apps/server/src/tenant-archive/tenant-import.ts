@@ -28,20 +28,21 @@ export class ImportRefused extends Error {}
  * Reads an archive of exportTenant into `schema`: the schema is built at the archive's
  * migration, emptied, filled by COPY in one transaction (nothing half-imported is ever
  * visible), object keys and sequences put right, then migrated to the latest version. Objects
- * stream into storage under `{schema}/`. `beforeWrite` sees the manifest first (the CLI
+ * stream into storage under `{schema}/`. `target` sees the manifest first (the CLI
  * checks the target and makes the catalog row there).
  */
 export async function importTenant(opts: {
   directUrl: string;
-  schema: string;
   storage: ObjectStorage;
   input: NodeJS.ReadableStream;
-  beforeWrite: (manifest: ArchiveManifest) => Promise<void>;
+  /** Sees the manifest first and names the schema to fill (the CLI checks and prepares it). */
+  target: (manifest: ArchiveManifest) => Promise<string>;
   progress: (line: string) => void;
 }): Promise<ImportSummary> {
   const extract = tar.extract();
   const reading = pipeline(opts.input, createGunzip(), extract);
   let manifest: ArchiveManifest | null = null;
+  let schema = '';
   let client: pg.Client | null = null;
   let committed = false;
   let tables = 0;
@@ -59,10 +60,10 @@ export async function importTenant(opts: {
           throw new ImportRefused(`not a RosterChirp tenant archive (first entry ${name})`);
         manifest = JSON.parse((await readAll(Readable.from(entry))).toString('utf8')) as ArchiveManifest;
         await checkManifest(manifest);
-        await opts.beforeWrite(manifest);
-        client = await openAtVersion(opts.directUrl, opts.schema, manifest);
+        schema = await opts.target(manifest);
+        client = await openAtVersion(opts.directUrl, schema, manifest);
         opts.progress(
-          `importing ${manifest.slug} (exported ${manifest.exportedAt}, migration ${manifest.migration}) into ${opts.schema}`,
+          `importing ${manifest.slug} (exported ${manifest.exportedAt}, migration ${manifest.migration}) into ${schema}`,
         );
         continue;
       }
@@ -73,7 +74,7 @@ export async function importTenant(opts: {
         await pipeline(
           Readable.from(entry),
           client!.query(
-            copyFrom(`COPY ${qualified(opts.schema, table.name)} (${columnList(table.columns)}) FROM STDIN`),
+            copyFrom(`COPY ${qualified(schema, table.name)} (${columnList(table.columns)}) FROM STDIN`),
           ),
         );
         tables++;
@@ -81,14 +82,14 @@ export async function importTenant(opts: {
       }
       if (name.startsWith(OBJECT_PREFIX)) {
         if (!committed) {
-          await finishTables(client!, opts.schema, manifest);
+          await finishTables(client!, schema, manifest);
           committed = true;
           opts.progress(`  ${tables} tables restored`);
         }
         const pax = (entry.header.pax ?? {}) as Record<string, string>;
         const contentType = pax['rosterchirp.content-type'] ?? 'application/octet-stream';
         await opts.storage.put(
-          `${opts.schema}/${name.slice(OBJECT_PREFIX.length)}`,
+          `${schema}/${name.slice(OBJECT_PREFIX.length)}`,
           Readable.from(entry),
           contentType,
         );
@@ -104,12 +105,12 @@ export async function importTenant(opts: {
       throw new ImportRefused(`the archive ends after ${tables} of ${manifest.tables.length} tables`);
     }
     if (!committed) {
-      await finishTables(client!, opts.schema, manifest);
+      await finishTables(client!, schema, manifest);
       committed = true;
     }
     await release();
     if (objects) opts.progress(`  ${objects} objects restored`);
-    const migrated = await migrateSchema(opts.directUrl, opts.schema);
+    const migrated = await migrateSchema(opts.directUrl, schema);
     if (migrated.applied.length) opts.progress(`  migrated on: ${migrated.applied.join(', ')}`);
     return { manifest, tables, objects };
   } catch (err) {
