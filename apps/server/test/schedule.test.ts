@@ -368,6 +368,22 @@ describe('schedule', () => {
       assert.ok(changed(aliceHeard, keepers.body.event.id), 'the audience heard');
       assert.ok(changed(managerHeard, keepers.body.event.id), 'a manager heard');
       assert.ok(!changed(bobHeard, keepers.body.event.id), 'outside the audience: nothing');
+      // Made a manager, Bob hears every change at once, on the connection he already has.
+      await api(server, 'PATCH', `/api/users/${bob.user.id}`, {
+        token: admin.token,
+        body: { role: 'manager' },
+      });
+      const later = await create(admin.token, {
+        title: 'Keepers again',
+        start: iso(at),
+        end: iso(new Date(at.getTime() + HOUR)),
+        audience: { userGroupId: ug.body.userGroup.id },
+      });
+      await waitFor('the new manager hears it', () => changed(bobHeard, later.body.event.id));
+      await api(server, 'PATCH', `/api/users/${bob.user.id}`, {
+        token: admin.token,
+        body: { role: 'member' },
+      });
     } finally {
       aliceSocket.disconnect();
       bobSocket.disconnect();

@@ -111,10 +111,13 @@ export function createUserAdminService(deps: UserAdminDeps) {
       );
       if (!user) throw notFound('User');
       if (user.role !== current.role) {
-        // The live audit log follows the role: new admins hear it, former admins stop.
+        // The live audit log and the whole schedule follow the role: new admins hear the log,
+        // former admins stop; admins and managers hear every schedule change, members not.
         const who = rooms.user(db.schema, userId);
         if (user.role === 'admin') deps.bus.join(who, [rooms.admins(db.schema)]);
         else if (current.role === 'admin') deps.bus.leave(who, [rooms.admins(db.schema)]);
+        if (user.role === 'member') deps.bus.leave(who, [rooms.staff(db.schema)]);
+        else if (current.role === 'member') deps.bus.join(who, [rooms.staff(db.schema)]);
       }
       return user;
     },

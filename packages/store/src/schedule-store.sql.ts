@@ -152,13 +152,12 @@ export const sqlScheduleStore: ScheduleStore = {
     return rows[0] ? toEvent(rows[0]) : null;
   },
 
-  async canSee(db, event, viewer) {
-    const { rows } = await db.query(`SELECT 1 FROM ${db.s}.events e WHERE e.id = $3 AND ${visibleTo(db.s)}`, [
-      viewer.userId,
-      viewer.seesAll,
-      event.id,
-    ]);
-    return rows.length > 0;
+  async visibleEvent(db, id, viewer) {
+    const { rows } = await db.query(
+      `SELECT ${EVENT_COLUMNS} FROM ${db.s}.events e WHERE e.id = $3 AND ${visibleTo(db.s)}`,
+      [viewer.userId, viewer.seesAll, id],
+    );
+    return rows[0] ? toEvent(rows[0]) : null;
   },
 
   async eventsOverlapping(db, viewer, range) {
@@ -263,13 +262,6 @@ export const sqlScheduleStore: ScheduleStore = {
       params = [];
     }
     const { rows } = await db.query<{ id: number }>(`${sql} ORDER BY u.id`, params);
-    return rows.map((r) => r.id);
-  },
-
-  async scheduleManagerIds(db) {
-    const { rows } = await db.query<{ id: number }>(
-      `SELECT id FROM ${db.s}.users WHERE status = 'active' AND role IN ('admin', 'manager') ORDER BY id`,
-    );
     return rows.map((r) => r.id);
   },
 

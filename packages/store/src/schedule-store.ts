@@ -83,8 +83,8 @@ export interface ScheduleStore {
   updateEvent(db: TenantDb, id: number, event: EventWrite): Promise<EventRow | null>;
   removeEvent(db: TenantDb, id: number): Promise<boolean>;
   event(db: TenantDb, id: number): Promise<EventRow | null>;
-  /** Whether the viewer is in the event's audience (or sees all). */
-  canSee(db: TenantDb, event: EventRow, viewer: ScheduleViewer): Promise<boolean>;
+  /** The event if the viewer is in its audience (or sees all); null otherwise. */
+  visibleEvent(db: TenantDb, id: number, viewer: ScheduleViewer): Promise<EventRow | null>;
   /**
    * The series the viewer sees that can have an occurrence overlapping [from, to): started
    * before `to`, not ended by `from`; of one type when asked.
@@ -129,8 +129,6 @@ export interface ScheduleStore {
     db: TenantDb,
     event: Pick<EventRow, 'audienceGroupId' | 'audienceUserGroupId'>,
   ): Promise<number[]>;
-  /** Active admins and managers: they see (and hear about) every event. */
-  scheduleManagerIds(db: TenantDb): Promise<number[]>;
   /** Users who answered "not going" to the occurrence. */
   notGoing(db: TenantDb, eventId: number, occurrenceStart: Date): Promise<number[]>;
 

@@ -15,6 +15,7 @@ export async function roomsForConnection(services: Services, db: TenantDb, actor
     rooms.user(db.schema, actor.user.id),
     rooms.session(db.schema, actor.sessionId),
     ...(actor.user.role === 'admin' ? [rooms.admins(db.schema)] : []),
+    ...(actor.user.role !== 'member' ? [rooms.staff(db.schema)] : []),
     ...(await services.groups.memberRooms(db, actor.user.id)),
   ];
 }

@@ -230,12 +230,6 @@ export function occurrencesBetween(series: SeriesTiming, from: Date, to: Date): 
     .filter((o) => o.start < to && o.end > from && !skipped.has(o.start.getTime()));
 }
 
-/** Whether a series has an occurrence starting exactly then (exceptions have none). */
-export function isOccurrence(series: SeriesTiming, start: Date): boolean {
-  const near = occurrencesBetween(series, new Date(start.getTime() - 1), new Date(start.getTime() + 1));
-  return near.some((o) => o.start.getTime() === start.getTime());
-}
-
 /** The occurrence starting then, if the series has one. */
 export function occurrenceAt(series: SeriesTiming, start: Date): Span | null {
   const near = occurrencesBetween(series, new Date(start.getTime() - 1), new Date(start.getTime() + 1));

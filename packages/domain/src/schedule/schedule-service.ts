@@ -79,8 +79,8 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
 
   /** The event if the user may see it; not found otherwise (ids reveal nothing). */
   async function visibleEvent(db: TenantDb, user: User, id: number): Promise<EventRow> {
-    const event = await schedule.event(db, id);
-    if (!event || !(await schedule.canSee(db, event, viewerOf(user)))) throw notFound('Event');
+    const event = await schedule.visibleEvent(db, id, viewerOf(user));
+    if (!event) throw notFound('Event');
     return event;
   }
 
@@ -99,26 +99,22 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     }
   }
 
-  /** `schedule:changed` to whoever sees the event: its audience, and the managers. */
+  /** `schedule:changed` to whoever sees the event: its audience, and the admins and managers. */
   async function announce(
     db: TenantDb,
     events: Array<Pick<EventRow, 'id' | 'audienceGroupId' | 'audienceUserGroupId'>>,
   ) {
-    const targets = new Set<string>();
-    let managers: number[] | null = null;
     for (const event of events) {
+      const targets = [rooms.staff(db.schema)];
       if (event.audienceGroupId === null && event.audienceUserGroupId === null) {
-        targets.add(rooms.tenant(db.schema));
+        targets.push(rooms.tenant(db.schema));
       } else if (event.audienceGroupId !== null) {
         const group = await deps.stores.groups.access(db, event.audienceGroupId, 0);
-        if (group) targets.add(groupRoom(db.schema, group));
+        if (group) targets.push(groupRoom(db.schema, group));
       } else {
-        for (const id of await schedule.audienceUserIds(db, event)) targets.add(rooms.user(db.schema, id));
+        for (const id of await schedule.audienceUserIds(db, event)) targets.push(rooms.user(db.schema, id));
       }
-      managers ??= await schedule.scheduleManagerIds(db);
-      for (const id of managers) targets.add(rooms.user(db.schema, id));
-      deps.bus.emit([...targets], 'schedule:changed', { eventId: event.id });
-      targets.clear();
+      deps.bus.emit(targets, 'schedule:changed', { eventId: event.id });
     }
   }
 

@@ -6,4 +6,6 @@ export const rooms = {
   session: (schema: string, sessionId: string) => `${schema}:session:${sessionId}`,
   /** The tenant's admins' connections (the live audit log). */
   admins: (schema: string) => `${schema}:admins:all`,
+  /** Admins' and managers' connections: they see every event of the schedule. */
+  staff: (schema: string) => `${schema}:staff:all`,
 };
