@@ -20,6 +20,7 @@ export {
   EventTypeInUse,
   EventTypeNameTaken,
   type EventWrite,
+  type ReminderDevice,
   type RsvpCount,
   type ScheduleStore,
   type ScheduleViewer,

@@ -69,6 +69,36 @@ const visibleTo = (s: string) => `($2::boolean
   OR e.audience_user_group_id IN (
        SELECT ugm.user_group_id FROM ${s}.user_group_members ugm WHERE ugm.user_id = $1))`;
 
+/**
+ * `SELECT u.id …` of an event's audience (active accounts): everyone, a conversation's members
+ * (a public channel: everyone who has not left it), or a user group's.
+ */
+function audienceOf(
+  s: string,
+  event: Pick<EventRow, 'audienceGroupId' | 'audienceUserGroupId'>,
+): { sql: string; params: unknown[] } {
+  const active = `u.status = 'active'`;
+  if (event.audienceUserGroupId !== null) {
+    return {
+      sql: `SELECT u.id FROM ${s}.users u JOIN ${s}.user_group_members m ON m.user_id = u.id
+             WHERE m.user_group_id = $1 AND ${active}`,
+      params: [event.audienceUserGroupId],
+    };
+  }
+  if (event.audienceGroupId !== null) {
+    return {
+      sql: `SELECT u.id FROM ${s}.users u, ${s}.groups g
+             WHERE g.id = $1 AND ${active} AND CASE WHEN g.type = 'public'
+               THEN NOT EXISTS (SELECT 1 FROM ${s}.conversation_prefs cp
+                                 WHERE cp.group_id = g.id AND cp.user_id = u.id AND cp.left_at IS NOT NULL)
+               ELSE EXISTS (SELECT 1 FROM ${s}.group_members gm WHERE gm.group_id = g.id AND gm.user_id = u.id)
+             END`,
+      params: [event.audienceGroupId],
+    };
+  }
+  return { sql: `SELECT u.id FROM ${s}.users u WHERE ${active}`, params: [] };
+}
+
 const typeNameTaken = (err: unknown): never => {
   if (
     isUniqueViolation(err, 'event_types_name_key') ||
@@ -242,35 +272,31 @@ export const sqlScheduleStore: ScheduleStore = {
   },
 
   async audienceUserIds(db, event) {
-    const active = `u.status = 'active'`;
-    let sql: string;
-    let params: unknown[];
-    if (event.audienceUserGroupId !== null) {
-      sql = `SELECT u.id FROM ${db.s}.users u JOIN ${db.s}.user_group_members m ON m.user_id = u.id
-              WHERE m.user_group_id = $1 AND ${active}`;
-      params = [event.audienceUserGroupId];
-    } else if (event.audienceGroupId !== null) {
-      sql = `SELECT u.id FROM ${db.s}.users u, ${db.s}.groups g
-              WHERE g.id = $1 AND ${active} AND CASE WHEN g.type = 'public'
-                THEN NOT EXISTS (SELECT 1 FROM ${db.s}.conversation_prefs cp
-                                  WHERE cp.group_id = g.id AND cp.user_id = u.id AND cp.left_at IS NOT NULL)
-                ELSE EXISTS (SELECT 1 FROM ${db.s}.group_members gm WHERE gm.group_id = g.id AND gm.user_id = u.id)
-              END`;
-      params = [event.audienceGroupId];
-    } else {
-      sql = `SELECT u.id FROM ${db.s}.users u WHERE ${active}`;
-      params = [];
-    }
-    const { rows } = await db.query<{ id: number }>(`${sql} ORDER BY u.id`, params);
+    const audience = audienceOf(db.s, event);
+    const { rows } = await db.query<{ id: number }>(`${audience.sql} ORDER BY u.id`, audience.params);
     return rows.map((r) => r.id);
   },
 
-  async notGoing(db, eventId, occurrenceStart) {
-    const { rows } = await db.query<{ user_id: number }>(
-      `SELECT user_id FROM ${db.s}.event_rsvps WHERE event_id = $1 AND occurrence_start = $2 AND status = 'not_going'`,
-      [eventId, occurrenceStart],
+  async reminderDevices(db, event, occurrenceStart) {
+    const audience = audienceOf(db.s, event);
+    const n = audience.params.length;
+    const { rows } = await db.query(
+      `SELECT ps.id, ps.user_id, ps.endpoint, ps.p256dh, ps.auth, pu.preferences
+         FROM ${db.s}.push_subscriptions ps JOIN ${db.s}.users pu ON pu.id = ps.user_id
+        WHERE ps.user_id IN (${audience.sql})
+          AND NOT EXISTS (SELECT 1 FROM ${db.s}.event_rsvps r WHERE r.event_id = $${n + 1}
+                           AND r.occurrence_start = $${n + 2} AND r.user_id = ps.user_id AND r.status = 'not_going')
+        ORDER BY ps.id`,
+      [...audience.params, event.id, occurrenceStart],
     );
-    return rows.map((r) => r.user_id);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      userId: r.user_id as number,
+      endpoint: r.endpoint as string,
+      p256dh: r.p256dh as string,
+      auth: r.auth as string,
+      preferences: (r.preferences as Record<string, unknown>) ?? {},
+    }));
   },
 
   async setCalendarToken(db, userId, tokenHash) {

@@ -64,6 +64,16 @@ export interface RsvpCount {
   mine: RsvpStatus | null;
 }
 
+/** A push device to remind, with what decides whether its owner hears it now. */
+export interface ReminderDevice {
+  id: number;
+  userId: number;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  preferences: Record<string, unknown>;
+}
+
 /** Event types, events, RSVPs, calendar-feed tokens and reminder deliveries of a tenant. */
 export interface ScheduleStore {
   eventTypes(db: TenantDb): Promise<EventType[]>;
@@ -129,8 +139,15 @@ export interface ScheduleStore {
     db: TenantDb,
     event: Pick<EventRow, 'audienceGroupId' | 'audienceUserGroupId'>,
   ): Promise<number[]>;
-  /** Users who answered "not going" to the occurrence. */
-  notGoing(db: TenantDb, eventId: number, occurrenceStart: Date): Promise<number[]>;
+  /**
+   * The push devices of the event's audience for one occurrence (not of those who answered
+   * "not going"), each with its owner's preferences (for quiet hours), in one query.
+   */
+  reminderDevices(
+    db: TenantDb,
+    event: Pick<EventRow, 'id' | 'audienceGroupId' | 'audienceUserGroupId'>,
+    occurrenceStart: Date,
+  ): Promise<ReminderDevice[]>;
 
   /** Replaces the user's feed token (only its hash is kept). */
   setCalendarToken(db: TenantDb, userId: number, tokenHash: string): Promise<void>;

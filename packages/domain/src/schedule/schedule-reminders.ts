@@ -32,7 +32,7 @@ export interface ReminderJob {
  * never sends twice. An hourly sweep queues whatever chain an outage broke.
  */
 export function createScheduleReminders(deps: {
-  stores: Pick<Stores, 'schedule' | 'push' | 'users'>;
+  stores: Pick<Stores, 'schedule' | 'push'>;
   jobs: JobQueue;
   sender: WebPushSender;
   dbFor: (schema: string) => TenantDb;
@@ -91,20 +91,11 @@ export function createScheduleReminders(deps: {
     if (!event || event.updatedAt.toISOString() !== job.version) return;
     const start = new Date(job.occurrenceStart);
     if (!occurrenceAt(timingOf(event), start)) return;
-    const declined = new Set(await schedule.notGoing(db, event.id, start));
-    const audience = new Set((await schedule.audienceUserIds(db, event)).filter((id) => !declined.has(id)));
     const at = now();
-    const quiet = new Map<number, boolean>();
-    const devices = [];
-    for (const sub of await push.all(db)) {
-      if (!audience.has(sub.userId)) continue;
-      if (!quiet.has(sub.userId)) {
-        const prefs = await deps.stores.users.preferences(db, sub.userId);
-        const { quietHours } = withDefaultPreferences(prefs as Partial<Preferences>);
-        quiet.set(sub.userId, quietHours !== null && inQuietHours(quietHours, at));
-      }
-      if (!quiet.get(sub.userId)) devices.push(sub);
-    }
+    const devices = (await schedule.reminderDevices(db, event, start)).filter((d) => {
+      const { quietHours } = withDefaultPreferences(d.preferences as Partial<Preferences>);
+      return !(quietHours && inQuietHours(quietHours, at));
+    });
     const taken = await schedule.claimReminder(
       db,
       event.id,
