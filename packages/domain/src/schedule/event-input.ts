@@ -127,8 +127,19 @@ export function withSeriesEnd(row: EventWrite): EventWrite {
   return { ...row, seriesEnd: seriesEnd(timingOf(row)) };
 }
 
+const audienceOf = (row: EventRow | EventWrite): ScheduleEvent['audience'] =>
+  row.audienceGroupId !== null
+    ? { groupId: row.audienceGroupId }
+    : row.audienceUserGroupId !== null
+      ? { userGroupId: row.audienceUserGroupId }
+      : null;
+
+const recurrenceOf = (row: EventRow | EventWrite): ScheduleEvent['recurrence'] =>
+  row.recurrence && { ...row.recurrence, exceptions: row.exceptions.map((d) => d.toISOString()) };
+
 /** A stored row back as API input (what an edit starts from). */
 export function inputOf(row: EventRow | EventWrite): EventInput {
+  const r = row.recurrence;
   return {
     title: row.title,
     description: row.description,
@@ -138,19 +149,15 @@ export function inputOf(row: EventRow | EventWrite): EventInput {
     timeZone: row.timeZone,
     allDay: row.allDay,
     typeId: row.typeId,
-    audience:
-      row.audienceGroupId !== null
-        ? { groupId: row.audienceGroupId }
-        : row.audienceUserGroupId !== null
-          ? { userGroupId: row.audienceUserGroupId }
-          : null,
-    recurrence: row.recurrence
+    audience: audienceOf(row),
+    recurrence: r
       ? {
-          freq: row.recurrence.freq,
-          interval: row.recurrence.interval,
-          ...(row.recurrence.byWeekday.length ? { byWeekday: row.recurrence.byWeekday } : {}),
-          until: row.recurrence.until,
-          count: row.recurrence.count,
+          freq: r.freq,
+          interval: r.interval,
+          // An input names weekdays only when there are some (a weekly series).
+          ...(r.byWeekday.length ? { byWeekday: r.byWeekday } : {}),
+          until: r.until,
+          count: r.count,
           exceptions: row.exceptions.map((d) => d.toISOString()),
         }
       : null,
@@ -167,28 +174,18 @@ export function assertNotInPast(row: EventWrite, now: Date): void {
 }
 
 export function toApiEvent(row: EventRow, canEdit: boolean): ScheduleEvent {
-  const api = inputOf(row);
   return {
     id: row.id,
     title: row.title,
     description: row.description,
     location: row.location,
-    start: api.start,
-    end: api.end,
+    start: row.start.toISOString(),
+    end: row.end.toISOString(),
     timeZone: row.timeZone,
     allDay: row.allDay,
     typeId: row.typeId,
-    audience: api.audience ?? null,
-    recurrence: row.recurrence
-      ? {
-          freq: row.recurrence.freq,
-          interval: row.recurrence.interval,
-          byWeekday: row.recurrence.byWeekday,
-          until: row.recurrence.until,
-          count: row.recurrence.count,
-          exceptions: row.exceptions.map((d) => d.toISOString()),
-        }
-      : null,
+    audience: audienceOf(row),
+    recurrence: recurrenceOf(row),
     reminderMinutes: row.reminderMinutes,
     createdBy: row.createdBy,
     canEdit,

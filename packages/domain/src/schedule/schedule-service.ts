@@ -216,7 +216,8 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       const counts = await schedule.rsvpCounts(
         db,
         [...new Set(spans.map((s) => s.event.id))],
-        new Date(from.getTime() - 366 * 86_400_000),
+        // From the earliest occurrence listed (it may have begun before `from`).
+        new Date(Math.min(from.getTime(), ...spans.map((s) => s.span.start.getTime()))),
         to,
         user.id,
       );

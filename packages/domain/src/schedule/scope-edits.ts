@@ -1,5 +1,5 @@
 import type { EditScope } from '@rosterchirp/protocol';
-import type { EventRow, EventWrite } from '@rosterchirp/store';
+import type { EventRow, EventWrite, StoredRecurrence } from '@rosterchirp/store';
 import { invalid } from '../app-error.ts';
 import { type EventInput, eventWriteFrom, inputOf, timingOf, withSeriesEnd } from './event-input.ts';
 import { occurrenceAt, occurrencesBefore } from './recurrence.ts';
@@ -74,16 +74,8 @@ export function planEdit(
   }
   // "This and following" from the first occurrence is the whole series.
   if (at.getTime() === existing.start.getTime()) return planEdit(existing, change, 'series', undefined);
-  const timing = timingOf(existing);
-  const before = occurrencesBefore(timing, at);
   const old = existing.recurrence;
-  const series = withSeriesEnd({
-    ...existing,
-    recurrence: old.count
-      ? { ...old, count: before }
-      : { ...old, until: new Date(at.getTime() - 1000).toISOString() },
-    exceptions: existing.exceptions.filter((d) => d < at),
-  });
+  const { series, before } = endedBefore(existing, old, at);
   const restBase: EventInput = {
     ...base,
     start: at.toISOString(),
@@ -112,13 +104,22 @@ export function planDelete(
   const at = namedOccurrence(existing, occurrenceStart).start;
   if (scope === 'occurrence') return withSeriesEnd({ ...existing, exceptions: [...existing.exceptions, at] });
   if (at.getTime() === existing.start.getTime()) return null;
-  const old = existing.recurrence;
+  return endedBefore(existing, existing.recurrence, at).series;
+}
+
+/**
+ * The series cut just before the occurrence at `at` (a counted one keeps the occurrences
+ * before it, others end a second earlier), with its exceptions from then on dropped; and how
+ * many occurrences it keeps.
+ */
+function endedBefore(existing: EventRow, old: StoredRecurrence, at: Date) {
   const before = occurrencesBefore(timingOf(existing), at);
-  return withSeriesEnd({
+  const series = withSeriesEnd({
     ...existing,
     recurrence: old.count
       ? { ...old, count: before }
       : { ...old, until: new Date(at.getTime() - 1000).toISOString() },
     exceptions: existing.exceptions.filter((d) => d < at),
   });
+  return { series, before };
 }
