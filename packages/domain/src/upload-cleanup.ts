@@ -42,20 +42,19 @@ export function createUploadCleanup(deps: {
       const cutoff = Date.now() - keepHours * 3600_000;
       const unused = objects.filter((o) => !inUse.has(o.key));
       const orphans = unused.filter((o) => o.lastModified.getTime() < cutoff).map((o) => o.key);
-      let deleted = 0;
-      if (!opts.dryRun && orphans.length > 0) {
+      const deleting = !opts.dryRun && orphans.length > 0;
+      if (deleting) {
         await deps.stores.uploads.forget(db, orphans);
         await deps.storage.deleteMany(orphans);
-        deleted = orphans.length;
-        deps.onDeleted?.(deleted);
-        deps.log.info({ schema: db.schema, deleted }, 'unreferenced uploads deleted');
+        deps.onDeleted?.(orphans.length);
+        deps.log.info({ schema: db.schema, deleted: orphans.length }, 'unreferenced uploads deleted');
       }
       return {
         objects: objects.length,
         inUse: objects.length - unused.length,
         recent: unused.length - orphans.length,
         orphans,
-        deleted,
+        deleted: deleting ? orphans.length : 0,
       };
     },
   };

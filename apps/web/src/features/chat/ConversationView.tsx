@@ -2,6 +2,7 @@ import { type Message, messagePreview } from '@rosterchirp/protocol/client';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import { type Store, useStoreSlice } from '../../store.ts';
+import { BackButton } from '../../ui/BackButton.tsx';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { lazyPart } from '../../ui/lazy-part.tsx';
 import { Composer } from './Composer.tsx';
@@ -170,14 +171,7 @@ export function ConversationView({
       }}
     >
       <header class="conversation__header">
-        <button
-          type="button"
-          class="icon-btn back-btn"
-          aria-label="Back to conversations"
-          onClick={client.close}
-        >
-          ‹
-        </button>
+        <BackButton label="Back to conversations" onClick={client.close} />
         <button type="button" class="conversation__title" onClick={() => setInfo(true)}>
           <span class="visually-hidden">About </span>
           <h1>

@@ -5,6 +5,9 @@ import { Dialog } from '../../ui/Dialog.tsx';
 import { timeText } from './calendar-dates.ts';
 import { scheduleApi } from './schedule-api.ts';
 
+/** The occurrence a dialog shows: from the calendar, or only its event and start (a reminder). */
+export type OpenOccurrence = Pick<Occurrence, 'eventId' | 'start'> & { title?: string };
+
 const ANSWERS: Array<[RsvpStatus, string]> = [
   ['going', 'Going'],
   ['maybe', 'Maybe'],
@@ -34,7 +37,7 @@ function when(detail: EventDetail): string {
  * own to choose; for managers, edit and delete — a recurring event asks which occurrences.
  */
 export function EventDialog(props: {
-  occurrence: Occurrence;
+  occurrence: OpenOccurrence;
   types: ReadonlyMap<number, EventType>;
   refreshKey: number;
   onEdit: (detail: EventDetail, scope: EditScope) => void;
@@ -78,7 +81,11 @@ export function EventDialog(props: {
   const type = detail ? props.types.get(detail.event.typeId) : undefined;
   const rsvp = detail?.rsvp;
   return (
-    <Dialog label="Event" title={detail?.event.title ?? props.occurrence.title} onClose={props.onClose}>
+    <Dialog
+      label="Event"
+      title={detail?.event.title ?? props.occurrence.title ?? 'Event'}
+      onClose={props.onClose}
+    >
       {!detail && !error && <p>Loading…</p>}
       {error && (
         <p class="form-error" role="alert">

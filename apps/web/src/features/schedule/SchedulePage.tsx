@@ -10,11 +10,12 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../lib/http.ts';
 import type { createStore } from '../../store.ts';
 import { useStoreSlice } from '../../store.ts';
+import { BackButton } from '../../ui/BackButton.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { peopleApi } from '../people/people-api.ts';
 import { CalendarFeedDialog } from './CalendarFeedDialog.tsx';
 import { addDays, addMonths, startOfDay, startOfMonth, startOfWeek } from './calendar-dates.ts';
-import { EventDialog } from './EventDialog.tsx';
+import { EventDialog, type OpenOccurrence } from './EventDialog.tsx';
 import { type EditTarget, EventForm } from './EventForm.tsx';
 import { EventTypesDialog } from './EventTypesDialog.tsx';
 import { scheduleApi } from './schedule-api.ts';
@@ -73,24 +74,12 @@ export function SchedulePage(props: {
   // What the shown occurrences answer; while another question is on its way they are dimmed.
   const [shownFor, setShownFor] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState<Occurrence | null>(null);
+  const [open, setOpen] = useState<OpenOccurrence | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [dialog, setDialog] = useState<'types' | 'feed' | null>(null);
   const [version, setVersion] = useState(0);
   useEffect(() => {
-    if (!props.opening) return;
-    const { eventId, start } = props.opening;
-    setOpen({
-      eventId,
-      start,
-      end: start,
-      allDay: false,
-      title: 'Event',
-      location: '',
-      typeId: 0,
-      recurring: false,
-      rsvp: { going: 0, maybe: 0, notGoing: 0, mine: null },
-    });
+    if (props.opening) setOpen(props.opening);
   }, [props.opening]);
   const now = new Date();
   const filtering = keyword.trim() !== '' || typeId !== null;
@@ -183,14 +172,7 @@ export function SchedulePage(props: {
     return (
       <main class="conversation schedule schedule--form">
         <header class="conversation__header">
-          <button
-            type="button"
-            class="icon-btn back-btn"
-            aria-label="Back to the schedule"
-            onClick={() => setEditing(null)}
-          >
-            ‹
-          </button>
+          <BackButton label="Back to the schedule" onClick={() => setEditing(null)} />
           <h1>{editing?.kind === 'edit' ? 'Edit event' : 'New event'}</h1>
         </header>
         <div class="schedule__body">{form}</div>
@@ -202,14 +184,7 @@ export function SchedulePage(props: {
   return (
     <main class="conversation schedule" aria-label="Schedule">
       <header class="conversation__header schedule__header">
-        <button
-          type="button"
-          class="icon-btn back-btn"
-          aria-label="Back to conversations"
-          onClick={props.onBack}
-        >
-          ‹
-        </button>
+        <BackButton label="Back to conversations" onClick={props.onBack} />
         <h1>{title}</h1>
         <div class="schedule__actions">
           {manages && (
