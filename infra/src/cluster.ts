@@ -18,6 +18,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Postgres with fsync on (benchmarks of durable writes). */
   durable?: boolean;
+  /** Extra Postgres server settings (`name=value`), e.g. to load pg_stat_statements. */
+  postgresSettings?: string[];
   dir?: string;
   /** Host mode: APP_TYPE=host with HOST_DOMAIN=localhost (tenants at `{slug}.localhost:PORT`). */
   hostMode?: boolean;
@@ -76,6 +78,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       dir: join(dir, 'postgres'),
       database,
       durable: opts.durable ?? false,
+      ...(opts.postgresSettings ? { settings: opts.postgresSettings } : {}),
     });
     started.push(postgres.stop);
     await mkdir(join(dir, 'pgbouncer'), { recursive: true });

@@ -29,6 +29,8 @@ export async function startPostgres(opts: {
   dir: string;
   database: string;
   durable?: boolean;
+  /** Extra `name=value` server settings, e.g. `shared_preload_libraries=pg_stat_statements`. */
+  settings?: string[];
 }): Promise<PostgresHandle> {
   const bin = postgresBinDir();
   const data = join(opts.dir, 'data');
@@ -60,6 +62,7 @@ export async function startPostgres(opts: {
     '-p',
     String(port),
   ];
+  for (const setting of opts.settings ?? []) settings.push('-c', setting);
   if (!opts.durable)
     settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const [cmd, args] = asPostgres(`${bin}/postgres`, ['-D', data, ...settings]);

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import { Redis } from 'ioredis';
 import { BENCH_CONNECTION_LIMITS, json } from './lib/clients.ts';
-import { cpuSeconds, machine, rssKib, summary } from './lib/measure.ts';
+import { cpuSeconds, machine, redisCpuSeconds, rssKib, summary } from './lib/measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -111,11 +111,7 @@ async function main() {
     log(`held ${held} (${failures} failed) in ${connectSeconds.toFixed(1)} s; holding ${HOLD_S} s`);
     // What idle connections cost while nothing happens: heartbeats, presence refreshes, timers.
     const redis = new Redis(cluster.redis.url);
-    const redisCpu = async () => {
-      const info = await redis.info('cpu');
-      const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-      return num('used_cpu_user') + num('used_cpu_sys');
-    };
+    const redisCpu = () => redisCpuSeconds(redis);
     const instancesCpu = () => cluster.instances.reduce((n, i) => n + cpuSeconds(i.pid), 0);
     const hold0 = { instances: instancesCpu(), redis: await redisCpu() };
     await new Promise((r) => setTimeout(r, HOLD_S * 1000));

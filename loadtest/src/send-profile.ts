@@ -1,18 +1,21 @@
 /**
- * `pnpm bench:send-profile [-- --senders 50 --per-sender 100 --cpu-prof]` — where a message
- * send's CPU goes. One instance of the local cluster (PgBouncer, Postgres, Redis), S REST
+ * `pnpm bench:send-profile [-- --senders 50 --per-sender 100 --cpu-prof --statements]` — where a
+ * message send's CPU goes. One instance of the local cluster (PgBouncer, Postgres, Redis), S REST
  * senders straight to the instance, each in its own room; prints CPU per send of the instance,
- * Postgres (all backends), PgBouncer and the generator. With --cpu-prof the instance runs
+ * Postgres (all backends), PgBouncer, Redis and the generator. With --statements Postgres loads
+ * pg_stat_statements and the statements per send are listed by time. With --cpu-prof the instance runs
  * under node's profiler and the top functions by self time are printed (profile kept in
  * loadtest/results/profiles/).
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, User } from '@rosterchirp/protocol';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { BENCH_ENV, json } from './lib/clients.ts';
-import { cpuSeconds, treeCpuSeconds } from './lib/measure.ts';
+import { cpuSeconds, redisCpuSeconds, treeCpuSeconds } from './lib/measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     senders: { type: 'string', default: '50' },
     'per-sender': { type: 'string', default: '100' },
     'cpu-prof': { type: 'boolean', default: false },
+    statements: { type: 'boolean', default: false },
   },
 });
 const SENDERS = Number(values.senders);
@@ -31,6 +35,16 @@ async function main() {
   const cluster = await startCluster({
     instances: 1,
     env: BENCH_ENV,
+    // Counting statements costs Postgres time of its own: only when asked.
+    ...(values.statements
+      ? {
+          postgresSettings: [
+            'shared_preload_libraries=pg_stat_statements',
+            'pg_stat_statements.track=all',
+            'pg_stat_statements.track_planning=on',
+          ],
+        }
+      : {}),
     ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });
   const instance = cluster.instances[0]!;
@@ -58,7 +72,15 @@ async function main() {
         }),
       ),
     );
+    const redis = new Redis(cluster.redis.url);
+    const direct = new pg.Client({ connectionString: cluster.postgres.url });
+    await direct.connect();
+    if (values.statements) {
+      await direct.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await direct.query('SELECT pg_stat_statements_reset()');
+    }
     const before = {
+      redis: await redisCpuSeconds(redis),
       instance: cpuSeconds(instance.pid),
       postgres: treeCpuSeconds(cluster.postgres.pid),
       pgbouncer: cpuSeconds(cluster.pgbouncer.pid()),
@@ -82,18 +104,47 @@ async function main() {
     const seconds = (performance.now() - t0) / 1000;
     const sends = SENDERS * PER;
     const gen = process.cpuUsage(before.generator);
+    const spent = {
+      instance: cpuSeconds(instance.pid) - before.instance,
+      postgres: treeCpuSeconds(cluster.postgres.pid) - before.postgres,
+      pgbouncer: cpuSeconds(cluster.pgbouncer.pid()) - before.pgbouncer,
+      redis: (await redisCpuSeconds(redis)) - before.redis,
+    };
+    const total = spent.instance + spent.postgres + spent.pgbouncer + spent.redis;
     const perSend = (cpuS: number) => `${((cpuS * 1e6) / sends).toFixed(0)} µs`;
     process.stdout.write(
       `${sends} sends (${errors} errors) in ${seconds.toFixed(2)} s = ${Math.round(sends / seconds)}/s\n` +
-        `CPU per send: instance ${perSend(cpuSeconds(instance.pid) - before.instance)}, ` +
-        `postgres ${perSend(treeCpuSeconds(cluster.postgres.pid) - before.postgres)}, ` +
-        `pgbouncer ${perSend(cpuSeconds(cluster.pgbouncer.pid()) - before.pgbouncer)}, ` +
-        `generator ${perSend((gen.user + gen.system) / 1e6)}\n`,
+        `CPU per send: total ${perSend(total)} = instance ${perSend(spent.instance)}, ` +
+        `postgres ${perSend(spent.postgres)}, pgbouncer ${perSend(spent.pgbouncer)}, ` +
+        `redis ${perSend(spent.redis)}; generator ${perSend((gen.user + gen.system) / 1e6)}\n`,
     );
+    if (values.statements) await printStatements(direct, sends);
+    redis.disconnect();
+    await direct.end();
   } finally {
     await cluster.stop();
   }
   if (values['cpu-prof']) await printTopFunctions();
+}
+
+/** The statements Postgres ran during the sends, by total time: calls and time per send. */
+async function printStatements(db: pg.Client, sends: number) {
+  const { rows } = await db.query<{ query: string; calls: string; ms: number; plan_ms: number }>(
+    `SELECT query, calls, total_exec_time AS ms, total_plan_time AS plan_ms FROM pg_stat_statements
+      WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+  );
+  const all = await db.query<{ calls: string }>(
+    `SELECT sum(calls) AS calls FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'`,
+  );
+  process.stdout.write(
+    `\nStatements per send: ${(Number(all.rows[0]?.calls ?? 0) / sends).toFixed(2)} (top by time; calls, execution, planning per send):\n`,
+  );
+  for (const r of rows) {
+    const text = r.query.replace(/\s+/g, ' ').slice(0, 110);
+    process.stdout.write(
+      `${(Number(r.calls) / sends).toFixed(2).padStart(6)} × ${((r.ms * 1000) / sends).toFixed(0).padStart(4)} µs + ${((r.plan_ms * 1000) / sends).toFixed(0).padStart(4)} µs  ${text}\n`,
+    );
+  }
 }
 
 interface ProfileNode {
@@ -101,10 +152,16 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
-/** Self time by function of the newest profile (the instance's main thread). */
+/** Self time by function of the instance's main thread: the largest profile of the newest run. */
 async function printTopFunctions() {
   const files = (await readdir(PROFILE_DIR)).filter((f) => f.endsWith('.cpuprofile')).sort();
-  const newest = files.at(-1);
+  const run = files.at(-1)?.split('.').slice(0, 4).join('.');
+  const sizes = await Promise.all(
+    files
+      .filter((f) => run && f.startsWith(run))
+      .map(async (f) => ({ f, size: (await stat(join(PROFILE_DIR, f))).size })),
+  );
+  const newest = sizes.sort((a, b) => b.size - a.size)[0]?.f;
   if (!newest) return;
   const profile = JSON.parse(await readFile(join(PROFILE_DIR, newest), 'utf8')) as {
     nodes: ProfileNode[];

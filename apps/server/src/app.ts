@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
-import type { Pool, ShardMap } from '@rosterchirp/db';
+import type { ChangeNotices, Pool, ShardMap } from '@rosterchirp/db';
 import {
   createServices,
   createTenantProvisioning,
@@ -17,7 +17,13 @@ import type { JobQueue, PresenceStore, ViewingStore } from '@rosterchirp/protoco
 import type { RateLimiter } from '@rosterchirp/rate-limit';
 import { createSocketIoBus } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
-import { createSqlStores, type HostAudit, type TenantCatalog, timed } from '@rosterchirp/store';
+import {
+  cacheAccessChecks,
+  createSqlStores,
+  type HostAudit,
+  type TenantCatalog,
+  timed,
+} from '@rosterchirp/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
@@ -77,6 +83,13 @@ export interface AppDeps {
   presenceSweepMs?: number;
   /** Presence changes are sent at most once per this window per tenant (PRESENCE_BATCH_MS); default 1000. */
   presenceBatchMs?: number;
+  /**
+   * Commit-time change notices from Postgres: with them, each request's session check and each
+   * conversation access check are answered from memory for up to `accessCacheMs` (0 or no
+   * notices: always asked).
+   */
+  changeNotices?: ChangeNotices;
+  accessCacheMs?: number;
   /** socket.io adapter for cross-instance fan-out; default: in-memory (one instance). */
   socketAdapter?: ServerOptions['adapter'] | undefined;
   /** Registers what to do when the fan-out comes back after an outage (SharedState). */
@@ -173,9 +186,16 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   deps.onFanoutRestored?.(() => io.local.emit('sync:required', { reason: 'fanout_interrupted' }));
   const bus = createSocketIoBus(io);
   const metrics = createAppMetrics();
+  const sqlStores = createSqlStores(metrics.observeStoreCall);
   const services = createServices({
     bus,
-    stores: createSqlStores(metrics.observeStoreCall),
+    stores:
+      deps.changeNotices && (deps.accessCacheMs ?? 0) > 0
+        ? cacheAccessChecks(sqlStores, deps.changeNotices, {
+            ttlMs: deps.accessCacheMs ?? 0,
+            maxEntries: 100_000,
+          })
+        : sqlStores,
     presence: deps.presence,
     presenceBatchMs: deps.presenceBatchMs ?? 1000,
     storage: deps.storage,

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
-import { migrateSchema, ShardMap } from '@rosterchirp/db';
+import { listenForChanges, migrateSchema, ShardMap } from '@rosterchirp/db';
 import { PgBossQueue } from '@rosterchirp/jobs';
 import { createSqlStores } from '@rosterchirp/store';
 import { buildApp } from './app.ts';
@@ -33,6 +33,10 @@ async function main(): Promise<void> {
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrated schema public');
 
   const shards = ShardMap.single(database.pool, database.directUrl);
+  const changeNotices = listenForChanges(
+    shards.names().map((name) => shards.get(name).directUrl),
+    { onError: (err) => log.warn({ err }, 'change notices: connection lost; caches off until it is back') },
+  );
   const selfhost = createSelfhostResolver(database.pool);
   const publicDb = selfhost.bySchema('public');
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(createSqlStores().settings, publicDb));
@@ -71,6 +75,8 @@ async function main(): Promise<void> {
     linkPreviews: config.linkPreviews,
     presenceTtlMs: config.presenceTtlMs,
     presenceBatchMs: config.presenceBatchMs,
+    changeNotices,
+    accessCacheMs: config.accessCacheMs,
     storage: storageFromConfig(config),
     jwtSecret,
     push: {
@@ -117,6 +123,7 @@ async function main(): Promise<void> {
     await drain(config.drainDelayMs);
     await app.close();
     await shared.close();
+    await changeNotices.close();
     await database.close();
     process.exit(0);
   };

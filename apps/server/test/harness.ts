@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
-import { createPool, migrateSchema, ShardMap, type TenantDb, tenantDb } from '@rosterchirp/db';
+import {
+  createPool,
+  listenForChanges,
+  migrateSchema,
+  ShardMap,
+  type TenantDb,
+  tenantDb,
+} from '@rosterchirp/db';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import { PgBossQueue } from '@rosterchirp/jobs';
 import type {
@@ -78,6 +85,9 @@ export async function startTestServer(
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
   const shared = createSharedState({ redisUrl: opts.redisUrl }, log);
   const shards = ShardMap.single(pool, db.directUrl);
+  // Every test runs with the session cache on, as production does: a revocation or a change of
+  // a person must be seen at once through the database's change notices.
+  const changeNotices = listenForChanges([db.directUrl]);
   const host = opts.hostMode
     ? await setupHostMode({
         shards,
@@ -132,6 +142,8 @@ export async function startTestServer(
     defaultUserPassword: undefined,
     presenceSweepMs: 500,
     presenceBatchMs: opts.presenceBatchMs ?? 50,
+    changeNotices,
+    accessCacheMs: 30_000,
     metricsToken: opts.metricsToken,
     trustProxy: opts.trustProxy ?? false,
     ...(opts.connectionLimits ? { connectionLimits: opts.connectionLimits } : {}),
@@ -152,6 +164,7 @@ export async function startTestServer(
     async close() {
       await built.app.close();
       await shared.close();
+      await changeNotices.close();
       await pool.end();
       await rm(uploads, { recursive: true, force: true });
     },
@@ -339,8 +352,8 @@ export async function publicChannel(server: TestServer, token: string): Promise<
 }
 
 /**
- * Makes a schema one migration behind, as if it predated the latest release: the latest
- * migration (013, the schedule) is undone and loses its record. A test checks
+ * Makes a schema migrations behind, as if it predated the latest release: migrations 013 (the
+ * schedule) and 014 (change notices) are undone and lose their records. A test checks
  * `LATEST_MIGRATION_TABLE` to see it applied again.
  */
 export const LATEST_MIGRATION_TABLE = 'events';
@@ -352,7 +365,10 @@ export async function putBehindLatestMigration(
     `DROP TABLE ${schema}.reminder_deliveries, ${schema}.calendar_tokens, ${schema}.event_rsvps, ${schema}.events`,
   );
   await pool.query(`DROP INDEX ${schema}.event_types_lower_name_key`);
-  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 13`);
+  // Migration 014 (change notices) goes too, so 13 and 14 are both applied again.
+  await pool.query(`DROP FUNCTION ${schema}.notify_change() CASCADE`);
+  await pool.query(`DROP FUNCTION ${schema}.group_access(integer, integer)`);
+  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version IN (13, 14)`);
 }
 
 /** How many `presence:changed` events among those heard list the user as online (or offline). */

@@ -28,6 +28,13 @@ export function treeCpuSeconds(pid: number): number {
   return total / 100;
 }
 
+/** CPU seconds a Redis server has used (INFO cpu: user + sys), through any client. */
+export async function redisCpuSeconds(redis: { info(section: 'cpu'): Promise<string> }): Promise<number> {
+  const info = await redis.info('cpu');
+  const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return num('used_cpu_user') + num('used_cpu_sys');
+}
+
 /** Resident memory of a process in KiB. */
 export function rssKib(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

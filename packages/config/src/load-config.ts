@@ -135,6 +135,8 @@ export interface Config {
   presenceTtlMs: number;
   /** Presence changes go out at most once per this window per tenant and instance (0: at once). */
   presenceBatchMs: number;
+  /** Session and conversation access checks are answered from memory this long (0: always asked). */
+  accessCacheMs: number;
   /** On SIGTERM: how long to report not-ready before closing, so the balancer moves traffic away. */
   drainDelayMs: number;
   admin: { email: string; name: string; password: string | undefined; resetPassword: boolean };
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     s3: readS3(env),
     presenceTtlMs: readInt(env, 'PRESENCE_TTL_MS', 45_000, 1000, 600_000),
     presenceBatchMs: readInt(env, 'PRESENCE_BATCH_MS', 1000, 0, 60_000),
+    accessCacheMs: readInt(env, 'ACCESS_CACHE_MS', 30_000, 0, 300_000),
     drainDelayMs: readInt(env, 'DRAIN_DELAY_MS', 2000, 0, 120_000),
     linkPreviews: {
       enabled: readBool(env, 'LINK_PREVIEWS', true),

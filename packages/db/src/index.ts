@@ -1,4 +1,12 @@
 export type { Pool } from 'pg';
+export {
+  CHANGE_CHANNEL,
+  type ChangeListenerOptions,
+  type ChangeNotice,
+  type ChangeNotices,
+  listenForChanges,
+  parseChangeNotice,
+} from './change-notices.ts';
 export { dropSchema, withDirectClient, withTryLock } from './direct-client.ts';
 export {
   type EmbeddedOptions,
@@ -20,3 +28,4 @@ export { createPool, PG_TYPES, type PoolLogger } from './pool.ts';
 export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
 export { DEFAULT_SHARD, type Shard, ShardMap } from './shards.ts';
 export { type Queryable, type Row, type TenantDb, tenantDb } from './tenant-db.ts';
+export { type KeyedWrite, keyedWriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';

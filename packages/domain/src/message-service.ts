@@ -1,4 +1,4 @@
-import type { TenantDb } from '@rosterchirp/db';
+import { keyedWriteBatcher, type TenantDb } from '@rosterchirp/db';
 import type {
   ChangesQuery,
   ChangesReply,
@@ -9,7 +9,7 @@ import type {
   User,
 } from '@rosterchirp/protocol';
 import { type EventBus, LIMITS, rooms } from '@rosterchirp/protocol';
-import { type Stores, uploadUrl } from '@rosterchirp/store';
+import { type NewMessage, type Stores, uploadUrl } from '@rosterchirp/store';
 import { AppError, forbidden, invalid, notFound } from './app-error.ts';
 import type { BackgroundJobs } from './background-jobs.ts';
 import { assertCanPost, groupAccess, groupRoom } from './group-access.ts';
@@ -26,8 +26,19 @@ export interface MessageServiceDeps {
   afterSend: BackgroundJobs['afterSend'];
 }
 
+/** The most messages written in one statement (group commit). */
+const MAX_SEND_BATCH = 100;
+
 export function createMessageService(deps: MessageServiceDeps) {
   const { messages } = deps.stores;
+  // Group commit: sends of one tenant that arrive while its previous write is in flight are
+  // written together in one statement and one commit (ARCHITECTURE.md, "Cost of a send").
+  const insertBatched = keyedWriteBatcher(
+    (db: TenantDb, batch: NewMessage[]) => messages.insertMany(db, batch),
+    {
+      maxBatch: MAX_SEND_BATCH,
+    },
+  );
   return {
     /**
      * Persists a message, then fans it out (docs/CLUSTER.md invariant 7). Idempotent by the author's
@@ -51,7 +62,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (body.replyTo !== undefined && !(await messages.inGroup(db, body.replyTo, groupId))) {
         throw invalid('replyTo', 'The message replied to is not in this conversation');
       }
-      const inserted = await messages.insert(db, {
+      const inserted = await insertBatched(db.schema, db, {
         groupId,
         authorId: user.id,
         clientId: body.clientId,

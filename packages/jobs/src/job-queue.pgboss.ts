@@ -1,3 +1,4 @@
+import { keyedWriteBatcher } from '@rosterchirp/db';
 import {
   type JobHandler,
   type JobQueue,
@@ -51,6 +52,17 @@ export class PgBossQueue implements JobQueue {
   private stopping = false;
   private readonly retryLimits = new Map<string, number>();
   private started = false;
+  /**
+   * Group commit of sends: the jobs of calls made while an insert is in flight go together in
+   * the next one (one statement for many sends' jobs under load; at once when idle).
+   */
+  private readonly insertBatched = keyedWriteBatcher(
+    async (_: null, calls: Array<readonly JobRequest[]>) => {
+      await this.insertNow(calls.flat());
+      return calls.map(() => undefined);
+    },
+    { maxBatch: 200 },
+  );
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -108,7 +120,11 @@ export class PgBossQueue implements JobQueue {
   }
 
   async send(jobs: readonly JobRequest[]): Promise<void> {
-    // Within one call the first job of a key wins (the database would keep an arbitrary one).
+    if (jobs.length > 0) await this.insertBatched('jobs', null, jobs);
+  }
+
+  private async insertNow(jobs: readonly JobRequest[]): Promise<void> {
+    // Within one batch the first job of a key wins (the database would keep an arbitrary one).
     const seen = new Set<string>();
     const unique = jobs.filter(
       (j) => j.key === undefined || (!seen.has(`${j.queue}|${j.key}`) && seen.add(`${j.queue}|${j.key}`)),

@@ -23,13 +23,8 @@ export const sqlGroupStore: GroupStore = {
       is_member: boolean;
       readonly: boolean;
     }>(
-      `SELECT g.id, g.type, g.name, g.created_by,
-         EXISTS (SELECT 1 FROM ${db.s}.group_members WHERE group_id = g.id AND user_id = $2) AS is_member,
-         (g.type = 'direct' AND (
-            (SELECT count(*) FROM ${db.s}.group_members WHERE group_id = g.id) < 2
-            OR EXISTS (SELECT 1 FROM ${db.s}.group_members dm JOIN ${db.s}.users du ON du.id = dm.user_id
-                       WHERE dm.group_id = g.id AND du.status = 'deleted'))) AS readonly
-       FROM ${db.s}.groups g WHERE g.id = $1`,
+      // The rule lives in the tenant's group_access() (migration 014): planned once per connection.
+      `SELECT id, type, name, created_by, is_member, readonly FROM ${db.s}.group_access($1, $2)`,
       [groupId, userId],
     );
     const r = rows[0];

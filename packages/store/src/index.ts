@@ -1,8 +1,10 @@
 export type { AuditStore, NewAuditEntry } from './audit-store.ts';
+export { type AccessCacheOptions, cacheAccessChecks } from './cached-access.ts';
 export { toGroup, visibleGroupsSql } from './group-mapping.ts';
 export type { GroupAccessRow, GroupStore } from './group-store.ts';
 export { messageSelect, toAuthor, toMember, toMessage } from './message-mapping.ts';
 export type {
+  InsertedMessage,
   LinkPreviewMeta,
   LinkPreviewStore,
   MessageHead,

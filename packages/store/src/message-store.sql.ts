@@ -1,6 +1,13 @@
 import type { GroupType } from '@rosterchirp/protocol';
 import { messageSelect, toMessage } from './message-mapping.ts';
-import type { LinkPreviewStore, MessageStore, ReactionStore, SearchStore } from './message-store.ts';
+import type {
+  InsertedMessage,
+  LinkPreviewStore,
+  MessageStore,
+  NewMessage,
+  ReactionStore,
+  SearchStore,
+} from './message-store.ts';
 
 export const sqlMessageStore: MessageStore = {
   async load(db, id, viewerId) {
@@ -27,19 +34,53 @@ export const sqlMessageStore: MessageStore = {
     return (rowCount ?? 0) > 0;
   },
 
-  async insert(db, m) {
-    // One statement, one round trip: the group's transaction-scoped lock is taken before the row
-    // (and its id) exists and held until the statement's own transaction commits. (BEGIN, lock,
-    // INSERT, COMMIT as four round trips were a third of a send's cost in `pnpm bench`.)
-    const { rows } = await db.query<{ id: number; created_at: Date; seq: number }>(
-      `WITH group_lock AS (SELECT pg_advisory_xact_lock(hashtext($8), $1))
-       INSERT INTO ${db.s}.messages (group_id, author_id, client_id, content, image_key, reply_to, mentions)
-       SELECT $1, $2, $3, $4, $5, $6, $7 FROM group_lock
-       ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id, created_at, seq`,
-      [m.groupId, m.authorId, m.clientId, m.content, m.imageKey, m.replyTo, m.mentions, db.schema],
+  async insertMany(db, all) {
+    // A clientId twice in one batch (a retry that caught up with its first try) is written once.
+    const seen = new Set<string>();
+    const batch = all.filter((m) => {
+      const key = `${m.authorId}:${m.clientId}`;
+      return !seen.has(key) && seen.add(key);
+    });
+    // One statement, one round trip, one commit for the whole batch: the groups' transaction-
+    // scoped locks are taken (in group order, so two batches never wait on each other in a
+    // cycle) before any row — and its id — exists, and held until the statement commits.
+    const { rows } = await db.query<{ id: number; created_at: Date; seq: number; i: number }>(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i int, group_id int, author_id int,
+           client_id text, content text, image_key text, reply_to bigint, mentions text[])
+       ), group_locks AS (
+         SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext($2), g)
+           FROM (SELECT DISTINCT group_id AS g FROM input ORDER BY 1) ordered) locked
+       ), inserted AS (
+         INSERT INTO ${db.s}.messages (group_id, author_id, client_id, content, image_key, reply_to, mentions)
+         SELECT group_id, author_id, client_id, content, image_key, reply_to, mentions
+           FROM input, group_locks ORDER BY i
+         ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
+         RETURNING id, created_at, seq, author_id, client_id
+       )
+       SELECT inserted.id, inserted.created_at, inserted.seq, input.i
+         FROM inserted JOIN input USING (author_id, client_id)`,
+      [
+        JSON.stringify(
+          batch.map((m, i) => ({
+            i,
+            group_id: m.groupId,
+            author_id: m.authorId,
+            client_id: m.clientId,
+            content: m.content,
+            image_key: m.imageKey,
+            reply_to: m.replyTo,
+            mentions: m.mentions,
+          })),
+        ),
+        db.schema,
+      ],
     );
-    const r = rows[0];
-    return r ? { id: r.id, createdAt: r.created_at, seq: Number(r.seq) } : null;
+    const written = new Map<NewMessage, InsertedMessage>();
+    for (const r of rows) {
+      written.set(batch[r.i]!, { id: Number(r.id), createdAt: r.created_at, seq: Number(r.seq) });
+    }
+    return all.map((m) => written.get(m) ?? null);
   },
 
   async byClientId(db, authorId, clientId) {

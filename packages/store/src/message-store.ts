@@ -24,16 +24,24 @@ export interface MessageHead {
  * conversation's change sequence (triggers of migration 008), so a change is never invisible to
  * `changedSince`.
  */
+export interface InsertedMessage {
+  id: number;
+  createdAt: Date;
+  seq: number;
+}
+
 export interface MessageStore {
   /** One message as `viewerId` sees it (reactions' `mine`), or null. */
   load(db: TenantDb, id: number, viewerId: number): Promise<Message | null>;
   head(db: TenantDb, id: number): Promise<MessageHead | null>;
   inGroup(db: TenantDb, id: number, groupId: number): Promise<boolean>;
   /**
-   * Inserts under the group's transaction lock, so ids within a group commit in order (after=
-   * recovery never skips one). Null when the author already used this clientId.
+   * Inserts several messages (of any groups of the tenant) in one statement and one commit, under
+   * their groups' transaction locks, so ids within a group commit in order (after= recovery never
+   * skips one). One answer per message, in order: null when its author already used its clientId
+   * (earlier, or earlier in the same batch).
    */
-  insert(db: TenantDb, message: NewMessage): Promise<{ id: number; createdAt: Date; seq: number } | null>;
+  insertMany(db: TenantDb, messages: NewMessage[]): Promise<Array<InsertedMessage | null>>;
   byClientId(
     db: TenantDb,
     authorId: number,

@@ -245,16 +245,17 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
   describe('messages, reactions, previews, search', () => {
     let groupId: number;
     let author: number;
-    const send = (clientId: string, content: string, replyTo: number | null = null) =>
-      stores.messages.insert(db, {
-        groupId,
-        authorId: author,
-        clientId,
-        content,
-        imageKey: null,
-        replyTo,
-        mentions: [],
-      });
+    const draft = (clientId: string, content: string, replyTo: number | null = null, inGroup = groupId) => ({
+      groupId: inGroup,
+      authorId: author,
+      clientId,
+      content,
+      imageKey: null,
+      replyTo,
+      mentions: [] as string[],
+    });
+    const send = async (clientId: string, content: string, replyTo: number | null = null) =>
+      (await stores.messages.insertMany(db, [draft(clientId, content, replyTo)]))[0]!;
 
     before(async () => {
       author = (await newUser({ name: 'Msg Author' })).id;
@@ -285,6 +286,36 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
         before.map((m) => m.id),
         [a!.id],
       );
+    });
+
+    it('writes a batch of several groups in one statement: one answer per message, in order', async () => {
+      const { rows } = await pool.query<{ id: number }>(
+        "INSERT INTO public.groups (type, name) VALUES ('private', 'Store batch') RETURNING id",
+      );
+      const other = rows[0]!.id;
+      const seqBefore = (await pool.query('SELECT change_seq FROM public.groups WHERE id = $1', [other]))
+        .rows[0].change_seq;
+      const answers = await stores.messages.insertMany(db, [
+        { ...draft('b-1', 'first', null, other), mentions: ['sam', 'quote"d'] },
+        draft('b-2', 'second'),
+        draft('b-1', 'the same clientId again in the batch', null, other),
+        draft('s-1', 'a clientId used before the batch'),
+        draft('b-3', 'third', null, other),
+      ]);
+      assert.equal(answers.length, 5);
+      assert.equal(answers[2], null, 'a clientId twice in one batch is written once');
+      assert.equal(answers[3], null, 'a clientId used earlier is not written again');
+      const [first, second, , , third] = answers;
+      assert.ok(
+        first && second && third && first.id < second.id && second.id < third.id,
+        'ids in arrival order',
+      );
+      assert.equal(third.seq, first.seq + 1, "the other group's sequence counts its two messages");
+      assert.equal(Number(seqBefore) + 2, third.seq);
+      const written = await stores.messages.load(db, first.id, author);
+      assert.deepEqual(written?.mentions, ['sam', 'quote"d']);
+      assert.equal(written?.content, 'first');
+      assert.equal((await stores.messages.load(db, third.id, author))?.groupId, other);
     });
 
     it('edits keep history, deletes empty the row and return the new sequence, pins toggle once', async () => {
