@@ -194,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
         ? cacheAccessChecks(sqlStores, deps.changeNotices, {
             ttlMs: deps.accessCacheMs ?? 0,
             maxEntries: 100_000,
+            onLookup: metrics.countCacheLookup,
           })
         : sqlStores,
     presence: deps.presence,

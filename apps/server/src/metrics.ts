@@ -32,6 +32,8 @@ export interface AppMetrics {
   countPush: (outcome: string) => void;
   /** Unreferenced uploads deleted by the cleanup job (rosterchirp_uploads_cleaned_total). */
   countUploadsDeleted: (count: number) => void;
+  /** A session or access check answered from memory or asked (rosterchirp_access_cache_lookups_total). */
+  countCacheLookup: (cache: 'sessions' | 'access', hit: boolean) => void;
 }
 
 /** The app's registry, made before the services so their store calls can be timed into it. */
@@ -56,8 +58,15 @@ export function createAppMetrics(): AppMetrics {
     help: 'Stored objects nothing pointed at, deleted by the upload cleanup job on this instance',
     registers: [registry],
   });
+  const cacheLookups = new Counter({
+    name: 'rosterchirp_access_cache_lookups_total',
+    help: 'Session and conversation access checks by cache and result (hit: from memory; miss: asked the database)',
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    countCacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
     observeStoreCall: (store, method, seconds) => storeCalls.observe({ store, method }, seconds),
     countPush: (outcome) => pushes.inc({ outcome }),
     countUploadsDeleted: (count) => cleaned.inc(count),

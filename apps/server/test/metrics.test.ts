@@ -69,11 +69,16 @@ describe('GET /metrics', () => {
         1,
       );
       assert.ok(!m.body.includes('/api/groups/999'), 'labels use the route pattern, never raw ids');
-      // Store calls are timed by name: the sign-in and every authenticated request above.
+      // Store calls are timed by name: the sign-in and the first authenticated request above
+      // (the later ones were answered from memory, and counted as such).
       assert.ok(
         (value(m.body, 'rosterchirp_store_call_duration_seconds_count{store="sessions",method="liveUser"}') ??
-          0) >= 2,
+          0) >= 1,
       );
+      const lookups = (result: string) =>
+        value(m.body, `rosterchirp_access_cache_lookups_total{cache="sessions",result="${result}"}`) ?? 0;
+      assert.ok(lookups('miss') >= 1, 'the first check asked the database');
+      assert.ok(lookups('miss') + lookups('hit') >= 3, 'every check is counted');
       assert.ok(
         (value(
           m.body,

@@ -9,6 +9,8 @@ export interface StreamConnection {
 
 export interface BridgedStream {
   readonly id: string;
+  /** Settles once the connection is in its initial rooms (with Redis: subscribed to them). */
+  readonly ready: Promise<void>;
   detach(): void;
 }
 
@@ -73,9 +75,10 @@ export function bridgeStream(
     },
   };
   namespace.sockets.set(id, standIn as unknown as Socket);
-  void adapter.addAll(id, new Set(initialRooms));
+  const ready = Promise.resolve(adapter.addAll(id, new Set(initialRooms)));
   return {
     id,
+    ready,
     detach() {
       namespace.sockets.delete(id);
       void adapter.delAll(id);

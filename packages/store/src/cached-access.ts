@@ -10,6 +10,8 @@ export interface AccessCacheOptions {
   /** The most answers remembered per cache; the oldest is forgotten first. */
   maxEntries: number;
   now?: () => number;
+  /** Told of every lookup: which cache, and whether memory answered it. */
+  onLookup?: (cache: 'sessions' | 'access', hit: boolean) => void;
 }
 
 const userTag = (schema: string, id: number) => `user:${schema}:${id}`;
@@ -76,12 +78,16 @@ export function cacheAccessChecks(
       async liveUser(db, sessionId, userId) {
         const key = `${db.schema}:${sessionId}`;
         const known = notices.live ? sessionsCache.get(key) : undefined;
-        if (known && known.id === userId) return known;
+        const hit = known !== undefined && known.id === userId;
+        options.onLookup?.('sessions', hit);
+        if (hit) return known;
         const startedAt = sessionsCache.generation;
         const user = await sessions.liveUser(db, sessionId, userId);
         if (user && notices.live) sessionsCache.set(key, user, [userTag(db.schema, user.id)], startedAt);
         return user;
       },
+      // Opening a session displaces the person's live one of the same device class.
+      open: forgetting(sessions.open.bind(sessions), ([db, session]) => person(db, session.userId)),
       revokeOne: forgetting(sessions.revokeOne.bind(sessions), ([db, , userId]) => person(db, userId)),
       revokeAll: forgetting(sessions.revokeAll.bind(sessions), ([db, userId]) => person(db, userId)),
     },
@@ -103,6 +109,7 @@ export function cacheAccessChecks(
       async access(db, groupId, userId) {
         const key = `${db.schema}:${groupId}:${userId}`;
         const known = notices.live ? accessCache.get(key) : undefined;
+        options.onLookup?.('access', known !== undefined);
         if (known) return known;
         const startedAt = accessCache.generation;
         const row = await groups.access(db, groupId, userId);

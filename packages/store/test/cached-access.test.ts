@@ -118,6 +118,15 @@ describe('access caches kept right by change notices (Postgres LISTEN)', () => {
     assert.equal((await a.sessions.liveUser(db, sid, user.id))?.id, user.id);
     await a.sessions.revokeAll(db, user.id, 'password_changed');
     assert.equal(await a.sessions.liveUser(db, sid, user.id), null);
+    // A new sign-in on the same device class displaces the live session of that class.
+    const first = await newSession(user.id);
+    assert.equal((await a.sessions.liveUser(db, first, user.id))?.id, user.id);
+    await newSession(user.id);
+    assert.equal(
+      await a.sessions.liveUser(db, first, user.id),
+      null,
+      'the displaced session is over here at once',
+    );
   });
 
   it('hears changes made by plain SQL: a session revoked, a person renamed', async () => {

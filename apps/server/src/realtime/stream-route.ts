@@ -113,6 +113,9 @@ export function installStreamRoute(
           },
           rooms,
         );
+        // In its rooms before it is told hello: nothing sent after hello can be missed.
+        await bridge.ready;
+        if (socket.readyState !== socket.OPEN) return;
         const connectionId = bridge.id;
         endPresence = trackPresence(services, heartbeats, db, actor, connectionId, req.log);
         send({ type: 'hello', data: { userId: actor.user.id, instance: instanceId } });
