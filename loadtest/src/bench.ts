@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, Message, SendAck, User } from '@rosterchirp/protocol';
-import { BENCH_ENV, type ChatSocket, connect, json, sourceAddress } from './lib/clients.ts';
+import { BENCH_ENV, type ChatSocket, connect, json, restSender, sourceAddress } from './lib/clients.ts';
 import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
 import { type KillInstanceResult, runKillInstance } from './scenarios/kill-instance.ts';
 import { HEALTH, runUserModel, type UserModelStep } from './scenarios/user-model.ts';
@@ -185,19 +185,21 @@ async function main() {
     cpu0 = cpuOf(cluster);
     t0 = performance.now();
     let errors = 0;
+    const rest = restSender(cluster.url, senders);
     await Promise.all(
       people.map(async (p, i) => {
         for (let k = 0; k < perSender; k++) {
-          const res = await fetch(`${cluster.url}/api/groups/${rooms[i]!.group.id}/messages`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ clientId: `p-${i}-${k}`, content: `persist ${k}` }),
-          });
-          if (res.status !== 201) errors++;
-          await res.arrayBuffer();
+          const status = await rest
+            .post(`/api/groups/${rooms[i]!.group.id}/messages`, p.token, {
+              clientId: `p-${i}-${k}`,
+              content: `persist ${k}`,
+            })
+            .catch(() => 0);
+          if (status !== 201) errors++;
         }
       }),
     );
+    rest.close();
     seconds = (performance.now() - t0) / 1000;
     report.persist = {
       senders,

@@ -14,7 +14,7 @@ import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, User } from '@rosterchirp/protocol';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { BENCH_ENV, json } from './lib/clients.ts';
+import { BENCH_ENV, json, restSender } from './lib/clients.ts';
 import { cpuSeconds, redisCpuSeconds, treeCpuSeconds } from './lib/measure.ts';
 
 const { values } = parseArgs({
@@ -88,19 +88,21 @@ async function main() {
     };
     const t0 = performance.now();
     let errors = 0;
+    const sender = restSender(instance.url, SENDERS);
     await Promise.all(
       people.map(async (p, i) => {
         for (let k = 0; k < PER; k++) {
-          const res = await fetch(`${instance.url}/api/groups/${rooms[i]!.group.id}/messages`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ clientId: `s-${i}-${k}`, content: `message ${k} from sender ${i}` }),
-          });
-          if (res.status !== 201) errors++;
-          await res.arrayBuffer();
+          const status = await sender
+            .post(`/api/groups/${rooms[i]!.group.id}/messages`, p.token, {
+              clientId: `s-${i}-${k}`,
+              content: `message ${k} from sender ${i}`,
+            })
+            .catch(() => 0);
+          if (status !== 201) errors++;
         }
       }),
     );
+    sender.close();
     const seconds = (performance.now() - t0) / 1000;
     const sends = SENDERS * PER;
     const gen = process.cpuUsage(before.generator);

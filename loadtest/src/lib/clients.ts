@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import type { ClientToServerEvents, ServerToClientEvents } from '@rosterchirp/protocol';
 import { io, type Socket } from 'socket.io-client';
 
@@ -20,6 +21,45 @@ export async function json<T>(
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/**
+ * A sender for write benchmarks: node:http over kept-alive connections, a fraction of fetch's
+ * CPU per request (the generator shares the box with the servers it measures).
+ */
+export function restSender(base: string, connections: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const { hostname, port } = new URL(base);
+  return {
+    /** POSTs JSON and answers the status (the body is read and dropped). */
+    post(path: string, token: string, body: unknown): Promise<number> {
+      const payload = JSON.stringify(body);
+      return new Promise((resolve, reject) => {
+        const req = request(
+          {
+            agent,
+            hostname,
+            port,
+            path,
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    },
+    close: () => agent.destroy(),
+  };
 }
 
 /**
