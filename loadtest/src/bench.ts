@@ -271,7 +271,7 @@ async function main() {
     for (const s of [...sockets, sender]) s.close();
 
     // users: Mattermost's user model, stepped up.
-    const steps = QUICK ? [100, 200] : [250, 500, 1000, 2000, 4000];
+    const steps = QUICK ? [100, 200] : [250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 20000];
     const stepSeconds = QUICK ? 10 : 30;
     log(`users: steps ${steps.join(', ')} of ${stepSeconds} s, one action per user every ~20 s`);
     cpu0 = cpuOf(cluster);

@@ -1,0 +1,192 @@
+/**
+ * One generator process of the user model (scenarios/user-model.ts): holds its share of the
+ * users' WebSockets (a process holds at most what its open-file limit allows, hence several) and
+ * runs their actions, one every ~20 s per user, over kept-alive HTTP connections. The
+ * coordinator says how many of its users to connect and when to run a step; the worker answers
+ * with connect times and every action's latency.
+ */
+import { Agent, request } from 'node:http';
+import type { BulkUser } from '../lib/bulk-users.ts';
+import { type ChatSocket, connect, sourceAddress } from '../lib/clients.ts';
+
+export type WorkerCommand =
+  | { type: 'init'; users: Array<BulkUser & { index: number }>; frontDoors: string[] }
+  | { type: 'grow'; count: number }
+  | { type: 'run'; seconds: number; meanIntervalMs: number }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'grown'; connected: number; connectMs: number[]; retries: number; failures: number }
+  | { type: 'ran'; latencies: number[]; errors: number; disconnected: number }
+  | { type: 'closed' };
+
+type Action = 'post' | 'view' | 'list' | 'read';
+const MIX: Array<[Action, number]> = [
+  ['post', 0.4],
+  ['view', 0.4],
+  ['list', 0.15],
+  ['read', 0.05],
+];
+
+function pickAction(): Action {
+  let r = Math.random();
+  for (const [a, p] of MIX) {
+    r -= p;
+    if (r <= 0) return a;
+  }
+  return 'view';
+}
+
+let users: Array<BulkUser & { index: number }> = [];
+let doors: string[] = [];
+const agents = new Map<string, Agent>();
+const sockets: ChatSocket[] = [];
+/** The users whose socket is open (in connect order), and how many users were tried so far. */
+const connectedUsers: Array<BulkUser & { index: number }> = [];
+let attempted = 0;
+const lastSeen = new Map<number, number>();
+let disconnected = 0;
+let counter = 0;
+
+const doorOf = (u: { index: number }) => doors[u.index % doors.length]!;
+
+function call(u: BulkUser & { index: number }, method: string, path: string, body?: unknown) {
+  const base = new URL(doorOf(u));
+  const agent = agents.get(base.host) ?? new Agent({ keepAlive: true, maxSockets: 256 });
+  agents.set(base.host, agent);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        hostname: base.hostname,
+        port: base.port,
+        path,
+        method,
+        headers: {
+          authorization: `Bearer ${u.token}`,
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function act(u: BulkUser & { index: number }, picked: Action, n: number): Promise<boolean> {
+  let action = picked;
+  const seen = lastSeen.get(u.userId);
+  if (action === 'read' && seen === undefined) action = 'view';
+  if (action === 'post') {
+    const res = await call(u, 'POST', `/api/groups/${u.roomId}/messages`, {
+      clientId: `model-${u.userId}-${n}`,
+      content: `hello from user ${u.userId} (${n})`,
+    });
+    if (res.status === 201)
+      lastSeen.set(u.userId, (JSON.parse(res.body) as { message: { id: number } }).message.id);
+    return res.status === 201;
+  }
+  if (action === 'view') {
+    const res = await call(u, 'GET', `/api/groups/${u.roomId}/messages?limit=50`);
+    if (res.status !== 200) return false;
+    const newest = (JSON.parse(res.body) as { messages: Array<{ id: number }> }).messages.at(-1);
+    if (newest) lastSeen.set(u.userId, newest.id);
+    return true;
+  }
+  const res =
+    action === 'list'
+      ? await call(u, 'GET', '/api/groups')
+      : await call(u, 'POST', `/api/groups/${u.roomId}/read`, { messageId: seen });
+  return res.status >= 200 && res.status < 300;
+}
+
+async function grow(count: number): Promise<WorkerReply> {
+  const connectMs: number[] = [];
+  let retries = 0;
+  let failures = 0;
+  // Like a real client, a refused handshake (UNAVAILABLE while the servers are busy) is retried.
+  const connectOne = async (u: BulkUser & { index: number }) => {
+    const t = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const s = await connect(doorOf(u), u.token, sourceAddress(u.index));
+        s.on('disconnect', () => disconnected++);
+        sockets.push(s);
+        connectedUsers.push(u);
+        connectMs.push(performance.now() - t);
+        return;
+      } catch {
+        if (attempt === 5) {
+          failures++;
+          return;
+        }
+        retries++;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  };
+  const target = Math.min(count, users.length);
+  const lane = async () => {
+    while (attempted < target) await connectOne(users[attempted++]!);
+  };
+  await Promise.all(Array.from({ length: 100 }, lane));
+  return { type: 'grown', connected: sockets.length, connectMs, retries, failures };
+}
+
+async function run(seconds: number, meanIntervalMs: number): Promise<WorkerReply> {
+  const active = [...connectedUsers];
+  const latencies: number[] = [];
+  let errors = 0;
+  const disconnectedBefore = disconnected;
+  const inFlight = new Set<Promise<void>>();
+  const end = Date.now() + seconds * 1000;
+  const nextAt = active.map(() => Date.now() + Math.random() * meanIntervalMs);
+  while (Date.now() < end) {
+    const now = Date.now();
+    for (let i = 0; i < active.length; i++) {
+      if (nextAt[i]! > now) continue;
+      nextAt[i] = now - Math.log(1 - Math.random()) * meanIntervalMs;
+      const t = performance.now();
+      const p = act(active[i]!, pickAction(), counter++)
+        .then((ok) => {
+          latencies.push(performance.now() - t);
+          if (!ok) errors++;
+        })
+        .catch(() => {
+          latencies.push(performance.now() - t);
+          errors++;
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await Promise.all(inFlight);
+  return { type: 'ran', latencies, errors, disconnected: disconnected - disconnectedBefore };
+}
+
+process.on('message', async (msg: WorkerCommand) => {
+  if (msg.type === 'init') {
+    users = msg.users;
+    doors = msg.frontDoors;
+  } else if (msg.type === 'grow') {
+    process.send?.(await grow(msg.count));
+  } else if (msg.type === 'run') {
+    process.send?.(await run(msg.seconds, msg.meanIntervalMs));
+  } else {
+    for (const s of sockets) s.close();
+    for (const a of agents.values()) a.destroy();
+    process.send?.({ type: 'closed' } satisfies WorkerReply, () => process.exit(0));
+  }
+});
