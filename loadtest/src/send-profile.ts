@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { BENCH_ENV, json, restSender } from './lib/clients.ts';
 import { cpuSeconds, redisCpuSeconds, treeCpuSeconds } from './lib/measure.ts';
+import { resetStatements, STATEMENT_STATS_SETTINGS, statementsReport } from './lib/pg-statements.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -36,15 +37,7 @@ async function main() {
     instances: 1,
     env: BENCH_ENV,
     // Counting statements costs Postgres time of its own: only when asked.
-    ...(values.statements
-      ? {
-          postgresSettings: [
-            'shared_preload_libraries=pg_stat_statements',
-            'pg_stat_statements.track=all',
-            'pg_stat_statements.track_planning=on',
-          ],
-        }
-      : {}),
+    ...(values.statements ? { postgresSettings: STATEMENT_STATS_SETTINGS } : {}),
     ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });
   const instance = cluster.instances[0]!;
@@ -75,10 +68,7 @@ async function main() {
     const redis = new Redis(cluster.redis.url);
     const direct = new pg.Client({ connectionString: cluster.postgres.url });
     await direct.connect();
-    if (values.statements) {
-      await direct.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-      await direct.query('SELECT pg_stat_statements_reset()');
-    }
+    if (values.statements) await resetStatements(direct);
     const before = {
       redis: await redisCpuSeconds(redis),
       instance: cpuSeconds(instance.pid),
@@ -120,33 +110,13 @@ async function main() {
         `postgres ${perSend(spent.postgres)}, pgbouncer ${perSend(spent.pgbouncer)}, ` +
         `redis ${perSend(spent.redis)}; generator ${perSend((gen.user + gen.system) / 1e6)}\n`,
     );
-    if (values.statements) await printStatements(direct, sends);
+    if (values.statements) process.stdout.write(await statementsReport(direct, sends, 'send'));
     redis.disconnect();
     await direct.end();
   } finally {
     await cluster.stop();
   }
   if (values['cpu-prof']) await printTopFunctions();
-}
-
-/** The statements Postgres ran during the sends, by total time: calls and time per send. */
-async function printStatements(db: pg.Client, sends: number) {
-  const { rows } = await db.query<{ query: string; calls: string; ms: number; plan_ms: number }>(
-    `SELECT query, calls, total_exec_time AS ms, total_plan_time AS plan_ms FROM pg_stat_statements
-      WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
-  );
-  const all = await db.query<{ calls: string }>(
-    `SELECT sum(calls) AS calls FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'`,
-  );
-  process.stdout.write(
-    `\nStatements per send: ${(Number(all.rows[0]?.calls ?? 0) / sends).toFixed(2)} (top by time; calls, execution, planning per send):\n`,
-  );
-  for (const r of rows) {
-    const text = r.query.replace(/\s+/g, ' ').slice(0, 110);
-    process.stdout.write(
-      `${(Number(r.calls) / sends).toFixed(2).padStart(6)} × ${((r.ms * 1000) / sends).toFixed(0).padStart(4)} µs + ${((r.plan_ms * 1000) / sends).toFixed(0).padStart(4)} µs  ${text}\n`,
-    );
-  }
 }
 
 interface ProfileNode {

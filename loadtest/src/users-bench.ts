@@ -1,16 +1,18 @@
 /**
- * `pnpm bench:users [-- --steps 1000,2000,4000,8000,12000,16000,20000 --instances 2 --step-seconds 30]`
+ * `pnpm bench:users [-- --steps 1000,2000,4000,8000,12000,16000,20000 --instances 2 --step-seconds 30 --statements]`
  * — Mattermost's user model alone (scenarios/user-model.ts) against the local cluster, stepped
  * up until a step fails their health rule. Prints every step and the CPU each process used,
- * and writes loadtest/results/users-<date>.md.
+ * and writes loadtest/results/users-<date>.md. With --statements, Postgres' statements per action.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { BENCH_ENV } from './lib/clients.ts';
 import { cpuSeconds, machine, redisCpuSeconds, treeCpuSeconds } from './lib/measure.ts';
+import { resetStatements, STATEMENT_STATS_SETTINGS, statementsReport } from './lib/pg-statements.ts';
 import { HEALTH, runUserModel } from './scenarios/user-model.ts';
 
 const { values } = parseArgs({
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '1000,2000,4000,8000,12000,16000,20000' },
     instances: { type: 'string', default: '2' },
     'step-seconds': { type: 'string', default: '30' },
+    statements: { type: 'boolean', default: false },
   },
 });
 const STEPS = values.steps.split(',').map(Number);
@@ -27,9 +30,16 @@ const log = (msg: string) =>
   process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 
 async function main() {
-  const cluster = await startCluster({ instances: Number(values.instances), env: BENCH_ENV });
+  const cluster = await startCluster({
+    instances: Number(values.instances),
+    env: BENCH_ENV,
+    ...(values.statements ? { postgresSettings: STATEMENT_STATS_SETTINGS } : {}),
+  });
   const redis = new Redis(cluster.redis.url);
+  const direct = new pg.Client({ connectionString: cluster.postgres.url });
+  await direct.connect();
   try {
+    if (values.statements) await resetStatements(direct);
     const cpu = async () => ({
       instances: cluster.instances.reduce((n, i) => n + cpuSeconds(i.pid), 0),
       postgres: treeCpuSeconds(cluster.postgres.pid),
@@ -45,6 +55,8 @@ async function main() {
       log,
     });
     const after = await cpu();
+    const actions = model.steps.reduce((n, s) => n + s.actions, 0);
+    if (values.statements) process.stdout.write(await statementsReport(direct, actions, 'action'));
     const used = Object.fromEntries(
       Object.entries(after).map(([k, v]) => [k, Number((v - before[k as keyof typeof before]).toFixed(1))]),
     );
@@ -75,6 +87,7 @@ CPU seconds over the whole run: ${JSON.stringify(used)} (Caddy: the cluster's ow
     await writeFile(file, md);
     process.stdout.write(`\n${md}\nwritten to ${file}\n`);
   } finally {
+    await direct.end();
     redis.disconnect();
     await cluster.stop();
   }

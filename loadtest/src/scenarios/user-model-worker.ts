@@ -17,7 +17,14 @@ export type WorkerCommand =
 
 export type WorkerReply =
   | { type: 'grown'; connected: number; connectMs: number[]; retries: number; failures: number }
-  | { type: 'ran'; latencies: number[]; errors: number; disconnected: number }
+  | {
+      type: 'ran';
+      latencies: number[];
+      errors: number;
+      /** Failed actions by what went wrong: "POST 503", "GET timeout"… */
+      errorKinds: Record<string, number>;
+      disconnected: number;
+    }
   | { type: 'closed' };
 
 type Action = 'post' | 'view' | 'list' | 'read';
@@ -84,6 +91,13 @@ function call(u: BulkUser & { index: number }, method: string, path: string, bod
   });
 }
 
+/** Why the last failed action of each kind failed, counted per step. */
+let errorKinds: Record<string, number> = {};
+const failed = (what: string) => {
+  errorKinds[what] = (errorKinds[what] ?? 0) + 1;
+  return false;
+};
+
 async function act(u: BulkUser & { index: number }, picked: Action, n: number): Promise<boolean> {
   let action = picked;
   const seen = lastSeen.get(u.userId);
@@ -99,7 +113,7 @@ async function act(u: BulkUser & { index: number }, picked: Action, n: number): 
   }
   if (action === 'view') {
     const res = await call(u, 'GET', `/api/groups/${u.roomId}/messages?limit=50`);
-    if (res.status !== 200) return false;
+    if (res.status !== 200) return failed(`view ${res.status}`);
     const newest = (JSON.parse(res.body) as { messages: Array<{ id: number }> }).messages.at(-1);
     if (newest) lastSeen.set(u.userId, newest.id);
     return true;
@@ -108,7 +122,7 @@ async function act(u: BulkUser & { index: number }, picked: Action, n: number): 
     action === 'list'
       ? await call(u, 'GET', '/api/groups')
       : await call(u, 'POST', `/api/groups/${u.roomId}/read`, { messageId: seen });
-  return res.status >= 200 && res.status < 300;
+  return (res.status >= 200 && res.status < 300) || failed(`${action} ${res.status}`);
 }
 
 async function grow(count: number): Promise<WorkerReply> {
@@ -149,6 +163,7 @@ async function run(seconds: number, meanIntervalMs: number): Promise<WorkerReply
   const latencies: number[] = [];
   let errors = 0;
   const disconnectedBefore = disconnected;
+  errorKinds = {};
   const inFlight = new Set<Promise<void>>();
   const end = Date.now() + seconds * 1000;
   const nextAt = active.map(() => Date.now() + Math.random() * meanIntervalMs);
@@ -163,9 +178,10 @@ async function run(seconds: number, meanIntervalMs: number): Promise<WorkerReply
           latencies.push(performance.now() - t);
           if (!ok) errors++;
         })
-        .catch(() => {
+        .catch((err: Error) => {
           latencies.push(performance.now() - t);
           errors++;
+          failed(`network ${err.message.slice(0, 40)}`);
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -173,7 +189,7 @@ async function run(seconds: number, meanIntervalMs: number): Promise<WorkerReply
     await new Promise((r) => setTimeout(r, 10));
   }
   await Promise.all(inFlight);
-  return { type: 'ran', latencies, errors, disconnected: disconnected - disconnectedBefore };
+  return { type: 'ran', latencies, errors, errorKinds, disconnected: disconnected - disconnectedBefore };
 }
 
 process.on('message', async (msg: WorkerCommand) => {

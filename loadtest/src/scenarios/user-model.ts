@@ -28,6 +28,8 @@ export interface UserModelStep {
   seconds: number;
   actions: number;
   errors: number;
+  /** Failed actions by kind ("post 503", "view network …", "connect failed"). */
+  errorKinds?: Record<string, number>;
   avgMs: number;
   p50Ms: number;
   p99Ms: number;
@@ -115,6 +117,10 @@ export async function runUserModel(
       const latencies = ran.flatMap((r) => r.latencies);
       // A user who could not connect is an error of the step too.
       const errors = ran.reduce((n, r) => n + r.errors, 0) + connectFailures;
+      const errorKinds: Record<string, number> = {};
+      for (const r of ran)
+        for (const [k, v] of Object.entries(r.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + v;
+      if (connectFailures) errorKinds['connect failed'] = connectFailures;
       const s = summary(latencies);
       const avg = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
       const actions = latencies.length;
@@ -125,6 +131,7 @@ export async function runUserModel(
         seconds: opts.stepSeconds,
         actions,
         errors,
+        errorKinds,
         avgMs: Math.round(avg),
         p50Ms: Math.round(s.p50),
         p99Ms: Math.round(s.p99),
@@ -136,7 +143,7 @@ export async function runUserModel(
       };
       steps.push(step);
       opts.log(
-        `users: ${connected}/${target} users (connected in ${step.connectSeconds} s, ${connectRetries} retries, ${connectFailures} failed), ${actions} actions, avg ${step.avgMs} ms, p99 ${step.p99Ms} ms, ${errors} errors, ${ran.reduce((n, r) => n + r.disconnected, 0)} dropped → ${step.healthy ? 'healthy' : 'UNHEALTHY'}`,
+        `users: ${connected}/${target} users (connected in ${step.connectSeconds} s, ${connectRetries} retries, ${connectFailures} failed), ${actions} actions, avg ${step.avgMs} ms, p99 ${step.p99Ms} ms, ${errors} errors ${JSON.stringify(errorKinds)}, ${ran.reduce((n, r) => n + r.disconnected, 0)} dropped → ${step.healthy ? 'healthy' : 'UNHEALTHY'}`,
       );
       if (!step.healthy) {
         firstUnhealthy = step;

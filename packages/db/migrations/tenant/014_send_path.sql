@@ -28,7 +28,8 @@ CREATE TRIGGER sessions_notify_change AFTER UPDATE OF revoked_at, expires_at, us
 -- A conversation's kind, name or owner (not its change sequence, bumped by every message).
 CREATE TRIGGER groups_notify_change AFTER UPDATE OF type, name, created_by OR DELETE ON groups
   FOR EACH ROW EXECUTE FUNCTION notify_change('group', 'id');
-CREATE TRIGGER group_members_notify_change AFTER INSERT OR UPDATE OR DELETE ON group_members
+-- Who is a member (not their read position, moved by every "mark read").
+CREATE TRIGGER group_members_notify_change AFTER INSERT OR UPDATE OF group_id, user_id OR DELETE ON group_members
   FOR EACH ROW EXECUTE FUNCTION notify_change('group', 'group_id');
 
 -- What a person may do with a conversation, asked before every send and most reads. As a
