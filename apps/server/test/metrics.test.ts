@@ -72,8 +72,10 @@ describe('GET /metrics', () => {
       // Store calls are timed by name: the sign-in and the first authenticated request above
       // (the later ones were answered from memory, and counted as such).
       assert.ok(
-        (value(m.body, 'rosterchirp_store_call_duration_seconds_count{store="sessions",method="liveUser"}') ??
-          0) >= 1,
+        (value(
+          m.body,
+          'rosterchirp_store_call_duration_seconds_count{store="sessions",method="liveSession"}',
+        ) ?? 0) >= 1,
       );
       const lookups = (result: string) =>
         value(m.body, `rosterchirp_access_cache_lookups_total{cache="sessions",result="${result}"}`) ?? 0;

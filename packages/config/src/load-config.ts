@@ -199,7 +199,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     s3: readS3(env),
     presenceTtlMs: readInt(env, 'PRESENCE_TTL_MS', 45_000, 1000, 600_000),
     presenceBatchMs: readInt(env, 'PRESENCE_BATCH_MS', 1000, 0, 60_000),
-    accessCacheMs: readInt(env, 'ACCESS_CACHE_MS', 30_000, 0, 300_000),
+    accessCacheMs: readInt(env, 'ACCESS_CACHE_MS', 300_000, 0, 3_600_000),
     drainDelayMs: readInt(env, 'DRAIN_DELAY_MS', 2000, 0, 120_000),
     linkPreviews: {
       enabled: readBool(env, 'LINK_PREVIEWS', true),

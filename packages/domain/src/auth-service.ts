@@ -176,7 +176,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!token) throw unauthenticated();
       const claims = deps.signer.verify(token);
       if (!claims || claims.sch !== db.schema) throw unauthenticated();
-      const user = await sessions.liveUser(db, claims.sid, claims.uid);
+      const user = (await sessions.liveSession(db, claims.sid, claims.uid))?.user;
       if (!user) throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again');
       return { user, sessionId: claims.sid };
     },

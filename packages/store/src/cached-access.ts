@@ -1,6 +1,6 @@
 import type { ChangeNotices, TenantDb } from '@rosterchirp/db';
-import type { User } from '@rosterchirp/protocol';
 import type { GroupAccessRow } from './group-store.ts';
+import type { LiveSession } from './session-store.ts';
 import type { Stores } from './stores.ts';
 import { TaggedCache } from './tagged-cache.ts';
 
@@ -38,7 +38,8 @@ export function cacheAccessChecks(
   notices: ChangeNotices,
   options: AccessCacheOptions,
 ): Stores {
-  const sessionsCache = new TaggedCache<User>(options.ttlMs, options.maxEntries, options.now);
+  const now = options.now ?? Date.now;
+  const sessionsCache = new TaggedCache<LiveSession>(options.ttlMs, options.maxEntries, options.now);
   const accessCache = new TaggedCache<GroupAccessRow>(options.ttlMs, options.maxEntries, options.now);
 
   const personChanged = (schema: string, id: number) => {
@@ -75,16 +76,17 @@ export function cacheAccessChecks(
     ...stores,
     sessions: {
       ...sessions,
-      async liveUser(db, sessionId, userId) {
+      async liveSession(db, sessionId, userId) {
         const key = `${db.schema}:${sessionId}`;
         const known = notices.live ? sessionsCache.get(key) : undefined;
-        const hit = known !== undefined && known.id === userId;
+        const hit = known !== undefined && known.user.id === userId && known.expiresAt.getTime() > now();
         options.onLookup?.('sessions', hit);
         if (hit) return known;
-        const startedAt = sessionsCache.generation;
-        const user = await sessions.liveUser(db, sessionId, userId);
-        if (user && notices.live) sessionsCache.set(key, user, [userTag(db.schema, user.id)], startedAt);
-        return user;
+        const tags = [userTag(db.schema, userId)];
+        const startedAt = sessionsCache.snapshot(tags);
+        const live = await sessions.liveSession(db, sessionId, userId);
+        if (live && notices.live) sessionsCache.set(key, live, tags, startedAt);
+        return live;
       },
       // Opening a session displaces the person's live one of the same device class.
       open: forgetting(sessions.open.bind(sessions), ([db, session]) => person(db, session.userId)),
@@ -111,12 +113,17 @@ export function cacheAccessChecks(
         const known = notices.live ? accessCache.get(key) : undefined;
         options.onLookup?.('access', known !== undefined);
         if (known) return known;
-        const startedAt = accessCache.generation;
+        // Every tag the answer may be stored under is watched from before the question.
+        const tags = [
+          groupTag(db.schema, groupId),
+          userTag(db.schema, userId),
+          tenantTag(db.schema),
+          directTag(db.schema),
+        ];
+        const startedAt = accessCache.snapshot(tags);
         const row = await groups.access(db, groupId, userId);
         if (row && notices.live) {
-          const tags = [groupTag(db.schema, groupId), userTag(db.schema, userId), tenantTag(db.schema)];
-          if (row.type === 'direct') tags.push(directTag(db.schema));
-          accessCache.set(key, row, tags, startedAt);
+          accessCache.set(key, row, row.type === 'direct' ? tags : tags.slice(0, 3), startedAt);
         }
         return row;
       },

@@ -19,13 +19,13 @@ export const sqlSessionStore: SessionStore = {
     });
   },
 
-  async liveUser(db, sessionId, userId) {
+  async liveSession(db, sessionId, userId) {
     const { rows } = await db.query(
-      `SELECT ${USER_COLUMNS} FROM ${db.s}.sessions s JOIN ${db.s}.users u ON u.id = s.user_id
+      `SELECT ${USER_COLUMNS}, s.expires_at AS session_expires_at FROM ${db.s}.sessions s JOIN ${db.s}.users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.status = 'active'`,
       [sessionId, userId],
     );
-    return rows[0] ? toUser(rows[0]) : null;
+    return rows[0] ? { user: toUser(rows[0]), expiresAt: rows[0].session_expires_at as Date } : null;
   },
 
   async listLive(db, userId) {

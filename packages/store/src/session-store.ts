@@ -9,6 +9,11 @@ export interface NewSession {
   userAgent: string | null;
 }
 
+export interface LiveSession {
+  user: User;
+  expiresAt: Date;
+}
+
 export interface SessionRow {
   id: string;
   device: Device;
@@ -21,8 +26,8 @@ export interface SessionRow {
 export interface SessionStore {
   /** Opens a session, ending the user's live one of the same device class; returns the ended ids. */
   open(db: TenantDb, session: NewSession): Promise<string[]>;
-  /** The active user of a live (not revoked, not expired) session, or null. */
-  liveUser(db: TenantDb, sessionId: string, userId: number): Promise<User | null>;
+  /** The active user of a live (not revoked, not expired) session and when it expires, or null. */
+  liveSession(db: TenantDb, sessionId: string, userId: number): Promise<LiveSession | null>;
   /** The user's live sessions, newest first. */
   listLive(db: TenantDb, userId: number): Promise<SessionRow[]>;
   /** Ends every live session of the user but `exceptId`; returns the ended ids. */

@@ -1,13 +1,25 @@
 /**
  * An in-process cache whose entries carry tags (e.g. "the person 7 of tenant t", "conversation
  * 3 of tenant t"), so a change notice forgets every entry it touches at once. Entries expire
- * after `ttlMs`; past `maxEntries` the oldest goes first. `generation` grows with every forget:
- * a lookup that started before a forget must not store what it read (it may predate the change).
+ * after `ttlMs`; past `maxEntries` the oldest goes first.
+ *
+ * A lookup that read the database before a forget of one of its tags must not store what it
+ * read (it may predate the change): it takes a `snapshot` of its tags before asking, and `set`
+ * refuses when any of them was forgotten since (or everything was, by `clear`). Forgets of
+ * other tags do not matter, so a busy tenant's notices do not stop everyone else's caching.
  */
+export interface TagSnapshot {
+  epoch: number;
+  tags: string[];
+  generations: number[];
+}
+
 export class TaggedCache<V> {
   private readonly entries = new Map<string, { value: V; tags: string[]; expiresAt: number }>();
   private readonly byTag = new Map<string, Set<string>>();
-  private gen = 0;
+  /** How often each tag was forgotten (a tag never forgotten is 0); bounded by `clear`. */
+  private readonly forgotten = new Map<string, number>();
+  private epoch = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -15,8 +27,8 @@ export class TaggedCache<V> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get generation(): number {
-    return this.gen;
+  snapshot(tags: string[]): TagSnapshot {
+    return { epoch: this.epoch, tags, generations: tags.map((t) => this.forgotten.get(t) ?? 0) };
   }
 
   get(key: string): V | undefined {
@@ -27,9 +39,12 @@ export class TaggedCache<V> {
     return undefined;
   }
 
-  /** Stores `value` unless something was forgotten since `startedAt` (a `generation`). */
-  set(key: string, value: V, tags: string[], startedAt: number): void {
-    if (startedAt !== this.gen) return;
+  /** Stores `value` under `tags` (all in the snapshot) unless one was forgotten since `startedAt`. */
+  set(key: string, value: V, tags: string[], startedAt: TagSnapshot): void {
+    if (startedAt.epoch !== this.epoch) return;
+    if (startedAt.tags.some((t, i) => (this.forgotten.get(t) ?? 0) !== startedAt.generations[i])) return;
+    if (tags.some((t) => !startedAt.tags.includes(t)))
+      throw new Error(`TaggedCache: ${tags} not all in the snapshot`);
     this.drop(key);
     if (this.entries.size >= this.maxEntries) this.drop(this.entries.keys().next().value as string);
     this.entries.set(key, { value, tags, expiresAt: this.now() + this.ttlMs });
@@ -41,15 +56,17 @@ export class TaggedCache<V> {
   }
 
   forgetTag(tag: string): void {
-    this.gen++;
+    if (this.forgotten.size >= this.maxEntries * 4) this.clear();
+    this.forgotten.set(tag, (this.forgotten.get(tag) ?? 0) + 1);
     const keys = this.byTag.get(tag);
     if (keys) for (const key of [...keys]) this.drop(key);
   }
 
   clear(): void {
-    this.gen++;
+    this.epoch++;
     this.entries.clear();
     this.byTag.clear();
+    this.forgotten.clear();
   }
 
   get size(): number {

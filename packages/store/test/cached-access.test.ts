@@ -1,5 +1,5 @@
 /**
- * The access caches (sessions.liveUser, groups.access answered from memory) against real
+ * The access caches (sessions.liveSession, groups.access answered from memory) against real
  * Postgres: two "instances" each with their own cache and their own LISTEN connection; changes
  * made by the other instance — or by plain SQL — reach a cache through the database's change
  * notices; an instance's own writes are seen by its next call at once; without notices nothing
@@ -93,53 +93,81 @@ describe('access caches kept right by change notices (Postgres LISTEN)', () => {
   it('answers a repeated session check from memory, and forgets it when another instance revokes', async () => {
     const user = await newUser();
     const sid = await newSession(user.id);
-    assert.equal((await a.sessions.liveUser(db, sid, user.id))?.id, user.id);
-    const before = askedFor('sessions.liveUser');
-    assert.equal((await a.sessions.liveUser(db, sid, user.id))?.id, user.id);
-    assert.equal(askedFor('sessions.liveUser'), before, 'the second check asked nobody');
-    assert.equal(await a.sessions.liveUser(db, sid, user.id + 1), null, "another person's id is not served");
+    assert.equal((await a.sessions.liveSession(db, sid, user.id))?.user.id, user.id);
+    const before = askedFor('sessions.liveSession');
+    assert.equal((await a.sessions.liveSession(db, sid, user.id))?.user.id, user.id);
+    assert.equal(askedFor('sessions.liveSession'), before, 'the second check asked nobody');
+    assert.equal(
+      await a.sessions.liveSession(db, sid, user.id + 1),
+      null,
+      "another person's id is not served",
+    );
 
     assert.equal(await b.sessions.revokeOne(db, sid, user.id, 'logout'), true);
     await waitFor(
       'A forgets the revoked session',
-      async () => (await a.sessions.liveUser(db, sid, user.id)) === null,
+      async () => (await a.sessions.liveSession(db, sid, user.id)) === null,
     );
   });
 
   it('sees its own writes at once: a revocation, a suspension, a rename', async () => {
     const user = await newUser();
     const sid = await newSession(user.id);
-    await a.sessions.liveUser(db, sid, user.id);
+    await a.sessions.liveSession(db, sid, user.id);
     await a.users.update(db, user.id, { name: 'Renamed Person' });
-    assert.equal((await a.sessions.liveUser(db, sid, user.id))?.name, 'Renamed Person');
+    assert.equal((await a.sessions.liveSession(db, sid, user.id))?.user.name, 'Renamed Person');
     await a.users.setStatus(db, user.id, 'suspended');
-    assert.equal(await a.sessions.liveUser(db, sid, user.id), null, 'a suspended person has no live session');
+    assert.equal(
+      await a.sessions.liveSession(db, sid, user.id),
+      null,
+      'a suspended person has no live session',
+    );
     await a.users.setStatus(db, user.id, 'active');
-    assert.equal((await a.sessions.liveUser(db, sid, user.id))?.id, user.id);
+    assert.equal((await a.sessions.liveSession(db, sid, user.id))?.user.id, user.id);
     await a.sessions.revokeAll(db, user.id, 'password_changed');
-    assert.equal(await a.sessions.liveUser(db, sid, user.id), null);
+    assert.equal(await a.sessions.liveSession(db, sid, user.id), null);
     // A new sign-in on the same device class displaces the live session of that class.
     const first = await newSession(user.id);
-    assert.equal((await a.sessions.liveUser(db, first, user.id))?.id, user.id);
+    assert.equal((await a.sessions.liveSession(db, first, user.id))?.user.id, user.id);
     await newSession(user.id);
     assert.equal(
-      await a.sessions.liveUser(db, first, user.id),
+      await a.sessions.liveSession(db, first, user.id),
       null,
       'the displaced session is over here at once',
     );
   });
 
+  it('never serves a session past its expiry', async () => {
+    const user = await newUser();
+    const id = randomUUID();
+    await a.sessions.open(db, {
+      id,
+      userId: user.id,
+      device: 'desktop',
+      expiresAt: new Date(Date.now() + 1500),
+      userAgent: null,
+    });
+    await waitFor('remembered', async () => {
+      await a.sessions.liveSession(db, id, user.id);
+      const before = askedFor('sessions.liveSession');
+      await a.sessions.liveSession(db, id, user.id);
+      return askedFor('sessions.liveSession') === before;
+    });
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal(await a.sessions.liveSession(db, id, user.id), null);
+  });
+
   it('hears changes made by plain SQL: a session revoked, a person renamed', async () => {
     const user = await newUser();
     const sid = await newSession(user.id);
-    await a.sessions.liveUser(db, sid, user.id);
+    await a.sessions.liveSession(db, sid, user.id);
     await pool.query('UPDATE public.users SET display_name = $2 WHERE id = $1', [user.id, 'From SQL']);
     await waitFor(
       'the new display name',
-      async () => (await a.sessions.liveUser(db, sid, user.id))?.displayName === 'From SQL',
+      async () => (await a.sessions.liveSession(db, sid, user.id))?.user.displayName === 'From SQL',
     );
     await pool.query('UPDATE public.sessions SET revoked_at = now() WHERE id = $1', [sid]);
-    await waitFor('the revocation', async () => (await a.sessions.liveUser(db, sid, user.id)) === null);
+    await waitFor('the revocation', async () => (await a.sessions.liveSession(db, sid, user.id)) === null);
   });
 
   it('keeps conversation access right across instances: joins, removals, read-only direct chats', async () => {
@@ -188,9 +216,9 @@ describe('access caches kept right by change notices (Postgres LISTEN)', () => {
       const c = cacheAccessChecks(createSqlStores(), deaf, { ttlMs: 60_000, maxEntries: 10 });
       const user = await newUser();
       const sid = await newSession(user.id);
-      assert.equal((await c.sessions.liveUser(db, sid, user.id))?.id, user.id);
+      assert.equal((await c.sessions.liveSession(db, sid, user.id))?.user.id, user.id);
       await pool.query('UPDATE public.sessions SET revoked_at = now() WHERE id = $1', [sid]);
-      assert.equal(await c.sessions.liveUser(db, sid, user.id), null, 'asked the database again');
+      assert.equal(await c.sessions.liveSession(db, sid, user.id), null, 'asked the database again');
     } finally {
       await deaf.close();
     }

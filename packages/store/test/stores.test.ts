@@ -147,8 +147,8 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
       assert.deepEqual(phone.displaced, []);
       const second = await open(u.id, 'desktop');
       assert.deepEqual(second.displaced, [first.id]);
-      assert.equal(await stores.sessions.liveUser(db, first.id, u.id), null);
-      assert.equal((await stores.sessions.liveUser(db, second.id, u.id))?.id, u.id);
+      assert.equal(await stores.sessions.liveSession(db, first.id, u.id), null);
+      assert.equal((await stores.sessions.liveSession(db, second.id, u.id))?.user.id, u.id);
       assert.deepEqual(
         (await stores.sessions.listLive(db, u.id)).map((s) => s.id).sort(),
         [phone.id, second.id].sort(),
@@ -159,11 +159,11 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
       const u = await newUser();
       const other = await newUser();
       const s = await open(u.id, 'desktop');
-      assert.equal(await stores.sessions.liveUser(db, s.id, other.id), null, 'not with another user id');
+      assert.equal(await stores.sessions.liveSession(db, s.id, other.id), null, 'not with another user id');
       const old = await open(u.id, 'mobile', new Date(Date.now() - 1000));
-      assert.equal(await stores.sessions.liveUser(db, old.id, u.id), null, 'not expired');
+      assert.equal(await stores.sessions.liveSession(db, old.id, u.id), null, 'not expired');
       await stores.users.setStatus(db, u.id, 'suspended');
-      assert.equal(await stores.sessions.liveUser(db, s.id, u.id), null, 'not suspended');
+      assert.equal(await stores.sessions.liveSession(db, s.id, u.id), null, 'not suspended');
     });
 
     it('revokes all but one, or one of the user’s own; touch moves last-seen', async () => {
