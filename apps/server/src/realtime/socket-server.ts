@@ -29,6 +29,7 @@ import { payloadValidator } from './validate-payload.ts';
 export interface SocketData {
   db: TenantDb;
   actor: Actor;
+  /** The rooms to join on connection (emptied once joined: nothing to keep per connection). */
   rooms: string[];
   /** Frees this connection's place under the per-user and per-address caps. */
   release: () => void;
@@ -115,6 +116,10 @@ export function installSocketHandlers(
   io.on('connection', (socket) => {
     const { db, actor } = socket.data;
     socket.join(socket.data.rooms);
+    socket.data.rooms = [];
+    // The upgrade request was read by the handshake (headers, address); keeping it alive for the
+    // connection's lifetime was several KiB per idle connection (socket.io's "memory usage" guide).
+    (socket.conn as unknown as { request: unknown }).request = null;
     const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
     const endPresence = trackPresence(services, heartbeats, db, actor, socket.id, socketLog);
     let viewing = false;
