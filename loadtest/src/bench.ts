@@ -8,15 +8,17 @@
  *   users     — Mattermost's user model (one action per user every ~20 s), stepped up until
  *               their health rule fails: how many users the cluster holds
  *   crash     — an instance SIGKILLed mid-run: lost and duplicated messages (goal: 0 and 0)
- * Usage: pnpm bench [-- --instances 2 --connections 5000 --quick]
+ * Usage: pnpm bench [-- --instances 2 --connections 5000 --quick --statements]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, Message, SendAck, User } from '@rosterchirp/protocol';
+import pg from 'pg';
 import { BENCH_ENV, type ChatSocket, connect, json, restSender, sourceAddress } from './lib/clients.ts';
 import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
+import { resetStatements, STATEMENT_STATS_SETTINGS, statementsReport } from './lib/pg-statements.ts';
 import { type KillInstanceResult, runKillInstance } from './scenarios/kill-instance.ts';
 import { HEALTH, runUserModel, type UserModelStep } from './scenarios/user-model.ts';
 
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '2' },
     connections: { type: 'string', default: '5000' },
     quick: { type: 'boolean', default: false },
+    /** Counts Postgres' statements (pg_stat_statements) and prints them per user-model action. */
+    statements: { type: 'boolean', default: false },
   },
 });
 const INSTANCES = Number(values.instances);
@@ -84,6 +88,7 @@ async function main() {
   const cluster = await startCluster({
     instances: INSTANCES,
     env: BENCH_ENV,
+    ...(values.statements ? { postgresSettings: STATEMENT_STATS_SETTINGS } : {}),
   });
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
@@ -275,7 +280,15 @@ async function main() {
     const stepSeconds = QUICK ? 10 : 30;
     log(`users: steps ${steps.join(', ')} of ${stepSeconds} s, one action per user every ~20 s`);
     cpu0 = cpuOf(cluster);
+    const direct = new pg.Client({ connectionString: cluster.postgres.url });
+    await direct.connect();
+    if (values.statements) await resetStatements(direct);
     const model = await runUserModel(cluster, { steps, stepSeconds, meanIntervalMs: 20_000, log });
+    if (values.statements) {
+      const actions = model.steps.reduce((n, s) => n + s.actions, 0);
+      process.stdout.write(await statementsReport(direct, actions, 'user-model action'));
+    }
+    await direct.end();
     report.users = { ...model, health: HEALTH, cpuSeconds: cpuDelta(cpu0, cpuOf(cluster)) };
 
     // crash: an instance dies mid-run (last: it restarts the instance).

@@ -21,7 +21,7 @@ export function visibleGroupsSql(s: string, extraWhere = ''): string {
     )
     SELECT v.id, v.type, v.name, v.created_by, v.avatar_key, v.notify_level, v.left_at,
       CASE WHEN v.type = 'public'
-        THEN (SELECT count(*)::int FROM ${s}.users WHERE status = 'active')
+        THEN (SELECT active FROM ${s}.user_counts)
         ELSE (SELECT count(*)::int FROM ${s}.group_members WHERE group_id = v.id) END AS member_count,
       (SELECT count(*)::int FROM ${s}.messages um
         WHERE um.group_id = v.id AND um.id > v.last_read AND um.kind = 'user'

@@ -387,6 +387,32 @@ describe('SQL stores (Postgres through PgBouncer)', () => {
   });
 
   describe('groups, user groups and the seed', () => {
+    it("a public channel's member count is everyone active, kept by triggers through adds, status changes and bulk inserts", async () => {
+      const viewer = await newUser();
+      const channel = await stores.groups.createPublic(db, `Counted ${randomUUID().slice(0, 8)}`, viewer.id);
+      const countNow = async () =>
+        (await stores.groups.visible(db, viewer.id)).find((g) => g.id === channel)!.memberCount;
+      const active = async () =>
+        Number((await pool.query("SELECT count(*) FROM public.users WHERE status = 'active'")).rows[0].count);
+      assert.equal(await countNow(), await active());
+      const before = await countNow();
+      const added = await newUser();
+      assert.equal(await countNow(), before + 1);
+      await stores.users.setStatus(db, added.id, 'suspended');
+      assert.equal(await countNow(), before);
+      await stores.users.setStatus(db, added.id, 'active');
+      await stores.users.setStatus(db, added.id, 'active');
+      assert.equal(await countNow(), before + 1, 'a status set to what it was changes nothing');
+      await pool.query(
+        `INSERT INTO public.users (email, name, handle, status)
+         SELECT 'bulk' || i || '-${randomUUID().slice(0, 6)}@store.test', 'Bulk', 'bulk.${randomUUID().slice(0, 6)}.' || i,
+                CASE WHEN i % 2 = 0 THEN 'active' ELSE 'suspended' END
+         FROM generate_series(1, 10) AS i`,
+      );
+      assert.equal(await countNow(), before + 6, 'one statement, five of ten active');
+      assert.equal(await countNow(), await active());
+    });
+
     it('private groups: members, access, views, rename, add and remove', async () => {
       const owner = await newUser({ name: 'Gus Owner' });
       const member = await newUser({ name: 'Mia Member' });

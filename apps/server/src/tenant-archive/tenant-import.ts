@@ -191,6 +191,15 @@ async function finishTables(client: pg.Client, schema: string, manifest: Archive
       await client.query(sql, [from, `${schema}/`]);
     }
   }
+  // Counts kept by triggers are counted again: tables load in foreign-key order, so the count
+  // may have been loaded before the rows it counts (and their triggers added them once more).
+  if (manifest.tables.some((t) => t.name === 'user_counts')) {
+    await client.query(
+      `INSERT INTO ${qualified(schema, 'user_counts')} (active)
+       SELECT count(*) FROM ${qualified(schema, 'users')} WHERE status = 'active'
+       ON CONFLICT (only_row) DO UPDATE SET active = EXCLUDED.active`,
+    );
+  }
   const { rows: serials } = await client.query<{ table: string; column: string; sequence: string }>(
     `SELECT c.table_name AS table, c.column_name AS column,
             pg_get_serial_sequence(format('%I.%I', c.table_schema, c.table_name), c.column_name) AS sequence
