@@ -13,11 +13,16 @@ export function visibleGroupsSql(s: string, extraWhere = ''): string {
       SELECT g.id, g.type, g.name, g.created_by, g.avatar_key,
              COALESCE(gm.last_read_id, rp.last_read_id, 0) AS last_read,
              cp.level AS notify_level, cp.left_at AS left_at
-      FROM ${s}.groups g
+      -- From the viewer's memberships and the public channels (both by index), never a scan of
+      -- every conversation of the tenant: group rows take an update per message (their change
+      -- sequence), so a scan also walks their old versions.
+      FROM (SELECT group_id FROM ${s}.group_members WHERE user_id = $1
+            UNION SELECT id FROM ${s}.groups WHERE type = 'public') mine
+      JOIN ${s}.groups g ON g.id = mine.group_id
       LEFT JOIN ${s}.group_members gm ON gm.group_id = g.id AND gm.user_id = $1
       LEFT JOIN ${s}.read_positions rp ON rp.group_id = g.id AND rp.user_id = $1
       LEFT JOIN ${s}.conversation_prefs cp ON cp.group_id = g.id AND cp.user_id = $1
-      WHERE (g.type = 'public' OR gm.user_id IS NOT NULL) ${extraWhere}
+      WHERE true ${extraWhere}
     )
     SELECT v.id, v.type, v.name, v.created_by, v.avatar_key, v.notify_level, v.left_at,
       CASE WHEN v.type = 'public'

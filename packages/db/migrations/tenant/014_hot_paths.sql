@@ -111,3 +111,7 @@ CREATE TRIGGER users_count_removed AFTER DELETE ON users REFERENCING OLD TABLE A
   FOR EACH STATEMENT EXECUTE FUNCTION user_counts_rows();
 CREATE TRIGGER users_count_status AFTER UPDATE OF status ON users
   FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION user_counts_status();
+
+-- The public channels by index: the conversation list starts from them and the viewer's
+-- memberships instead of scanning every conversation (see group-mapping.ts).
+CREATE INDEX IF NOT EXISTS groups_public ON groups (id) WHERE type = 'public';
