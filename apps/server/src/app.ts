@@ -15,7 +15,7 @@ import {
 } from '@rosterchirp/domain';
 import type { JobQueue, PresenceStore, ViewingStore } from '@rosterchirp/protocol';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
-import { createSocketIoBus, type HubLink, memoryHubLink, StreamHub } from '@rosterchirp/realtime';
+import { createSocketIoBus } from '@rosterchirp/realtime';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import {
   cacheAccessChecks,
@@ -92,8 +92,6 @@ export interface AppDeps {
   accessCacheMs?: number;
   /** socket.io adapter for cross-instance fan-out; default: in-memory (one instance). */
   socketAdapter?: ServerOptions['adapter'] | undefined;
-  /** How `/api/stream` connections hear other instances (Redis); unset: this instance only. */
-  hubLink?: HubLink | undefined;
   /** Registers what to do when the fan-out comes back after an outage (SharedState). */
   onFanoutRestored?: ((listener: () => void) => void) | undefined;
   rateLimiter: RateLimiter;
@@ -143,8 +141,6 @@ export interface RouteEntry {
 export interface RosterApp {
   app: FastifyInstance;
   io: RosterSocketServer;
-  /** The `/api/stream` side of fan-out. */
-  hub: StreamHub;
   services: Services;
   /** Host mode only. */
   provisioning: TenantProvisioning | undefined;
@@ -187,13 +183,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   if (deps.socketAdapter) io.adapter(deps.socketAdapter);
   // Broadcasts from other instances may have been lost while Redis was away: every client of
   // this instance (socket.io and /api/stream alike) fetches what changed (docs/API.md).
-  deps.onFanoutRestored?.(() => {
-    io.local.emit('sync:required', { reason: 'fanout_interrupted' });
-    hub.emitLocal('sync:required', { reason: 'fanout_interrupted' });
-  });
-  const hub = new StreamHub(deps.hubLink ?? memoryHubLink);
-  await hub.ready();
-  const bus = createSocketIoBus(io, hub);
+  deps.onFanoutRestored?.(() => io.local.emit('sync:required', { reason: 'fanout_interrupted' }));
+  const bus = createSocketIoBus(io);
   const metrics = createAppMetrics();
   const sqlStores = createSqlStores(metrics.observeStoreCall);
   const services = createServices({
@@ -314,7 +305,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     });
   }
   await app.register(async (scope) =>
-    installStreamRoute(scope, hub, services, rateGuards, deps.instanceId, heartbeats, openStreams, caps),
+    installStreamRoute(scope, io, services, rateGuards, deps.instanceId, heartbeats, openStreams, caps),
   );
 
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
@@ -359,7 +350,6 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   return {
     app,
     io,
-    hub,
     services,
     provisioning,
     routes,

@@ -67,7 +67,6 @@ async function main(): Promise<void> {
     jobLeaseSeconds: config.jobs.leaseSeconds,
     uploadCleanupHours: config.jobs.uploadCleanupHours,
     socketAdapter: shared.socketAdapter,
-    hubLink: shared.hubLink,
     onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,
     rateLimiter: shared.rateLimiter,

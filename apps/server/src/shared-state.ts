@@ -7,7 +7,6 @@ import {
   MemoryViewing,
   RedisPresence,
   RedisViewing,
-  redisHubLink,
 } from '@rosterchirp/realtime';
 import {
   MemoryTenantDomainCache,
@@ -27,7 +26,6 @@ export interface SharedState {
   /** Host → tenant cache for host mode's resolver (invalidated on every instance). */
   tenantCache: TenantDomainCache;
   socketAdapter?: AppDeps['socketAdapter'];
-  hubLink?: AppDeps['hubLink'];
   readinessChecks: Record<string, () => Promise<boolean>>;
   /** The command client (rate limits, caches), when Redis is configured. */
   redis?: Redis;
@@ -113,7 +111,6 @@ export function createSharedState(
     viewing: new RedisViewing(redis, VIEWING_TTL_MS),
     rateLimiter: new RedisRateLimiter(redis),
     socketAdapter: createRedisFanoutAdapter(pub, sub, config.fanoutAdapter ?? 'sharded'),
-    hubLink: redisHubLink(pub, sub, (err) => log.warn({ err: err.message }, 'stream hub: Redis unavailable')),
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },
     redis,
     async close() {

@@ -114,7 +114,6 @@ export async function startTestServer(
     uploadCleanupHours: opts.uploadCleanupHours ?? 0,
     ...(opts.uploadKeepHours !== undefined ? { uploadKeepHours: opts.uploadKeepHours } : {}),
     socketAdapter: shared.socketAdapter,
-    hubLink: shared.hubLink,
     onFanoutRestored: shared.onFanoutRestored,
     readinessChecks: shared.readinessChecks,
     rateLimiter: shared.rateLimiter,

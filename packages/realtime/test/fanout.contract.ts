@@ -1,10 +1,10 @@
 /**
  * The fan-out contract: what the EventBus promises, whatever carries it (socket.io's memory
  * adapter on one instance, the sharded or classic Redis adapter across instances) and whoever
- * listens (a socket.io client, or an `/api/stream` connection in the stream hub's rooms).
+ * listens (a socket.io client or an `/api/stream` connection bridged into the same rooms).
  * Every adapter and every transport runs this same suite (test/fanout.test.ts), so an upgrade
- * of socket.io or its adapter, or a change of the hub, that breaks a promise fails here before
- * it reaches a deployment.
+ * of socket.io, its adapter or its parser that changes what the stream bridge relies on fails
+ * here before it reaches a deployment.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +21,7 @@ export interface FanoutNode {
   bus: EventBus;
   /** A socket.io client connected to this node, in `rooms` before this resolves. */
   socketIn(rooms: string[]): Promise<Recipient>;
-  /** An `/api/stream`-style connection in `rooms` of this node's stream hub. */
+  /** An `/api/stream`-style connection bridged into `rooms` on this node. */
   streamIn(rooms: string[]): Promise<Recipient>;
 }
 

@@ -1,8 +1,7 @@
 /**
  * The fan-out contract over every adapter the product can run: socket.io's memory adapter (one
  * instance) and the sharded and classic Redis adapters (two instances over a real redis-server),
- * each with socket.io clients and `/api/stream` connections (through the stream hub, over the
- * same Redis connections) as listeners.
+ * each with socket.io clients and bridged `/api/stream` connections as listeners.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,8 +12,7 @@ import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import { createRedisFanoutAdapter, type FanoutAdapterKind } from '../src/redis-fanout.ts';
 import { createSocketIoBus } from '../src/socket-io-bus.ts';
-import { type HubLink, memoryHubLink, StreamHub } from '../src/stream-hub.ts';
-import { redisHubLink } from '../src/stream-hub-link.redis.ts';
+import { bridgeStream } from '../src/stream-bridge.ts';
 import { type FanoutNode, type FanoutWorld, fanoutContract, type Recipient } from './fanout.contract.ts';
 
 interface NodeHandle {
@@ -22,14 +20,9 @@ interface NodeHandle {
   close(): Promise<void>;
 }
 
-async function startNode(
-  adapter: ReturnType<typeof createRedisFanoutAdapter> | undefined,
-  link: HubLink,
-): Promise<NodeHandle> {
+async function startNode(adapter?: ReturnType<typeof createRedisFanoutAdapter>): Promise<NodeHandle> {
   const http: HttpServer = createServer();
   const io = new Server(http, adapter ? { adapter } : {});
-  const hub = new StreamHub(link);
-  await hub.ready();
   // A socket.io client names its rooms in the handshake; it is told "ready" once it is in them.
   io.on('connection', async (socket) => {
     await socket.join((socket.handshake.auth as { rooms: string[] }).rooms);
@@ -38,7 +31,7 @@ async function startNode(
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const node: FanoutNode = {
-    bus: createSocketIoBus(io, hub),
+    bus: createSocketIoBus(io),
     async socketIn(rooms) {
       const heard: Recipient['heard'] = [];
       let closed = false;
@@ -66,7 +59,8 @@ async function startNode(
     async streamIn(rooms) {
       const heard: Recipient['heard'] = [];
       let closed = false;
-      const attached = hub.attach(
+      const bridged = bridgeStream(
+        io.of('/'),
         {
           send: (frame) => {
             const { type, data } = JSON.parse(frame) as { type: string; data: unknown };
@@ -74,20 +68,20 @@ async function startNode(
           },
           close: () => {
             closed = true;
-            attached.detach();
+            bridged.detach();
           },
         },
         rooms,
       );
       // Joining is asynchronous with the Redis adapters (a subscription per room).
-      await attached.ready;
+      await bridged.ready;
       return {
         heard,
         get closed() {
           return closed;
         },
         async detach() {
-          attached.detach();
+          bridged.detach();
         },
       };
     },
@@ -102,7 +96,7 @@ async function startNode(
 }
 
 fanoutContract('memory adapter, one instance', async () => {
-  const one = await startNode(undefined, memoryHubLink);
+  const one = await startNode();
   return { nodes: [one.node], close: () => one.close() } satisfies FanoutWorld;
 });
 
@@ -125,14 +119,10 @@ for (const kind of ['sharded', 'classic'] satisfies FanoutAdapterKind[]) {
         await Promise.all(pair.map((c) => new Promise((r) => c.once('ready', r))));
         return pair;
       };
-      const node = async () => {
-        const [pub, sub] = await redisPair();
-        return startNode(
-          createRedisFanoutAdapter(pub, sub, kind),
-          redisHubLink(pub, sub, () => undefined),
-        );
-      };
-      const nodes = [await node(), await node()];
+      const nodes = [
+        await startNode(createRedisFanoutAdapter(...(await redisPair()), kind)),
+        await startNode(createRedisFanoutAdapter(...(await redisPair()), kind)),
+      ];
       return {
         nodes: nodes.map((n) => n.node),
         async close() {

@@ -1,24 +1,24 @@
 import { AppError, type Services } from '@rosterchirp/domain';
 import { StreamClientFrameSchema, type StreamServerFrame } from '@rosterchirp/protocol';
-import type { AttachedStream, StreamHub } from '@rosterchirp/realtime';
+import { bridgeStream } from '@rosterchirp/realtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { RateGuards } from '../rate-limits.ts';
 import type { ConnectionCaps } from './connection-caps.ts';
 import { roomsForConnection, sendFromConnection, trackPresence } from './connection-lifecycle.ts';
 import type { PresenceHeartbeats } from './presence-heartbeats.ts';
+import type { RosterSocketServer } from './socket-server.ts';
 import { payloadValidator } from './validate-payload.ts';
 
 const MAX_FRAME_BYTES = 64 * 1024;
 
 /**
- * `GET /api/stream`: the plain WebSocket event stream of docs/API.md. Its connections are members
- * of the same rooms in the stream hub, which every EventBus call reaches as socket.io's rooms
- * do, so they see exactly the socket.io events.
+ * `GET /api/stream`: the plain WebSocket event stream of docs/API.md. Its connections join the same
+ * socket.io rooms through the stream bridge, so they see exactly the socket.io events.
  */
 export function installStreamRoute(
   app: FastifyInstance,
-  hub: StreamHub,
+  io: RosterSocketServer,
   services: Services,
   rateGuards: RateGuards,
   instanceId: string,
@@ -49,10 +49,10 @@ export function installStreamRoute(
       };
       const pending: Buffer[] = [];
       let ready = false;
-      let stream: AttachedStream | undefined;
+      let bridge: ReturnType<typeof bridgeStream> | undefined;
       let viewingId: string | undefined;
-      // Frames are handled only once the stream is attached (ready), so its id is there.
-      const connectionIdForViewing = () => stream!.id;
+      // Frames are handled only once the bridge exists (ready), so its id is there.
+      const connectionIdForViewing = () => bridge!.id;
       let endPresence: (() => void) | undefined;
 
       const handle = async (raw: Buffer) => {
@@ -98,14 +98,15 @@ export function installStreamRoute(
         release?.();
         if (viewingId) void services.viewing.set(db, viewingId, actor.user.id, null).catch(() => undefined);
         open.delete(socket);
-        stream?.detach();
+        bridge?.detach();
         endPresence?.();
       });
 
       try {
         const rooms = await roomsForConnection(services, db, actor);
         if (socket.readyState !== socket.OPEN) return;
-        stream = hub.attach(
+        bridge = bridgeStream(
+          io.of('/'),
           {
             send: (f) => socket.readyState === socket.OPEN && socket.send(f),
             close: (c, r) => socket.close(c, r),
@@ -113,9 +114,9 @@ export function installStreamRoute(
           rooms,
         );
         // In its rooms before it is told hello: nothing sent after hello can be missed.
-        await stream.ready;
+        await bridge.ready;
         if (socket.readyState !== socket.OPEN) return;
-        const connectionId = stream.id;
+        const connectionId = bridge.id;
         endPresence = trackPresence(services, heartbeats, db, actor, connectionId, req.log);
         send({ type: 'hello', data: { userId: actor.user.id, instance: instanceId } });
         ready = true;
