@@ -330,7 +330,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     pool: deps.pool,
     instanceId: deps.instanceId,
     version: VERSION,
-    connections: () => io.of('/').sockets.size + openStreams.size,
+    // socket.io clients (the stream bridge's stand-ins in the namespace are streams, counted once).
+    connections: () => io.engine.clientsCount + openStreams.size,
     log: deps.log,
   });
 
