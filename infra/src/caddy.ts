@@ -46,6 +46,13 @@ http://localhost:${opts.port}, http://*.localhost:${opts.port}, http://127.0.0.1
 		health_status 200
 		header_up X-Request-Id {http.request.uuid}
 	}
+	# No replica to take the request (all restarting, or none ready): the documented error shape,
+	# as the api itself would answer, instead of an empty 502/503/504.
+	handle_errors {
+		@unavailable expression \`{err.status_code} in [502, 503, 504]\`
+		header @unavailable Content-Type "application/json; charset=utf-8"
+		respond @unavailable \`{"error":{"code":"UNAVAILABLE","message":"The service is briefly unavailable; try again in a moment"}}\` {err.status_code}
+	}
 }
 `;
 }

@@ -370,6 +370,7 @@ export async function putBehindLatestMigration(
   await pool.query(`DROP FUNCTION ${schema}.group_access(integer, integer)`);
   await pool.query(`DROP TABLE ${schema}.user_counts`);
   await pool.query(`DROP INDEX ${schema}.groups_public`);
+  await pool.query(`DROP FUNCTION ${schema}.push_candidates`);
   await pool.query(`DROP FUNCTION ${schema}.user_counts_rows() CASCADE`);
   await pool.query(`DROP FUNCTION ${schema}.user_counts_status() CASCADE`);
   await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version IN (13, 14)`);

@@ -82,24 +82,13 @@ export const sqlPushStore: PushStore = {
   },
   async candidates(db, message, reclaimAfterSeconds) {
     const isPublic = message.groupType === 'public';
-    // Public channels: everyone who has not left; other kinds: the members.
-    const membership = isPublic
-      ? 'cp.left_at IS NULL'
-      : `EXISTS (SELECT 1 FROM ${db.s}.group_members gm WHERE gm.group_id = $1 AND gm.user_id = u.id)`;
+    // The query is the tenant's push_candidates() (migration 014): planned once per connection.
     const { rows } = await db.query(
-      `SELECT u.id AS user_id, coalesce(cp.level, $2) AS level,
-              (u.handle = ANY($4::text[]) OR 'here' = ANY($4::text[]) OR 'channel' = ANY($4::text[])) AS mentioned,
-              u.preferences, ps.id AS subscription_id, ps.endpoint, ps.p256dh, ps.auth,
-              (pd.message_id IS NOT NULL AND pd.claimed_at >= now() - make_interval(secs => $6)) AS held
-         FROM ${db.s}.users u
-         JOIN ${db.s}.push_subscriptions ps ON ps.user_id = u.id
-         LEFT JOIN ${db.s}.conversation_prefs cp ON cp.user_id = u.id AND cp.group_id = $1
-         LEFT JOIN ${db.s}.push_deliveries pd ON pd.message_id = $5 AND pd.subscription_id = ps.id
-        WHERE u.status = 'active' AND u.id <> $3 AND ${membership}
-          AND pd.sent_at IS NULL
-        ORDER BY ps.id`,
+      `SELECT user_id, level, mentioned, preferences, subscription_id, endpoint, p256dh, auth, held
+         FROM ${db.s}.push_candidates($1, $2, $3, $4, $5::text[], $6, $7)`,
       [
         message.groupId,
+        isPublic,
         isPublic ? 'mentions' : 'all',
         message.authorId ?? 0,
         message.mentions,
