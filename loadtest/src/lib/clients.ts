@@ -24,40 +24,48 @@ export async function json<T>(
 }
 
 /**
- * A sender for write benchmarks: node:http over kept-alive connections, a fraction of fetch's
- * CPU per request (the generator shares the box with the servers it measures).
+ * HTTP for benchmarks: node:http over kept-alive connections, a fraction of fetch's CPU per
+ * request (the generator shares the box with the servers it measures).
  */
 export function restSender(base: string, connections: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const { hostname, port } = new URL(base);
+  /** Sends JSON (when a body is given) and answers the status and the body's text. */
+  const send = (method: string, path: string, token: string, body?: unknown) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          agent,
+          hostname,
+          port,
+          path,
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  };
   return {
-    /** POSTs JSON and answers the status (the body is read and dropped). */
-    post(path: string, token: string, body: unknown): Promise<number> {
-      const payload = JSON.stringify(body);
-      return new Promise((resolve, reject) => {
-        const req = request(
-          {
-            agent,
-            hostname,
-            port,
-            path,
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${token}`,
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(payload),
-            },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      });
-    },
+    send,
+    /** POSTs JSON and answers the status. */
+    post: async (path: string, token: string, body: unknown): Promise<number> =>
+      (await send('POST', path, token, body)).status,
     close: () => agent.destroy(),
   };
 }

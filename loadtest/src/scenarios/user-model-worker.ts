@@ -5,9 +5,8 @@
  * coordinator says how many of its users to connect and when to run a step; the worker answers
  * with connect times and every action's latency.
  */
-import { Agent, request } from 'node:http';
 import type { BulkUser } from '../lib/bulk-users.ts';
-import { type ChatSocket, connect, sourceAddress } from '../lib/clients.ts';
+import { type ChatSocket, connect, restSender, sourceAddress } from '../lib/clients.ts';
 
 export type WorkerCommand =
   | { type: 'init'; users: Array<BulkUser & { index: number }>; frontDoors: string[] }
@@ -46,7 +45,8 @@ function pickAction(): Action {
 
 let users: Array<BulkUser & { index: number }> = [];
 let doors: string[] = [];
-const agents = new Map<string, Agent>();
+/** One kept-alive HTTP sender per front door. */
+const senders = new Map<string, ReturnType<typeof restSender>>();
 const sockets: ChatSocket[] = [];
 /** The users whose socket is open (in connect order), and how many users were tried so far. */
 const connectedUsers: Array<BulkUser & { index: number }> = [];
@@ -58,37 +58,10 @@ let counter = 0;
 const doorOf = (u: { index: number }) => doors[u.index % doors.length]!;
 
 function call(u: BulkUser & { index: number }, method: string, path: string, body?: unknown) {
-  const base = new URL(doorOf(u));
-  const agent = agents.get(base.host) ?? new Agent({ keepAlive: true, maxSockets: 256 });
-  agents.set(base.host, agent);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        hostname: base.hostname,
-        port: base.port,
-        path,
-        method,
-        headers: {
-          authorization: `Bearer ${u.token}`,
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const door = doorOf(u);
+  const sender = senders.get(door) ?? restSender(door, 256);
+  senders.set(door, sender);
+  return sender.send(method, path, u.token, body);
 }
 
 /** Why the last failed action of each kind failed, counted per step. */
@@ -202,7 +175,7 @@ process.on('message', async (msg: WorkerCommand) => {
     process.send?.(await run(msg.seconds, msg.meanIntervalMs));
   } else {
     for (const s of sockets) s.close();
-    for (const a of agents.values()) a.destroy();
+    for (const sender of senders.values()) sender.close();
     process.send?.({ type: 'closed' } satisfies WorkerReply, () => process.exit(0));
   }
 });

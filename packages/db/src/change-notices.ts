@@ -27,7 +27,7 @@ export interface ChangeNotices {
   close(): Promise<void>;
 }
 
-export function parseChangeNotice(payload: string): ChangeNotice | null {
+function parseChangeNotice(payload: string): ChangeNotice | null {
   const [kind, schema, id] = payload.split(':');
   if ((kind !== 'user' && kind !== 'group') || !schema || !id || !/^\d+$/.test(id)) return null;
   return { kind, schema, id: Number(id) };

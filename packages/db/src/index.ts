@@ -5,7 +5,6 @@ export {
   type ChangeNotice,
   type ChangeNotices,
   listenForChanges,
-  parseChangeNotice,
 } from './change-notices.ts';
 export { dropSchema, withDirectClient, withTryLock } from './direct-client.ts';
 export {

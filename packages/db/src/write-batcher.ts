@@ -20,10 +20,10 @@ interface Pending<I, O> {
   reject: (reason: unknown) => void;
 }
 
+/** A key being written: it exists exactly while its drain runs. */
 interface KeyState<C, I, O> {
   context: C;
   queue: Array<Pending<I, O>>;
-  busy: boolean;
 }
 
 export type KeyedWrite<C, I, O> = (context: C, items: I[]) => Promise<O[]>;
@@ -48,7 +48,6 @@ export function keyedWriteBatcher<C, I, O>(
   };
 
   const drain = async (key: string, state: KeyState<C, I, O>) => {
-    state.busy = true;
     while (state.queue.length > 0) {
       const batch = state.queue.splice(0, options.maxBatch);
       const { context } = state;
@@ -66,18 +65,19 @@ export function keyedWriteBatcher<C, I, O>(
         else await Promise.all(batch.map((p) => writeOne(context, p)));
       }
     }
-    state.busy = false;
     states.delete(key);
   };
 
   return (key, context, item) =>
     new Promise<O>((resolve, reject) => {
-      let state = states.get(key);
-      if (!state) {
-        state = { context, queue: [], busy: false };
-        states.set(key, state);
+      const pending = { item, resolve, reject };
+      const state = states.get(key);
+      if (state) {
+        state.queue.push(pending);
+        return;
       }
-      state.queue.push({ item, resolve, reject });
-      if (!state.busy) void drain(key, state);
+      const started: KeyState<C, I, O> = { context, queue: [pending] };
+      states.set(key, started);
+      void drain(key, started);
     });
 }
