@@ -1,9 +1,9 @@
 /**
- * Imports run downhill: protocol ← db ← store, realtime / storage / rate-limit / tenant-cache / config
+ * Imports run downhill: protocol ← db ← store, redis ← realtime / rate-limit / tenant-cache, storage / config
  * ← domain ← apps. `pnpm test` runs this check first (`pnpm check:layers`); an uphill import
  * fails it with the rule's name.
  */
-const LOW = '^packages/(db|store|realtime|storage|rate-limit|tenant-cache|config|jobs)/';
+const LOW = '^packages/(db|store|realtime|redis|storage|rate-limit|tenant-cache|config|jobs)/';
 module.exports = {
   forbidden: [
     {

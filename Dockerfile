@@ -16,6 +16,7 @@ COPY packages/jobs/package.json packages/jobs/
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/rate-limit/package.json packages/rate-limit/
 COPY packages/realtime/package.json packages/realtime/
+COPY packages/redis/package.json packages/redis/
 COPY packages/storage/package.json packages/storage/
 COPY packages/store/package.json packages/store/
 COPY packages/tenant-cache/package.json packages/tenant-cache/

@@ -1,6 +1,7 @@
 /**
- * `pnpm cluster [--instances N] [--port P] [--host-mode]` — the whole topology on this machine,
- * without Docker; `--host-mode` runs APP_TYPE=host with tenants at `{slug}.localhost:PORT`.
+ * `pnpm cluster [--instances N] [--port P] [--host-mode] [--redis-cluster]` — the whole topology
+ * on this machine, without Docker; `--host-mode` runs APP_TYPE=host with tenants at
+ * `{slug}.localhost:PORT`; `--redis-cluster` gives the instances a 3-master Redis Cluster.
  * `pnpm cluster stop` — stops a cluster started elsewhere (reads the state file).
  */
 import { execFileSync } from 'node:child_process';
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       instances: { type: 'string', short: 'n', default: '2' },
       port: { type: 'string', short: 'p' },
       'host-mode': { type: 'boolean', default: false },
+      'redis-cluster': { type: 'boolean', default: false },
     },
   });
   if (positionals[0] === 'stop') return stop();
@@ -88,10 +90,14 @@ async function main(): Promise<void> {
   if (!Number.isInteger(instances) || instances < 1 || instances > 16)
     throw new Error('--instances must be 1..16');
   ensurePackages();
-  process.stdout.write(`Starting Postgres, PgBouncer, Redis, s3rver, ${instances} instance(s) and Caddy …\n`);
+  const redisKind = values['redis-cluster'] ? 'a 3-master Redis Cluster' : 'Redis';
+  process.stdout.write(
+    `Starting Postgres, PgBouncer, ${redisKind}, s3rver, ${instances} instance(s) and Caddy …\n`,
+  );
   const cluster = await startCluster({
     instances,
     hostMode: values['host-mode'],
+    redisCluster: values['redis-cluster'],
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   await writeFile(POINTER, JSON.stringify({ stateFile: cluster.stateFile }));

@@ -7,6 +7,7 @@ import { type InstanceHandle, startInstance } from './instance.ts';
 import { type PgBouncerHandle, startPgBouncer } from './pgbouncer.ts';
 import { type PostgresHandle, startPostgres } from './postgres-server.ts';
 import { freePort } from './processes.ts';
+import { startRedisCluster } from './redis-cluster.ts';
 import { type RedisHandle, startRedis } from './redis-server.ts';
 import { type S3Handle, startS3 } from './s3-server.ts';
 
@@ -25,6 +26,8 @@ export interface ClusterOptions {
   hostMode?: boolean;
   /** Extra node flags for every instance, e.g. `--cpu-prof --cpu-prof-dir=…` to profile. */
   nodeArgs?: string[];
+  /** A 3-master Redis Cluster (REDIS_CLUSTER_NODES) instead of one redis-server. */
+  redisCluster?: boolean;
 }
 
 export interface ClusterState {
@@ -88,7 +91,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       database,
     });
     started.push(pgbouncer.stop);
-    const redis = await startRedis();
+    const redis: RedisHandle = opts.redisCluster ? await startRedisCluster() : await startRedis();
     started.push(redis.stop);
     const s3 = await startS3({ directory: join(dir, 's3') });
     started.push(s3.stop);
@@ -97,7 +100,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const env: Record<string, string> = {
       DATABASE_URL: pgbouncer.url,
       DATABASE_DIRECT_URL: postgres.url,
-      REDIS_URL: redis.url,
+      ...(redis.cluster ? { REDIS_CLUSTER_NODES: redis.url } : { REDIS_URL: redis.url }),
       S3_ENDPOINT: s3.settings.endpoint,
       S3_BUCKET: s3.settings.bucket,
       S3_REGION: s3.settings.region,
@@ -162,7 +165,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           caddy: caddy.port,
           postgres: postgres.port,
           pgbouncer: pgbouncer.port,
-          redis: redis.port,
+          ...Object.fromEntries(
+            redis.url
+              .split(',')
+              .map((u, i) => [i === 0 ? 'redis' : `redis-${i + 1}`, Number(new URL(u).port)]),
+          ),
           s3: s3.port,
           ...Object.fromEntries(instances.map((x) => [x.name, x.port])),
         },

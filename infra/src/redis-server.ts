@@ -1,20 +1,44 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, spawnLogged, stopProcess, waitUntil } from './processes.ts';
 
+const run = promisify(execFile);
+
 export interface RedisHandle {
+  /** `redis://127.0.0.1:PORT`; for a cluster, every master's URL separated by commas. */
   url: string;
+  /** A Redis Cluster (REDIS_CLUSTER=true for the instances), not one server. */
+  cluster: boolean;
   port: number;
   stop(): Promise<void>;
   /** Stops and starts the same server on the same port (restart tests), `downMs` apart. */
   restart(downMs?: number): Promise<void>;
   /** Stops the server; the returned function starts it again on the same port (an outage). */
   outage(): Promise<() => Promise<void>>;
+  /** FLUSHALL (on every master of a cluster): contract tests start empty. */
+  flush(): Promise<void>;
 }
 
-function ping(port: number): Promise<boolean> {
+/** `redis-cli -p PORT …` on loopback; resolves with its output. */
+export async function redisCli(port: number, ...args: string[]): Promise<string> {
+  const { stdout } = await run('redis-cli', ['-p', String(port), ...args], { timeout: 30_000 });
+  return stdout;
+}
+
+/** The Redis kinds the contract suites run against: one server, and a 3-master cluster. */
+export const REDIS_KINDS = [
+  { name: 'real redis-server', start: () => startRedis() },
+  {
+    name: '3-master Redis Cluster',
+    start: () => import('./redis-cluster.ts').then((m) => m.startRedisCluster()),
+  },
+] as const satisfies ReadonlyArray<{ name: string; start: () => Promise<RedisHandle> }>;
+
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.on('connect', () => s.write('PING\r\n'));
@@ -54,7 +78,11 @@ export async function startRedis(opts: { port?: number; bin?: string } = {}): Pr
   await up();
   return {
     url: `redis://127.0.0.1:${port}`,
+    cluster: false,
     port,
+    async flush() {
+      await redisCli(port, 'flushall');
+    },
     async stop() {
       await stopProcess(proc.child);
       await rm(dir, { recursive: true, force: true });

@@ -8,13 +8,13 @@ import {
   RedisPresence,
   RedisViewing,
 } from '@rosterchirp/realtime';
+import { connectRedis, type RedisClient } from '@rosterchirp/redis';
 import {
   MemoryTenantDomainCache,
   RedisTenantDomainCache,
   type TenantDomainCache,
 } from '@rosterchirp/tenant-cache';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
 import type { AppDeps } from './app.ts';
 
 /** What instances share: presence, fan-out and rate limits — Redis in a cluster, memory alone. */
@@ -28,7 +28,7 @@ export interface SharedState {
   socketAdapter?: AppDeps['socketAdapter'];
   readinessChecks: Record<string, () => Promise<boolean>>;
   /** The command client (rate limits, caches), when Redis is configured. */
-  redis?: Redis;
+  redis?: RedisClient;
   /**
    * Calls `listener` each time the fan-out's Redis connections come back after a loss:
    * broadcasts may have been lost meanwhile (never, with one instance in memory).
@@ -41,7 +41,7 @@ export interface SharedState {
 const RESUBSCRIBE_GRACE_MS = 300;
 
 /** Fires once per outage of any of `clients`, when every one of them is ready again. */
-function watchRestoration(clients: Redis[], log: FastifyBaseLogger) {
+function watchRestoration(clients: RedisClient[], log: FastifyBaseLogger) {
   const listeners: Array<() => void> = [];
   let interrupted = false;
   let timer: NodeJS.Timeout | undefined;
@@ -71,9 +71,16 @@ function watchRestoration(clients: Redis[], log: FastifyBaseLogger) {
 /** A client repeats what it shows every 25 s; an entry lapses a minute after the last repeat. */
 const VIEWING_TTL_MS = 60_000;
 
-/** REDIS_URL set: everything through Redis (a cluster). Unset: in this process. */
+/**
+ * REDIS_URL (or REDIS_CLUSTER_NODES) set: everything through Redis — one server or a Redis
+ * Cluster. Unset: in this process.
+ */
 export function createSharedState(
-  config: Pick<Config, 'redisUrl'> & { presenceTtlMs?: number; fanoutAdapter?: Config['fanoutAdapter'] },
+  config: Pick<Config, 'redisUrl'> & {
+    redisCluster?: boolean;
+    presenceTtlMs?: number;
+    fanoutAdapter?: Config['fanoutAdapter'];
+  },
   log: FastifyBaseLogger,
 ): SharedState {
   if (!config.redisUrl) {
@@ -87,20 +94,20 @@ export function createSharedState(
       close: async () => {},
     };
   }
-  const connect = (role: string) => {
-    const client = new Redis(config.redisUrl!, {
-      connectionName: `rosterchirp-${role}`,
-      // While Redis is down a command waits for at most two reconnect attempts, then fails:
-      // callers get a clean error instead of a hang.
+  const target = { url: config.redisUrl, cluster: config.redisCluster ?? false };
+  // While Redis is down a command waits for at most two reconnect attempts, then fails:
+  // callers get a clean error instead of a hang.
+  const connect = (role: string, shardedSubscriber = false) =>
+    connectRedis(target, {
+      role,
+      shardedSubscriber,
       maxRetriesPerRequest: 2,
-      retryStrategy: (times) => Math.min(times * 100, 2000),
+      onError: (err) => log.warn({ err: err.message, role }, 'redis connection error'),
     });
-    client.on('error', (err) => log.warn({ err: err.message, role }, 'redis connection error'));
-    return client;
-  };
   const redis = connect('commands');
   const pub = connect('pub');
-  const sub = connect('sub');
+  const fanoutKind = config.fanoutAdapter ?? 'sharded';
+  const sub = connect('sub', fanoutKind === 'sharded');
   const tenantCacheSubscriber = connect('tenant-cache');
   const tenantCache = RedisTenantDomainCache.create(redis, tenantCacheSubscriber, { localTtlMs: 5000 });
   const restoration = watchRestoration([pub, sub], log);
@@ -110,7 +117,7 @@ export function createSharedState(
     presence: new RedisPresence(redis, { ttlMs: config.presenceTtlMs ?? 45_000 }),
     viewing: new RedisViewing(redis, VIEWING_TTL_MS),
     rateLimiter: new RedisRateLimiter(redis),
-    socketAdapter: createRedisFanoutAdapter(pub, sub, config.fanoutAdapter ?? 'sharded'),
+    socketAdapter: createRedisFanoutAdapter(pub, sub, fanoutKind),
     readinessChecks: { redis: async () => (await redis.ping()) === 'PONG' },
     redis,
     async close() {

@@ -56,6 +56,8 @@ export async function startTestServer(
   opts: {
     instanceId?: string;
     redisUrl?: string;
+    /** redisUrl is a Redis Cluster (every node URL, commas between). */
+    redisCluster?: boolean;
     rateLimits?: RateLimits;
     uploadMaxBytes?: number;
     linkPreviews?: { enabled: boolean; allowPrivate: boolean };
@@ -83,7 +85,7 @@ export async function startTestServer(
   await migrateSchema(db.directUrl, 'public');
   const pool = createPool(db.url, 10, log);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
-  const shared = createSharedState({ redisUrl: opts.redisUrl }, log);
+  const shared = createSharedState({ redisUrl: opts.redisUrl, redisCluster: opts.redisCluster }, log);
   const shards = ShardMap.single(pool, db.directUrl);
   // Every test runs with the session cache on, as production does: a revocation or a change of
   // a person must be seen at once through the database's change notices.

@@ -67,6 +67,38 @@ export function readUrl(env: Env, name: string, protocols: readonly string[]): s
   return value;
 }
 
+/**
+ * Redis: `REDIS_URL` (one server, or several node URLs separated by commas: a Redis Cluster) or
+ * `REDIS_CLUSTER_NODES` (a cluster's seed nodes: URLs or host:port, commas between). Returns
+ * the URL list joined by commas and whether it is a cluster; undefined when neither is set.
+ */
+export function readRedis(env: Env): { url: string; cluster: boolean } | undefined {
+  const single = raw(env, 'REDIS_URL');
+  const nodes = raw(env, 'REDIS_CLUSTER_NODES');
+  if (single && nodes) throw new ConfigError('REDIS_CLUSTER_NODES', 'and REDIS_URL cannot both be set');
+  const name = nodes ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
+  const value = nodes ?? single;
+  if (value === undefined) return undefined;
+  const urls = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => (nodes && !part.includes('://') ? `redis://${part}` : part));
+  if (urls.length === 0) throw new ConfigError(name, 'names no Redis node');
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError(name, `must list redis:// URLs${nodes ? ' or host:port' : ''}, got "${url}"`);
+    }
+    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+      throw new ConfigError(name, `must use redis: or rediss:, got "${parsed.protocol}"`);
+    }
+  }
+  return { url: urls.join(','), cluster: nodes !== undefined || urls.length > 1 };
+}
+
 /** Named ranges proxy-addr (fastify's trustProxy) understands. */
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 

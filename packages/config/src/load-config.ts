@@ -7,6 +7,7 @@ import {
   readEnum,
   readInt,
   readOptional,
+  readRedis,
   readString,
   readTrustProxy,
   readUrl,
@@ -94,8 +95,13 @@ export interface Config {
   /** Direct (non-pooled) Postgres for migrations and advisory locks; defaults to databaseUrl. */
   databaseDirectUrl: string | undefined;
   databasePoolSize: number;
-  /** Redis for fan-out, presence, rate limits. Unset: in-process memory (one instance only). */
+  /**
+   * Redis for fan-out, presence, rate limits (one URL, or a cluster's node URLs joined by
+   * commas). Unset: in-process memory (one instance only).
+   */
   redisUrl: string | undefined;
+  /** `redisUrl` is a Redis Cluster (REDIS_CLUSTER_NODES, or several URLs in REDIS_URL). */
+  redisCluster: boolean;
   /** socket.io Redis adapter: "sharded" (per-room channels, default) or "classic". */
   fanoutAdapter: 'sharded' | 'classic';
   jwtSecret: string | undefined;
@@ -179,6 +185,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('USER_PASS', 'must be at least 8 characters');
   }
   const appType = readEnum(env, 'APP_TYPE', ['selfhost', 'host'] as const, 'selfhost');
+  const redis = readRedis(env);
+  const fanoutAdapter = readEnum(env, 'FANOUT_ADAPTER', ['sharded', 'classic'] as const, 'sharded');
+  if (redis?.cluster && fanoutAdapter === 'classic') {
+    throw new ConfigError(
+      'FANOUT_ADAPTER',
+      'must be "sharded" with a Redis Cluster (classic pub/sub goes to every node and loses its order)',
+    );
+  }
   return {
     appType,
     host: readHostMode(env, appType),
@@ -189,8 +203,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseUrl,
     databaseDirectUrl: databaseDirectUrl ?? databaseUrl,
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
-    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    fanoutAdapter: readEnum(env, 'FANOUT_ADAPTER', ['sharded', 'classic'] as const, 'sharded'),
+    redisUrl: redis?.url,
+    redisCluster: redis?.cluster ?? false,
+    fanoutAdapter,
     jwtSecret,
     sessionTtlDays: readInt(env, 'SESSION_TTL_DAYS', 30, 1, 365),
     cookieSecure: readBool(env, 'COOKIE_SECURE', false),

@@ -4,6 +4,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/index.ts';
 
+const pick = (c: { redisUrl: string | undefined; redisCluster: boolean }) => ({
+  redisUrl: c.redisUrl,
+  redisCluster: c.redisCluster,
+});
+
 describe('loadConfig', () => {
   it('has working defaults for a laptop: port 3000, ./data, embedded Postgres', () => {
     const c = loadConfig({}, '/srv/app');
@@ -44,6 +49,37 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }, '/'), /TRUST_PROXY has "10.0.0.0\/33"/);
     assert.throws(() => loadConfig({ TRUST_PROXY: 'caddy' }, '/'), /TRUST_PROXY has "caddy"/);
     assert.deepEqual(loadConfig({}, '/').connectionLimits, { perUser: 20, perAddress: 500 });
+  });
+  it('Redis: one server, a cluster by REDIS_CLUSTER_NODES (host:port allowed) or by a list in REDIS_URL', () => {
+    assert.deepEqual(pick(loadConfig({}, '/')), { redisUrl: undefined, redisCluster: false });
+    assert.deepEqual(pick(loadConfig({ REDIS_URL: 'redis://r:6379' }, '/')), {
+      redisUrl: 'redis://r:6379',
+      redisCluster: false,
+    });
+    assert.deepEqual(pick(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000, redis://b:7001' }, '/')), {
+      redisUrl: 'redis://a:7000,redis://b:7001',
+      redisCluster: true,
+    });
+    assert.deepEqual(pick(loadConfig({ REDIS_CLUSTER_NODES: 'seed:7000' }, '/')), {
+      redisUrl: 'redis://seed:7000',
+      redisCluster: true,
+    });
+    assert.deepEqual(pick(loadConfig({ REDIS_URL: 'redis://a:1,rediss://b:2' }, '/')), {
+      redisUrl: 'redis://a:1,rediss://b:2',
+      redisCluster: true,
+    });
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' }, '/'),
+      /REDIS_CLUSTER_NODES and REDIS_URL cannot both be set/,
+    );
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'redis://a:1,http://b:2' }, '/'),
+      /REDIS_URL must use redis:/,
+    );
+    assert.throws(
+      () => loadConfig({ REDIS_CLUSTER_NODES: ' , ' }, '/'),
+      /REDIS_CLUSTER_NODES names no Redis node/,
+    );
   });
   it('fails with a message naming the bad variable', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@rosterchirp/redis';
 import { decide, type RateDecision, type RateLimiter, type RateRule } from './rate-limiter.ts';
 
 // INCR in a window that starts with the first hit; one round trip, atomic across instances.
@@ -10,7 +10,7 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {count, ttl}`;
 
 export class RedisRateLimiter implements RateLimiter {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async hit(key: string, rule: RateRule): Promise<RateDecision> {
     const [count, ttl] = (await this.redis.eval(HIT, 1, `${key}`, rule.windowMs)) as [number, number];

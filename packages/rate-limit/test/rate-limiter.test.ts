@@ -1,7 +1,7 @@
 import { after, before, describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RedisHandle, startRedis } from '@rosterchirp/infra';
-import { Redis } from 'ioredis';
+import { REDIS_KINDS, type RedisHandle } from '@rosterchirp/infra';
+import { connectRedis, type RedisClient } from '@rosterchirp/redis';
 import { MemoryRateLimiter } from '../src/rate-limiter.memory.ts';
 import { RedisRateLimiter } from '../src/rate-limiter.redis.ts';
 import { rateLimiterContract } from './rate-limiter.contract.ts';
@@ -18,19 +18,20 @@ describe('MemoryRateLimiter', () => {
   });
 });
 
-describe('RedisRateLimiter (real redis-server)', () => {
-  let redis: RedisHandle;
-  let client: Redis;
-  before(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url);
+for (const kind of REDIS_KINDS)
+  describe(`RedisRateLimiter (${kind.name})`, () => {
+    let redis: RedisHandle;
+    let client: RedisClient;
+    before(async () => {
+      redis = await kind.start();
+      client = connectRedis(redis, { role: 'test' });
+    });
+    after(async () => {
+      client?.disconnect();
+      await redis?.stop();
+    });
+    rateLimiterContract('redis', async () => {
+      await redis.flush();
+      return { limiter: new RedisRateLimiter(client), wait: (ms) => sleep(ms) };
+    });
   });
-  after(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
-  rateLimiterContract('redis', async () => {
-    await client.flushall();
-    return { limiter: new RedisRateLimiter(client), wait: (ms) => sleep(ms) };
-  });
-});

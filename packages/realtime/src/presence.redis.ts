@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { PresenceConnection, PresenceOptions, PresenceStore } from '@rosterchirp/protocol';
-import type { Redis } from 'ioredis';
+import { type RedisClient, tenantTag } from '@rosterchirp/redis';
 
 /**
- * Presence shared by every instance through Redis. Per tenant:
- *   `{schema}:presence:user:{id}` ZSET connectionId → expiry (ms)  — is this user online?
- *   `{schema}:presence:conns`     ZSET "{id}:{connectionId}" → expiry — who is online, what expired
- * and `global:presence:tenants` SET of schemas that have entries (for the expiry sweep).
+ * Presence shared by every instance through Redis. Per tenant (the schema in braces is a Redis
+ * Cluster hash tag: a tenant's presence keys share one slot, so each script runs on one master):
+ *   `{tenant_x}:presence:user:{id}` ZSET connectionId → expiry (ms)  — is this user online?
+ *   `{tenant_x}:presence:conns`     ZSET "{id}:{connectionId}" → expiry — who is online, what expired
+ * and `global:presence:tenants` SET of schemas that have entries (for the expiry sweep; written
+ * beside the scripts, never inside one, as it lives in another slot).
  * Each operation is one Lua script, so concurrent instances never double-report online/offline.
  */
 const CONNECT = `
-local userKey, connsKey, index = KEYS[1], KEYS[2], KEYS[3]
-local now, expires, conn, member, schema = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local userKey, connsKey = KEYS[1], KEYS[2]
+local now, expires, conn, member = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 redis.call('ZREMRANGEBYSCORE', userKey, '-inf', now)
 local before = redis.call('ZCARD', userKey)
 redis.call('ZADD', userKey, expires, conn)
-redis.call('PEXPIRE', userKey, tonumber(ARGV[6]))
+redis.call('PEXPIRE', userKey, tonumber(ARGV[5]))
 redis.call('ZADD', connsKey, expires, member)
-redis.call('SADD', index, schema)
 if before == 0 then return 1 else return 0 end`;
 
 const DISCONNECT = `
@@ -28,7 +29,10 @@ redis.call('ZREM', connsKey, member)
 redis.call('ZREMRANGEBYSCORE', userKey, '-inf', now)
 if removed == 1 and redis.call('ZCARD', userKey) == 0 then return 1 else return 0 end`;
 
-/** Refreshes many connections: KEYS are (userKey, connsKey) pairs, ARGV[3..] (conn, member) pairs. */
+/**
+ * Refreshes many connections of one tenant: KEYS are (userKey, connsKey) pairs, ARGV[3..]
+ * (conn, member) pairs.
+ */
 const HEARTBEAT = `
 local expires, keyTtl = tonumber(ARGV[1]), tonumber(ARGV[2])
 for i = 1, #KEYS, 2 do
@@ -39,7 +43,7 @@ for i = 1, #KEYS, 2 do
 end
 return 1`;
 
-/** Connections refreshed per script call (a pipeline carries the calls). */
+/** Connections refreshed per script call (calls go out together, one per tenant and chunk). */
 const HEARTBEAT_CHUNK = 500;
 
 /** Removes expired connections of one tenant; returns the user ids left with none. */
@@ -72,7 +76,7 @@ export class RedisPresence implements PresenceStore {
   private readonly instanceToken = randomUUID();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: PresenceOptions,
   ) {
     this.ttlMs = opts.ttlMs;
@@ -85,25 +89,27 @@ export class RedisPresence implements PresenceStore {
   }
 
   private keys(schema: string, userId: number) {
-    return { user: `${schema}:presence:user:${userId}`, conns: `${schema}:presence:conns` };
+    const tag = tenantTag(schema);
+    return { user: `${tag}:presence:user:${userId}`, conns: `${tag}:presence:conns` };
   }
 
   async connect(schema: string, userId: number, connectionId: string): Promise<boolean> {
     const k = this.keys(schema, userId);
     const now = this.now();
-    const first = await this.redis.eval(
-      CONNECT,
-      3,
-      k.user,
-      k.conns,
-      INDEX,
-      now,
-      now + this.ttlMs,
-      connectionId,
-      `${userId}:${connectionId}`,
-      schema,
-      this.keyTtlMs,
-    );
+    const [first] = await Promise.all([
+      this.redis.eval(
+        CONNECT,
+        2,
+        k.user,
+        k.conns,
+        now,
+        now + this.ttlMs,
+        connectionId,
+        `${userId}:${connectionId}`,
+        this.keyTtlMs,
+      ),
+      this.redis.sadd(INDEX, schema),
+    ]);
     return first === 1;
   }
 
@@ -124,27 +130,38 @@ export class RedisPresence implements PresenceStore {
   async heartbeat(connections: readonly PresenceConnection[]): Promise<void> {
     if (connections.length === 0) return;
     const expires = this.now() + this.ttlMs;
-    const pipeline = this.redis.pipeline();
-    for (let i = 0; i < connections.length; i += HEARTBEAT_CHUNK) {
-      const keys: string[] = [];
-      const args: Array<string | number> = [expires, this.keyTtlMs];
-      for (const c of connections.slice(i, i + HEARTBEAT_CHUNK)) {
-        const k = this.keys(c.schema, c.userId);
-        keys.push(k.user, k.conns);
-        args.push(c.connectionId, `${c.userId}:${c.connectionId}`);
+    const bySchema = new Map<string, PresenceConnection[]>();
+    for (const c of connections) {
+      const list = bySchema.get(c.schema);
+      if (list) list.push(c);
+      else bySchema.set(c.schema, [c]);
+    }
+    const calls: Array<Promise<unknown>> = [];
+    for (const [schema, list] of bySchema) {
+      for (let i = 0; i < list.length; i += HEARTBEAT_CHUNK) {
+        const keys: string[] = [];
+        const args: Array<string | number> = [expires, this.keyTtlMs];
+        for (const c of list.slice(i, i + HEARTBEAT_CHUNK)) {
+          const k = this.keys(schema, c.userId);
+          keys.push(k.user, k.conns);
+          args.push(c.connectionId, `${c.userId}:${c.connectionId}`);
+        }
+        calls.push(this.redis.eval(HEARTBEAT, keys.length, ...keys, ...args));
       }
-      pipeline.eval(HEARTBEAT, keys.length, ...keys, ...args);
     }
     // The tenants' index too: after a Redis restart (entries lost) the heartbeat rebuilds the
     // entries, and the sweep must find their tenants again.
-    pipeline.sadd(INDEX, ...new Set(connections.map((c) => c.schema)));
-    const results = await pipeline.exec();
-    const failed = results?.find(([err]) => err);
-    if (failed) throw failed[0];
+    calls.push(this.redis.sadd(INDEX, ...bySchema.keys()));
+    // Sent together (one write on a standalone connection, one per master on a cluster).
+    await Promise.all(calls);
   }
 
   async online(schema: string): Promise<number[]> {
-    const members = await this.redis.zrangebyscore(`${schema}:presence:conns`, `(${this.now()}`, '+inf');
+    const members = await this.redis.zrangebyscore(
+      `${tenantTag(schema)}:presence:conns`,
+      `(${this.now()}`,
+      '+inf',
+    );
     const ids = new Set(members.map((m) => Number(m.slice(0, m.indexOf(':')))));
     return [...ids].sort((a, b) => a - b);
   }
@@ -166,12 +183,13 @@ export class RedisPresence implements PresenceStore {
     const out: Array<{ schema: string; userId: number }> = [];
     const now = this.now();
     for (const schema of await this.redis.smembers(INDEX)) {
+      const tag = tenantTag(schema);
       const offline = (await this.redis.eval(
         EXPIRE,
         1,
-        `${schema}:presence:conns`,
+        `${tag}:presence:conns`,
         now,
-        `${schema}:presence:user:`,
+        `${tag}:presence:user:`,
       )) as string[];
       for (const id of offline) out.push({ schema, userId: Number(id) });
     }

@@ -1,16 +1,18 @@
+import type { RedisClient } from '@rosterchirp/redis';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 
 /**
  * socket.io adapter over Redis sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis ≥ 7): an instance
  * subscribes to a room's channel only while it has members in that room, so it receives
  * traffic only for rooms it serves (docs/CLUSTER.md invariant 3). Mode "dynamic" gives each named
- * room its own channel; per-socket rooms share the instance channel.
+ * room its own channel; per-socket rooms share the instance channel. On a Redis Cluster, SPUBLISH
+ * goes to the master of the channel's slot, and `sub` must be opened with
+ * `shardedSubscriber: true` (one subscriber connection per master).
  */
 export function createRedisFanoutAdapter(
-  pub: Redis,
-  sub: Redis,
+  pub: RedisClient,
+  sub: RedisClient,
   kind: FanoutAdapterKind = 'sharded',
 ): ServerOptions['adapter'] {
   if (kind === 'classic') return createAdapter(pub, sub, { key: 'rc:sio' });

@@ -1,10 +1,11 @@
 import type { ViewingStore } from '@rosterchirp/protocol';
-import type { Redis } from 'ioredis';
+import { type RedisClient, tenantTag } from '@rosterchirp/redis';
 
 /**
- * Viewing shared through Redis. Per tenant and conversation:
- *   `{schema}:viewing:group:{id}` ZSET "{userId}:{connectionId}" → expiry (ms)
- *   `{schema}:viewing:conn:{connectionId}` the group the connection shows (to leave it later)
+ * Viewing shared through Redis. Per tenant and conversation (the braced schema is a Redis
+ * Cluster hash tag: one script touches a connection's key and two conversations' keys):
+ *   `{tenant_x}:viewing:group:{id}` ZSET "{userId}:{connectionId}" → expiry (ms)
+ *   `{tenant_x}:viewing:conn:{connectionId}` the group the connection shows (to leave it later)
  * One Lua script per change, so a switch from one conversation to another is atomic.
  */
 const SET = `
@@ -25,18 +26,19 @@ return 1`;
 
 export class RedisViewing implements ViewingStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   async set(schema: string, connectionId: string, userId: number, groupId: number | null): Promise<void> {
     const now = this.now();
+    const tag = tenantTag(schema);
     await this.redis.eval(
       SET,
       1,
-      `${schema}:viewing:conn:${connectionId}`,
-      `${schema}:viewing:group:`,
+      `${tag}:viewing:conn:${connectionId}`,
+      `${tag}:viewing:group:`,
       `${userId}:${connectionId}`,
       groupId === null ? '' : String(groupId),
       now + this.ttlMs,
@@ -47,7 +49,11 @@ export class RedisViewing implements ViewingStore {
 
   async viewers(schema: string, groupId: number, userIds: readonly number[]): Promise<Set<number>> {
     if (userIds.length === 0) return new Set();
-    const members = await this.redis.zrangebyscore(`${schema}:viewing:group:${groupId}`, this.now(), '+inf');
+    const members = await this.redis.zrangebyscore(
+      `${tenantTag(schema)}:viewing:group:${groupId}`,
+      this.now(),
+      '+inf',
+    );
     const wanted = new Set(userIds);
     const found = new Set<number>();
     for (const member of members) {

@@ -1,6 +1,6 @@
 import { after, before, describe } from 'node:test';
-import { type RedisHandle, startRedis } from '@rosterchirp/infra';
-import { Redis } from 'ioredis';
+import { REDIS_KINDS, type RedisHandle } from '@rosterchirp/infra';
+import { connectRedis, type RedisClient } from '@rosterchirp/redis';
 import { MemoryViewing } from '../src/viewing.memory.ts';
 import { RedisViewing } from '../src/viewing.redis.ts';
 import { viewingContract } from './viewing.contract.ts';
@@ -22,21 +22,22 @@ describe('MemoryViewing', () => {
   });
 });
 
-describe('RedisViewing (real redis-server)', () => {
-  let redis: RedisHandle;
-  const clients: Redis[] = [];
-  before(async () => {
-    redis = await startRedis();
+for (const kind of REDIS_KINDS)
+  describe(`RedisViewing (${kind.name})`, () => {
+    let redis: RedisHandle;
+    const clients: RedisClient[] = [];
+    before(async () => {
+      redis = await kind.start();
+    });
+    after(async () => {
+      for (const c of clients) c.disconnect();
+      await redis?.stop();
+    });
+    viewingContract('redis', async () => {
+      const client = connectRedis(redis, { role: 'test' });
+      clients.push(client);
+      await redis.flush();
+      const c = clock();
+      return { store: new RedisViewing(client, 60_000, c.now), ttlMs: 60_000, advance: c.advance };
+    });
   });
-  after(async () => {
-    for (const c of clients) c.disconnect();
-    await redis?.stop();
-  });
-  viewingContract('redis', async () => {
-    const client = new Redis(redis.url);
-    clients.push(client);
-    await client.flushall();
-    const c = clock();
-    return { store: new RedisViewing(client, 60_000, c.now), ttlMs: 60_000, advance: c.advance };
-  });
-});

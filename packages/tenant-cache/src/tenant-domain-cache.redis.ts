@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@rosterchirp/redis';
 import {
   type CachedTenant,
   LocalTtlMap,
@@ -32,8 +32,8 @@ export class RedisTenantDomainCache implements TenantDomainCache {
   private readonly now: () => number;
 
   private constructor(
-    private readonly redis: Redis,
-    private readonly subscriber: Redis,
+    private readonly redis: RedisClient,
+    private readonly subscriber: RedisClient,
     opts: TenantCacheOptions,
     private readonly entryTtlSeconds: number,
   ) {
@@ -43,8 +43,8 @@ export class RedisTenantDomainCache implements TenantDomainCache {
 
   /** `subscriber` must be a connection of its own (it enters subscribe mode). */
   static async create(
-    redis: Redis,
-    subscriber: Redis,
+    redis: RedisClient,
+    subscriber: RedisClient,
     opts: TenantCacheOptions & { entryTtlSeconds?: number },
   ): Promise<RedisTenantDomainCache> {
     const cache = new RedisTenantDomainCache(redis, subscriber, opts, opts.entryTtlSeconds ?? 300);

@@ -234,7 +234,8 @@ export function deploymentChecks(
 
   if (config.redisUrl) {
     add('redis', async () => {
-      const redis = new Redis(config.redisUrl!, {
+      // A cluster is asked through its first seed node (CLUSTER INFO covers every master).
+      const redis = new Redis(config.redisUrl!.split(',')[0]!.trim(), {
         lazyConnect: true,
         maxRetriesPerRequest: 0,
         connectTimeout: CHECK_TIMEOUT_MS,
@@ -244,11 +245,20 @@ export function deploymentChecks(
       try {
         await redis.connect();
         const info = await redis.info();
-        const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '?';
-        return {
-          ok: true,
-          detail: `Redis ${field('redis_version')}, ${field('used_memory_human')} used, ${field('connected_clients')} clients`,
-        };
+        const field = (text: string, name: string) =>
+          new RegExp(`^${name}:(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '?';
+        const server = `Redis ${field(info, 'redis_version')}, ${field(info, 'used_memory_human')} used, ${field(info, 'connected_clients')} clients`;
+        if (!config.redisCluster) return { ok: true, detail: server };
+        const cluster = (await redis.call('CLUSTER', 'INFO')) as string;
+        const state = field(cluster, 'cluster_state');
+        const detail = `Redis Cluster ${state}: ${field(cluster, 'cluster_size')} masters serving slots, ${field(cluster, 'cluster_slots_assigned')} of 16384 slots assigned, ${field(cluster, 'cluster_known_nodes')} nodes; seed node: ${server}`;
+        return state === 'ok'
+          ? { ok: true, detail }
+          : {
+              ok: false,
+              detail,
+              problem: `the cluster's state is "${state}": some slots have no reachable master`,
+            };
       } finally {
         redis.disconnect();
       }
