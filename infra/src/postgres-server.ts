@@ -31,6 +31,11 @@ export async function startPostgres(opts: {
   durable?: boolean;
   /** Extra `name=value` server settings, e.g. `shared_preload_libraries=pg_stat_statements`. */
   settings?: string[];
+  /**
+   * A streaming replica of the Postgres on this port (read-only, hot standby): its data
+   * directory is a `pg_basebackup -R` of the primary instead of a fresh initdb.
+   */
+  replicaOf?: number;
 }): Promise<PostgresHandle> {
   const bin = postgresBinDir();
   const data = join(opts.dir, 'data');
@@ -38,7 +43,24 @@ export async function startPostgres(opts: {
   await mkdir(sockets, { recursive: true });
   await chmod(opts.dir, 0o755);
   giveToPostgres(opts.dir, sockets);
-  if (!existsSync(join(data, 'PG_VERSION'))) {
+  if (!existsSync(join(data, 'PG_VERSION')) && opts.replicaOf !== undefined) {
+    const [cmd, args] = asPostgres(`${bin}/pg_basebackup`, [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(opts.replicaOf),
+      '-U',
+      'postgres',
+      '-D',
+      data,
+      '-R', // standby.signal + primary_conninfo: follow the primary
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+    ]);
+    execFileSync(cmd, args, { stdio: 'pipe' });
+  } else if (!existsSync(join(data, 'PG_VERSION'))) {
     const [cmd, args] = asPostgres(`${bin}/initdb`, [
       '-D',
       data,
@@ -62,6 +84,8 @@ export async function startPostgres(opts: {
     '-p',
     String(port),
   ];
+  // A standby tells the primary which rows its queries still read, so replay never cancels them.
+  if (opts.replicaOf !== undefined) settings.push('-c', 'hot_standby_feedback=on');
   for (const setting of opts.settings ?? []) settings.push('-c', setting);
   if (!opts.durable)
     settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
@@ -82,11 +106,13 @@ export async function startPostgres(opts: {
     }
   };
   await up();
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
-  if (exists.rowCount === 0) await c.query(`CREATE DATABASE "${opts.database.replace(/"/g, '')}"`);
-  await c.end();
+  if (opts.replicaOf === undefined) {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+    if (exists.rowCount === 0) await c.query(`CREATE DATABASE "${opts.database.replace(/"/g, '')}"`);
+    await c.end();
+  }
   return {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/${opts.database}`,

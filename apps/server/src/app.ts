@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
-import type { ChangeNotices, Pool, ShardMap } from '@rosterchirp/db';
+import type { ChangeNotices, Pool, ReplicaReads, ShardMap } from '@rosterchirp/db';
 import {
   createServices,
   createTenantProvisioning,
@@ -36,6 +36,7 @@ import { requestContextPlugin } from './plugins/request-context.ts';
 import { installRequestGuards, installSecurityHeaders } from './plugins/security.ts';
 import { installValidators } from './plugins/validation.ts';
 import { createRateGuards } from './rate-limits.ts';
+import { RecentWriters } from './read-your-writes.ts';
 import { ConnectionCaps, DEFAULT_CONNECTION_LIMITS } from './realtime/connection-caps.ts';
 import { PresenceHeartbeats } from './realtime/presence-heartbeats.ts';
 import {
@@ -120,6 +121,10 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** Live realtime connections per user and per client address on this instance. */
   connectionLimits?: ConnectionLimits;
+  /** The read replica's router (DATABASE_REPLICA_URL), for /metrics. */
+  replica?: ReplicaReads;
+  /** After a write, the writer's reads go to the primary this long (READ_YOUR_WRITES_MS). */
+  readYourWritesMs?: number;
 }
 
 export interface HostModeDeps {
@@ -247,6 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       presenceConnections: () => heartbeats.size,
       pool: deps.pool,
       jobStats: () => deps.jobs.stats(),
+      ...(deps.replica ? { replica: deps.replica } : {}),
     },
     deps.metricsToken,
   );
@@ -255,7 +261,8 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     options: { maxPayload: 64 * 1024, server: upgrades.fastify as unknown as HttpServer },
   });
   const rateGuards = createRateGuards(deps.rateLimiter, deps.rateLimits, deps.log);
-  await app.register(requestContextPlugin, { tenants: deps.tenants, services, rateGuards });
+  const recentWriters = new RecentWriters(deps.readYourWritesMs ?? 5000);
+  await app.register(requestContextPlugin, { tenants: deps.tenants, services, rateGuards, recentWriters });
   await app.register(healthRoutes, {
     version: VERSION,
     instanceId: deps.instanceId,
@@ -317,7 +324,17 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
   });
 
-  installSocketHandlers(io, services, rateGuards, deps.tenants, deps.log, heartbeats, caps, trust);
+  installSocketHandlers(
+    io,
+    services,
+    rateGuards,
+    deps.tenants,
+    deps.log,
+    heartbeats,
+    caps,
+    trust,
+    recentWriters,
+  );
   const sweepMs = deps.presenceSweepMs ?? Math.floor(presenceTtlMs / 4);
   const sweep = setInterval(() => {
     void services.presence

@@ -33,7 +33,8 @@ export function createHostResolver(deps: HostResolverDeps): TenantResolver {
   const dbFor = (schema: string, shard: string): TenantDb => {
     let db = dbs.get(schema);
     if (!db) {
-      db = tenantDb(deps.shards.get(shard).pool, schema);
+      const { pool, replica } = deps.shards.get(shard);
+      db = tenantDb(pool, schema, replica);
       dbs.set(schema, db);
     }
     return db;

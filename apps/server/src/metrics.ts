@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Pool } from '@rosterchirp/db';
+import type { Pool, ReplicaReads } from '@rosterchirp/db';
 import { AppError, isPublicAddress } from '@rosterchirp/domain';
 import type { QueueStats } from '@rosterchirp/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -15,6 +15,8 @@ export interface MetricsSources {
   pool: Pool;
   /** The job queue's jobs per queue and state (read at scrape time). */
   jobStats: () => Promise<QueueStats[]>;
+  /** The read replica's router, when DATABASE_REPLICA_URL is set. */
+  replica?: ReplicaReads;
 }
 
 /**
@@ -111,6 +113,35 @@ export function installMetrics(
     'Queries waiting for a pooled Postgres client',
     () => sources.pool.waitingCount,
   );
+  if (sources.replica) {
+    const replica = sources.replica;
+    new Gauge({
+      name: 'rosterchirp_replica_lag_seconds',
+      help: 'Replay lag of the read replica at its last check (absent while unreachable)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        if (replica.lag !== null) this.set(replica.lag / 1000);
+      },
+    });
+    gauge('rosterchirp_replica_in_use', 'Reads go to the read replica now (1) or to the primary (0)', () =>
+      replica.inUse ? 1 : 0,
+    );
+    const reported: Record<string, number> = {};
+    new Counter({
+      name: 'rosterchirp_db_reads_total',
+      help: 'Replica-eligible reads by the pool that answered: replica, primary (replica not in use), fallback (the replica failed the read)',
+      labelNames: ['pool'] as const,
+      registers: [registry],
+      collect() {
+        for (const [pool, n] of Object.entries(replica.counts)) {
+          const delta = n - (reported[pool] ?? 0);
+          if (delta > 0) this.inc({ pool }, delta);
+          reported[pool] = n;
+        }
+      },
+    });
+  }
   new Gauge({
     name: 'rosterchirp_jobs',
     help: 'Background jobs by queue and state (queued, active, failed), all instances',

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
-import { listenForChanges, migrateSchema, ShardMap } from '@rosterchirp/db';
+import { createPool, listenForChanges, migrateSchema, ReplicaReads, ShardMap } from '@rosterchirp/db';
 import { PgBossQueue } from '@rosterchirp/jobs';
 import { createSqlStores } from '@rosterchirp/store';
 import { buildApp } from './app.ts';
@@ -32,12 +32,20 @@ async function main(): Promise<void> {
   const migrated = await migrateSchema(database.directUrl, 'public');
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrated schema public');
 
-  const shards = ShardMap.single(database.pool, database.directUrl);
+  // Phase 3: a streaming replica answers reads that may lag (history, search, lists).
+  const replicaPool = config.databaseReplicaUrl
+    ? createPool(config.databaseReplicaUrl, config.databasePoolSize, log)
+    : undefined;
+  const replica = replicaPool
+    ? new ReplicaReads(database.pool, replicaPool, { maxLagMs: config.replicaMaxLagMs, log })
+    : undefined;
+  await replica?.start();
+  const shards = ShardMap.single(database.pool, database.directUrl, replica);
   const changeNotices = listenForChanges(
     shards.names().map((name) => shards.get(name).directUrl),
     { onError: (err) => log.warn({ err }, 'change notices: connection lost; caches off until it is back') },
   );
-  const selfhost = createSelfhostResolver(database.pool);
+  const selfhost = createSelfhostResolver(database.pool, replica);
   const publicDb = selfhost.bySchema('public');
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(createSqlStores().settings, publicDb));
   const pushKeys = await loadOrCreateVapidKeys(createSqlStores().settings, publicDb, config.push);
@@ -77,6 +85,8 @@ async function main(): Promise<void> {
     presenceBatchMs: config.presenceBatchMs,
     changeNotices,
     accessCacheMs: config.accessCacheMs,
+    ...(replica ? { replica } : {}),
+    readYourWritesMs: config.readYourWritesMs,
     storage: storageFromConfig(config),
     jwtSecret,
     push: {
@@ -124,6 +134,8 @@ async function main(): Promise<void> {
     await app.close();
     await shared.close();
     await changeNotices.close();
+    replica?.stop();
+    await replicaPool?.end();
     await database.close();
     process.exit(0);
   };

@@ -1,4 +1,4 @@
-import { type Pool, type TenantDb, tenantDb } from '@rosterchirp/db';
+import { type Pool, type ReplicaReads, type TenantDb, tenantDb } from '@rosterchirp/db';
 
 /**
  * Maps a request's Host header to its tenant database. Self-host: every host is the `public`
@@ -14,11 +14,11 @@ export interface TenantResolver {
   isControlPlane(host: string | undefined): boolean;
 }
 
-export function createSelfhostResolver(pool: Pool): TenantResolver {
-  const publicDb = tenantDb(pool, 'public');
+export function createSelfhostResolver(pool: Pool, replica?: ReplicaReads): TenantResolver {
+  const publicDb = tenantDb(pool, 'public', replica);
   return {
     resolve: async () => publicDb,
-    bySchema: (schema) => (schema === 'public' ? publicDb : tenantDb(pool, schema)),
+    bySchema: (schema) => (schema === 'public' ? publicDb : tenantDb(pool, schema, replica)),
     isControlPlane: () => false,
   };
 }

@@ -8,6 +8,7 @@ import {
   createPool,
   listenForChanges,
   migrateSchema,
+  ReplicaReads,
   ShardMap,
   type TenantDb,
   tenantDb,
@@ -58,6 +59,10 @@ export async function startTestServer(
     redisUrl?: string;
     /** redisUrl is a Redis Cluster (every node URL, commas between). */
     redisCluster?: boolean;
+    /** A streaming replica of the test database that answers replica-eligible reads. */
+    replica?: { url: string; maxLagMs: number; checkEveryMs?: number };
+    /** After a write, the writer's reads go to the primary this long; default 5000. */
+    readYourWritesMs?: number;
     rateLimits?: RateLimits;
     uploadMaxBytes?: number;
     linkPreviews?: { enabled: boolean; allowPrivate: boolean };
@@ -86,7 +91,16 @@ export async function startTestServer(
   const pool = createPool(db.url, 10, log);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
   const shared = createSharedState({ redisUrl: opts.redisUrl, redisCluster: opts.redisCluster }, log);
-  const shards = ShardMap.single(pool, db.directUrl);
+  const replicaPool = opts.replica ? createPool(opts.replica.url, 5, log) : undefined;
+  const replica =
+    replicaPool && opts.replica
+      ? new ReplicaReads(pool, replicaPool, {
+          maxLagMs: opts.replica.maxLagMs,
+          checkEveryMs: opts.replica.checkEveryMs,
+        })
+      : undefined;
+  await replica?.start();
+  const shards = ShardMap.single(pool, db.directUrl, replica);
   // Every test runs with the session cache on, as production does: a revocation or a change of
   // a person must be seen at once through the database's change notices.
   const changeNotices = listenForChanges([db.directUrl]);
@@ -99,7 +113,7 @@ export async function startTestServer(
         ...opts.hostMode,
       })
     : undefined;
-  const tenants = host?.tenants ?? createSelfhostResolver(pool);
+  const tenants = host?.tenants ?? createSelfhostResolver(pool, replica);
   const jobs = new PgBossQueue(pool, {
     pollingIntervalSeconds: 0.5,
     maintenanceIntervalSeconds: 1,
@@ -145,6 +159,8 @@ export async function startTestServer(
     presenceSweepMs: 500,
     presenceBatchMs: opts.presenceBatchMs ?? 50,
     changeNotices,
+    ...(replica ? { replica } : {}),
+    ...(opts.readYourWritesMs !== undefined ? { readYourWritesMs: opts.readYourWritesMs } : {}),
     accessCacheMs: 30_000,
     metricsToken: opts.metricsToken,
     trustProxy: opts.trustProxy ?? false,
@@ -167,6 +183,8 @@ export async function startTestServer(
       await built.app.close();
       await shared.close();
       await changeNotices.close();
+      replica?.stop();
+      await replicaPool?.end();
       await pool.end();
       await rm(uploads, { recursive: true, force: true });
     },

@@ -95,6 +95,12 @@ export interface Config {
   /** Direct (non-pooled) Postgres for migrations and advisory locks; defaults to databaseUrl. */
   databaseDirectUrl: string | undefined;
   databasePoolSize: number;
+  /** A streaming read replica of DATABASE_URL's Postgres (phase 3); unset: every read on the primary. */
+  databaseReplicaUrl: string | undefined;
+  /** A replica further behind than this (ms) serves no reads until it catches up. */
+  replicaMaxLagMs: number;
+  /** After a write, that person's reads go to the primary for this long (ms). */
+  readYourWritesMs: number;
   /**
    * Redis for fan-out, presence, rate limits (one URL, or a cluster's node URLs joined by
    * commas). Unset: in-process memory (one instance only).
@@ -203,6 +209,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseUrl,
     databaseDirectUrl: databaseDirectUrl ?? databaseUrl,
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    databaseReplicaUrl: readUrl(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
+    replicaMaxLagMs: readInt(env, 'REPLICA_MAX_LAG_MS', 2000, 0, 600_000),
+    readYourWritesMs: readInt(env, 'READ_YOUR_WRITES_MS', 5000, 0, 600_000),
     redisUrl: redis?.url,
     redisCluster: redis?.cluster ?? false,
     fanoutAdapter,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ReplicaReads } from './replica-reads.ts';
 
 /** The shard every tenant lives on until a second database cluster is added. */
 export const DEFAULT_SHARD = 'main';
@@ -8,6 +9,8 @@ export interface Shard {
   pool: pg.Pool;
   /** Direct connection string for migrations and session advisory locks. */
   directUrl: string;
+  /** Its read replica, when one is configured (phase 3). */
+  replica?: ReplicaReads;
 }
 
 /**
@@ -23,8 +26,8 @@ export class ShardMap {
     if (!this.shards.has(DEFAULT_SHARD)) throw new Error(`ShardMap needs a "${DEFAULT_SHARD}" shard`);
   }
 
-  static single(pool: pg.Pool, directUrl: string): ShardMap {
-    return new ShardMap({ [DEFAULT_SHARD]: { pool, directUrl } });
+  static single(pool: pg.Pool, directUrl: string, replica?: ReplicaReads): ShardMap {
+    return new ShardMap({ [DEFAULT_SHARD]: { pool, directUrl, ...(replica ? { replica } : {}) } });
   }
 
   get(name: string): Shard {

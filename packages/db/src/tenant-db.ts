@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ReplicaReads } from './replica-reads.ts';
 import { quoteSchema } from './schema-name.ts';
 
 export type Row = Record<string, unknown>;
@@ -15,6 +16,14 @@ export interface TenantDb extends Queryable {
   readonly schema: string;
   readonly s: string;
   /**
+   * A read that may be answered by a read replica (when one is configured and caught up):
+   * history pages, search, lists. Inside a transaction, and on a TenantDb from
+   * `primaryReads()`, it is an ordinary query on the primary.
+   */
+  read<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** The same database whose reads all go to the primary (a caller who just wrote). */
+  primaryReads(): TenantDb;
+  /**
    * Runs fn in one transaction on one connection; rolls back on throw. fn gets a TenantDb bound
    * to that transaction, so several stores' calls (a change and its audit entry) commit
    * together; a `tx` inside it is a savepoint of the same transaction.
@@ -29,6 +38,8 @@ function inTransaction(client: pg.PoolClient, schema: string, s: string): Tenant
     schema,
     s,
     query: <R extends Row>(text: string, params?: unknown[]) => client.query<R>(text, params),
+    read: <R extends Row>(text: string, params?: unknown[]) => client.query<R>(text, params),
+    primaryReads: () => self,
     async tx<T>(fn: (q: TenantDb) => Promise<T>): Promise<T> {
       const name = `sp_${++savepoints}`;
       await client.query(`SAVEPOINT ${name}`);
@@ -45,12 +56,18 @@ function inTransaction(client: pg.PoolClient, schema: string, s: string): Tenant
   return self;
 }
 
-export function tenantDb(pool: pg.Pool, schema: string): TenantDb {
+/** A tenant's database on `pool`; `replica` (phase 3) answers its `read`s when given. */
+export function tenantDb(pool: pg.Pool, schema: string, replica?: ReplicaReads): TenantDb {
   const s = quoteSchema(schema);
-  return {
+  const onPrimary = (): TenantDb => (replica ? tenantDb(pool, schema) : self);
+  const self: TenantDb = {
     schema,
     s,
     query: <R extends Row>(text: string, params?: unknown[]) => pool.query<R>(text, params),
+    read: replica
+      ? <R extends Row>(text: string, params?: unknown[]) => replica.query<R>(text, params)
+      : <R extends Row>(text: string, params?: unknown[]) => pool.query<R>(text, params),
+    primaryReads: () => onPrimary(),
     async tx<T>(fn: (q: TenantDb) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -66,4 +83,5 @@ export function tenantDb(pool: pg.Pool, schema: string): TenantDb {
       }
     },
   };
+  return self;
 }

@@ -113,7 +113,10 @@ export const sqlMessageStore: MessageStore = {
       params.push(cursor.after);
       where = 'AND m.id > $4';
     }
-    const { rows } = await db.query(
+    // Scrolling back (`before`) reads settled history: a replica may answer. The latest page
+    // and catch-up (`after`) must show every committed message: the primary answers.
+    const run = cursor.before !== undefined ? db.read.bind(db) : db.query.bind(db);
+    const { rows } = await run(
       `${messageSelect(db.s, '$2')} WHERE m.group_id = $1 ${where}
        ORDER BY m.id ${forward ? 'ASC' : 'DESC'} LIMIT $3`,
       params,
@@ -180,7 +183,7 @@ export const sqlMessageStore: MessageStore = {
   },
 
   async pinned(db, groupId, viewerId, limit) {
-    const { rows } = await db.query(
+    const { rows } = await db.read(
       `${messageSelect(db.s, '$2')} WHERE m.group_id = $1 AND m.pinned_at IS NOT NULL AND m.deleted_at IS NULL
        ORDER BY m.pinned_at DESC LIMIT $3`,
       [groupId, viewerId, limit],
@@ -315,7 +318,7 @@ export const sqlSearchStore: SearchStore = {
           await q.query('SET LOCAL enable_indexscan = off');
           return run(q);
         })
-      : await run(db);
+      : await run({ query: db.read.bind(db) });
     return rows.map(toMessage);
   },
 

@@ -26,7 +26,8 @@ export const sqlUserStore: UserStore = {
       params.push(opts.after.name, opts.after.id);
       where.push(`(lower(u.name), u.id) > ($${params.length - 1}, $${params.length})`);
     }
-    const { rows } = await db.query(
+    // The directory may lag a replica's replay (someone who just changed people reads the primary).
+    const { rows } = await db.read(
       `SELECT ${USER_COLUMNS} FROM ${db.s}.users u WHERE ${where.join(' AND ')} ORDER BY lower(u.name), u.id LIMIT $1`,
       params,
     );

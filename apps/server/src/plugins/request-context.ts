@@ -4,6 +4,7 @@ import { ERROR_STATUS } from '@rosterchirp/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RateGuards } from '../rate-limits.ts';
+import type { RecentWriters } from '../read-your-writes.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
 
 declare module 'fastify' {
@@ -60,6 +61,8 @@ function tenantErrorPage(err: AppError): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · RosterChirp</title><style>body{font:16px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#1f2937;background:#f6f7f9}main{max-width:28rem;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}h1{font-size:1.3rem;margin:0 0 .5rem}</style></head><body><main><h1>${title}</h1><p>${text}.</p><p>${next}</p></main></body></html>`;
 }
 
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Bearer header first, then the session cookie, then `?token=` (WebSocket clients). */
 export function tokenFrom(request: FastifyRequest, allowQuery: boolean): string | undefined {
   const header = request.headers.authorization;
@@ -77,7 +80,12 @@ export function tokenFrom(request: FastifyRequest, allowQuery: boolean): string 
 export const requestContextPlugin = fp(
   async (
     app: FastifyInstance,
-    opts: { tenants: TenantResolver; services: Services; rateGuards: RateGuards },
+    opts: {
+      tenants: TenantResolver;
+      services: Services;
+      rateGuards: RateGuards;
+      recentWriters: RecentWriters;
+    },
   ) => {
     app.decorate('services', opts.services);
     app.decorate('rateGuards', opts.rateGuards);
@@ -96,6 +104,11 @@ export const requestContextPlugin = fp(
             .send(tenantErrorPage(err));
         }
         throw err;
+      }
+    });
+    app.addHook('onSend', async (request, reply) => {
+      if (request.actor && !READ_METHODS.has(request.method) && reply.statusCode < 400) {
+        opts.recentWriters.wrote(request.tenant.schema, request.actor.user.id);
       }
     });
     app.decorate('requireUser', async (request: FastifyRequest, reply?: FastifyReply) => {
@@ -122,6 +135,10 @@ export const requestContextPlugin = fp(
           'TOTP_ENROLMENT_REQUIRED',
           'Your organisation requires admins to use two-factor sign-in; turn it on to continue',
         );
+      }
+      // Someone who just wrote reads from the primary (a replica may not have replayed it yet).
+      if (opts.recentWriters.recently(request.tenant.schema, user.id)) {
+        request.tenant = request.tenant.primaryReads();
       }
       // Every line of the request names its tenant and user (one child logger, made once), the
       // "request completed" line (the reply's logger) included.

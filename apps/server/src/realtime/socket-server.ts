@@ -15,6 +15,7 @@ import { clientAddress, type TrustFunction } from '../client-address.ts';
 import { failureOf } from '../plugins/error-model.ts';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
 import type { RateGuards } from '../rate-limits.ts';
+import type { RecentWriters } from '../read-your-writes.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
 import type { ConnectionCaps } from './connection-caps.ts';
 import {
@@ -75,6 +76,7 @@ export function installSocketHandlers(
   heartbeats: PresenceHeartbeats,
   caps: ConnectionCaps,
   trust: TrustFunction,
+  recentWriters: RecentWriters,
 ) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
@@ -144,11 +146,10 @@ export function installSocketHandlers(
     socket.on('message:send', async (payload, ack) => {
       if (typeof ack !== 'function') return;
       const checked = validateSend(payload);
-      ack(
-        checked.ok
-          ? await sendFromConnection(services, rateGuards, db, actor, checked.value, socketLog)
-          : checked,
-      );
+      if (!checked.ok) return ack(checked);
+      const result = await sendFromConnection(services, rateGuards, db, actor, checked.value, socketLog);
+      if (result.ok) recentWriters.wrote(db.schema, actor.user.id);
+      ack(result);
     });
 
     socket.on('typing', async (payload) => {
