@@ -1,7 +1,8 @@
 /**
- * `pnpm cluster [--instances N] [--port P] [--host-mode] [--redis-cluster]` — the whole topology
- * on this machine, without Docker; `--host-mode` runs APP_TYPE=host with tenants at
- * `{slug}.localhost:PORT`; `--redis-cluster` gives the instances a 3-master Redis Cluster.
+ * `pnpm cluster [--instances N] [--port P] [--host-mode] [--redis-cluster] [--replica]` — the
+ * whole topology on this machine, without Docker; `--host-mode` runs APP_TYPE=host with tenants
+ * at `{slug}.localhost:PORT`; `--redis-cluster` gives the instances a 3-master Redis Cluster;
+ * `--replica` a streaming read replica of the Postgres (DATABASE_REPLICA_URL).
  * `pnpm cluster stop` — stops a cluster started elsewhere (reads the state file).
  */
 import { execFileSync } from 'node:child_process';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
       port: { type: 'string', short: 'p' },
       'host-mode': { type: 'boolean', default: false },
       'redis-cluster': { type: 'boolean', default: false },
+      replica: { type: 'boolean', default: false },
     },
   });
   if (positionals[0] === 'stop') return stop();
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     instances,
     hostMode: values['host-mode'],
     redisCluster: values['redis-cluster'],
+    replica: values.replica,
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   await writeFile(POINTER, JSON.stringify({ stateFile: cluster.stateFile }));

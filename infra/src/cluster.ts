@@ -28,6 +28,8 @@ export interface ClusterOptions {
   nodeArgs?: string[];
   /** A 3-master Redis Cluster (REDIS_CLUSTER_NODES) instead of one redis-server. */
   redisCluster?: boolean;
+  /** A streaming replica of the Postgres (DATABASE_REPLICA_URL): phase 3's read replica. */
+  replica?: boolean;
 }
 
 export interface ClusterState {
@@ -51,6 +53,8 @@ export interface Cluster {
   admin: { email: string; password: string };
   hostAdminKey: string | undefined;
   postgres: PostgresHandle;
+  /** The streaming replica, when asked for. */
+  replica: PostgresHandle | undefined;
   pgbouncer: PgBouncerHandle;
   redis: RedisHandle;
   s3: S3Handle;
@@ -84,6 +88,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ...(opts.postgresSettings ? { settings: opts.postgresSettings } : {}),
     });
     started.push(postgres.stop);
+    const replica = opts.replica
+      ? await startPostgres({
+          dir: join(dir, 'replica'),
+          database,
+          replicaOf: postgres.port,
+          ...(opts.postgresSettings ? { settings: opts.postgresSettings } : {}),
+        })
+      : undefined;
+    if (replica) started.push(replica.stop);
     await mkdir(join(dir, 'pgbouncer'), { recursive: true });
     const pgbouncer = await startPgBouncer({
       dir: join(dir, 'pgbouncer'),
@@ -100,6 +113,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const env: Record<string, string> = {
       DATABASE_URL: pgbouncer.url,
       DATABASE_DIRECT_URL: postgres.url,
+      ...(replica ? { DATABASE_REPLICA_URL: replica.url } : {}),
       ...(redis.cluster ? { REDIS_CLUSTER_NODES: redis.url } : { REDIS_URL: redis.url }),
       S3_ENDPOINT: s3.settings.endpoint,
       S3_BUCKET: s3.settings.bucket,
@@ -157,6 +171,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         pids: {
           caddy: caddy.pid,
           postgres: postgres.pid,
+          ...(replica ? { replica: replica.pid } : {}),
           pgbouncer: pgbouncer.pid(),
           ...Object.fromEntries(instances.map((x) => [x.name, x.pid])),
           runner: process.pid,
@@ -164,6 +179,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         ports: {
           caddy: caddy.port,
           postgres: postgres.port,
+          ...(replica ? { replica: replica.port } : {}),
           pgbouncer: pgbouncer.port,
           ...Object.fromEntries(
             redis.url
@@ -185,6 +201,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       admin,
       hostAdminKey,
       postgres,
+      replica,
       pgbouncer,
       redis,
       s3,

@@ -16,12 +16,16 @@ const run = promisify(execFile);
 /**
  * The real topology from `pnpm cluster`: Postgres → PgBouncer ← 2 instances → Redis, s3rver,
  * Caddy in front. Instances are separate processes, killed with real signals. It runs twice:
- * over one redis-server (every test), and over a 3-master Redis Cluster (`pnpm cluster
- * --redis-cluster`: doctor, cross-instance delivery, the SIGKILL catch-up and presence expiry).
+ * over one redis-server (every test), and over a 3-master Redis Cluster with a streaming read
+ * replica (`pnpm cluster --redis-cluster --replica`: doctor, cross-instance delivery, the SIGKILL
+ * catch-up and presence expiry).
  */
 const TOPOLOGIES = [
   { title: 'cluster: 2 instances behind Caddy', redisCluster: false },
-  { title: 'cluster: 2 instances behind Caddy on a 3-master Redis Cluster', redisCluster: true },
+  {
+    title: 'cluster: 2 instances behind Caddy on a 3-master Redis Cluster and a read replica',
+    redisCluster: true,
+  },
 ];
 
 for (const topology of TOPOLOGIES)
@@ -54,6 +58,7 @@ for (const topology of TOPOLOGIES)
       cluster = await startCluster({
         instances: 2,
         redisCluster: topology.redisCluster,
+        replica: topology.redisCluster,
         env: {
           PRESENCE_TTL_MS: '3000',
           DRAIN_DELAY_MS: '2500',
@@ -100,6 +105,10 @@ for (const topology of TOPOLOGIES)
       const instances = report.checks.find((c) => c.name === 'instances')!;
       assert.match(instances.detail, /^2 live: api-1 v\S+ up .*; api-2 v\S+ up /);
       assert.ok(report.checks.some((c) => c.name === 'pgbouncer' && c.ok));
+      const replica = report.checks.find((c) => c.name === 'replica');
+      if (topology.redisCluster)
+        assert.match(replica?.detail ?? '', /^streaming replica at .*, \d+ ms behind/);
+      else assert.equal(replica, undefined);
       const redis = report.checks.find((c) => c.name === 'redis')!;
       assert.match(
         redis.detail,
