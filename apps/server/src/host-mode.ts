@@ -1,4 +1,5 @@
 import {
+  type ChangeNotices,
   DEFAULT_SHARD,
   latestTenantVersion,
   migrateHostCatalog,
@@ -33,6 +34,8 @@ export async function setupHostMode(opts: {
   adminKey: string;
   defaultChatName: string;
   log: FastifyBaseLogger;
+  /** Postgres change notices (a moved tenant is routed to its new shard at once). */
+  changeNotices?: ChangeNotices;
 }): Promise<HostMode> {
   const main = opts.shards.get(DEFAULT_SHARD);
   const migrated = await migrateHostCatalog(main.directUrl);
@@ -51,6 +54,7 @@ export async function setupHostMode(opts: {
       hostDomain: opts.domain,
       latestVersion,
       log: opts.log,
+      ...(opts.changeNotices ? { changeNotices: opts.changeNotices } : {}),
     }),
     deps: {
       domain: opts.domain,

@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig } from '@rosterchirp/config';
-import { latestTenantVersion, migrateHostCatalog, migrateSchema, ShardMap, tenantDb } from '@rosterchirp/db';
+import { latestTenantVersion, migrateHostCatalog, migrateSchema, tenantDb } from '@rosterchirp/db';
 import { createSqlTenantCatalog } from '@rosterchirp/store';
 import { openDatabase } from './database.ts';
 import { createLogger } from './logger.ts';
+import { openShards } from './open-shards.ts';
 import { migrateAllTenants } from './tenant-migrator.ts';
 
 const USAGE = `Usage: pnpm migrate [--all]
@@ -33,9 +34,11 @@ async function main(): Promise<void> {
     );
     if (!args.includes('--all')) return;
     const started = Date.now();
+    // Every tenant on its own shard (SHARDS), each under its shard's migration lock.
+    const opened = await openShards({ ...config, databaseReplicaUrl: undefined }, database, log);
     const result = await migrateAllTenants({
       latestVersion: await latestTenantVersion(),
-      shards: ShardMap.single(database.pool, database.directUrl),
+      shards: opened.shards,
       catalog: createSqlTenantCatalog(tenantDb(database.pool, 'public')),
       onProgress: (p) => {
         if (p.applied.length || p.done === p.total || p.done % 100 === 0) {
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${result.total} tenant schemas, ${result.changed} migrated, ${result.failed.length} failed, ${seconds} s\n`,
     );
+    await opened.close();
     for (const f of result.failed) process.stderr.write(`FAILED ${f.schema}: ${f.error}\n`);
     if (result.failed.length) process.exitCode = 1;
   } finally {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { type Config, ConfigError, loadConfig } from '@rosterchirp/config';
-import { createPool, listenForChanges, migrateSchema, ReplicaReads, ShardMap } from '@rosterchirp/db';
+import { listenForChanges, migrateSchema } from '@rosterchirp/db';
 import { PgBossQueue } from '@rosterchirp/jobs';
 import { createSqlStores } from '@rosterchirp/store';
 import { buildApp } from './app.ts';
@@ -8,6 +8,7 @@ import { openDatabase } from './database.ts';
 import { setupHostMode } from './host-mode.ts';
 import { loadOrCreateJwtSecret } from './jwt-secret.ts';
 import { createLogger } from './logger.ts';
+import { openShards } from './open-shards.ts';
 import { createSharedState } from './shared-state.ts';
 import { startupFailure } from './startup-failure.ts';
 import { storageFromConfig } from './storage-from-config.ts';
@@ -32,15 +33,9 @@ async function main(): Promise<void> {
   const migrated = await migrateSchema(database.directUrl, 'public');
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrated schema public');
 
-  // Phase 3: a streaming replica answers reads that may lag (history, search, lists).
-  const replicaPool = config.databaseReplicaUrl
-    ? createPool(config.databaseReplicaUrl, config.databasePoolSize, log)
-    : undefined;
-  const replica = replicaPool
-    ? new ReplicaReads(database.pool, replicaPool, { maxLagMs: config.replicaMaxLagMs, log })
-    : undefined;
-  await replica?.start();
-  const shards = ShardMap.single(database.pool, database.directUrl, replica);
+  // Phase 3 (a streaming replica answers reads that may lag) and phase 4 (SHARDS).
+  const opened = await openShards(config, database, log);
+  const { shards, mainReplica: replica } = opened;
   const changeNotices = listenForChanges(
     shards.names().map((name) => shards.get(name).directUrl),
     { onError: (err) => log.warn({ err }, 'change notices: connection lost; caches off until it is back') },
@@ -53,6 +48,7 @@ async function main(): Promise<void> {
   const host = config.host
     ? await setupHostMode({
         shards,
+        changeNotices,
         cache: shared.tenantCache,
         domain: config.host.domain,
         adminKey: config.host.adminKey,
@@ -134,8 +130,7 @@ async function main(): Promise<void> {
     await app.close();
     await shared.close();
     await changeNotices.close();
-    replica?.stop();
-    await replicaPool?.end();
+    await opened.close();
     await database.close();
     process.exit(0);
   };

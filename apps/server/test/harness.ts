@@ -63,6 +63,8 @@ export async function startTestServer(
     replica?: { url: string; maxLagMs: number; checkEveryMs?: number };
     /** After a write, the writer's reads go to the primary this long; default 5000. */
     readYourWritesMs?: number;
+    /** Further database clusters for tenants (host mode's SHARDS): name → its databases. */
+    shards?: Record<string, { url: string; directUrl: string }>;
     rateLimits?: RateLimits;
     uploadMaxBytes?: number;
     linkPreviews?: { enabled: boolean; allowPrivate: boolean };
@@ -100,13 +102,22 @@ export async function startTestServer(
         })
       : undefined;
   await replica?.start();
-  const shards = ShardMap.single(pool, db.directUrl, replica);
+  const extraPools = Object.entries(opts.shards ?? {}).map(([name, shard]) => ({
+    name,
+    pool: createPool(shard.url, 5, log),
+    directUrl: shard.directUrl,
+  }));
+  const shards = new ShardMap({
+    main: { pool, directUrl: db.directUrl, ...(replica ? { replica } : {}) },
+    ...Object.fromEntries(extraPools.map((x) => [x.name, { pool: x.pool, directUrl: x.directUrl }])),
+  });
   // Every test runs with the session cache on, as production does: a revocation or a change of
   // a person must be seen at once through the database's change notices.
-  const changeNotices = listenForChanges([db.directUrl]);
+  const changeNotices = listenForChanges(shards.names().map((name) => shards.get(name).directUrl));
   const host = opts.hostMode
     ? await setupHostMode({
         shards,
+        changeNotices,
         cache: shared.tenantCache,
         defaultChatName: 'General Chat',
         log,
@@ -185,6 +196,7 @@ export async function startTestServer(
       await changeNotices.close();
       replica?.stop();
       await replicaPool?.end();
+      for (const x of extraPools) await x.pool.end();
       await pool.end();
       await rm(uploads, { recursive: true, force: true });
     },

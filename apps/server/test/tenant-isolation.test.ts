@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PG_TYPES } from '@rosterchirp/db';
 import { type RedisHandle, type S3Handle, startRedis, startS3 } from '@rosterchirp/infra';
 import type { CreateUploadReply, Group, Message } from '@rosterchirp/protocol';
 import { S3Storage } from '@rosterchirp/storage';
 import { Redis } from 'ioredis';
+import pgLib from 'pg';
 import {
   barrier,
   recordEvents,
@@ -33,6 +35,9 @@ const PNG = readFileSync(join(process.cwd(), 'apps', 'web', 'public', 'icon-192.
  */
 describe('tenant isolation', () => {
   let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+  /** A second database cluster (shard "east"): alpha lands on main, bravo on east. */
+  let east: Awaited<ReturnType<typeof startTestPostgres>>;
+  let eastPool: pgLib.Pool;
   let redis: RedisHandle;
   let s3: S3Handle;
   let one: TestServer;
@@ -79,11 +84,14 @@ describe('tenant isolation', () => {
 
   before(async () => {
     pg = await startTestPostgres();
+    east = await startTestPostgres();
+    const shards = { east: { url: east.url, directUrl: east.directUrl } };
+    eastPool = new pgLib.Pool({ connectionString: east.url, types: PG_TYPES });
     redis = await startRedis();
     s3 = await startS3();
     const storage = new S3Storage(s3.settings);
-    one = await startTestServer(pg, { hostMode, redisUrl: redis.url, storage, instanceId: 'one' });
-    two = await startTestServer(pg, { hostMode, redisUrl: redis.url, storage, instanceId: 'two' });
+    one = await startTestServer(pg, { hostMode, redisUrl: redis.url, storage, instanceId: 'one', shards });
+    two = await startTestServer(pg, { hostMode, redisUrl: redis.url, storage, instanceId: 'two', shards });
     await build('alpha');
     await build('bravo');
     const b = world.bravo;
@@ -135,21 +143,36 @@ describe('tenant isolation', () => {
     await two?.close();
     await s3?.stop();
     await redis?.stop();
+    await eastPool?.end();
     await pg?.stop();
+    await east?.stop();
   });
 
   /** Every row of a tenant schema, to prove a refused call changed nothing. */
+  /** The pool of the database cluster a schema lives on (bravo: shard east). */
+  const poolOf = (schema: string) => (schema === 'tenant_bravo' ? eastPool : one.pool);
   const snapshot = async (schema: string) => {
-    const { rows } = await one.pool.query<{ t: string }>(
+    const { rows } = await poolOf(schema).query<{ t: string }>(
       'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
     );
+    assert.ok(rows.length > 10, `${schema} has its tables where the test looks`);
     const out: Record<string, unknown> = {};
     for (const { t } of rows) {
-      out[t] = (await one.pool.query(`SELECT * FROM "${schema}"."${t}" ORDER BY 1`)).rows;
+      out[t] = (await poolOf(schema).query(`SELECT * FROM "${schema}"."${t}" ORDER BY 1`)).rows;
     }
     return JSON.stringify(out);
   };
+
+  it('the two tenants live on two database clusters (least-loaded placement)', async () => {
+    const tenants = await hostApi<{ tenants: Array<{ slug: string; shard: string }> }>(
+      one,
+      'GET',
+      '/api/host/tenants',
+    );
+    const shardOf = Object.fromEntries(tenants.body.tenants.map((t) => [t.slug, t.shard]));
+    assert.deepEqual(shardOf, { alpha: 'main', bravo: 'east' });
+  });
 
   it('the two tenants really have the same ids', () => {
     assert.equal(world.alpha.admin.user.id, world.bravo.admin.user.id);
@@ -256,7 +279,7 @@ describe('tenant isolation', () => {
       body: { email: world.alpha.admin.email, password: world.alpha.admin.password },
     });
     assert.equal(login.status, 401);
-    const { rows } = await one.pool.query<{ action: string; actor_id: number | null }>(
+    const { rows } = await eastPool.query<{ action: string; actor_id: number | null }>(
       'SELECT action, actor_id FROM tenant_bravo.audit_log ORDER BY id DESC LIMIT 1',
     );
     assert.deepEqual(rows[0], { action: 'auth.login_failed', actor_id: null });

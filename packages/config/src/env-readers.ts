@@ -99,6 +99,65 @@ export function readRedis(env: Env): { url: string; cluster: boolean } | undefin
   return { url: urls.join(','), cluster: nodes !== undefined || urls.length > 1 };
 }
 
+export interface ShardSettings {
+  /** Postgres for queries (may be a PgBouncer). */
+  url: string;
+  /** Direct Postgres for migrations, locks and change notices; default: url. */
+  directUrl: string;
+  /** A streaming read replica of this shard (phase 3 within phase 4). */
+  replicaUrl?: string;
+}
+
+const SHARD_NAME = /^[a-z][a-z0-9_-]{0,30}$/;
+
+/**
+ * `SHARDS`: further database clusters for tenants (phase 4), as JSON —
+ * `{"east":{"url":"postgres://…","directUrl":"postgres://…","replicaUrl":"postgres://…"}}`.
+ * Shard `main` is DATABASE_URL and cannot be named here.
+ */
+export function readShards(env: Env): Record<string, ShardSettings> {
+  const value = raw(env, 'SHARDS');
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(
+      'SHARDS',
+      'must be JSON: {"name":{"url":"postgres://…","directUrl":"…","replicaUrl":"…"}}',
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError('SHARDS', 'must be a JSON object of shard name → {url, directUrl?, replicaUrl?}');
+  }
+  const out: Record<string, ShardSettings> = {};
+  for (const [name, entry] of Object.entries(parsed)) {
+    if (!SHARD_NAME.test(name) || name === 'main') {
+      throw new ConfigError('SHARDS', `has a bad shard name "${name}" (a-z, 0-9, _ and -, not "main")`);
+    }
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const url = (key: string, required: boolean): string | undefined => {
+      const v = e[key];
+      if (v === undefined && !required) return undefined;
+      if (typeof v !== 'string' || !/^postgres(ql)?:\/\//.test(v)) {
+        throw new ConfigError('SHARDS', `shard "${name}" needs ${key} as a postgres:// URL`);
+      }
+      return v;
+    };
+    const known = new Set(['url', 'directUrl', 'replicaUrl']);
+    const extra = Object.keys(e).find((k) => !known.has(k));
+    if (extra) throw new ConfigError('SHARDS', `shard "${name}" has an unknown field "${extra}"`);
+    const main = url('url', true)!;
+    const replicaUrl = url('replicaUrl', false);
+    out[name] = {
+      url: main,
+      directUrl: url('directUrl', false) ?? main,
+      ...(replicaUrl ? { replicaUrl } : {}),
+    };
+  }
+  return out;
+}
+
 /** Named ranges proxy-addr (fastify's trustProxy) understands. */
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 

@@ -1,2 +1,9 @@
-export type { Config, ConnectionLimits, HostModeConfig, RateLimits, S3Config } from './load-config.ts';
+export type {
+  Config,
+  ConnectionLimits,
+  HostModeConfig,
+  RateLimits,
+  S3Config,
+  ShardSettings,
+} from './load-config.ts';
 export { ConfigError, loadConfig } from './load-config.ts';

@@ -8,11 +8,14 @@ import {
   readInt,
   readOptional,
   readRedis,
+  readShards,
   readString,
   readTrustProxy,
   readUrl,
+  type ShardSettings,
 } from './env-readers.ts';
 
+export type { ShardSettings };
 export { ConfigError };
 
 export interface RateLimits {
@@ -101,6 +104,8 @@ export interface Config {
   replicaMaxLagMs: number;
   /** After a write, that person's reads go to the primary for this long (ms). */
   readYourWritesMs: number;
+  /** Further database clusters for tenants (SHARDS; phase 4); `main` is DATABASE_URL. */
+  shards: Record<string, ShardSettings>;
   /**
    * Redis for fan-out, presence, rate limits (one URL, or a cluster's node URLs joined by
    * commas). Unset: in-process memory (one instance only).
@@ -192,6 +197,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const appType = readEnum(env, 'APP_TYPE', ['selfhost', 'host'] as const, 'selfhost');
   const redis = readRedis(env);
+  const shards = readShards(env);
+  if (Object.keys(shards).length > 0 && appType !== 'host') {
+    throw new ConfigError(
+      'SHARDS',
+      'needs APP_TYPE=host (shards hold tenants; a self-hosted workspace is one)',
+    );
+  }
   const fanoutAdapter = readEnum(env, 'FANOUT_ADAPTER', ['sharded', 'classic'] as const, 'sharded');
   if (redis?.cluster && fanoutAdapter === 'classic') {
     throw new ConfigError(
@@ -212,6 +224,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseReplicaUrl: readUrl(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
     replicaMaxLagMs: readInt(env, 'REPLICA_MAX_LAG_MS', 2000, 0, 600_000),
     readYourWritesMs: readInt(env, 'READ_YOUR_WRITES_MS', 5000, 0, 600_000),
+    shards,
     redisUrl: redis?.url,
     redisCluster: redis?.cluster ?? false,
     fanoutAdapter,

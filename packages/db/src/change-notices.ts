@@ -4,11 +4,12 @@ import pg from 'pg';
 export const CHANGE_CHANNEL = 'rosterchirp_changes';
 
 /**
- * What changed, as the database said it at commit: a person (their row or one of their sessions)
- * or a conversation (its row or its members). `schema` is the tenant's.
+ * What changed, as the database said it at commit: a person (their row or one of their sessions),
+ * a conversation (its row or its members), or — `tenant`, id 0 — a tenant moved to another shard
+ * (host catalog). `schema` is the tenant's.
  */
 export interface ChangeNotice {
-  kind: 'user' | 'group';
+  kind: 'user' | 'group' | 'tenant';
   schema: string;
   id: number;
 }
@@ -29,7 +30,8 @@ export interface ChangeNotices {
 
 function parseChangeNotice(payload: string): ChangeNotice | null {
   const [kind, schema, id] = payload.split(':');
-  if ((kind !== 'user' && kind !== 'group') || !schema || !id || !/^\d+$/.test(id)) return null;
+  if ((kind !== 'user' && kind !== 'group' && kind !== 'tenant') || !schema || !id || !/^\d+$/.test(id))
+    return null;
   return { kind, schema, id: Number(id) };
 }
 

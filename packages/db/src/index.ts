@@ -25,6 +25,7 @@ export {
 } from './migrate.ts';
 export { createPool, PG_TYPES, type PoolLogger } from './pool.ts';
 export { type ReadCounts, ReplicaReads, type ReplicaReadsOptions } from './replica-reads.ts';
+export { routedTenantDb, type ShardRouter } from './routed-tenant-db.ts';
 export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
 export { DEFAULT_SHARD, type Shard, ShardMap } from './shards.ts';
 export { type Queryable, type Row, type TenantDb, tenantDb } from './tenant-db.ts';

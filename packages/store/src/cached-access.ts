@@ -48,7 +48,10 @@ export function cacheAccessChecks(
     accessCache.forgetTag(directTag(schema));
   };
   const groupChanged = (schema: string, id: number) => accessCache.forgetTag(groupTag(schema, id));
-  notices.onNotice((n) => (n.kind === 'user' ? personChanged(n.schema, n.id) : groupChanged(n.schema, n.id)));
+  notices.onNotice((n) => {
+    if (n.kind === 'user') personChanged(n.schema, n.id);
+    else if (n.kind === 'group') groupChanged(n.schema, n.id);
+  });
   notices.onReset(() => {
     sessionsCache.clear();
     accessCache.clear();

@@ -31,11 +31,34 @@ export function createSqlTenantCatalog(publicDb: TenantDb): TenantCatalog {
     },
 
     /** Inserts a row in `provisioning`; undefined when the slug is taken. */
-    async insert(row: Pick<TenantRow, 'slug' | 'name' | 'plan' | 'schema'>): Promise<TenantRow | undefined> {
+    async insert(row): Promise<TenantRow | undefined> {
       const { rows } = await publicDb.query<TenantRow & Record<string, unknown>>(
-        `INSERT INTO public.tenants (slug, name, plan, schema_name) VALUES ($1, $2, $3, $4)
+        `INSERT INTO public.tenants (slug, name, plan, schema_name, shard) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (slug) DO NOTHING RETURNING ${COLUMNS}`,
-        [row.slug, row.name, row.plan, row.schema],
+        [row.slug, row.name, row.plan, row.schema, row.shard ?? 'main'],
+      );
+      return rows[0];
+    },
+
+    async shardOf(schema) {
+      const { rows } = await publicDb.query<{ shard: string }>(
+        'SELECT shard FROM public.tenants WHERE schema_name = $1',
+        [schema],
+      );
+      return rows[0]?.shard;
+    },
+
+    async countByShard() {
+      const { rows } = await publicDb.query<{ shard: string; n: number }>(
+        "SELECT shard, count(*)::int AS n FROM public.tenants WHERE status <> 'deleting' GROUP BY shard",
+      );
+      return Object.fromEntries(rows.map((r) => [r.shard, r.n]));
+    },
+
+    async setShard(slug, shard) {
+      const { rows } = await publicDb.query<TenantRow & Record<string, unknown>>(
+        `UPDATE public.tenants SET shard = $2, updated_at = now() WHERE slug = $1 RETURNING ${COLUMNS}`,
+        [slug, shard],
       );
       return rows[0];
     },

@@ -17,8 +17,16 @@ export interface TenantCatalog {
   list(): Promise<TenantRow[]>;
   bySlug(slug: string): Promise<TenantRow | undefined>;
   byCustomDomain(domain: string): Promise<TenantRow | undefined>;
-  /** Inserts a row in `provisioning`; undefined when the slug is taken. */
-  insert(row: Pick<TenantRow, 'slug' | 'name' | 'plan' | 'schema'>): Promise<TenantRow | undefined>;
+  /** Inserts a row in `provisioning` on `shard` (default main); undefined when the slug is taken. */
+  insert(
+    row: Pick<TenantRow, 'slug' | 'name' | 'plan' | 'schema'> & { shard?: string },
+  ): Promise<TenantRow | undefined>;
+  /** The shard holding a schema (undefined: no such tenant). */
+  shardOf(schema: string): Promise<string | undefined>;
+  /** Tenants per shard (rows being deleted not counted): placement picks the least loaded. */
+  countByShard(): Promise<Record<string, number>>;
+  /** Points a tenant at another shard (the move's switch); notifies every instance at commit. */
+  setShard(slug: string, shard: string): Promise<TenantRow | undefined>;
   update(
     slug: string,
     patch: Partial<Pick<TenantRow, 'name' | 'plan' | 'status' | 'customDomain'>>,

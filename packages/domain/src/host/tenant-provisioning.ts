@@ -86,6 +86,19 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
     return result.value;
   }
 
+  /** New tenants go to the shard with the fewest tenants (ties: `main`, then by name). */
+  async function leastLoadedShard(): Promise<string> {
+    const names = deps.shards.names();
+    if (names.length === 1) return names[0]!;
+    const counts = await deps.catalog.countByShard();
+    const rank = (name: string) => [counts[name] ?? 0, name === 'main' ? 0 : 1] as const;
+    return [...names].sort((a, b) => {
+      const [ca, ma] = rank(a);
+      const [cb, mb] = rank(b);
+      return ca - cb || ma - mb || a.localeCompare(b);
+    })[0]!;
+  }
+
   return {
     /**
      * Schema, migrations, seed (settings, event types, admin, default chat) and plan, then the
@@ -101,6 +114,7 @@ export function createTenantProvisioning(deps: ProvisioningDeps) {
         name: input.name,
         plan: input.plan,
         schema,
+        shard: await leastLoadedShard(),
       });
       const existing = inserted ?? (await deps.catalog.bySlug(input.slug));
       if (!existing)
