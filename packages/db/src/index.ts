@@ -6,6 +6,7 @@ export {
   type ChangeNotices,
   listenForChanges,
 } from './change-notices.ts';
+export { copySchemaRows, schemaFingerprint, schemaTables, type TableFingerprint } from './copy-schema.ts';
 export { dropSchema, withDirectClient, withTryLock } from './direct-client.ts';
 export {
   type EmbeddedOptions,
