@@ -1,8 +1,9 @@
 /**
- * `pnpm cluster [--instances N] [--port P] [--host-mode] [--redis-cluster] [--replica]` — the
- * whole topology on this machine, without Docker; `--host-mode` runs APP_TYPE=host with tenants
- * at `{slug}.localhost:PORT`; `--redis-cluster` gives the instances a 3-master Redis Cluster;
- * `--replica` a streaming read replica of the Postgres (DATABASE_REPLICA_URL).
+ * `pnpm cluster [--instances N] [--port P] [--host-mode [--shards N]] [--redis-cluster] [--replica]`
+ * — the whole topology on this machine, without Docker; `--host-mode` runs APP_TYPE=host with
+ * tenants at `{slug}.localhost:PORT`, `--shards N` on N Postgres clusters (SHARDS);
+ * `--redis-cluster` gives the instances a 3-master Redis Cluster; `--replica` a streaming read
+ * replica of the Postgres (DATABASE_REPLICA_URL).
  * `pnpm cluster stop` — stops a cluster started elsewhere (reads the state file).
  */
 import { execFileSync } from 'node:child_process';
@@ -85,22 +86,30 @@ async function main(): Promise<void> {
       'host-mode': { type: 'boolean', default: false },
       'redis-cluster': { type: 'boolean', default: false },
       replica: { type: 'boolean', default: false },
+      shards: { type: 'string', default: '1' },
     },
   });
   if (positionals[0] === 'stop') return stop();
   const instances = Number(values.instances);
   if (!Number.isInteger(instances) || instances < 1 || instances > 16)
     throw new Error('--instances must be 1..16');
+  const shards = Number(values.shards);
+  if (!Number.isInteger(shards) || shards < 1 || shards > 8) throw new Error('--shards must be 1..8');
+  if (shards > 1 && !values['host-mode']) throw new Error('--shards holds tenants: add --host-mode');
   ensurePackages();
   const redisKind = values['redis-cluster'] ? 'a 3-master Redis Cluster' : 'Redis';
+  const postgresKind =
+    (shards > 1 ? `${shards} Postgres clusters` : 'Postgres') +
+    (values.replica ? ' with a streaming replica' : '');
   process.stdout.write(
-    `Starting Postgres, PgBouncer, ${redisKind}, s3rver, ${instances} instance(s) and Caddy …\n`,
+    `Starting ${postgresKind}, PgBouncer, ${redisKind}, s3rver, ${instances} instance(s) and Caddy …\n`,
   );
   const cluster = await startCluster({
     instances,
     hostMode: values['host-mode'],
     redisCluster: values['redis-cluster'],
     replica: values.replica,
+    shards,
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   await writeFile(POINTER, JSON.stringify({ stateFile: cluster.stateFile }));

@@ -30,6 +30,11 @@ export interface ClusterOptions {
   redisCluster?: boolean;
   /** A streaming replica of the Postgres (DATABASE_REPLICA_URL): phase 3's read replica. */
   replica?: boolean;
+  /**
+   * Database clusters for tenants (phase 4, host mode): 1 is Postgres alone (shard main); each
+   * more starts another Postgres, named shard-2, shard-3 … in SHARDS.
+   */
+  shards?: number;
 }
 
 export interface ClusterState {
@@ -55,6 +60,8 @@ export interface Cluster {
   postgres: PostgresHandle;
   /** The streaming replica, when asked for. */
   replica: PostgresHandle | undefined;
+  /** Further database clusters (SHARDS), by shard name. */
+  shardServers: Record<string, PostgresHandle>;
   pgbouncer: PgBouncerHandle;
   redis: RedisHandle;
   s3: S3Handle;
@@ -97,6 +104,19 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         })
       : undefined;
     if (replica) started.push(replica.stop);
+    if ((opts.shards ?? 1) > 1 && !opts.hostMode)
+      throw new Error('shards hold tenants: use them with hostMode');
+    const shardServers: Record<string, PostgresHandle> = {};
+    for (let i = 2; i <= (opts.shards ?? 1); i++) {
+      const server = await startPostgres({
+        dir: join(dir, `shard-${i}`),
+        database,
+        durable: opts.durable ?? false,
+        ...(opts.postgresSettings ? { settings: opts.postgresSettings } : {}),
+      });
+      started.push(server.stop);
+      shardServers[`shard-${i}`] = server;
+    }
     await mkdir(join(dir, 'pgbouncer'), { recursive: true });
     const pgbouncer = await startPgBouncer({
       dir: join(dir, 'pgbouncer'),
@@ -114,6 +134,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       DATABASE_URL: pgbouncer.url,
       DATABASE_DIRECT_URL: postgres.url,
       ...(replica ? { DATABASE_REPLICA_URL: replica.url } : {}),
+      ...(Object.keys(shardServers).length
+        ? {
+            SHARDS: JSON.stringify(
+              Object.fromEntries(Object.entries(shardServers).map(([name, x]) => [name, { url: x.url }])),
+            ),
+          }
+        : {}),
       ...(redis.cluster ? { REDIS_CLUSTER_NODES: redis.url } : { REDIS_URL: redis.url }),
       S3_ENDPOINT: s3.settings.endpoint,
       S3_BUCKET: s3.settings.bucket,
@@ -157,7 +184,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       envFile,
       `${Object.entries(env)
         .filter(([key]) => key !== 'PORT')
-        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+        .map(([key, value]) => `${key}=${envFileValue(value)}`)
         .join('\n')}\n`,
       { mode: 0o600 },
     );
@@ -172,6 +199,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           caddy: caddy.pid,
           postgres: postgres.pid,
           ...(replica ? { replica: replica.pid } : {}),
+          ...Object.fromEntries(Object.entries(shardServers).map(([name, x]) => [name, x.pid])),
           pgbouncer: pgbouncer.pid(),
           ...Object.fromEntries(instances.map((x) => [x.name, x.pid])),
           runner: process.pid,
@@ -180,6 +208,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           caddy: caddy.port,
           postgres: postgres.port,
           ...(replica ? { replica: replica.port } : {}),
+          ...Object.fromEntries(Object.entries(shardServers).map(([name, x]) => [name, x.port])),
           pgbouncer: pgbouncer.port,
           ...Object.fromEntries(
             redis.url
@@ -202,6 +231,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       hostAdminKey,
       postgres,
       replica,
+      shardServers,
       pgbouncer,
       redis,
       s3,
@@ -224,4 +254,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if (!opts.dir) await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * A value as dotenv (and node's loadEnvFile) reads it back: double quotes, or single quotes
+ * (taken literally) for a value with double quotes in it, such as SHARDS' JSON.
+ */
+function envFileValue(value: string): string {
+  if (value.includes('"') && !value.includes("'") && !value.includes('\n')) return `'${value}'`;
+  return JSON.stringify(value);
 }

@@ -41,13 +41,21 @@ function openCatalog(directUrl: string) {
   return { catalog: createSqlTenantCatalog(tenantDb(pool, 'public')), close: () => pool.end() };
 }
 
-async function runExport(config: Config, directUrl: string, slug: string, file: string) {
+async function runExport(config: Config, mainUrl: string, slug: string, file: string) {
   let about: { schema: string; name: string; plan: string | null };
+  // The tenant's own database cluster (SHARDS); imports land on main.
+  let directUrl = mainUrl;
   if (config.host) {
-    const { catalog, close } = openCatalog(directUrl);
+    const { catalog, close } = openCatalog(mainUrl);
     const row = await catalog.bySlug(slug).finally(close);
     if (!row || row.status === 'deleting') throw new ImportRefused(`no tenant "${slug}"`);
     about = row;
+    if (row.shard !== 'main') {
+      const shard = config.shards[row.shard];
+      if (!shard)
+        throw new ImportRefused(`tenant "${slug}" is on shard "${row.shard}", which SHARDS does not name`);
+      directUrl = shard.directUrl;
+    }
   } else {
     if (slug !== 'public')
       throw new ImportRefused('a self-hosted install has one workspace: export "public"');

@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { PG_TYPES, ShardMap, tenantDb } from '@rosterchirp/db';
@@ -34,11 +37,13 @@ describe('tenant shards (phase 4)', { timeout: 180_000 }, () => {
   const pools: pg.Pool[] = [];
   let shards: ShardMap;
   const tenants = new Map<string, TestTenant>();
+  let dataDir: string;
 
   const schemaOn = async (pool: pg.Pool, schema: string) =>
     (await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
 
   before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'rc-shards-'));
     main = await startTestPostgres();
     east = await startTestPostgres();
     server = await startTestServer(main, {
@@ -54,6 +59,7 @@ describe('tenant shards (phase 4)', { timeout: 180_000 }, () => {
     });
   });
   after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
     await server?.close();
     for (const p of pools) await p.end();
     await main?.stop();
@@ -212,5 +218,14 @@ describe('tenant shards (phase 4)', { timeout: 180_000 }, () => {
     });
     assert.equal(login.status, 401);
     assert.ok(await schemaOn(shards.get('main').pool, 'tenant_second'));
+    // A tenant on another shard exports from there (mover now lives on east).
+    const file = join(dataDir, 'mover.tar.gz');
+    const exported = await run(
+      process.execPath,
+      ['--import', 'tsx', 'apps/server/src/tenant-archive-cli.ts', 'export', 'mover', file],
+      { cwd: REPO_ROOT, env: { ...env, DATA_DIR: dataDir } },
+    );
+    assert.match(exported.stderr, /exported \d+ tables/);
+    assert.ok((await stat(file)).size > 0);
   });
 });

@@ -206,30 +206,76 @@ export function deploymentChecks(
     const url = await directDatabaseUrl(config);
     if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
     const latest = await latestTenantVersion();
-    return withDirectClient(url, async (c) => {
-      const schemas = config.host
+    // Each tenant's schema is read on its own shard (SHARDS; main is this database).
+    const bySchema = await withDirectClient(url, async (c) =>
+      config.host
         ? (
-            await c.query<{ schema: string }>(
-              `SELECT schema_name AS schema FROM public.tenants WHERE status IN ('active', 'suspended')`,
+            await c.query<{ schema: string; shard: string }>(
+              `SELECT schema_name AS schema, shard FROM public.tenants WHERE status IN ('active', 'suspended')`,
             )
-          ).rows.map((r) => r.schema)
-        : ['public'];
-      const behind: string[] = [];
-      for (const schema of schemas) {
-        const { rows } = await c.query<{ v: number | null }>(
-          `SELECT max(version)::int AS v FROM ${pg.escapeIdentifier(schema)}.schema_migrations`,
+          ).rows
+        : [{ schema: 'public', shard: 'main' }],
+    );
+    const behind: string[] = [];
+    const shardNames = [...new Set(bySchema.map((r) => r.shard))];
+    for (const shard of shardNames) {
+      const shardUrl = shard === 'main' ? url : config.shards[shard]?.directUrl;
+      if (!shardUrl) {
+        behind.push(
+          ...bySchema
+            .filter((r) => r.shard === shard)
+            .map((r) => `${r.schema} (shard ${shard} not in SHARDS)`),
         );
-        if ((rows[0]?.v ?? 0) < latest) behind.push(schema);
+        continue;
+      }
+      await withDirectClient(shardUrl, async (c) => {
+        for (const { schema } of bySchema.filter((r) => r.shard === shard)) {
+          const { rows } = await c.query<{ v: number | null }>(
+            `SELECT max(version)::int AS v FROM ${pg.escapeIdentifier(schema)}.schema_migrations`,
+          );
+          if ((rows[0]?.v ?? 0) < latest) behind.push(schema);
+        }
+      });
+    }
+    return {
+      ok: behind.length === 0,
+      detail: `${bySchema.length} schema${bySchema.length === 1 ? '' : 's'} at ${latest}${shardNames.length > 1 ? ` on ${shardNames.length} shards` : ''}`,
+      ...(behind.length
+        ? { problem: `behind the latest migration (${latest}): ${behind.slice(0, 10).join(', ')}` }
+        : {}),
+    };
+  });
+
+  if (Object.keys(config.shards).length > 0) {
+    add('shards', async () => {
+      const url = await directDatabaseUrl(config);
+      if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
+      const counts = await withDirectClient(url, async (c) =>
+        Object.fromEntries(
+          (
+            await c.query<{ shard: string; n: number }>(
+              `SELECT shard, count(*)::int AS n FROM public.tenants WHERE status <> 'deleting' GROUP BY shard`,
+            )
+          ).rows.map((r) => [r.shard, r.n]),
+        ),
+      );
+      const unreachable: string[] = [];
+      const parts = [`main ${counts.main ?? 0} tenants`];
+      for (const [name, shard] of Object.entries(config.shards)) {
+        const ok = await withDirectClient(shard.directUrl, (c) => c.query('SELECT 1')).then(
+          () => true,
+          () => false,
+        );
+        if (!ok) unreachable.push(name);
+        parts.push(`${name} ${counts[name] ?? 0} tenants${ok ? '' : ' (unreachable)'}`);
       }
       return {
-        ok: behind.length === 0,
-        detail: `${schemas.length} schema${schemas.length === 1 ? '' : 's'} at ${latest}`,
-        ...(behind.length
-          ? { problem: `behind the latest migration (${latest}): ${behind.slice(0, 10).join(', ')}` }
-          : {}),
+        ok: unreachable.length === 0,
+        detail: parts.join(', '),
+        ...(unreachable.length ? { problem: `cannot reach shard ${unreachable.join(', ')}` } : {}),
       };
     });
-  });
+  }
 
   if (config.databaseUrl && config.databaseDirectUrl && config.databaseUrl !== config.databaseDirectUrl) {
     add('pgbouncer', async () => {
