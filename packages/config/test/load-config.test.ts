@@ -81,6 +81,31 @@ describe('loadConfig', () => {
       /REDIS_CLUSTER_NODES names no Redis node/,
     );
   });
+  it('SHARDS: JSON of name → URLs in host mode; directUrl defaults to url; bad ones are named', () => {
+    const host = { APP_TYPE: 'host', HOST_DOMAIN: 'chat.test', HOST_ADMIN_KEY: 'k'.repeat(24) };
+    assert.deepEqual(loadConfig(host, '/').shards, {});
+    const c = loadConfig(
+      {
+        ...host,
+        SHARDS:
+          '{"east":{"url":"postgres://b/rc"},"west":{"url":"postgres://p/rc","directUrl":"postgres://d/rc","replicaUrl":"postgres://r/rc"}}',
+      },
+      '/',
+    );
+    assert.deepEqual(c.shards, {
+      east: { url: 'postgres://b/rc', directUrl: 'postgres://b/rc' },
+      west: { url: 'postgres://p/rc', directUrl: 'postgres://d/rc', replicaUrl: 'postgres://r/rc' },
+    });
+    const bad = (SHARDS: string, message: RegExp, env: Record<string, string> = host) =>
+      assert.throws(() => loadConfig({ ...env, SHARDS }, '/'), message);
+    bad('{"east":', /SHARDS must be JSON/);
+    bad('["east"]', /SHARDS must be a JSON object/);
+    bad('{"main":{"url":"postgres://a/b"}}', /bad shard name "main"/);
+    bad('{"East!":{"url":"postgres://a/b"}}', /bad shard name "East!"/);
+    bad('{"east":{"url":"mysql://a/b"}}', /shard "east" needs url as a postgres:\/\/ URL/);
+    bad('{"east":{"url":"postgres://a/b","pool":3}}', /unknown field "pool"/);
+    bad('{"east":{"url":"postgres://a/b"}}', /SHARDS needs APP_TYPE=host/, {});
+  });
   it('fails with a message naming the bad variable', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ PORT: 'eighty' }, /PORT must be a whole number/],

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ReplicaReads } from './replica-reads.ts';
 
-/** The shard every tenant lives on until a second database cluster is added. */
+/** DATABASE_URL's cluster: the catalog, the job queue, and tenants placed there. */
 export const DEFAULT_SHARD = 'main';
 
 export interface Shard {
@@ -14,9 +14,8 @@ export interface Shard {
 }
 
 /**
- * Tenant → database cluster (docs/CLUSTER.md phase 4). Each tenant row names its shard and every
- * pool lookup goes through here, so adding a shard is configuration plus moving rows; today
- * there is one, `main`.
+ * Tenant → database cluster (docs/CLUSTER.md phase 4): `main` (DATABASE_URL) and each of SHARDS.
+ * Each tenant row names its shard and every pool lookup goes through here.
  */
 export class ShardMap {
   private readonly shards: ReadonlyMap<string, Shard>;
