@@ -60,6 +60,7 @@ import { scheduleRoutes } from './routes/schedule.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userGroupRoutes } from './routes/user-groups.ts';
 import { userRoutes } from './routes/users.ts';
+import { moveTenant } from './tenant-move.ts';
 import type { TenantResolver } from './tenant-resolver.ts';
 
 export const VERSION = '0.1.0';
@@ -309,6 +310,10 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       audit,
       provisioning,
       tenants: deps.tenants,
+      shardNames: () => deps.hostMode!.shards.names(),
+      // The catalog's own store (untimed): the move audits through the route.
+      moveTenant: (slug: string, to: string) =>
+        moveTenant({ shards: deps.hostMode!.shards, catalog: deps.hostMode!.catalog, slug, to }),
     });
   }
   await app.register(async (scope) =>

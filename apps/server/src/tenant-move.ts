@@ -25,14 +25,21 @@ export interface MoveReport {
   totalMs: number;
 }
 
-/** Why a move was refused or undone; the CLI prints the message (exit 2 for refusals). */
+/**
+ * Why a move was refused (no such tenant, no such shard, already there or busy) or undone
+ * (`failed`: nothing switched, the source untouched). The CLI exits 2 for refusals.
+ */
 export class MoveError extends Error {
   constructor(
     message: string,
-    readonly refused: boolean,
+    readonly kind: 'not-found' | 'bad-shard' | 'conflict' | 'failed',
   ) {
     super(message);
     this.name = 'MoveError';
+  }
+
+  get refused(): boolean {
+    return this.kind !== 'failed';
   }
 }
 
@@ -72,14 +79,14 @@ export async function moveTenant(opts: {
   const started = performance.now();
   const say = opts.log ?? (() => undefined);
   const row = await opts.catalog.bySlug(opts.slug);
-  if (!row || row.status === 'deleting') throw new MoveError(`No tenant "${opts.slug}"`, true);
+  if (!row || row.status === 'deleting') throw new MoveError(`No tenant "${opts.slug}"`, 'not-found');
   if (row.status === 'provisioning')
-    throw new MoveError(`Tenant "${opts.slug}" is still being created`, true);
+    throw new MoveError(`Tenant "${opts.slug}" is still being created`, 'conflict');
   if (!opts.shards.names().includes(opts.to)) {
-    throw new MoveError(`No shard "${opts.to}" (configured: ${opts.shards.names().join(', ')})`, true);
+    throw new MoveError(`No shard "${opts.to}" (configured: ${opts.shards.names().join(', ')})`, 'bad-shard');
   }
   if (row.shard === opts.to)
-    throw new MoveError(`Tenant "${opts.slug}" is already on shard "${opts.to}"`, true);
+    throw new MoveError(`Tenant "${opts.slug}" is already on shard "${opts.to}"`, 'conflict');
   const from = opts.shards.get(row.shard);
   const to = opts.shards.get(opts.to);
   const schema = row.schema;
@@ -116,7 +123,7 @@ export async function moveTenant(opts: {
         if (differing.length || Object.keys(after).length !== Object.keys(before).length) {
           throw new MoveError(
             `copy differs from the source in ${differing.join(', ') || 'its tables'}`,
-            false,
+            'failed',
           );
         }
         await target.query('COMMIT');
@@ -149,7 +156,10 @@ export async function moveTenant(opts: {
     }
   });
   if (!locked.acquired) {
-    throw new MoveError(`Tenant "${opts.slug}" is being changed right now; try again in a moment`, true);
+    throw new MoveError(
+      `Tenant "${opts.slug}" is being changed right now; try again in a moment`,
+      'conflict',
+    );
   }
   const report: MoveReport = {
     slug: row.slug,

@@ -9,13 +9,13 @@ import { launchChromium, SHOTS, signIn } from './browser-kit.ts';
 const get = (port: number, path: string, host: string) =>
   requestWithHost(`http://127.0.0.1:${port}`, host, 'GET', path, { headers: { accept: 'text/html' } });
 
-describe('host mode on the local cluster (2 instances behind Caddy, headless Chromium)', () => {
+describe('host mode on the local cluster (2 instances behind Caddy, 2 database clusters, headless Chromium)', () => {
   let cluster: Cluster;
   let browser: Browser;
   let base: string;
 
   before(async () => {
-    cluster = await startCluster({ instances: 2, hostMode: true });
+    cluster = await startCluster({ instances: 2, hostMode: true, shards: 2 });
     base = `http://localhost:${cluster.caddy.port}`;
     browser = await launchChromium();
   });
@@ -93,6 +93,39 @@ describe('host mode on the local cluster (2 instances behind Caddy, headless Chr
     await tenantPage.screenshot({ path: join(SHOTS, 'host-tenant-suspended.png') });
     await page.getByRole('row', { name: /zeta/ }).getByRole('button', { name: 'Resume' }).click();
     await page.getByRole('row', { name: /zeta/ }).getByRole('button', { name: 'Suspend' }).waitFor();
+
+    // Moving to the other database from the panel: the signed-in member keeps chatting, on
+    // whichever instance Caddy picks, without reloading (once back from the suspension page).
+    await tenantPage.goto(`http://${tenantHost}/`);
+    await tenantPage
+      .getByRole('button', { name: /General Chat/ })
+      .first()
+      .click();
+    const composer = tenantPage.getByRole('textbox', { name: 'Message', exact: true });
+    await composer.fill('before the move');
+    await composer.press('Enter');
+    await tenantPage.getByRole('log').getByText('before the move').waitFor();
+    assert.equal(await page.getByLabel('Database of zeta').inputValue(), 'main');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByLabel('Database of zeta').selectOption('shard-2');
+    const moved = page.getByRole('status').filter({ hasText: 'moved from main to shard-2' });
+    await moved.waitFor();
+    process.stdout.write(`# ${await moved.textContent()}\n`);
+    await page.screenshot({ path: join(SHOTS, 'host-panel-moved.png') });
+    assert.equal(await page.getByLabel('Database of zeta').inputValue(), 'shard-2');
+    for (const text of ['after the move', 'and once more']) {
+      await composer.fill(text);
+      await composer.press('Enter');
+      await tenantPage.getByRole('log').getByText(text).waitFor();
+    }
+    // Read back from the new shard after a reload: history before and after the move.
+    await tenantPage.reload();
+    await tenantPage
+      .getByRole('button', { name: /General Chat/ })
+      .first()
+      .click();
+    await tenantPage.getByRole('log').getByText('and once more').waitFor();
+    await tenantPage.getByRole('log').getByText('before the move').waitFor();
 
     // Delete asks for the slug, then the organisation is gone everywhere.
     page.once('dialog', (d) => void d.accept('zeta'));

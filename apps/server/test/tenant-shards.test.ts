@@ -184,6 +184,75 @@ describe('tenant shards (phase 4)', { timeout: 180_000 }, () => {
     assert.equal((await catalog.bySlug('mover'))?.shard, 'east');
   });
 
+  it('the control plane lists shards and moves a tenant; bad moves get the documented errors and change nothing', async () => {
+    const shardsNow = await hostApi<{ shards: Array<{ name: string; tenants: number }> }>(
+      server,
+      'GET',
+      '/api/host/shards',
+    );
+    assert.equal(shardsNow.status, 200);
+    assert.deepEqual(
+      shardsNow.body.shards.map((x) => x.name),
+      ['main', 'east'],
+    );
+    const before = Object.fromEntries(shardsNow.body.shards.map((x) => [x.name, x.tenants]));
+    const moved = await hostApi<{
+      tenant: { shard: string };
+      move: { from: string; to: string; readOnlyMs: number };
+    }>(server, 'POST', '/api/host/tenants/third/move', { shard: 'east' });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(moved.body.tenant.shard, 'east');
+    assert.deepEqual([moved.body.move.from, moved.body.move.to], ['main', 'east']);
+    assert.ok(moved.body.move.readOnlyMs >= 0);
+    const after = await hostApi<{ shards: Array<{ name: string; tenants: number }> }>(
+      server,
+      'GET',
+      '/api/host/shards',
+    );
+    assert.deepEqual(Object.fromEntries(after.body.shards.map((x) => [x.name, x.tenants])), {
+      main: before.main! - 1,
+      east: before.east! + 1,
+    });
+    const refusals: Array<[string, unknown, number, string, RegExp]> = [
+      ['third', { shard: 'west' }, 400, 'VALIDATION_FAILED', /No shard "west"/],
+      ['third', { shard: 'east' }, 409, 'CONFLICT', /already on shard "east"/],
+      ['nosuch', { shard: 'main' }, 404, 'NOT_FOUND', /No tenant "nosuch"/],
+      ['third', { shard: 'main', extra: 1 }, 400, 'VALIDATION_FAILED', /extra/],
+      ['third', { shard: 'Not A Shard' }, 400, 'VALIDATION_FAILED', /shard/],
+      ['third', {}, 400, 'VALIDATION_FAILED', /shard/],
+    ];
+    for (const [slug, body, status, code, text] of refusals) {
+      const res = await hostApi<{ error: { code: string; message: string } }>(
+        server,
+        'POST',
+        `/api/host/tenants/${slug}/move`,
+        body,
+      );
+      assert.equal(res.status, status, `${slug} ${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.error.code, code);
+      assert.match(`${res.body.error.message} ${JSON.stringify(res.body.error.details ?? {})}`, text);
+    }
+    const noKey = await hostApi(
+      server,
+      'POST',
+      '/api/host/tenants/third/move',
+      { shard: 'main' },
+      { key: null },
+    );
+    assert.equal(noKey.status, 401);
+    const audit = await hostApi<{ entries: Array<{ action: string; slug: string; outcome: string }> }>(
+      server,
+      'GET',
+      '/api/host/audit?slug=third',
+    );
+    assert.ok(audit.body.entries.some((e) => e.action === 'tenant.move' && e.outcome === 'ok'));
+    assert.ok(
+      audit.body.entries.some((e) => e.action === 'tenant.move' && e.outcome.startsWith('failed: No shard')),
+    );
+    const catalog = createSqlTenantCatalog(tenantDb(shards.get('main').pool, 'public'));
+    assert.equal((await catalog.bySlug('third'))?.shard, 'east', 'the refusals changed nothing');
+  });
+
   it('pnpm tenant:move moves a tenant back, and explains a refusal with exit code 2', async () => {
     const env = {
       ...process.env,

@@ -51,6 +51,31 @@ export const Tenant = Type.Object({
 export type Tenant = Static<typeof Tenant>;
 
 export const TenantsReply = Type.Object({ tenants: Type.Array(Tenant) });
+
+/** The database clusters tenants live on (SHARDS; `main` first) and how many each holds. */
+export const ShardsReply = Type.Object({
+  shards: Type.Array(Type.Object({ name: Type.String(), tenants: Type.Integer() })),
+});
+export type ShardsReply = Static<typeof ShardsReply>;
+
+export const MoveTenantBody = Type.Object(
+  { shard: Type.String({ minLength: 1, maxLength: 31, pattern: '^[a-z][a-z0-9_-]*$' }) },
+  { additionalProperties: false },
+);
+export type MoveTenantBody = Static<typeof MoveTenantBody>;
+export const MoveTenantReply = Type.Object({
+  tenant: Tenant,
+  move: Type.Object({
+    from: Type.String(),
+    to: Type.String(),
+    tables: Type.Integer(),
+    rows: Type.Integer(),
+    /** How long writes waited (reads went on). */
+    readOnlyMs: Type.Integer(),
+    totalMs: Type.Integer(),
+  }),
+});
+export type MoveTenantReply = Static<typeof MoveTenantReply>;
 export const TenantReply = Type.Object({ tenant: Tenant });
 
 export const CreateTenantBody = Type.Object(

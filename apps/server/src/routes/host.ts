@@ -7,7 +7,10 @@ import {
   CreateTenantBody,
   CreateTenantReply,
   DomainCheckQuery,
+  MoveTenantBody,
+  MoveTenantReply,
   PatchTenantBody,
+  ShardsReply,
   SlugParams,
   TenantReply,
   TenantsReply,
@@ -15,6 +18,7 @@ import {
 import type { HostAudit, TenantCatalog, TenantRow } from '@rosterchirp/store';
 import { normalizeHost } from '@rosterchirp/tenant-cache';
 import type { FastifyRequest } from 'fastify';
+import { MoveError, type MoveReport } from '../tenant-move.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
 
 export interface HostRouteOptions {
@@ -24,6 +28,25 @@ export interface HostRouteOptions {
   audit: HostAudit;
   provisioning: TenantProvisioning;
   tenants: TenantResolver;
+  /** The database clusters tenants may live on (`main` and SHARDS). */
+  shardNames: () => string[];
+  /** Moves a tenant to another shard online (tenant-move.ts). */
+  moveTenant: (slug: string, shard: string) => Promise<MoveReport>;
+}
+
+/** A refused or undone move as the documented error (the control plane shows its message). */
+function moveFailure(err: unknown): unknown {
+  if (!(err instanceof MoveError)) return err;
+  switch (err.kind) {
+    case 'not-found':
+      return new AppError('NOT_FOUND', err.message);
+    case 'bad-shard':
+      return new AppError('VALIDATION_FAILED', err.message, { field: 'shard' });
+    case 'conflict':
+      return new AppError('CONFLICT', err.message);
+    default:
+      return new AppError('UNAVAILABLE', `The move was undone, nothing changed: ${err.message}; try again`);
+  }
 }
 
 declare module 'fastify' {
@@ -152,6 +175,37 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRouteOptions> = async (ap
         opts.provisioning.remove(req.params.slug),
       );
       return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/host/shards',
+    { onRequest: requireAdmin, schema: { response: { 200: ShardsReply } } },
+    async () => {
+      const counts = await opts.catalog.countByShard();
+      return { shards: opts.shardNames().map((name) => ({ name, tenants: counts[name] ?? 0 })) };
+    },
+  );
+
+  app.post(
+    '/api/host/tenants/:slug/move',
+    {
+      onRequest: requireAdmin,
+      config: { auditAction: 'tenant.move' },
+      schema: { params: SlugParams, body: MoveTenantBody, response: { 200: MoveTenantReply } },
+    },
+    async (req) => {
+      const report = await audited(req, 'tenant.move', req.params.slug, req.body, async () => {
+        try {
+          return await opts.moveTenant(req.params.slug, req.body.shard);
+        } catch (err) {
+          throw moveFailure(err);
+        }
+      });
+      const row = await opts.catalog.bySlug(req.params.slug);
+      if (!row) throw new AppError('NOT_FOUND', `No tenant "${req.params.slug}"`);
+      const { from, to, tables, rows, readOnlyMs, totalMs } = report;
+      return { tenant: view(req, row), move: { from, to, tables, rows, readOnlyMs, totalMs } };
     },
   );
 

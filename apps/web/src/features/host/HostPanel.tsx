@@ -14,13 +14,16 @@ export function HostPanel() {
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ tenant: Tenant; adminPassword: string } | null>(null);
   const [activity, setActivity] = useState<AuditEntry[]>([]);
+  const [shards, setShards] = useState<string[]>(['main']);
+  const [notice, setNotice] = useState<string | null>(null);
   const api = useMemo(() => hostApi(key), [key]);
 
   const reload = async (withApi: HostApi = api) => {
     try {
-      const [list, audit] = await Promise.all([withApi.list(), withApi.audit()]);
+      const [list, audit, clusters] = await Promise.all([withApi.list(), withApi.audit(), withApi.shards()]);
       setTenants(list.tenants);
       setActivity(audit.entries);
+      setShards(clusters.shards.map((c) => c.name));
       setUnlocked(true);
       setError(null);
     } catch (err) {
@@ -106,6 +109,14 @@ export function HostPanel() {
           void reload();
         }}
       />
+      {notice && (
+        <p class="host__created" role="status">
+          {notice}{' '}
+          <button type="button" class="link-btn" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {created && (
         <section class="host__created" role="status">
           <strong>{created.tenant.name}</strong> is ready at{' '}
@@ -126,6 +137,7 @@ export function HostPanel() {
               <th>Plan</th>
               <th>Status</th>
               <th>Custom domain</th>
+              <th>Database</th>
               <th />
             </tr>
           </thead>
@@ -135,13 +147,15 @@ export function HostPanel() {
                 key={t.slug}
                 tenant={t}
                 api={api}
+                shards={shards}
                 onChanged={() => void reload()}
                 onError={setError}
+                onNotice={setNotice}
               />
             ))}
             {tenants.length === 0 && (
               <tr>
-                <td colSpan={5} class="host__empty">
+                <td colSpan={6} class="host__empty">
                   No tenants yet: create the first one above.
                 </td>
               </tr>
@@ -268,8 +282,32 @@ function TenantRow(props: {
   api: HostApi;
   onChanged: () => void;
   onError: (m: string) => void;
+  /** The database clusters a tenant may live on (more than one: it can be moved). */
+  shards: string[];
+  onNotice: (m: string) => void;
 }) {
   const t = props.tenant;
+  const [moving, setMoving] = useState(false);
+  const move = async (shard: string) => {
+    if (
+      !confirm(
+        `Move ${t.name} to the database "${shard}"? It stays online: people keep reading, and their writes wait while its data is copied (about a second per 30,000 rows).`,
+      )
+    )
+      return;
+    setMoving(true);
+    try {
+      const { move: m } = await props.api.move(t.slug, shard);
+      props.onNotice(
+        `${t.name} moved from ${m.from} to ${m.to}: ${m.rows.toLocaleString()} rows in ${m.tables} tables; writes waited ${m.readOnlyMs} ms.`,
+      );
+      props.onChanged();
+    } catch (err) {
+      props.onError(`${t.slug}: ${message(err)}`);
+    } finally {
+      setMoving(false);
+    }
+  };
   const [name, setName] = useState(t.name);
   const [domain, setDomain] = useState(t.customDomain ?? '');
   const change = async (patch: Parameters<HostApi['update']>[1]) => {
@@ -332,6 +370,28 @@ function TenantRow(props: {
             </button>
           )}
         </form>
+      </td>
+      <td>
+        {props.shards.length > 1 ? (
+          <select
+            class="input"
+            aria-label={`Database of ${t.slug}`}
+            value={t.shard}
+            disabled={busy || moving}
+            onChange={(e) => {
+              const to = e.currentTarget.value;
+              e.currentTarget.value = t.shard;
+              void move(to);
+            }}
+          >
+            {props.shards.map((name) => (
+              <option value={name}>{name}</option>
+            ))}
+          </select>
+        ) : (
+          <span>{t.shard}</span>
+        )}
+        {moving && <small class="host__moving"> moving…</small>}
       </td>
       <td class="host__actions">
         {t.status === 'active' && (

@@ -1,4 +1,11 @@
-import type { AuditEntry, CreateTenantBody, PatchTenantBody, Tenant } from '@rosterchirp/protocol/client';
+import type {
+  AuditEntry,
+  CreateTenantBody,
+  MoveTenantReply,
+  PatchTenantBody,
+  ShardsReply,
+  Tenant,
+} from '@rosterchirp/protocol/client';
 import { call } from '../../lib/http.ts';
 
 /** The host control plane API (docs/API.md), with the admin key the operator typed. */
@@ -10,6 +17,10 @@ export function hostApi(key: string) {
       call<{ tenant: Tenant; adminPassword: string }>('POST', '/api/host/tenants', body, h),
     update: (slug: string, body: PatchTenantBody) =>
       call<{ tenant: Tenant }>('PATCH', `/api/host/tenants/${encodeURIComponent(slug)}`, body, h),
+    shards: () => call<ShardsReply>('GET', '/api/host/shards', undefined, h),
+    /** Moves a tenant to another database cluster; resolves when it is there (seconds). */
+    move: (slug: string, shard: string) =>
+      call<MoveTenantReply>('POST', `/api/host/tenants/${encodeURIComponent(slug)}/move`, { shard }, h),
     audit: (limit = 20) =>
       call<{ entries: AuditEntry[] }>('GET', `/api/host/audit?limit=${limit}`, undefined, h),
     remove: (slug: string) =>
