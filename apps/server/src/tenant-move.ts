@@ -3,7 +3,7 @@ import {
   latestTenantVersion,
   migrateIfBehind,
   migrateSchema,
-  PG_TYPES,
+  openDirectClient,
   quoteSchema,
   type ShardMap,
   schemaFingerprint,
@@ -11,7 +11,6 @@ import {
   withTryLock,
 } from '@rosterchirp/db';
 import type { HostAudit, TenantCatalog } from '@rosterchirp/store';
-import pg from 'pg';
 
 export interface MoveReport {
   slug: string;
@@ -43,16 +42,7 @@ export class MoveError extends Error {
   }
 }
 
-const directClient = async (url: string) => {
-  const client = new pg.Client({
-    connectionString: url,
-    types: PG_TYPES,
-    application_name: 'rosterchirp-tenant-move',
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
-};
+const directClient = (url: string) => openDirectClient(url, 'rosterchirp-tenant-move');
 
 /**
  * Moves a tenant's schema to another shard (docs/CLUSTER.md phase 4), the tenant staying online:

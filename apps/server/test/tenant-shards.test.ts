@@ -222,7 +222,7 @@ describe('tenant shards (phase 4)', { timeout: 180_000 }, () => {
       ['third', {}, 400, 'VALIDATION_FAILED', /shard/],
     ];
     for (const [slug, body, status, code, text] of refusals) {
-      const res = await hostApi<{ error: { code: string; message: string } }>(
+      const res = await hostApi<{ error: { code: string; message: string; details?: unknown } }>(
         server,
         'POST',
         `/api/host/tenants/${slug}/move`,

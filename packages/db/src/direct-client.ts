@@ -19,6 +19,18 @@ export async function withDirectClient<T>(
   }
 }
 
+/** A direct connection of the caller's own (closed by the caller): long operations such as a tenant move. */
+export async function openDirectClient(directUrl: string, applicationName: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: directUrl,
+    types: PG_TYPES,
+    application_name: applicationName,
+  });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
 /**
  * Runs fn while holding a session advisory lock, or returns `{ acquired: false }` at once when
  * another session holds it. The lock dies with the connection, so a crashed holder never

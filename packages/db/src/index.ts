@@ -7,7 +7,7 @@ export {
   listenForChanges,
 } from './change-notices.ts';
 export { copySchemaRows, schemaFingerprint, schemaTables, type TableFingerprint } from './copy-schema.ts';
-export { dropSchema, withDirectClient, withTryLock } from './direct-client.ts';
+export { dropSchema, openDirectClient, withDirectClient, withTryLock } from './direct-client.ts';
 export {
   type EmbeddedOptions,
   type EmbeddedPostgresHandle,
