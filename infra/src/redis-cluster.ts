@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type Spawned, spawnLogged, stopProcess, waitUntil } from './processes.ts';
-import { ping, type RedisHandle, redisCli } from './redis-server.ts';
+import { ping, type RedisHandle, redisCli, redisServerArgs } from './redis-server.ts';
 
 export interface RedisClusterHandle extends RedisHandle {
   cluster: true;
@@ -27,18 +27,8 @@ export async function startRedisCluster(
   const root = await mkdtemp(join(tmpdir(), 'rc-redis-cluster-'));
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const argsOf = (port: number) => {
-    const dir = join(root, String(port));
     return [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
+      ...redisServerArgs(port, join(root, String(port))),
       '--cluster-enabled',
       'yes',
       '--cluster-config-file',

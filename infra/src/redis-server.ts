@@ -50,23 +50,17 @@ export function ping(port: number): Promise<boolean> {
   });
 }
 
+/** redis-server on loopback `port`, no persistence (no RDB, no AOF), files under `dir`. */
+export function redisServerArgs(port: number, dir: string): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+}
+
 /** A real redis-server (Debian's package) on a free loopback port, no persistence. */
 export async function startRedis(opts: { port?: number; bin?: string } = {}): Promise<RedisHandle> {
   const port = opts.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'rc-redis-'));
   const bin = opts.bin ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-  ];
+  const args = redisServerArgs(port, dir);
   let proc = spawnLogged(bin, args);
   const up = async () => {
     try {
