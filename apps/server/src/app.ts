@@ -36,7 +36,7 @@ import { requestContextPlugin } from './plugins/request-context.ts';
 import { installRequestGuards, installSecurityHeaders } from './plugins/security.ts';
 import { installValidators } from './plugins/validation.ts';
 import { createRateGuards } from './rate-limits.ts';
-import { RecentWriters } from './read-your-writes.ts';
+import { MemoryRecentWriters, type RecentWriters } from './read-your-writes/index.ts';
 import { ConnectionCaps, DEFAULT_CONNECTION_LIMITS } from './realtime/connection-caps.ts';
 import { PresenceHeartbeats } from './realtime/presence-heartbeats.ts';
 import {
@@ -126,6 +126,10 @@ export interface AppDeps {
   replica?: ReplicaReads;
   /** After a write, the writer's reads go to the primary this long (READ_YOUR_WRITES_MS). */
   readYourWritesMs?: number;
+  /** Who wrote recently, shared by the instances (Redis); default: this process's own marks. */
+  recentWriters?: RecentWriters;
+  /** Some shard has a read replica (recent writers are consulted); default: `replica` is set. */
+  replicaReads?: boolean;
 }
 
 export interface HostModeDeps {
@@ -262,8 +266,14 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     options: { maxPayload: 64 * 1024, server: upgrades.fastify as unknown as HttpServer },
   });
   const rateGuards = createRateGuards(deps.rateLimiter, deps.rateLimits, deps.log);
-  const recentWriters = new RecentWriters(deps.readYourWritesMs ?? 5000);
-  await app.register(requestContextPlugin, { tenants: deps.tenants, services, rateGuards, recentWriters });
+  const recentWriters = deps.recentWriters ?? new MemoryRecentWriters(deps.readYourWritesMs ?? 5000);
+  await app.register(requestContextPlugin, {
+    tenants: deps.tenants,
+    services,
+    rateGuards,
+    recentWriters,
+    replicaReads: deps.replicaReads ?? deps.replica !== undefined,
+  });
   await app.register(healthRoutes, {
     version: VERSION,
     instanceId: deps.instanceId,

@@ -9,6 +9,7 @@ import { setupHostMode } from './host-mode.ts';
 import { loadOrCreateJwtSecret } from './jwt-secret.ts';
 import { createLogger } from './logger.ts';
 import { openShards } from './open-shards.ts';
+import { RedisRecentWriters } from './read-your-writes/index.ts';
 import { createSharedState } from './shared-state.ts';
 import { startupFailure } from './startup-failure.ts';
 import { storageFromConfig } from './storage-from-config.ts';
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
     accessCacheMs: config.accessCacheMs,
     ...(replica ? { replica } : {}),
     readYourWritesMs: config.readYourWritesMs,
+    replicaReads: shards.names().some((name) => shards.get(name).replica !== undefined),
+    // Shared by the instances, so a writer's next request reads the primary wherever it lands.
+    ...(shared.redis ? { recentWriters: new RedisRecentWriters(shared.redis, config.readYourWritesMs) } : {}),
     storage: storageFromConfig(config),
     jwtSecret,
     push: {

@@ -29,6 +29,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { buildApp, type RosterApp } from '../src/app.ts';
 import { setupHostMode } from '../src/host-mode.ts';
+import { RedisRecentWriters } from '../src/read-your-writes/index.ts';
 import { createSharedState } from '../src/shared-state.ts';
 import { createSelfhostResolver } from '../src/tenant-resolver.ts';
 import { loadOrCreateVapidKeys } from '../src/vapid-keys.ts';
@@ -172,6 +173,9 @@ export async function startTestServer(
     changeNotices,
     ...(replica ? { replica } : {}),
     ...(opts.readYourWritesMs !== undefined ? { readYourWritesMs: opts.readYourWritesMs } : {}),
+    ...(shared.redis
+      ? { recentWriters: new RedisRecentWriters(shared.redis, opts.readYourWritesMs ?? 5000) }
+      : {}),
     accessCacheMs: 30_000,
     metricsToken: opts.metricsToken,
     trustProxy: opts.trustProxy ?? false,

@@ -10,7 +10,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type PostgresHandle, startPostgres } from '@rosterchirp/infra';
+import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '@rosterchirp/infra';
 import type { Message } from '@rosterchirp/protocol';
 import pg from 'pg';
 import {
@@ -31,6 +31,9 @@ describe('read replica (phase 3)', { timeout: 120_000 }, () => {
   let replica: PostgresHandle;
   let server: TestServer;
   let strict: TestServer;
+  /** A second instance sharing Redis with `server`: who just wrote is known to both. */
+  let other: TestServer;
+  let redis: RedisHandle;
   let replicaAdmin: pg.Client;
   let admin: string;
   let bob: string;
@@ -65,10 +68,14 @@ describe('read replica (phase 3)', { timeout: 120_000 }, () => {
     });
     const db = { url: primary.url, directUrl: primary.url };
     const replicaUrl = replica.url;
-    server = await startTestServer(db, {
+    redis = await startRedis();
+    const lenient = {
       replica: { url: replicaUrl, maxLagMs: 600_000, checkEveryMs: 100 },
       readYourWritesMs: 60_000,
-    });
+      redisUrl: redis.url,
+    };
+    server = await startTestServer(db, { ...lenient, instanceId: 'one' });
+    other = await startTestServer(db, { ...lenient, instanceId: 'two' });
     // The same database, with a replica that may be at most 300 ms behind.
     strict = await startTestServer(db, { replica: { url: replicaUrl, maxLagMs: 300, checkEveryMs: 100 } });
     replicaAdmin = new pg.Client({ connectionString: replica.url.replace(/\/rosterchirp$/, '/postgres') });
@@ -83,7 +90,9 @@ describe('read replica (phase 3)', { timeout: 120_000 }, () => {
     await replicaAdmin?.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
     await replicaAdmin?.end().catch(() => undefined);
     await strict?.close();
+    await other?.close();
     await server?.close();
+    await redis?.stop();
     await replica?.stop();
     await primary?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -116,6 +125,19 @@ describe('read replica (phase 3)', { timeout: 120_000 }, () => {
       await history(server, bob, `after=${id - 1}`),
       ['new while paused'],
       'catch-up: primary',
+    );
+  });
+
+  it('a writer’s next request on another instance reads the primary too (the marks are shared in Redis)', async () => {
+    // Replay is still paused.
+    assert.equal((await sendMessage(server, admin, channel, 'written on one')).status, 201);
+    assert.ok(
+      (await history(other, admin, 'before=2147483647&limit=10')).includes('written on one'),
+      'the writer, on the other instance: primary',
+    );
+    assert.ok(
+      !(await history(other, bob, 'before=2147483647&limit=10')).includes('written on one'),
+      'someone else, on the other instance: the (paused) replica',
     );
   });
 

@@ -29,5 +29,5 @@ export { type ReadCounts, ReplicaReads, type ReplicaReadsOptions } from './repli
 export { routedTenantDb, type ShardRouter } from './routed-tenant-db.ts';
 export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
 export { DEFAULT_SHARD, type Shard, ShardMap } from './shards.ts';
-export { type Queryable, type Row, type TenantDb, tenantDb } from './tenant-db.ts';
+export { type Queryable, type Row, readsChosenBy, type TenantDb, tenantDb } from './tenant-db.ts';
 export { type KeyedWrite, keyedWriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';

@@ -85,3 +85,26 @@ export function tenantDb(pool: pg.Pool, schema: string, replica?: ReplicaReads):
   };
   return self;
 }
+
+/**
+ * `db` whose replica-eligible reads go to the primary when `toPrimary` says so — asked once, at
+ * the first such read (a request that reads nothing from a replica never asks).
+ */
+export function readsChosenBy(db: TenantDb, toPrimary: () => Promise<boolean>): TenantDb {
+  let choice: Promise<TenantDb> | undefined;
+  const reader = () => {
+    choice ??= toPrimary().then(
+      (primary) => (primary ? db.primaryReads() : db),
+      () => db.primaryReads(),
+    );
+    return choice;
+  };
+  return {
+    schema: db.schema,
+    s: db.s,
+    query: (text, params) => db.query(text, params),
+    read: async (text, params) => (await reader()).read(text, params),
+    primaryReads: () => db.primaryReads(),
+    tx: (fn) => db.tx(fn),
+  };
+}

@@ -1,10 +1,10 @@
-import type { TenantDb } from '@rosterchirp/db';
+import { readsChosenBy, type TenantDb } from '@rosterchirp/db';
 import { type Actor, AppError, type Services } from '@rosterchirp/domain';
 import { ERROR_STATUS } from '@rosterchirp/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RateGuards } from '../rate-limits.ts';
-import type { RecentWriters } from '../read-your-writes.ts';
+import type { RecentWriters } from '../read-your-writes/index.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
 
 declare module 'fastify' {
@@ -85,6 +85,8 @@ export const requestContextPlugin = fp(
       services: Services;
       rateGuards: RateGuards;
       recentWriters: RecentWriters;
+      /** A read replica is configured: replica-eligible reads consult the recent writers. */
+      replicaReads: boolean;
     },
   ) => {
     app.decorate('services', opts.services);
@@ -136,9 +138,11 @@ export const requestContextPlugin = fp(
           'Your organisation requires admins to use two-factor sign-in; turn it on to continue',
         );
       }
-      // Someone who just wrote reads from the primary (a replica may not have replayed it yet).
-      if (opts.recentWriters.recently(request.tenant.schema, user.id)) {
-        request.tenant = request.tenant.primaryReads();
+      // Someone who just wrote reads from the primary (a replica may not have replayed it yet);
+      // asked at the request's first replica-eligible read, only when replicas are configured.
+      if (opts.replicaReads) {
+        const { schema } = request.tenant;
+        request.tenant = readsChosenBy(request.tenant, () => opts.recentWriters.recently(schema, user.id));
       }
       // Every line of the request names its tenant and user (one child logger, made once), the
       // "request completed" line (the reply's logger) included.

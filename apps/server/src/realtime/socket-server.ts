@@ -15,7 +15,7 @@ import { clientAddress, type TrustFunction } from '../client-address.ts';
 import { failureOf } from '../plugins/error-model.ts';
 import { SESSION_COOKIE } from '../plugins/request-context.ts';
 import type { RateGuards } from '../rate-limits.ts';
-import type { RecentWriters } from '../read-your-writes.ts';
+import type { RecentWriters } from '../read-your-writes/index.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
 import type { ConnectionCaps } from './connection-caps.ts';
 import {

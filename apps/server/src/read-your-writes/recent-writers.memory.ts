@@ -1,9 +1,7 @@
-/**
- * Who wrote in the last `windowMs` on this instance: their reads then go to the primary, so a
- * replica that has not replayed their write yet never hides it from them (history right after
- * a send). Marked on every successful write request and socket send; entries lapse on their own.
- */
-export class RecentWriters {
+import type { RecentWriters } from './recent-writers.ts';
+
+/** Marks in this process: right for one instance (or the same instance's next request). */
+export class MemoryRecentWriters implements RecentWriters {
   private readonly until = new Map<string, number>();
   private lastPrune = 0;
 
@@ -19,9 +17,14 @@ export class RecentWriters {
     if (now - this.lastPrune > this.windowMs) this.prune(now);
   }
 
-  recently(schema: string, userId: number): boolean {
+  /** Synchronous answer for this process (the Redis marks use it as their first layer). */
+  has(schema: string, userId: number): boolean {
     const until = this.until.get(`${schema}:${userId}`);
     return until !== undefined && until > this.now();
+  }
+
+  async recently(schema: string, userId: number): Promise<boolean> {
+    return this.has(schema, userId);
   }
 
   private prune(now: number): void {
