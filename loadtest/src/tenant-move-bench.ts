@@ -90,21 +90,27 @@ try {
       }
     })();
     await new Promise((r) => setTimeout(r, 200));
-    const { stdout } = await run(
-      process.execPath,
-      [
-        `--env-file=${cluster.envFile}`,
-        '--import',
-        'tsx',
-        'apps/server/src/tenant-move-cli.ts',
-        slug,
-        'shard-2',
-      ],
-      { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, maxBuffer: 1 << 24 },
-    );
-    await new Promise((r) => setTimeout(r, 200));
-    sending = false;
-    await sender;
+    let stdout = '';
+    try {
+      ({ stdout } = await run(
+        process.execPath,
+        [
+          `--env-file=${cluster.envFile}`,
+          '--import',
+          'tsx',
+          'apps/server/src/tenant-move-cli.ts',
+          slug,
+          'shard-2',
+        ],
+        { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, maxBuffer: 1 << 24 },
+      ));
+    } catch (err) {
+      log(`${size}: tenant:move failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+    } finally {
+      await new Promise((r) => setTimeout(r, 200));
+      sending = false;
+      await sender;
+    }
     const m = /(\d+) tables, (\d+) rows; writes waited (\d+) ms \(read-only window\), (\d+) ms in all/.exec(
       stdout,
     );

@@ -11,6 +11,7 @@ import {
   withTryLock,
 } from '@rosterchirp/db';
 import type { HostAudit, TenantCatalog } from '@rosterchirp/store';
+import type pg from 'pg';
 
 export interface MoveReport {
   slug: string;
@@ -43,6 +44,33 @@ export class MoveError extends Error {
 }
 
 const directClient = (url: string) => openDirectClient(url, 'rosterchirp-tenant-move');
+
+/** Deadlock detected, lock timeout: a running write held a table the move wanted next. */
+const LOCK_CONFLICT = new Set(['40P01', '55P03']);
+
+/**
+ * Opens the source's transaction holding every table IN EXCLUSIVE MODE. The tables are taken one
+ * after another, so a write that already holds one and then needs another (a message insert
+ * that touches its conversation through a trigger) can deadlock with the move; Postgres then
+ * cancels one side. When that is the move, it lets go of everything and tries again, a few
+ * times, a moment later: the writes went through meanwhile.
+ */
+async function lockForMove(source: pg.Client, tables: string[], say: (line: string) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await source.query('BEGIN');
+    try {
+      await source.query("SET LOCAL lock_timeout = '5s'");
+      await source.query(`LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE`);
+      return;
+    } catch (err) {
+      await source.query('ROLLBACK').catch(() => undefined);
+      const code = (err as { code?: string }).code ?? '';
+      if (!LOCK_CONFLICT.has(code) || attempt === 5) throw err;
+      say(`locking attempt ${attempt} met a running write (${(err as Error).message}); trying again`);
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
 
 /**
  * Moves a tenant's schema to another shard (docs/CLUSTER.md phase 4), the tenant staying online:
@@ -92,10 +120,12 @@ export async function moveTenant(opts: {
       await migrateSchema(to.directUrl, schema);
       say(`target schema ${schema} created on shard ${opts.to}`);
 
-      await source.query('BEGIN');
-      await source.query("SET LOCAL lock_timeout = '15s'");
       const tables = await schemaTables(source, schema);
-      await source.query(`LOCK TABLE ${tables.map((t) => `${s}."${t}"`).join(', ')} IN EXCLUSIVE MODE`);
+      await lockForMove(
+        source,
+        tables.map((t) => `${s}."${t}"`),
+        say,
+      );
       const windowStart = performance.now();
       say(`writes to ${schema} paused on shard ${row.shard} (${tables.length} tables)`);
 
