@@ -13,7 +13,8 @@ export {
   startPushStandIn,
 } from './push-stand-in.ts';
 export { type RedisClusterHandle, startRedisCluster } from './redis-cluster.ts';
-export { REDIS_KINDS, type RedisHandle, redisCli, startRedis } from './redis-server.ts';
+export { REDIS_KINDS } from './redis-kinds.ts';
+export { type RedisHandle, redisCli, startRedis } from './redis-server.ts';
 export { requestWithHost } from './request-with-host.ts';
 export { type S3Handle, startS3 } from './s3-server.ts';
 export { startTestDatabase, type TestDatabase } from './test-database.ts';

@@ -29,15 +29,6 @@ export async function redisCli(port: number, ...args: string[]): Promise<string>
   return stdout;
 }
 
-/** The Redis kinds the contract suites run against: one server, and a 3-master cluster. */
-export const REDIS_KINDS = [
-  { name: 'real redis-server', start: () => startRedis() },
-  {
-    name: '3-master Redis Cluster',
-    start: () => import('./redis-cluster.ts').then((m) => m.startRedisCluster()),
-  },
-] as const satisfies ReadonlyArray<{ name: string; start: () => Promise<RedisHandle> }>;
-
 export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');

@@ -266,13 +266,16 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
     options: { maxPayload: 64 * 1024, server: upgrades.fastify as unknown as HttpServer },
   });
   const rateGuards = createRateGuards(deps.rateLimiter, deps.rateLimits, deps.log);
-  const recentWriters = deps.recentWriters ?? new MemoryRecentWriters(deps.readYourWritesMs ?? 5000);
+  // Who just wrote matters only where some reads may go to a replica: no replica, no marks.
+  const replicaReads = deps.replicaReads ?? deps.replica !== undefined;
+  const recentWriters = replicaReads
+    ? (deps.recentWriters ?? new MemoryRecentWriters(deps.readYourWritesMs ?? 5000))
+    : undefined;
   await app.register(requestContextPlugin, {
     tenants: deps.tenants,
     services,
     rateGuards,
-    recentWriters,
-    replicaReads: deps.replicaReads ?? deps.replica !== undefined,
+    ...(recentWriters ? { recentWriters } : {}),
   });
   await app.register(healthRoutes, {
     version: VERSION,

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     if (!args.includes('--all')) return;
     const started = Date.now();
     // Every tenant on its own shard (SHARDS), each under its shard's migration lock.
-    const opened = await openShards({ ...config, databaseReplicaUrl: undefined }, database, log);
+    const opened = await openShards(config, database, log, { replicas: false });
     const result = await migrateAllTenants({
       latestVersion: await latestTenantVersion(),
       shards: opened.shards,

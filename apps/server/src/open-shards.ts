@@ -24,14 +24,24 @@ export async function openShards(
   config: Pick<Config, 'shards' | 'databaseReplicaUrl' | 'databasePoolSize' | 'replicaMaxLagMs'>,
   main: { pool: pg.Pool; directUrl: string },
   log: PoolLogger & { warn(obj: object, msg: string): void },
+  opts: {
+    /** Open the configured read replicas (false for CLIs that only write and migrate). */
+    replicas?: boolean;
+    /** How often each replica's lag is measured; default 1 s. */
+    replicaCheckMs?: number;
+  } = {},
 ): Promise<OpenShards> {
   const pools: pg.Pool[] = [];
   const replicas: ReplicaReads[] = [];
   const withReplica = async (pool: pg.Pool, replicaUrl: string | undefined) => {
-    if (!replicaUrl) return undefined;
+    if (!replicaUrl || opts.replicas === false) return undefined;
     const replicaPool = createPool(replicaUrl, config.databasePoolSize, log);
     pools.push(replicaPool);
-    const replica = new ReplicaReads(pool, replicaPool, { maxLagMs: config.replicaMaxLagMs, log });
+    const replica = new ReplicaReads(pool, replicaPool, {
+      maxLagMs: config.replicaMaxLagMs,
+      log,
+      ...(opts.replicaCheckMs ? { checkEveryMs: opts.replicaCheckMs } : {}),
+    });
     replicas.push(replica);
     await replica.start();
     return replica;

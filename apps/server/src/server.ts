@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   // Phase 3 (a streaming replica answers reads that may lag) and phase 4 (SHARDS).
   const opened = await openShards(config, database, log);
   const { shards, mainReplica: replica } = opened;
+  const replicaReads = shards.names().some((name) => shards.get(name).replica !== undefined);
   const changeNotices = listenForChanges(
     shards.names().map((name) => shards.get(name).directUrl),
     { onError: (err) => log.warn({ err }, 'change notices: connection lost; caches off until it is back') },
@@ -84,9 +85,11 @@ async function main(): Promise<void> {
     accessCacheMs: config.accessCacheMs,
     ...(replica ? { replica } : {}),
     readYourWritesMs: config.readYourWritesMs,
-    replicaReads: shards.names().some((name) => shards.get(name).replica !== undefined),
+    replicaReads,
     // Shared by the instances, so a writer's next request reads the primary wherever it lands.
-    ...(shared.redis ? { recentWriters: new RedisRecentWriters(shared.redis, config.readYourWritesMs) } : {}),
+    ...(replicaReads && shared.redis
+      ? { recentWriters: new RedisRecentWriters(shared.redis, config.readYourWritesMs) }
+      : {}),
     storage: storageFromConfig(config),
     jwtSecret,
     push: {

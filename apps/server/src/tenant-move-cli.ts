@@ -35,11 +35,7 @@ async function main(): Promise<number> {
   }
   const log = createLogger({ ...config, logLevel: 'warn' });
   const database = await openDatabase(config, log);
-  const opened = await openShards(
-    { ...config, databaseReplicaUrl: undefined, shards: config.shards },
-    database,
-    log,
-  );
+  const opened = await openShards(config, database, log, { replicas: false });
   try {
     const publicDb = tenantDb(database.pool, 'public');
     const report = await moveTenant({

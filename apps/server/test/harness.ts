@@ -4,15 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
-import {
-  createPool,
-  listenForChanges,
-  migrateSchema,
-  ReplicaReads,
-  ShardMap,
-  type TenantDb,
-  tenantDb,
-} from '@rosterchirp/db';
+import { createPool, listenForChanges, migrateSchema, type TenantDb, tenantDb } from '@rosterchirp/db';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import { PgBossQueue } from '@rosterchirp/jobs';
 import type {
@@ -29,6 +21,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { buildApp, type RosterApp } from '../src/app.ts';
 import { setupHostMode } from '../src/host-mode.ts';
+import { openShards } from '../src/open-shards.ts';
 import { RedisRecentWriters } from '../src/read-your-writes/index.ts';
 import { createSharedState } from '../src/shared-state.ts';
 import { createSelfhostResolver } from '../src/tenant-resolver.ts';
@@ -94,24 +87,19 @@ export async function startTestServer(
   const pool = createPool(db.url, 10, log);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
   const shared = createSharedState({ redisUrl: opts.redisUrl, redisCluster: opts.redisCluster }, log);
-  const replicaPool = opts.replica ? createPool(opts.replica.url, 5, log) : undefined;
-  const replica =
-    replicaPool && opts.replica
-      ? new ReplicaReads(pool, replicaPool, {
-          maxLagMs: opts.replica.maxLagMs,
-          checkEveryMs: opts.replica.checkEveryMs,
-        })
-      : undefined;
-  await replica?.start();
-  const extraPools = Object.entries(opts.shards ?? {}).map(([name, shard]) => ({
-    name,
-    pool: createPool(shard.url, 5, log),
-    directUrl: shard.directUrl,
-  }));
-  const shards = new ShardMap({
-    main: { pool, directUrl: db.directUrl, ...(replica ? { replica } : {}) },
-    ...Object.fromEntries(extraPools.map((x) => [x.name, { pool: x.pool, directUrl: x.directUrl }])),
-  });
+  // The shards and replica as the server opens them (open-shards.ts), with small pools.
+  const opened = await openShards(
+    {
+      shards: opts.shards ?? {},
+      databaseReplicaUrl: opts.replica?.url,
+      databasePoolSize: 5,
+      replicaMaxLagMs: opts.replica?.maxLagMs ?? 2000,
+    },
+    { pool, directUrl: db.directUrl },
+    log,
+    opts.replica?.checkEveryMs ? { replicaCheckMs: opts.replica.checkEveryMs } : {},
+  );
+  const { shards, mainReplica: replica } = opened;
   // Every test runs with the session cache on, as production does: a revocation or a change of
   // a person must be seen at once through the database's change notices.
   const changeNotices = listenForChanges(shards.names().map((name) => shards.get(name).directUrl));
@@ -173,7 +161,7 @@ export async function startTestServer(
     changeNotices,
     ...(replica ? { replica } : {}),
     ...(opts.readYourWritesMs !== undefined ? { readYourWritesMs: opts.readYourWritesMs } : {}),
-    ...(shared.redis
+    ...(replica && shared.redis
       ? { recentWriters: new RedisRecentWriters(shared.redis, opts.readYourWritesMs ?? 5000) }
       : {}),
     accessCacheMs: 30_000,
@@ -198,9 +186,7 @@ export async function startTestServer(
       await built.app.close();
       await shared.close();
       await changeNotices.close();
-      replica?.stop();
-      await replicaPool?.end();
-      for (const x of extraPools) await x.pool.end();
+      await opened.close();
       await pool.end();
       await rm(uploads, { recursive: true, force: true });
     },

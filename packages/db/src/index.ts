@@ -25,7 +25,13 @@ export {
   migrateSchema,
 } from './migrate.ts';
 export { createPool, PG_TYPES, type PoolLogger } from './pool.ts';
-export { type ReadCounts, ReplicaReads, type ReplicaReadsOptions } from './replica-reads.ts';
+export {
+  type ReadCounts,
+  ReplicaReads,
+  type ReplicaReadsOptions,
+  type ReplicaState,
+  replicaState,
+} from './replica-reads.ts';
 export { routedTenantDb, type ShardRouter } from './routed-tenant-db.ts';
 export { assertSchemaName, quoteSchema, schemaForSlug } from './schema-name.ts';
 export { DEFAULT_SHARD, type Shard, ShardMap } from './shards.ts';

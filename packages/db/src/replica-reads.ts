@@ -1,5 +1,26 @@
 import type pg from 'pg';
-import type { Row } from './tenant-db.ts';
+import type { Queryable, Row } from './tenant-db.ts';
+
+/** Whether a server is a standby, and how far behind its replay is (ms; null: unknown). */
+export interface ReplicaState {
+  standby: boolean;
+  lagMs: number | null;
+}
+
+/**
+ * Lag as Postgres' monitoring docs measure it: everything received already replayed → 0;
+ * otherwise the age of the last replayed transaction — unknown (null) when it is behind and has
+ * replayed none since it started. (Used by the router and by doctor.)
+ */
+export async function replicaState(replica: Queryable): Promise<ReplicaState> {
+  const { rows } = await replica.query<{ lag_ms: number | null; standby: boolean }>(
+    `SELECT pg_is_in_recovery() AS standby,
+            CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                 ELSE (EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8
+            END AS lag_ms`,
+  );
+  return { standby: rows[0]!.standby, lagMs: rows[0]!.lag_ms };
+}
 
 export interface ReplicaReadsOptions {
   /** A replica further behind than this (ms) serves nothing until it catches up. */
@@ -76,26 +97,14 @@ export class ReplicaReads {
     }
   }
 
-  /**
-   * Lag as Postgres' monitoring docs measure it: nothing received but not yet replayed → 0;
-   * otherwise the age of the last replayed transaction.
-   */
+  /** Measures the lag; a replica too far behind, not a standby or unreachable serves nothing. */
   private async check(): Promise<void> {
     try {
-      const { rows } = await this.replica.query<{ lag_ms: number | null; standby: boolean }>(
-        `SELECT pg_is_in_recovery() AS standby,
-                CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                     ELSE (EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8
-                END AS lag_ms`,
-      );
-      const row = rows[0]!;
-      this.lagMs = row.lag_ms ?? 0;
-      const usable = row.standby && this.lagMs <= this.opts.maxLagMs;
+      const { standby, lagMs } = await replicaState(this.replica);
+      this.lagMs = lagMs;
+      const usable = standby && lagMs !== null && lagMs <= this.opts.maxLagMs;
       if (usable !== this.usable && !usable) {
-        this.opts.log?.warn(
-          { lagMs: this.lagMs, standby: row.standby },
-          'replica not used: too far behind or not a standby',
-        );
+        this.opts.log?.warn({ lagMs, standby }, 'replica not used: too far behind or not a standby');
       }
       this.usable = usable;
     } catch {

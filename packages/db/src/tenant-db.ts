@@ -59,7 +59,8 @@ function inTransaction(client: pg.PoolClient, schema: string, s: string): Tenant
 /** A tenant's database on `pool`; `replica` (phase 3) answers its `read`s when given. */
 export function tenantDb(pool: pg.Pool, schema: string, replica?: ReplicaReads): TenantDb {
   const s = quoteSchema(schema);
-  const onPrimary = (): TenantDb => (replica ? tenantDb(pool, schema) : self);
+  // The same tenant without the replica (made once, on first use).
+  let onPrimary: TenantDb | undefined;
   const self: TenantDb = {
     schema,
     s,
@@ -67,7 +68,11 @@ export function tenantDb(pool: pg.Pool, schema: string, replica?: ReplicaReads):
     read: replica
       ? <R extends Row>(text: string, params?: unknown[]) => replica.query<R>(text, params)
       : <R extends Row>(text: string, params?: unknown[]) => pool.query<R>(text, params),
-    primaryReads: () => onPrimary(),
+    primaryReads: () => {
+      if (!replica) return self;
+      onPrimary ??= tenantDb(pool, schema);
+      return onPrimary;
+    },
     async tx<T>(fn: (q: TenantDb) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

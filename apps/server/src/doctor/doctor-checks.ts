@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '@rosterchirp/config';
-import { latestTenantVersion, runningEmbeddedUrl, withDirectClient } from '@rosterchirp/db';
+import { latestTenantVersion, replicaState, runningEmbeddedUrl, withDirectClient } from '@rosterchirp/db';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { REGISTRY_INTERVAL_MS } from '../instance-registry.ts';
@@ -97,13 +97,7 @@ export function deploymentChecks(
   if (config.databaseReplicaUrl) {
     add('replica', async () =>
       withDirectClient(config.databaseReplicaUrl!, async (c) => {
-        const { rows } = await c.query<{ standby: boolean; lag_ms: number | null }>(
-          `SELECT pg_is_in_recovery() AS standby,
-                  CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                       ELSE (EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8
-                  END AS lag_ms`,
-        );
-        const { standby, lag_ms: lag } = rows[0]!;
+        const { standby, lagMs: lag } = await replicaState(c);
         const where = safeUrl(config.databaseReplicaUrl!);
         if (!standby) {
           return {
@@ -112,11 +106,11 @@ export function deploymentChecks(
             problem: 'DATABASE_REPLICA_URL names a primary: reads would not be replicas of DATABASE_URL',
           };
         }
-        const lagMs = Math.round(lag ?? 0);
-        const behind = lagMs > config.replicaMaxLagMs;
+        const lagMs = lag === null ? null : Math.round(lag);
+        const behind = lagMs === null || lagMs > config.replicaMaxLagMs;
         return {
           ok: !behind,
-          detail: `streaming replica at ${where}, ${lagMs} ms behind (reads go there while ≤ ${config.replicaMaxLagMs} ms)`,
+          detail: `streaming replica at ${where}, ${lagMs === null ? 'an unknown time' : `${lagMs} ms`} behind (reads go there while ≤ ${config.replicaMaxLagMs} ms)`,
           ...(behind
             ? { problem: 'the replica is further behind than REPLICA_MAX_LAG_MS: reads go to the primary' }
             : {}),

@@ -84,9 +84,8 @@ export const requestContextPlugin = fp(
       tenants: TenantResolver;
       services: Services;
       rateGuards: RateGuards;
-      recentWriters: RecentWriters;
-      /** A read replica is configured: replica-eligible reads consult the recent writers. */
-      replicaReads: boolean;
+      /** Given when a read replica is configured: writes are marked, reads consult the marks. */
+      recentWriters?: RecentWriters;
     },
   ) => {
     app.decorate('services', opts.services);
@@ -108,11 +107,14 @@ export const requestContextPlugin = fp(
         throw err;
       }
     });
-    app.addHook('onSend', async (request, reply) => {
-      if (request.actor && !READ_METHODS.has(request.method) && reply.statusCode < 400) {
-        opts.recentWriters.wrote(request.tenant.schema, request.actor.user.id);
-      }
-    });
+    const { recentWriters } = opts;
+    if (recentWriters) {
+      app.addHook('onSend', async (request, reply) => {
+        if (request.actor && !READ_METHODS.has(request.method) && reply.statusCode < 400) {
+          recentWriters.wrote(request.tenant.schema, request.actor.user.id);
+        }
+      });
+    }
     app.decorate('requireUser', async (request: FastifyRequest, reply?: FastifyReply) => {
       const allowQuery = request.url.startsWith('/api/stream');
       request.actor = {
@@ -140,9 +142,9 @@ export const requestContextPlugin = fp(
       }
       // Someone who just wrote reads from the primary (a replica may not have replayed it yet);
       // asked at the request's first replica-eligible read, only when replicas are configured.
-      if (opts.replicaReads) {
+      if (recentWriters) {
         const { schema } = request.tenant;
-        request.tenant = readsChosenBy(request.tenant, () => opts.recentWriters.recently(schema, user.id));
+        request.tenant = readsChosenBy(request.tenant, () => recentWriters.recently(schema, user.id));
       }
       // Every line of the request names its tenant and user (one child logger, made once), the
       // "request completed" line (the reply's logger) included.

@@ -76,7 +76,8 @@ export function installSocketHandlers(
   heartbeats: PresenceHeartbeats,
   caps: ConnectionCaps,
   trust: TrustFunction,
-  recentWriters: RecentWriters,
+  /** Given when a read replica is configured (a send marks its author). */
+  recentWriters: RecentWriters | undefined,
 ) {
   const validateSend = payloadValidator(SocketSendPayload);
   const validateTyping = payloadValidator(TypingPayload);
@@ -148,7 +149,7 @@ export function installSocketHandlers(
       const checked = validateSend(payload);
       if (!checked.ok) return ack(checked);
       const result = await sendFromConnection(services, rateGuards, db, actor, checked.value, socketLog);
-      if (result.ok) recentWriters.wrote(db.schema, actor.user.id);
+      if (result.ok) recentWriters?.wrote(db.schema, actor.user.id);
       ack(result);
     });
 
