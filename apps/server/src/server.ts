@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(createSqlStores().settings, publicDb));
   const pushKeys = await loadOrCreateVapidKeys(createSqlStores().settings, publicDb, config.push);
   const shared = createSharedState(config, log);
+  await shared.ready();
   const host = config.host
     ? await setupHostMode({
         shards,

@@ -27,6 +27,12 @@ export interface SharedState {
   tenantCache: TenantDomainCache;
   socketAdapter?: AppDeps['socketAdapter'];
   readinessChecks: Record<string, () => Promise<boolean>>;
+  /**
+   * Resolves once the fan-out's Redis connections are ready (at most a few seconds): the
+   * sharded adapter must not subscribe while its connection is still in its handshake, or the
+   * subscription can be lost. Await before serving.
+   */
+  ready(): Promise<void>;
   /** The command client (rate limits, caches), when Redis is configured. */
   redis?: RedisClient;
   /**
@@ -68,6 +74,22 @@ function watchRestoration(clients: RedisClient[], log: FastifyBaseLogger) {
   };
 }
 
+/** How long start-up waits for Redis before serving anyway (commands then fail cleanly). */
+const READY_WAIT_MS = 10_000;
+
+/** Resolves when every client is ready, or after `timeoutMs` (Redis away at start). */
+function whenReady(clients: RedisClient[], timeoutMs: number): Promise<void> {
+  const one = (client: RedisClient) =>
+    client.status === 'ready' ? Promise.resolve() : new Promise<void>((r) => client.once('ready', () => r()));
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.all(clients.map(one)).then(() => undefined),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** A client repeats what it shows every 25 s; an entry lapses a minute after the last repeat. */
 const VIEWING_TTL_MS = 60_000;
 
@@ -90,6 +112,7 @@ export function createSharedState(
       rateLimiter: new MemoryRateLimiter(),
       tenantCache: new MemoryTenantDomainCache({ localTtlMs: 5000 }),
       readinessChecks: {},
+      ready: async () => {},
       onFanoutRestored: () => {},
       close: async () => {},
     };
@@ -113,6 +136,7 @@ export function createSharedState(
   const restoration = watchRestoration([pub, sub], log);
   return {
     onFanoutRestored: restoration.on,
+    ready: () => whenReady([redis, pub, sub], READY_WAIT_MS),
     tenantCache: lazyTenantCache(tenantCache),
     presence: new RedisPresence(redis, { ttlMs: config.presenceTtlMs ?? 45_000 }),
     viewing: new RedisViewing(redis, VIEWING_TTL_MS),

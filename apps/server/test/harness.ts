@@ -87,6 +87,7 @@ export async function startTestServer(
   const pool = createPool(db.url, 10, log);
   const uploads = await mkdtemp(join(tmpdir(), 'rc-uploads-'));
   const shared = createSharedState({ redisUrl: opts.redisUrl, redisCluster: opts.redisCluster }, log);
+  await shared.ready();
   // The shards and replica as the server opens them (open-shards.ts), with small pools.
   const opened = await openShards(
     {
