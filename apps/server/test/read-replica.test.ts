@@ -144,9 +144,13 @@ describe('read replica (phase 3)', { timeout: 120_000 }, () => {
   it('a replica further behind than REPLICA_MAX_LAG_MS serves nothing until it catches up', async () => {
     // Replay is still paused and a new write is waiting: the lag passes 300 ms.
     assert.equal((await sendMessage(server, admin, channel, 'lagging')).status, 201);
-    await waitFor('the strict instance stops using its replica', async () => {
+    // While replay is paused and WAL waits, the lag (age of the last replayed commit) only grows;
+    // a lag reading past 300 ms is therefore final. An `in_use 0` alone could be a reading taken
+    // before the pause whose next check, still under 300 ms, turns the replica back on.
+    await waitFor('the strict instance measures more than 300 ms and stops using its replica', async () => {
       const res = await strict.app.inject({ method: 'GET', url: '/metrics' });
-      return /^rosterchirp_replica_in_use 0$/m.test(res.body) ? true : undefined;
+      const lag = Number(/^rosterchirp_replica_lag_seconds ([\d.e+-]+)$/m.exec(res.body)?.[1] ?? 0);
+      return lag > 0.3 && /^rosterchirp_replica_in_use 0$/m.test(res.body) ? true : undefined;
     });
     assert.ok(
       (await history(strict, bob, 'before=2147483647&limit=10')).includes('lagging'),
