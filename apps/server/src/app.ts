@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
+import type { ConnectionLimits, IntegrationsConfig, RateLimits } from '@rosterchirp/config';
 import type { ChangeNotices, Pool, ReplicaReads, ShardMap } from '@rosterchirp/db';
 import {
   createServices,
@@ -53,6 +53,7 @@ import { featureRoutes } from './routes/features.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/host.ts';
+import { integrationRoutes } from './routes/integrations.ts';
 import { manifestRoutes } from './routes/manifest.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { pushRoutes } from './routes/push.ts';
@@ -100,6 +101,8 @@ export interface AppDeps {
   rateLimits: RateLimits;
   uploadMaxBytes: number;
   linkPreviews?: { enabled: boolean; allowPrivate: boolean };
+  /** Integrations (LIVEKIT_*, OUTGOING_WEBHOOKS_ALLOW_PRIVATE, TWILIO_API_URL); default: calls off. */
+  integrations?: IntegrationsConfig;
   /** Web Push: the VAPID keys, whether private endpoints are allowed (tests), pushes in flight. */
   push: { keys: PushKeys; allowPrivateEndpoints: boolean; concurrency?: number; ratePerSecond?: number };
   /** The durable job queue (workers start with the app and stop when it closes). */
@@ -240,8 +243,18 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
             .map((t) => t.schema)
         : ['public'],
     viewing: deps.viewing,
+    integrations: {
+      ...(deps.integrations ?? {
+        livekit: null,
+        outgoingAllowPrivate: false,
+        twilioApiUrl: 'https://api.twilio.com',
+      }),
+      onWebhookOutcome: metrics.countWebhook,
+      onSmsOutcome: metrics.countSms,
+    },
   });
   await services.background.start();
+  await services.integrations.jobs.start();
 
   let draining = false;
   const presenceTtlMs = deps.presenceTtlMs ?? 45_000;
@@ -297,6 +310,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
   await app.register(scheduleRoutes);
   await app.register(uploadRoutes, { maxBytes: deps.uploadMaxBytes });
   await app.register(featureRoutes);
+  await app.register(integrationRoutes);
   let provisioning: TenantProvisioning | undefined;
   if (deps.hostMode) {
     // The control plane's catalog and audit calls are timed like every other store's.

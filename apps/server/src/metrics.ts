@@ -36,6 +36,10 @@ export interface AppMetrics {
   countUploadsDeleted: (count: number) => void;
   /** A session or access check answered from memory or asked (rosterchirp_access_cache_lookups_total). */
   countCacheLookup: (cache: 'sessions' | 'access', hit: boolean) => void;
+  /** Integrations (rosterchirp_webhook_deliveries_total, rosterchirp_incoming_webhook_requests_total, rosterchirp_sms_total). */
+  countWebhook: (outcome: string) => void;
+  countIncoming: (outcome: string) => void;
+  countSms: (outcome: string) => void;
 }
 
 /** The app's registry, made before the services so their store calls can be timed into it. */
@@ -66,8 +70,25 @@ export function createAppMetrics(): AppMetrics {
     labelNames: ['cache', 'result'] as const,
     registers: [registry],
   });
+  const counter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['outcome'] as const, registers: [registry] });
+  const webhooks = counter(
+    'rosterchirp_webhook_deliveries_total',
+    'Outgoing webhook POSTs by outcome (delivered, failed, refused by the address policy)',
+  );
+  const incoming = counter(
+    'rosterchirp_incoming_webhook_requests_total',
+    'Incoming webhook requests by outcome (posted, unknown, invalid, too_large, rate_limited)',
+  );
+  const sms = counter(
+    'rosterchirp_sms_total',
+    'SMS bridge events by outcome (received, duplicate, bad_signature, sent, send_failed, opted_out)',
+  );
   return {
     registry,
+    countWebhook: (outcome) => webhooks.inc({ outcome }),
+    countIncoming: (outcome) => incoming.inc({ outcome }),
+    countSms: (outcome) => sms.inc({ outcome }),
     countCacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
     observeStoreCall: (store, method, seconds) => storeCalls.observe({ store, method }, seconds),
     countPush: (outcome) => pushes.inc({ outcome }),

@@ -65,6 +65,14 @@ export function createRateGuards(limiter: RateLimiter, limits: RateLimits, log: 
       });
       if (!d.allowed) throw refuse(d.retryAfterMs, 'messages');
     },
+    /** Posts per incoming webhook (a looping alert script must not flood a channel). */
+    async incomingHook(schema: string, hookId: number): Promise<void> {
+      const d = await hit(`${schema}:ratelimit:hook:${hookId}`, {
+        limit: limits.sendPer10Seconds,
+        windowMs: 10_000,
+      });
+      if (!d.allowed) throw refuse(d.retryAfterMs, 'webhook posts');
+    },
     /** Reaction toggles per user: each one is a broadcast to the whole conversation. */
     async reaction(schema: string, userId: number): Promise<void> {
       const d = await hit(`${schema}:ratelimit:reaction:${userId}`, {

@@ -92,6 +92,7 @@ async function main(): Promise<void> {
       ? { recentWriters: new RedisRecentWriters(shared.redis, config.readYourWritesMs) }
       : {}),
     storage: storageFromConfig(config),
+    integrations: config.integrations,
     jwtSecret,
     push: {
       keys: pushKeys,

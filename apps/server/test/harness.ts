@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import type { ConnectionLimits, RateLimits } from '@rosterchirp/config';
+import type { ConnectionLimits, IntegrationsConfig, RateLimits } from '@rosterchirp/config';
 import { createPool, listenForChanges, migrateSchema, type TenantDb, tenantDb } from '@rosterchirp/db';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import { PgBossQueue } from '@rosterchirp/jobs';
@@ -62,6 +62,8 @@ export async function startTestServer(
     rateLimits?: RateLimits;
     uploadMaxBytes?: number;
     linkPreviews?: { enabled: boolean; allowPrivate: boolean };
+    /** Default: calls off, webhooks may target loopback (tests), Twilio's real API. */
+    integrations?: Partial<IntegrationsConfig>;
     storage?: ObjectStorage;
     /** Host mode (APP_TYPE=host) with this HOST_DOMAIN and admin key. */
     hostMode?: { domain: string; adminKey: string };
@@ -143,6 +145,12 @@ export async function startTestServer(
     uploadMaxBytes: opts.uploadMaxBytes ?? 1024 * 1024,
     linkPreviews: opts.linkPreviews ?? { enabled: false, allowPrivate: false },
     storage: opts.storage ?? new LocalDiskStorage(uploads),
+    integrations: {
+      livekit: null,
+      outgoingAllowPrivate: true,
+      twilioApiUrl: 'https://api.twilio.com',
+      ...opts.integrations,
+    },
     jwtSecret: TEST_JWT_SECRET,
     push: {
       keys: await loadOrCreateVapidKeys(createSqlStores().settings, tenantDb(pool, 'public'), {

@@ -2,6 +2,7 @@ export type {
   Config,
   ConnectionLimits,
   HostModeConfig,
+  IntegrationsConfig,
   RateLimits,
   S3Config,
   ShardSettings,

@@ -126,6 +126,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** Link previews on/off; allowPrivate lets tests preview a local server (never in production). */
   linkPreviews: { enabled: boolean; allowPrivate: boolean };
+  /** Integrations: LiveKit calls (all three set, or none), webhook target policy, Twilio's API. */
+  integrations: IntegrationsConfig;
   /** Web Push: VAPID keys (generated once per deployment when unset) and the endpoint policy. */
   push: {
     vapidPublic: string | undefined;
@@ -243,6 +245,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       allowPrivate: readBool(env, 'LINK_PREVIEW_ALLOW_PRIVATE', false),
     },
     push: readPush(env),
+    integrations: readIntegrations(env),
     jobs: readJobs(env),
     uploadMaxBytes: readInt(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimits: {
@@ -267,6 +270,33 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     metricsToken,
     webDir:
       readOptional(env, 'WEB_DIR') === undefined ? undefined : resolve(cwd, readString(env, 'WEB_DIR', '')),
+  };
+}
+
+export interface IntegrationsConfig {
+  livekit: { url: string; apiKey: string; apiSecret: string } | null;
+  /** Tests only: outgoing webhooks may target loopback and private addresses. */
+  outgoingAllowPrivate: boolean;
+  /** Base URL of the Twilio REST API (a stand-in in tests). */
+  twilioApiUrl: string;
+}
+
+function readIntegrations(env: Env): IntegrationsConfig {
+  const url = readUrl(env, 'LIVEKIT_URL', ['wss:', 'ws:', 'https:', 'http:']);
+  const apiKey = readOptional(env, 'LIVEKIT_API_KEY');
+  const apiSecret = readOptional(env, 'LIVEKIT_API_SECRET');
+  const set = [url, apiKey, apiSecret].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) {
+    const missing = !url ? 'LIVEKIT_URL' : !apiKey ? 'LIVEKIT_API_KEY' : 'LIVEKIT_API_SECRET';
+    throw new ConfigError(missing, 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together');
+  }
+  return {
+    livekit: url && apiKey && apiSecret ? { url, apiKey, apiSecret } : null,
+    outgoingAllowPrivate: readBool(env, 'OUTGOING_WEBHOOKS_ALLOW_PRIVATE', false),
+    twilioApiUrl: (readUrl(env, 'TWILIO_API_URL', ['https:', 'http:']) ?? 'https://api.twilio.com').replace(
+      /\/+$/,
+      '',
+    ),
   };
 }
 

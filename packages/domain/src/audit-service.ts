@@ -6,7 +6,7 @@ import type { Actor } from './context.ts';
 
 export interface AuditLine {
   action: AuditAction;
-  target?: { type: 'user' | 'group' | 'settings'; id: string | number } | null;
+  target?: { type: 'user' | 'group' | 'settings' | 'integration'; id: string | number } | null;
   details?: Record<string, unknown>;
 }
 

@@ -39,6 +39,8 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
+const BOT_TOKEN_TTL_SECONDS = 10 * 365 * 86_400;
+
 const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Sign in to continue');
 
 export function createAuthService(deps: AuthServiceDeps) {
@@ -60,9 +62,10 @@ export function createAuthService(deps: AuthServiceDeps) {
     user: User,
     device: Device,
     userAgent?: string,
+    ttl = ttlSeconds,
   ): Promise<SignedIn> {
     const sessionId = randomUUID();
-    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    const expiresAt = new Date(Date.now() + ttl * 1000);
     const displaced = await sessions.open(db, {
       id: sessionId,
       userId: user.id,
@@ -75,7 +78,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       deps.bus.emit(room, 'session:displaced', {});
       deps.bus.disconnect(room);
     }
-    const token = deps.signer.sign({ sid: sessionId, uid: user.id, sch: db.schema }, ttlSeconds);
+    const token = deps.signer.sign({ sid: sessionId, uid: user.id, sch: db.schema }, ttl);
     return { token, user, sessionId, expiresAt };
   }
 
@@ -96,6 +99,12 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   return {
     revokeSessions,
+
+    /**
+     * A bot's token: a session that lasts until it is revoked (ten years), so revoking it ends its
+     * live connections like any session. A new token replaces the bot's previous one.
+     */
+    issueBotToken: (db: TenantDb, bot: User) => openSession(db, bot, 'desktop', 'bot', BOT_TOKEN_TTL_SECONDS),
 
     /** Everyone's "where am I signed in": live sessions, newest first. */
     async sessions(db: TenantDb, actor: Actor): Promise<SessionInfo[]> {

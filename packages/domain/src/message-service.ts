@@ -50,6 +50,8 @@ export function createMessageService(deps: MessageServiceDeps) {
       user: User,
       groupId: number,
       body: SendMessageBody,
+      /** The name and picture an incoming webhook's post gives itself. */
+      sender?: { name: string | null; icon: string | null },
     ): Promise<{ message: Message; created: boolean }> {
       const content = (body.content ?? '').trim();
       if (content === '' && !body.imageKey) throw invalid('content', 'A message needs text or an image');
@@ -70,6 +72,8 @@ export function createMessageService(deps: MessageServiceDeps) {
         imageKey: body.imageKey ?? null,
         replyTo: body.replyTo ?? null,
         mentions,
+        senderName: sender?.name ?? null,
+        senderIcon: sender?.icon ?? null,
       });
       let result: { id: number; createdAt: Date | null; seq: number; created: boolean };
       if (inserted) {
@@ -88,7 +92,17 @@ export function createMessageService(deps: MessageServiceDeps) {
       // re-read was the largest share of a send's cost in `pnpm bench`).
       const message =
         result.created && result.createdAt && body.replyTo === undefined
-          ? freshMessage(result.id, result.seq, groupId, user, body, content, mentions, result.createdAt)
+          ? freshMessage(
+              result.id,
+              result.seq,
+              groupId,
+              user,
+              body,
+              content,
+              mentions,
+              result.createdAt,
+              sender,
+            )
           : (await messages.load(db, result.id, user.id))!;
       if (result.created) deps.bus.emit(groupRoom(db.schema, access), 'message:new', { message });
       // Enqueued after the broadcast, and again on a retried send: the jobs are keyed by the
@@ -201,6 +215,7 @@ function freshMessage(
   content: string,
   mentions: string[],
   createdAt: Date,
+  sender?: { name: string | null; icon: string | null },
 ): Message {
   return {
     id,
@@ -209,9 +224,10 @@ function freshMessage(
     clientId: body.clientId,
     author: {
       id: user.id,
-      name: user.displayName ?? user.name,
+      name: sender?.name ?? user.displayName ?? user.name,
       handle: user.handle,
-      avatarUrl: user.avatarUrl,
+      avatarUrl: sender?.icon ?? user.avatarUrl,
+      ...(user.bot ? { bot: true } : {}),
     },
     kind: 'user',
     content,

@@ -8,6 +8,14 @@ import { createAvatarService } from './avatar-service.ts';
 import { createBackgroundJobs } from './background-jobs.ts';
 import type { DomainLogger } from './context.ts';
 import { createGroupService } from './group-service.ts';
+import { createBotService } from './integrations/bot-service.ts';
+import { createCalls, type LiveKitConfig } from './integrations/calls.ts';
+import { createContacts } from './integrations/contacts.ts';
+import { createIncomingWebhooks } from './integrations/incoming-webhooks.ts';
+import { createIntegrationJobs, type IntegrationJobs } from './integrations/integration-jobs.ts';
+import { createOutgoingWebhooks, type WebhookOutcome } from './integrations/outgoing-webhooks.ts';
+import { createSmsBridge, type SmsOutcome } from './integrations/sms-bridge.ts';
+import { createWhatsappBridge } from './integrations/whatsapp/whatsapp-bridge.ts';
 import { createLinkPreviewService } from './link-preview/link-preview-service.ts';
 import { createMessageAccess } from './message-access.ts';
 import { createMessageService } from './message-service.ts';
@@ -74,6 +82,13 @@ export interface ServiceDeps {
   /** Every tenant's schema, for deployment-wide jobs (self-host: public). */
   tenantSchemas: () => Promise<string[]>;
   viewing: ViewingStore;
+  integrations: {
+    livekit: LiveKitConfig | null;
+    outgoingAllowPrivate: boolean;
+    twilioApiUrl: string;
+    onWebhookOutcome?: (outcome: WebhookOutcome) => void;
+    onSmsOutcome?: (outcome: SmsOutcome) => void;
+  };
 }
 
 /** Wires every domain service from its dependencies; no module state anywhere. */
@@ -142,12 +157,17 @@ export function createServices(deps: ServiceDeps) {
     tenantSchemas: deps.tenantSchemas,
     log: deps.log,
   });
+  // Integrations' per-message work is queued beside the rest (set once they exist, below).
+  let integrationJobs: IntegrationJobs | undefined;
   const messages = createMessageService({
     bus: deps.bus,
     stores,
     access,
     uploads,
-    afterSend: background.afterSend,
+    afterSend: async (db, message, groupType, imageKey) => {
+      await background.afterSend(db, message, groupType, imageKey);
+      await integrationJobs?.afterSend(db, message);
+    },
   });
   const groups = createGroupService({ bus: deps.bus, stores, messages, audit, avatars });
   const auth = createAuthService({
@@ -201,6 +221,49 @@ export function createServices(deps: ServiceDeps) {
     calendarName: async (db) =>
       `${(await settings.settingOrDefault(db, 'app_name')) ?? 'RosterChirp'} schedule`,
   });
+  const bots = createBotService({ stores, auth, audit });
+  const incoming = createIncomingWebhooks({ stores, groups, messages, audit });
+  const outgoing = createOutgoingWebhooks({
+    stores,
+    audit,
+    options: {
+      allowPrivate: deps.integrations.outgoingAllowPrivate,
+      timeoutMs: 5000,
+      ...(deps.integrations.onWebhookOutcome ? { onOutcome: deps.integrations.onWebhookOutcome } : {}),
+    },
+  });
+  const calls = createCalls({ livekit: deps.integrations.livekit, stores, messages, audit });
+  const sms = createSmsBridge({
+    stores,
+    messages,
+    groups,
+    audit,
+    log: deps.log,
+    apiUrl: deps.integrations.twilioApiUrl,
+    ...(deps.integrations.onSmsOutcome ? { onOutcome: deps.integrations.onSmsOutcome } : {}),
+  });
+  const whatsapp = createWhatsappBridge({ stores, groups, messages, audit, log: deps.log });
+  integrationJobs = createIntegrationJobs({
+    stores,
+    jobs: deps.jobs.queue,
+    outgoing,
+    sms,
+    whatsapp,
+    dbFor: deps.dbFor,
+    tenantSchemas: deps.tenantSchemas,
+    leaseSeconds: deps.jobs.leaseSeconds,
+    log: deps.log,
+  });
+  const integrations = {
+    bots,
+    incoming,
+    outgoing,
+    calls,
+    sms,
+    whatsapp,
+    jobs: integrationJobs,
+    contacts: createContacts({ stores, audit, relaysChanged: integrationJobs.changed }),
+  };
   const viewing = {
     /** What a connection shows now (null: nothing, or the app is hidden); pushes skip viewers. */
     set: (db: TenantDb, connectionId: string, userId: number, groupId: number | null) =>
@@ -211,10 +274,13 @@ export function createServices(deps: ServiceDeps) {
     close: () => {
       presence.flush();
       background.stop();
+      integrations.jobs.stop();
+      whatsapp.close();
       pushSender.close();
     },
     uploadCleanup,
     background,
+    integrations,
     viewing,
     push,
     workspace,

@@ -37,6 +37,19 @@ export const AUDIT_ACTIONS = [
   'settings.updated',
   'group.created',
   'group.deleted',
+  'bot.created',
+  'bot.revoked',
+  'webhook.incoming_created',
+  'webhook.incoming_revoked',
+  'webhook.outgoing_created',
+  'webhook.outgoing_revoked',
+  'call.started',
+  'sms.configured',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'whatsapp.link_started',
+  'whatsapp.unlinked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -34,6 +34,9 @@ export const User = Type.Object({
   mustChangePassword: Type.Boolean(),
   /** Two-factor sign-in (TOTP) is on for this account. */
   totpEnabled: Type.Boolean(),
+  /** A bot account (integrations): signs in with a token, limited to its scopes. */
+  bot: Type.Optional(Type.Boolean()),
+  botScopes: Type.Optional(Type.Array(Type.String())),
 });
 export type User = Static<typeof User>;
 
@@ -54,6 +57,8 @@ export const Author = Type.Object({
   name: Type.String(),
   handle: Type.String(),
   avatarUrl: Nullable(Type.String()),
+  /** Posted by a bot or an integration (shown with a BOT badge). */
+  bot: Type.Optional(Type.Boolean()),
 });
 export type Author = Static<typeof Author>;
 

@@ -4,6 +4,7 @@ export * from './entities.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './host.ts';
+export * from './integrations.ts';
 export * from './message-preview.ts';
 export type { EventBus } from './ports/event-bus.ts';
 export {

@@ -2,6 +2,14 @@ export type { AuditStore, NewAuditEntry } from './audit-store.ts';
 export { type AccessCacheOptions, cacheAccessChecks } from './cached-access.ts';
 export { toGroup, visibleGroupsSql } from './group-mapping.ts';
 export type { GroupAccessRow, GroupStore } from './group-store.ts';
+export {
+  type BotKind,
+  type DeliveryStatus,
+  type IncomingTarget,
+  type IntegrationStore,
+  type OutgoingTarget,
+  PhoneTaken,
+} from './integration-store.ts';
 export { messageSelect, toAuthor, toMember, toMessage } from './message-mapping.ts';
 export type {
   InsertedMessage,
@@ -40,3 +48,4 @@ export type { TransactionStore } from './transaction-store.ts';
 export type { Upload, UploadStore } from './upload-store.ts';
 export { UserGroupNameTaken, type UserGroupStore } from './user-group-store.ts';
 export { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';
+export type { AuthStateWrite, WhatsappAuthStore } from './whatsapp-auth-store.ts';

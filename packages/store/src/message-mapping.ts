@@ -25,6 +25,7 @@ export function toAuthor(r: Row, prefix: string): Author | null {
     name: (str(r[`${prefix}display_name`]) ?? r[`${prefix}name`]) as string,
     handle: r[`${prefix}handle`] as string,
     avatarUrl: uploadUrl(r[`${prefix}avatar_key`]),
+    ...(r[`${prefix}bot`] === true ? { bot: true } : {}),
   };
 }
 
@@ -33,7 +34,7 @@ export function messageSelect(s: string, viewerParam: string): string {
   return `SELECT m.id, m.group_id, m.seq, m.client_id, m.kind, m.content, m.image_key, m.mentions, m.pinned_at,
                   m.edited_at, m.deleted_at, m.created_at, m.preview_url, m.thumb_key,
       lp.title AS lp_title, lp.description AS lp_description, lp.image_url AS lp_image_url,
-      a.id AS a_id, a.name AS a_name, a.display_name AS a_display_name, a.handle AS a_handle, a.avatar_key AS a_avatar_key,
+      a.id AS a_id, a.name AS a_name, a.display_name AS a_display_name, a.handle AS a_handle, a.avatar_key AS a_avatar_key, a.bot_scopes IS NOT NULL AS a_bot, m.sender_name, m.sender_icon,
       r.id AS r_id, r.content AS r_content, r.deleted_at AS r_deleted_at, r.image_key AS r_image_key,
       ra.id AS ra_id, ra.name AS ra_name, ra.display_name AS ra_display_name, ra.handle AS ra_handle, ra.avatar_key AS ra_avatar_key,
       COALESCE((SELECT json_agg(json_build_object('emoji', x.emoji, 'count', x.n, 'mine', x.mine, 'userIds', x.user_ids) ORDER BY x.first)
@@ -60,7 +61,7 @@ export function toMessage(r: Row): Message {
     groupId: r.group_id as number,
     seq: Number(r.seq),
     clientId: str(r.client_id),
-    author: toAuthor(r, 'a_'),
+    author: withSender(toAuthor(r, 'a_'), r),
     kind: r.kind as Message['kind'],
     content: deleted ? '' : (r.content as string),
     imageUrl: deleted ? null : uploadUrl(r.image_key),
@@ -81,5 +82,15 @@ export function toMessage(r: Row): Message {
     editedAt: iso(r.edited_at),
     deletedAt: iso(r.deleted_at),
     createdAt: iso(r.created_at) as string,
+  };
+}
+
+/** An incoming webhook's post may name itself (Slack's `username`, `icon_url`). */
+function withSender(author: Author | null, r: Row): Author | null {
+  if (!author || (r.sender_name == null && r.sender_icon == null)) return author;
+  return {
+    ...author,
+    name: str(r.sender_name) ?? author.name,
+    avatarUrl: str(r.sender_icon) ?? author.avatarUrl,
   };
 }

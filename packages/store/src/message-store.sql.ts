@@ -47,13 +47,15 @@ export const sqlMessageStore: MessageStore = {
     const { rows } = await db.query<{ id: number; created_at: Date; seq: number; i: number }>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i int, group_id int, author_id int,
-           client_id text, content text, image_key text, reply_to bigint, mentions text[])
+           client_id text, content text, image_key text, reply_to bigint, mentions text[],
+           sender_name text, sender_icon text)
        ), group_locks AS (
          SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext($2), g)
            FROM (SELECT DISTINCT group_id AS g FROM input ORDER BY 1) ordered) locked
        ), inserted AS (
-         INSERT INTO ${db.s}.messages (group_id, author_id, client_id, content, image_key, reply_to, mentions)
-         SELECT group_id, author_id, client_id, content, image_key, reply_to, mentions
+         INSERT INTO ${db.s}.messages (group_id, author_id, client_id, content, image_key, reply_to, mentions,
+                                       sender_name, sender_icon)
+         SELECT group_id, author_id, client_id, content, image_key, reply_to, mentions, sender_name, sender_icon
            FROM input, group_locks ORDER BY i
          ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
          RETURNING id, created_at, seq, author_id, client_id
@@ -71,6 +73,8 @@ export const sqlMessageStore: MessageStore = {
             image_key: m.imageKey,
             reply_to: m.replyTo,
             mentions: m.mentions,
+            sender_name: m.senderName ?? null,
+            sender_icon: m.senderIcon ?? null,
           })),
         ),
         db.schema,

@@ -9,6 +9,9 @@ export interface NewMessage {
   imageKey: string | null;
   replyTo: number | null;
   mentions: string[];
+  /** The name and picture an incoming webhook's post gives itself (else the author's). */
+  senderName?: string | null;
+  senderIcon?: string | null;
 }
 
 /** What access checks need of a message, without loading it whole. */

@@ -9,7 +9,7 @@ export const str = (v: unknown): string | null => (typeof v === 'string' ? v : n
 
 /** The columns `toUser` reads, from a `users` table aliased `u`. */
 export const USER_COLUMNS =
-  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online, u.must_change_password, u.phone, u.totp_enabled_at';
+  'u.id, u.email, u.name, u.display_name, u.handle, u.role, u.status, u.avatar_key, u.about_me, u.last_online, u.must_change_password, u.phone, u.totp_enabled_at, u.bot_scopes';
 
 export function toUser(r: Row): User {
   return {
@@ -26,5 +26,6 @@ export function toUser(r: Row): User {
     lastOnline: iso(r.last_online),
     mustChangePassword: r.must_change_password === true,
     totpEnabled: r.totp_enabled_at instanceof Date,
+    ...(Array.isArray(r.bot_scopes) ? { bot: true, botScopes: r.bot_scopes as string[] } : {}),
   };
 }

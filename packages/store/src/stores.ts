@@ -2,6 +2,8 @@ import { sqlAuditStore } from './audit-store.sql.ts';
 import type { AuditStore } from './audit-store.ts';
 import { sqlGroupStore } from './group-store.sql.ts';
 import type { GroupStore } from './group-store.ts';
+import { sqlIntegrationStore } from './integration-store.sql.ts';
+import type { IntegrationStore } from './integration-store.ts';
 import {
   sqlLinkPreviewStore,
   sqlMessageStore,
@@ -29,6 +31,8 @@ import { sqlUserGroupStore } from './user-group-store.sql.ts';
 import type { UserGroupStore } from './user-group-store.ts';
 import { sqlUserStore } from './user-store.sql.ts';
 import type { UserStore } from './user-store.ts';
+import { sqlWhatsappAuthStore } from './whatsapp-auth-store.sql.ts';
+import type { WhatsappAuthStore } from './whatsapp-auth-store.ts';
 
 /**
  * Every store the domain uses, one per aggregate. Domain services get this object and never
@@ -51,6 +55,8 @@ export interface Stores {
   transactions: TransactionStore;
   push: PushStore;
   schedule: ScheduleStore;
+  integrations: IntegrationStore;
+  whatsappAuth: WhatsappAuthStore;
 }
 
 /** The Postgres stores, each call timed (by store and method) when an observer is given. */
@@ -72,6 +78,8 @@ export function createSqlStores(observe?: StoreCallObserver): Stores {
     transactions: sqlTransactionStore,
     push: sqlPushStore,
     schedule: sqlScheduleStore,
+    integrations: sqlIntegrationStore,
+    whatsappAuth: sqlWhatsappAuthStore,
   };
   if (!observe) return stores;
   const wrapped = {} as Record<string, object>;

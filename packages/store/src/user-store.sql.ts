@@ -7,14 +7,14 @@ import { type NewUserRow, type UserStore, UserTaken } from './user-store.ts';
 export const sqlUserStore: UserStore = {
   async list(db) {
     const { rows } = await db.query(
-      `SELECT ${USER_COLUMNS} FROM ${db.s}.users u WHERE u.status <> 'deleted' ORDER BY lower(u.name), u.id`,
+      `SELECT ${USER_COLUMNS} FROM ${db.s}.users u WHERE u.status <> 'deleted' AND u.bot_scopes IS NULL ORDER BY lower(u.name), u.id`,
     );
     return rows.map(toUser);
   },
 
   async page(db, opts) {
     const params: unknown[] = [opts.limit];
-    const where = ["u.status <> 'deleted'"];
+    const where = ["u.status <> 'deleted'", 'u.bot_scopes IS NULL'];
     if (opts.q) {
       params.push(`%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const p = `$${params.length}`;

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import type { RateGuards } from '../rate-limits.ts';
 import type { RecentWriters } from '../read-your-writes/index.ts';
 import type { TenantResolver } from '../tenant-resolver.ts';
+import { assertBotRoute } from './bot-scopes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -121,6 +122,7 @@ export const requestContextPlugin = fp(
         ...(await opts.services.auth.authenticate(request.tenant, tokenFrom(request, allowQuery))),
         ip: request.ip,
       };
+      assertBotRoute(request.actor, request.method, request.routeOptions.url ?? request.url);
       // A generated, default or reset password is changed before anything else is allowed.
       if (
         request.actor.user.mustChangePassword &&

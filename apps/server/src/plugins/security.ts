@@ -80,6 +80,8 @@ function bodyTypeAllowed(request: FastifyRequest, type: string): boolean {
   if (type === 'application/json') return true;
   const path = request.url.split('?')[0] ?? '';
   if (type === 'multipart/form-data') return path === '/api/uploads/direct';
+  // Twilio's webhook is form-encoded, carries no cookie and is checked by its signature.
+  if (type === 'application/x-www-form-urlencoded') return path === '/api/sms/inbound';
   return request.method === 'PUT' && path.startsWith('/api/uploads/') && type.startsWith('image/');
 }
 

@@ -3,6 +3,7 @@ import type { Actor, Services } from '@rosterchirp/domain';
 import type { ApiErrorShape, SendAck, SocketSendPayload } from '@rosterchirp/protocol';
 import { rooms } from '@rosterchirp/protocol';
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import { assertBotMay } from '../plugins/bot-scopes.ts';
 import { failureOf } from '../plugins/error-model.ts';
 import type { RateGuards } from '../rate-limits.ts';
 import type { PresenceHeartbeats } from './presence-heartbeats.ts';
@@ -31,6 +32,8 @@ export function trackPresence(
 ) {
   const userId = actor.user.id;
   const fail = (what: string) => (err: unknown) => log.error({ err, userId, connectionId }, what);
+  // Bots are never shown online (docs/INTEGRATIONS.md): their connections skip presence.
+  if (actor.user.bot) return () => undefined;
   // "Last seen" of the session in the sessions list; not worth delaying the connection for.
   void services.auth.touchSession(db, actor.sessionId).catch(fail('session touch failed'));
   void services.presence.connected(db, userId, connectionId).catch(fail('presence connect failed'));
@@ -57,6 +60,7 @@ export async function sendFromConnection(
   log: Logger,
 ): Promise<SendAck> {
   try {
+    assertBotMay(actor, 'post');
     await rateGuards.send(db.schema, actor.user.id);
     const { groupId, ...body } = payload;
     const { message } = await services.messages.send(db, actor.user, groupId, body);

@@ -91,6 +91,7 @@ export function installSocketHandlers(
         typeof auth?.token === 'string' ? auth.token : cookieToken(socket.handshake.headers.cookie);
       const actor = await services.auth.authenticate(db, token);
       if (actor.user.mustChangePassword) return next(new Error('PASSWORD_CHANGE_REQUIRED'));
+      if (actor.user.bot && !actor.user.botScopes?.includes('read')) return next(new Error('FORBIDDEN'));
       const release = caps.acquire(`${db.schema}:${actor.user.id}`, clientAddress(socket.request, trust));
       if (!release) {
         const refused = new Error('TOO_MANY_CONNECTIONS') as Error & { data?: unknown };

@@ -23,7 +23,7 @@ export const DEFAULT_PREVIEW_LIMITS: PreviewLimits = {
 export class PreviewRefused extends Error {}
 
 /** DNS lookup that refuses non-public answers: the check happens on the address we connect to. */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);

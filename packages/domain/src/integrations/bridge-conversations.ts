@@ -1,0 +1,57 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { Contact, User } from '@rosterchirp/protocol';
+import type { Stores } from '@rosterchirp/store';
+import type { GroupService } from '../group-service.ts';
+import { createBotUser } from './bot-users.ts';
+
+export type Bridge = 'sms' | 'whatsapp';
+const LABEL: Record<Bridge, string> = { sms: 'SMS', whatsapp: 'WhatsApp' };
+
+/**
+ * The bridge's bot user (one per bridge and tenant, made on first use): it authors what
+ * contacts send, under each contact's name.
+ */
+export async function bridgeBot(
+  stores: Pick<Stores, 'integrations' | 'settings' | 'users'>,
+  db: TenantDb,
+  bridge: Bridge,
+): Promise<User> {
+  const key = `integration_${bridge}_bot`;
+  const known = (await stores.settings.get(db, key)) as number | null;
+  const found = known ? await stores.users.byId(db, known) : null;
+  if (found) return found;
+  const made = await createBotUser(stores, db, {
+    name: LABEL[bridge],
+    scopes: ['post'],
+    kind: 'bridge',
+    createdBy: null,
+  });
+  const winner = (await stores.settings.setIfAbsent(db, key, made.id)) as number;
+  if (winner !== made.id) await stores.integrations.revokeBot(db, made.id, 'bridge');
+  return (await stores.users.byId(db, winner))!;
+}
+
+/**
+ * The conversation of one contact on one bridge: a private group of the workspace's admins
+ * (they add whoever else should answer), made on the contact's first message.
+ */
+export async function bridgeConversation(
+  stores: Pick<Stores, 'integrations' | 'settings' | 'users'>,
+  groups: GroupService,
+  db: TenantDb,
+  bridge: Bridge,
+  contact: Contact,
+): Promise<{ groupId: number; bot: User }> {
+  const bot = await bridgeBot(stores, db, bridge);
+  const existing = await stores.integrations.conversationOf(db, bridge, contact.id);
+  if (existing) return { groupId: existing, bot };
+  const admins = await stores.integrations.activeAdminIds(db);
+  const { group } = await groups.create(db, bot, {
+    type: 'private',
+    name: `${LABEL[bridge]} · ${contact.name}`.slice(0, 100),
+    memberIds: admins,
+  });
+  await stores.integrations.linkConversation(db, bridge, contact.id, group.id);
+  // Two first messages at once: both made a group, the first link wins and both post there.
+  return { groupId: (await stores.integrations.conversationOf(db, bridge, contact.id)) ?? group.id, bot };
+}

@@ -1,0 +1,222 @@
+import type { TenantDb } from '@rosterchirp/db';
+import type { Contact } from '@rosterchirp/protocol';
+import type { Stores } from '@rosterchirp/store';
+import type { WASocket } from '@whiskeysockets/baileys';
+import baileys from '@whiskeysockets/baileys';
+import QRCode from 'qrcode';
+import { AppError } from '../../app-error.ts';
+import type { AuditService } from '../../audit-service.ts';
+import { auditWho } from '../../audit-service.ts';
+import type { Actor, DomainLogger } from '../../context.ts';
+import type { GroupService } from '../../group-service.ts';
+import type { MessageService } from '../../message-service.ts';
+import { bridgeConversation } from '../bridge-conversations.ts';
+import { inboundText, outboundContent, phoneToJid, type WaInbound } from './message-mapping.ts';
+import { usePostgresAuthState } from './postgres-auth-state.ts';
+
+// Baileys ships CommonJS whose named exports Node cannot all see: take them from the default.
+const { DisconnectReason, makeWASocket } = baileys;
+
+const STATE_KEY = 'integration_whatsapp';
+
+export type WhatsappState = 'unlinked' | 'linking' | 'connected' | 'disconnected';
+
+/** What every instance can read about a tenant's link (the socket itself lives on one instance). */
+interface LinkRecord {
+  state: WhatsappState;
+  qr: string | null;
+  phone: string | null;
+  updatedAt: string;
+}
+
+/**
+ * The WhatsApp bridge (Baileys; docs/INTEGRATIONS.md "WhatsApp"): an admin links the tenant's
+ * number by scanning a QR code; the socket runs on the instance that linked it, its auth state
+ * in Postgres; contacts' messages land in one conversation per contact (like SMS) and replies
+ * from there are sent back.
+ */
+export function createWhatsappBridge(deps: {
+  stores: Pick<Stores, 'integrations' | 'settings' | 'users' | 'whatsappAuth'>;
+  groups: GroupService;
+  messages: MessageService;
+  audit: AuditService;
+  log: DomainLogger;
+}) {
+  const sockets = new Map<string, WASocket>();
+  const { integrations } = deps.stores;
+
+  const record = async (db: TenantDb, change: Partial<LinkRecord>) => {
+    const prior = ((await deps.stores.settings.get(db, STATE_KEY)) as LinkRecord | null) ?? {
+      state: 'unlinked',
+      qr: null,
+      phone: null,
+      updatedAt: '',
+    };
+    await deps.stores.settings.set(db, STATE_KEY, {
+      ...prior,
+      ...change,
+      updatedAt: new Date().toISOString(),
+    });
+  };
+
+  async function receive(db: TenantDb, msg: WaInbound): Promise<void> {
+    const inbound = inboundText(msg);
+    if (!inbound) return;
+    if (
+      !(await integrations.claimBridgeMessage(db, {
+        bridge: 'whatsapp',
+        externalId: inbound.id,
+        direction: 'in',
+        messageId: null,
+      }))
+    ) {
+      return;
+    }
+    const contact =
+      (await integrations.contactByPhone(db, inbound.phone, 'whatsapp')) ??
+      (await integrations.insertContact(db, {
+        name: inbound.name ?? inbound.phone,
+        phones: [inbound.phone],
+        tags: [],
+      }));
+    const { groupId, bot } = await bridgeConversation(deps.stores, deps.groups, db, 'whatsapp', contact);
+    const { message } = await deps.messages.send(
+      db,
+      bot,
+      groupId,
+      { clientId: `wa:${inbound.id}`.slice(0, 64), content: inbound.text },
+      { name: contact.name, icon: null },
+    );
+    await integrations.setBridgeMessage(db, 'whatsapp', inbound.id, {
+      messageId: message.id,
+      status: 'done',
+    });
+  }
+
+  async function open(db: TenantDb): Promise<void> {
+    const auth = await usePostgresAuthState(deps.stores.whatsappAuth, db, db.schema);
+    const sock = makeWASocket({ auth: auth.state, printQRInTerminal: false, markOnlineOnConnect: false });
+    sockets.set(db.schema, sock);
+    sock.ev.on(
+      'creds.update',
+      () =>
+        void auth.saveCreds().catch((err: unknown) => deps.log.error({ err }, 'WhatsApp creds not saved')),
+    );
+    sock.ev.on('connection.update', (update) => {
+      void (async () => {
+        if (update.qr) await record(db, { state: 'linking', qr: await QRCode.toDataURL(update.qr) });
+        if (update.connection === 'open') {
+          await record(db, {
+            state: 'connected',
+            qr: null,
+            phone: sock.user?.id ? `+${sock.user.id.split(/[:@]/)[0]}` : null,
+          });
+        }
+        if (update.connection === 'close') {
+          sockets.delete(db.schema);
+          const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)
+            ?.output?.statusCode;
+          if (code === DisconnectReason.loggedOut) {
+            await auth.clear();
+            await record(db, { state: 'unlinked', qr: null, phone: null });
+          } else {
+            await record(db, { state: 'disconnected' });
+            setTimeout(
+              () =>
+                void open(db).catch((err: unknown) => deps.log.warn({ err }, 'WhatsApp reconnect failed')),
+              5000,
+            ).unref();
+          }
+        }
+      })().catch((err: unknown) => deps.log.error({ err }, 'WhatsApp connection update failed'));
+    });
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
+      if (type !== 'notify') return;
+      for (const msg of messages) {
+        void receive(db, msg as WaInbound).catch((err: unknown) =>
+          deps.log.error({ err }, 'WhatsApp message not relayed'),
+        );
+      }
+    });
+  }
+
+  return {
+    receive,
+
+    /** Starts linking: the QR code appears in the status for the admin to scan. */
+    async link(db: TenantDb, actor: Actor): Promise<void> {
+      if (sockets.has(db.schema)) return;
+      await record(db, { state: 'linking', qr: null });
+      await open(db);
+      await deps.audit.record(db, auditWho(actor), {
+        action: 'whatsapp.link_started',
+        target: { type: 'integration', id: 'whatsapp' },
+      });
+    },
+
+    async unlink(db: TenantDb, actor: Actor): Promise<void> {
+      const sock = sockets.get(db.schema);
+      sockets.delete(db.schema);
+      await sock?.logout().catch(() => undefined);
+      await deps.stores.whatsappAuth.clear(db, db.schema);
+      await record(db, { state: 'unlinked', qr: null, phone: null });
+      await deps.audit.record(db, auditWho(actor), {
+        action: 'whatsapp.unlinked',
+        target: { type: 'integration', id: 'whatsapp' },
+      });
+    },
+
+    async status(db: TenantDb) {
+      const rec = (await deps.stores.settings.get(db, STATE_KEY)) as LinkRecord | null;
+      const last = await integrations.lastBridgeMessageAt(db, 'whatsapp');
+      return {
+        state: rec?.state ?? 'unlinked',
+        qr: rec?.state === 'linking' ? rec.qr : null,
+        phone: rec?.phone ?? null,
+        lastMessageAt: last?.toISOString() ?? null,
+        authRows: await deps.stores.whatsappAuth.count(db, db.schema),
+      };
+    },
+
+    async relayOut(
+      db: TenantDb,
+      contact: Contact,
+      message: {
+        id: number;
+        content: string;
+        imageUrl: string | null;
+        author: { bot?: boolean | undefined } | null;
+      },
+    ): Promise<void> {
+      if (!message.author || message.author.bot) return;
+      const externalId = `out:${message.id}`;
+      const claimed = await integrations.claimBridgeMessage(db, {
+        bridge: 'whatsapp',
+        externalId,
+        direction: 'out',
+        messageId: message.id,
+      });
+      if (!claimed && (await integrations.bridgeMessageStatus(db, 'whatsapp', externalId)) !== 'failed')
+        return;
+      const sock = sockets.get(db.schema);
+      if (!sock) {
+        await integrations.setBridgeMessage(db, 'whatsapp', externalId, {
+          status: 'failed',
+          error: 'not connected here',
+        });
+        throw new AppError('UNAVAILABLE', 'WhatsApp is not connected on this instance');
+      }
+      await sock.sendMessage(phoneToJid(contact.phones[0]!), outboundContent(message));
+      await integrations.setBridgeMessage(db, 'whatsapp', externalId, { status: 'done', error: null });
+    },
+
+    cleanup: (db: TenantDb) => deps.stores.whatsappAuth.deleteExpired(db, db.schema),
+
+    close(): void {
+      for (const sock of sockets.values()) sock.end(undefined);
+      sockets.clear();
+    },
+  };
+}
+
+export type WhatsappBridge = ReturnType<typeof createWhatsappBridge>;
