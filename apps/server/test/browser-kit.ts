@@ -96,9 +96,9 @@ export async function startBrowserWorld(opts: Parameters<typeof startTestServer>
  * The browser world of a suite: started before its tests, closed after them. Read
  * `world.server` and `world.browser` inside the tests.
  */
-export function browserWorldForSuite() {
+export function browserWorldForSuite(opts: Parameters<typeof startTestServer>[1] = {}) {
   const world = {} as Awaited<ReturnType<typeof startBrowserWorld>>;
-  before(async () => Object.assign(world, await startBrowserWorld()));
+  before(async () => Object.assign(world, await startBrowserWorld(opts)));
   after(() => world.close?.());
   return world;
 }

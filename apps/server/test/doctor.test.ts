@@ -52,6 +52,7 @@ describe('pnpm doctor', () => {
     assert.equal(code, 0, stdout);
     assert.equal(report.ok, true);
     assert.deepEqual(report.checks.map((c) => c.name).sort(), [
+      'bridges',
       'instance',
       'instances',
       'jobs',
@@ -70,6 +71,41 @@ describe('pnpm doctor', () => {
     const instances = report.checks.find((c) => c.name === 'instances')!;
     assert.match(instances.detail, /^1 live: test-1 v\S+ up \d+ s, 0 connections, lag p99 \d+ ms/);
     process.stdout.write(`# doctor took ${report.tookMs} ms\n`);
+  });
+
+  it('bridges: SMS set up, WhatsApp state, last message and auth rows; a disconnected link is a problem', async () => {
+    await server.pool.query(
+      `INSERT INTO public.settings (key, value) VALUES ('integration_sms', '{"accountSid":"AC0"}'),
+         ('integration_whatsapp', '{"state":"connected"}')
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    );
+    await server.pool.query(
+      `INSERT INTO public.whatsapp_auth (tenant, category, key_id, value) VALUES ('public', 'creds', 'creds', '{}'),
+         ('public', 'session', 'a', '{}'), ('tenant_other', 'session', 'b', '{}')`,
+    );
+    await server.pool.query(
+      `INSERT INTO public.bridge_messages (bridge, external_id, direction) VALUES ('sms', 'SM1', 'in')`,
+    );
+    const healthy = JSON.parse((await doctor(['--json'])).stdout) as Report;
+    const line = healthy.checks.find((c) => c.name === 'bridges')!;
+    assert.equal(line.ok, true, line.detail);
+    assert.match(line.detail, /SMS: 1 tenant set up, last message \d+ s ago/);
+    assert.match(
+      line.detail,
+      /WhatsApp: 1 connected, 0 linking, 0 disconnected, last message never, 2 auth-state rows/,
+    );
+    await server.pool.query(
+      `UPDATE public.settings SET value = '{"state":"disconnected"}' WHERE key = 'integration_whatsapp'`,
+    );
+    const { code, stdout } = await doctor(['--json']);
+    assert.equal(code, 1);
+    const bad = (JSON.parse(stdout) as Report).checks.find((c) => c.name === 'bridges')!;
+    assert.equal(bad.ok, false);
+    assert.match(bad.problem ?? '', /WhatsApp disconnected for public/);
+    await server.pool.query(
+      `DELETE FROM public.settings WHERE key IN ('integration_sms', 'integration_whatsapp');
+       DELETE FROM public.whatsapp_auth; DELETE FROM public.bridge_messages`,
+    );
   });
 
   it('Redis gone: exit 1 and a line that says so', async () => {

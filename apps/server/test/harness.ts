@@ -384,7 +384,7 @@ export async function publicChannel(server: TestServer, token: string): Promise<
 
 /**
  * Makes a schema migrations behind, as if it predated the latest release: migrations 013 (the
- * schedule) and 014 (change notices) are undone and lose their records. A test checks
+ * schedule), 014 (change notices) and 015 (integrations) are undone and lose their records. A test checks
  * `LATEST_MIGRATION_TABLE` to see it applied again.
  */
 export const LATEST_MIGRATION_TABLE = 'events';
@@ -404,7 +404,15 @@ export async function putBehindLatestMigration(
   await pool.query(`DROP FUNCTION ${schema}.push_candidates`);
   await pool.query(`DROP FUNCTION ${schema}.user_counts_rows() CASCADE`);
   await pool.query(`DROP FUNCTION ${schema}.user_counts_status() CASCADE`);
-  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version IN (13, 14)`);
+  // Migration 015 (integrations) goes too.
+  await pool.query(
+    `DROP TABLE ${schema}.whatsapp_auth, ${schema}.bridge_messages, ${schema}.bridge_conversations,
+       ${schema}.contacts, ${schema}.webhook_deliveries, ${schema}.outgoing_webhooks,
+       ${schema}.incoming_webhooks, ${schema}.bots`,
+  );
+  await pool.query(`ALTER TABLE ${schema}.users DROP COLUMN bot_scopes`);
+  await pool.query(`ALTER TABLE ${schema}.messages DROP COLUMN sender_name, DROP COLUMN sender_icon`);
+  await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version IN (13, 14, 15)`);
 }
 
 /** How many `presence:changed` events among those heard list the user as online (or offline). */

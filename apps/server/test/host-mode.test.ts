@@ -198,6 +198,7 @@ describe('host mode: control plane, tenant resolution, plans, lifecycle', () => 
       assert.deepEqual(await features(), {
         plan: 'team',
         features: { feature_branding: true, feature_group_manager: true, feature_schedule_manager: true },
+        calls: false,
       });
       const res = await hostApi<{ tenant: Tenant }>(server, 'PATCH', '/api/host/tenants/acme', {
         plan: 'chat',

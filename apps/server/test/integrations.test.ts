@@ -57,6 +57,7 @@ async function startReceiver() {
 }
 
 const LIVEKIT = {
+  meetUrl: 'https://meet.example.test/custom',
   url: 'wss://livekit.example.test',
   apiKey: 'APItestkey',
   apiSecret: 'a-livekit-secret-that-is-long-enough-123',
@@ -342,7 +343,7 @@ describe('integrations', () => {
     const member = await createMember(server, admin, 'Cal Caller');
     const outsider = await createMember(server, admin, 'Otto Outsider');
     const group = await createPrivateGroup(server, admin, 'Call room', [member.user.id]);
-    const res = await api<{ url: string; room: string; token: string }>(
+    const res = await api<{ url: string; room: string; token: string; joinUrl: string }>(
       server,
       'POST',
       `/api/groups/${group}/call`,
@@ -350,6 +351,7 @@ describe('integrations', () => {
     );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.url, LIVEKIT.url);
+    assert.ok(res.body.joinUrl.startsWith(`${LIVEKIT.meetUrl}?liveKitUrl=`));
     const claims = await new TokenVerifier(LIVEKIT.apiKey, LIVEKIT.apiSecret).verify(res.body.token);
     assert.equal(claims.video?.room, res.body.room);
     assert.equal(claims.video?.roomJoin, true);
@@ -389,6 +391,10 @@ describe('integrations', () => {
   it('SMS: signed inbound texts land in the contact’s conversation once; wrong signatures 403; STOP/START; replies go out through the REST API', async () => {
     const sid = `AC${'0123456789abcdef'.repeat(2)}`;
     const authToken = 'twilio-auth-token-0123456789';
+    const unset = await api<{ sms: { configured: boolean } }>(server, 'GET', '/api/integrations', {
+      token: admin,
+    });
+    assert.equal(unset.body.sms.configured, false, 'not set up yet');
     assert.equal(
       (
         await api(server, 'PUT', '/api/integrations/sms', {

@@ -8,6 +8,7 @@ import type { CreateUploadReply, Group, Message } from '@rosterchirp/protocol';
 import { S3Storage } from '@rosterchirp/storage';
 import { Redis } from 'ioredis';
 import pgLib from 'pg';
+import twilio from 'twilio';
 import {
   barrier,
   recordEvents,
@@ -190,6 +191,7 @@ describe('tenant isolation', () => {
       '/api/host/domain-check',
       '/api/settings', // GET is public (the sign-in page's name); PATCH is checked below
       '/api/calendar.ics', // its own secret token; checked in the next test
+      '/api/sms/inbound', // Twilio's signature, not a session; checked in the integrations test
     ]);
     const routes = one.routes.filter(
       (r) => r.url.startsWith('/api/') && !open.has(r.url) && !r.url.startsWith('/api/host/'),
@@ -365,6 +367,97 @@ describe('tenant isolation', () => {
     });
     assert.equal(crossed.statusCode, 404);
     assert.equal(await snapshot('tenant_bravo'), before);
+  });
+
+  it('integrations never cross: bot tokens, webhook secrets, SMS signatures and every list stay in their tenant', async () => {
+    const a = world.alpha;
+    const b = world.bravo;
+    const bot = await tenantApi<{ token: string; bot: { id: number } }>(one, a.host, 'POST', '/api/bots', {
+      token: a.admin.token,
+      body: { name: 'Alpha Bot', scopes: ['read', 'post'] },
+    });
+    assert.equal(bot.status, 201);
+    assert.equal((await tenantApi(one, a.host, 'GET', '/api/groups', { token: bot.body.token })).status, 200);
+    assert.equal((await tenantApi(one, b.host, 'GET', '/api/groups', { token: bot.body.token })).status, 401);
+    assert.equal(
+      (
+        await tenantApi(two, b.host, 'POST', '/api/groups/1/messages', {
+          token: bot.body.token,
+          body: { clientId: 'x', content: 'x' },
+        })
+      ).status,
+      401,
+    );
+    const hook = await tenantApi<{ webhook: { url: string } }>(
+      one,
+      a.host,
+      'POST',
+      '/api/integrations/incoming',
+      {
+        token: a.admin.token,
+        body: { groupId: 1, name: 'Alpha alerts' },
+      },
+    );
+    const path = new URL(hook.body.webhook.url).pathname;
+    assert.equal((await tenantApi(two, b.host, 'POST', path, { body: { text: 'crossing?' } })).status, 404);
+    assert.equal((await tenantApi(two, a.host, 'POST', path, { body: { text: 'at home' } })).status, 200);
+    await tenantApi(one, a.host, 'POST', '/api/contacts', {
+      token: a.admin.token,
+      body: { name: 'Alpha Contact', phones: ['+15550001111'] },
+    });
+    await tenantApi(one, a.host, 'POST', '/api/integrations/outgoing', {
+      token: a.admin.token,
+      body: { url: 'https://alpha.example/hook', events: ['message:new'] },
+    });
+    for (const [url, key] of [
+      ['/api/bots', 'bots'],
+      ['/api/integrations/incoming', 'webhooks'],
+      ['/api/integrations/outgoing', 'webhooks'],
+      ['/api/contacts', 'contacts'],
+    ] as const) {
+      const list = await tenantApi<Record<string, unknown[]>>(one, b.host, 'GET', url, {
+        token: b.admin.token,
+      });
+      assert.equal(list.status, 200, url);
+      assert.deepEqual(list.body[key], [], `${url}: nothing of alpha's at bravo`);
+      const mine = await tenantApi<Record<string, unknown[]>>(one, a.host, 'GET', url, {
+        token: a.admin.token,
+      });
+      assert.ok((mine.body[key] ?? []).length > 0, `${url}: alpha sees its own`);
+    }
+    // A Twilio request signed with alpha's token is refused at bravo (which has its own token).
+    const authToken = 'alpha-twilio-token-0123456789';
+    const sid = `AC${'a'.repeat(32)}`;
+    await tenantApi(one, a.host, 'PUT', '/api/integrations/sms', {
+      token: a.admin.token,
+      body: { accountSid: sid, authToken, fromNumber: '+15550000009' },
+    });
+    await tenantApi(one, b.host, 'PUT', '/api/integrations/sms', {
+      token: b.admin.token,
+      body: { accountSid: sid, authToken: 'bravo-twilio-token-0123456789', fromNumber: '+15550000009' },
+    });
+    const params = { MessageSid: 'SMcross', From: '+15550002222', Body: 'hi' };
+    const signed = (host: string) =>
+      one.app.inject({
+        method: 'POST',
+        url: '/api/sms/inbound',
+        headers: {
+          host,
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(
+            authToken,
+            `http://${host}/api/sms/inbound`,
+            params,
+          ),
+        },
+        payload: new URLSearchParams(params).toString(),
+      });
+    assert.equal((await signed(b.host)).statusCode, 403, 'alpha’s signature means nothing at bravo');
+    assert.equal((await signed(a.host)).statusCode, 200);
+    const bravoContacts = await tenantApi<{ contacts: unknown[] }>(one, b.host, 'GET', '/api/contacts', {
+      token: b.admin.token,
+    });
+    assert.deepEqual(bravoContacts.body.contacts, [], 'nothing stored at bravo');
   });
 
   it('socket.io and /api/stream events and presence never cross, on either instance', async () => {

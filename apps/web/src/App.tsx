@@ -6,6 +6,7 @@ import { ConversationView } from './features/chat/ConversationView.tsx';
 import { createChatClient } from './features/chat/chat-client.ts';
 import { SearchPanel } from './features/chat/SearchPanel.tsx';
 import { Sidebar } from './features/chat/Sidebar.tsx';
+import { callFromHash, startCall } from './features/integrations/start-call.ts';
 import { refreshPush } from './features/notifications/device-push.ts';
 import { listenForNotificationOpens } from './features/notifications/open-from-notification.ts';
 import { PushPrompt } from './features/notifications/PushPrompt.tsx';
@@ -36,6 +37,9 @@ const ChannelBrowser = lazyPart(() =>
 const SchedulePage = lazyPart(() =>
   import('./features/schedule/SchedulePage.tsx').then((m) => m.SchedulePage),
 );
+const IntegrationsDialog = lazyPart(() =>
+  import('./features/integrations/IntegrationsDialog.tsx').then((m) => m.IntegrationsDialog),
+);
 const HelpDialog = lazyPart(() => import('./features/settings/HelpDialog.tsx').then((m) => m.HelpDialog));
 const UserGroupsDialog = lazyPart(() =>
   import('./features/people/UserGroupsDialog.tsx').then((m) => m.UserGroupsDialog),
@@ -64,6 +68,7 @@ export function App() {
   const [people, setPeople] = useState(false);
   const [profile, setProfile] = useState(false);
   const [audit, setAudit] = useState(false);
+  const [integrations, setIntegrations] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [help, setHelp] = useState(false);
   const [browse, setBrowse] = useState(false);
@@ -85,6 +90,18 @@ export function App() {
   }, [client]);
 
   useEffect(() => applyBranding(state.settings, state.unread), [state.settings, state.unread]);
+
+  // "Join the call" links in a conversation (`#call:12`) join that conversation's call.
+  useEffect(() => {
+    const onHash = () => {
+      const groupId = callFromHash(location.hash);
+      if (groupId === null) return;
+      history.replaceState(null, '', location.pathname + location.search);
+      void startCall(groupId, client.notify);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [client]);
 
   // A notification clicked (now or to open this window) opens its conversation once signed in.
   const signedIn = Boolean(state.me && !state.me.mustChangePassword && !state.mustEnrolTotp);
@@ -128,6 +145,7 @@ export function App() {
         onPeople={() => setPeople(true)}
         onProfile={() => setProfile(true)}
         onAudit={() => setAudit(true)}
+        onIntegrations={() => setIntegrations(true)}
         onSettings={() => setSettingsOpen(true)}
         onHelp={() => setHelp(true)}
         onBrowseChannels={() => setBrowse(true)}
@@ -173,6 +191,7 @@ export function App() {
         />
       )}
       {audit && <AuditDialog client={client} onClose={() => setAudit(false)} />}
+      {integrations && <IntegrationsDialog store={store} onClose={() => setIntegrations(false)} />}
       {settingsOpen && (
         <SettingsDialog
           features={state.features}

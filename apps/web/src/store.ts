@@ -53,6 +53,8 @@ export interface ChatState {
   notice: string | null;
   /** The tenant's plan features; null until known (features stay hidden until then). */
   features: FeatureFlags | null;
+  /** LiveKit calls are set up on this server. */
+  calls: boolean;
   /** An admin whose organisation requires two-factor sign-in, who has not turned it on yet. */
   mustEnrolTotp: boolean;
   /** Why the server ended the session (shown on the sign-in page), if it did. */
@@ -80,6 +82,7 @@ const initial: ChatState = {
   users: [],
   notice: null,
   features: null,
+  calls: false,
 };
 
 type Listener = (s: ChatState) => void;

@@ -274,7 +274,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 }
 
 export interface IntegrationsConfig {
-  livekit: { url: string; apiKey: string; apiSecret: string } | null;
+  livekit: { url: string; apiKey: string; apiSecret: string; meetUrl: string } | null;
   /** Tests only: outgoing webhooks may target loopback and private addresses. */
   outgoingAllowPrivate: boolean;
   /** Base URL of the Twilio REST API (a stand-in in tests). */
@@ -291,7 +291,16 @@ function readIntegrations(env: Env): IntegrationsConfig {
     throw new ConfigError(missing, 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together');
   }
   return {
-    livekit: url && apiKey && apiSecret ? { url, apiKey, apiSecret } : null,
+    livekit:
+      url && apiKey && apiSecret
+        ? {
+            url,
+            apiKey,
+            apiSecret,
+            meetUrl:
+              readUrl(env, 'LIVEKIT_MEET_URL', ['https:', 'http:']) ?? 'https://meet.livekit.io/custom',
+          }
+        : null,
     outgoingAllowPrivate: readBool(env, 'OUTGOING_WEBHOOKS_ALLOW_PRIVATE', false),
     twilioApiUrl: (readUrl(env, 'TWILIO_API_URL', ['https:', 'http:']) ?? 'https://api.twilio.com').replace(
       /\/+$/,

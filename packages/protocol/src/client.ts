@@ -9,6 +9,7 @@ export type * from './entities.ts';
 export type * from './errors.ts';
 export type * from './events.ts';
 export type * from './host.ts';
+export type * from './integrations.ts';
 export * from './message-preview.ts';
 export type * from './preferences.ts';
 export * from './preferences-rules.ts';

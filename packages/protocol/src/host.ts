@@ -25,7 +25,12 @@ export const FeatureFlagsSchema = Type.Object({
   feature_group_manager: Type.Boolean(),
   feature_schedule_manager: Type.Boolean(),
 });
-export const FeaturesReply = Type.Object({ plan: Plan, features: FeatureFlagsSchema });
+export const FeaturesReply = Type.Object({
+  plan: Plan,
+  features: FeatureFlagsSchema,
+  /** Calls are set up on this server (LiveKit): conversations show "Start a call". */
+  calls: Type.Optional(Type.Boolean()),
+});
 export type FeaturesReply = Static<typeof FeaturesReply>;
 
 /** `[a-z][a-z0-9-]{1,30}` (docs/PRODUCT.md §1). */

@@ -125,7 +125,10 @@ export const CallReply = Type.Object({
   url: Type.String(),
   room: Type.String(),
   token: Type.String(),
+  /** The call page with this token (LIVEKIT_MEET_URL). */
+  joinUrl: Type.String(),
 });
+export type CallReply = Static<typeof CallReply>;
 
 export const Contact = Type.Object({
   id: Type.Integer(),

@@ -119,6 +119,12 @@ export function deploymentChecks(
     );
   }
 
+  add('bridges', async () => {
+    const url = await directDatabaseUrl(config);
+    if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
+    return withDirectClient(url, (c) => bridgeStates(c));
+  });
+
   add('slow queries', async () => {
     const url = await directDatabaseUrl(config);
     if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
@@ -407,4 +413,60 @@ export function deploymentChecks(
   }
 
   return Promise.all(checks);
+}
+
+/** The most tenant schemas the bridges line reads in its one query. */
+const BRIDGE_SCHEMAS_MAX = 500;
+
+/**
+ * The SMS and WhatsApp bridges of every tenant on this database (docs/INTEGRATIONS.md): who has
+ * SMS set up, each WhatsApp link's state, the last relayed message, the auth-state rows. A
+ * WhatsApp link that is disconnected is a problem (its socket keeps retrying).
+ */
+async function bridgeStates(c: pg.Client): Promise<Omit<CheckResult, 'name' | 'ms'>> {
+  const { rows: schemas } = await c.query<{ s: string }>(
+    `SELECT table_schema AS s FROM information_schema.tables WHERE table_name = 'whatsapp_auth'
+     ORDER BY 1 LIMIT ${BRIDGE_SCHEMAS_MAX}`,
+  );
+  if (schemas.length === 0) return { ok: true, detail: 'no tenant has the integrations tables yet' };
+  const parts = schemas.map(({ s }) => {
+    const q = `"${s.replace(/"/g, '""')}"`;
+    const lit = `'${s.replace(/'/g, "''")}'`;
+    return `SELECT ${lit} AS schema,
+      (SELECT value IS NOT NULL FROM ${q}.settings WHERE key = 'integration_sms') AS sms,
+      (SELECT value->>'state' FROM ${q}.settings WHERE key = 'integration_whatsapp') AS wa,
+      (SELECT max(created_at) FROM ${q}.bridge_messages WHERE bridge = 'sms') AS sms_last,
+      (SELECT max(created_at) FROM ${q}.bridge_messages WHERE bridge = 'whatsapp') AS wa_last,
+      (SELECT count(*)::int FROM ${q}.whatsapp_auth WHERE tenant = ${lit}) AS auth_rows`;
+  });
+  const { rows } = await c.query<{
+    schema: string;
+    sms: boolean | null;
+    wa: string | null;
+    sms_last: Date | null;
+    wa_last: Date | null;
+    auth_rows: number;
+  }>(parts.join(' UNION ALL '));
+  const ago = (d: Date | null) =>
+    d ? `${duration(Math.round((Date.now() - d.getTime()) / 1000))} ago` : 'never';
+  const latest = (ds: Array<Date | null>) =>
+    ds.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
+  const sms = rows.filter((r) => r.sms);
+  const wa = rows.filter((r) => r.wa && r.wa !== 'unlinked');
+  const byState = (state: string) => wa.filter((r) => r.wa === state).map((r) => r.schema);
+  const disconnected = byState('disconnected');
+  const authRows = rows.reduce((n, r) => n + r.auth_rows, 0);
+  const detail =
+    `SMS: ${sms.length} tenant${sms.length === 1 ? '' : 's'} set up, last message ${ago(latest(sms.map((r) => r.sms_last)))}; ` +
+    `WhatsApp: ${byState('connected').length} connected, ${byState('linking').length} linking, ${disconnected.length} disconnected, ` +
+    `last message ${ago(latest(wa.map((r) => r.wa_last)))}, ${authRows} auth-state rows`;
+  return {
+    ok: disconnected.length === 0,
+    detail,
+    ...(disconnected.length
+      ? {
+          problem: `WhatsApp disconnected for ${disconnected.slice(0, 5).join(', ')} (reconnecting; unlink and link again if it stays)`,
+        }
+      : {}),
+  };
 }

@@ -8,7 +8,7 @@ export const featureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { preHandler: app.requireUser, schema: { response: { 200: FeaturesReply } } },
     async (req) => {
       const plan = await app.services.settings.plan(req.tenant);
-      return { plan, features: featureFlags(plan) };
+      return { plan, features: featureFlags(plan), calls: app.services.integrations.calls.enabled };
     },
   );
 };

@@ -11,6 +11,8 @@ export interface LiveKitConfig {
   url: string;
   apiKey: string;
   apiSecret: string;
+  /** The call page opened with `?liveKitUrl=&token=` (LiveKit Meet, or your own). */
+  meetUrl: string;
 }
 
 /** A call token lasts this long (joining later asks for a new one). */
@@ -55,7 +57,7 @@ export function createCalls(deps: {
         await deps.messages.postSystem(
           db,
           { id: groupId, type: access.type },
-          `📞 ${user.displayName ?? user.name} started a call — [Join the call](#call:${groupId})`,
+          `📞 ${user.displayName ?? user.name} started a call — #call:${groupId}`,
         );
         await deps.audit.record(
           db,
@@ -63,7 +65,9 @@ export function createCalls(deps: {
           { action: 'call.started', target: { type: 'group', id: groupId } },
         );
       }
-      return { url: livekit.url, room, token: await token.toJwt() };
+      const jwt = await token.toJwt();
+      const joinUrl = `${livekit.meetUrl}?liveKitUrl=${encodeURIComponent(livekit.url)}&token=${encodeURIComponent(jwt)}`;
+      return { url: livekit.url, room, token: jwt, joinUrl };
     },
   };
 }

@@ -40,7 +40,7 @@ export function createSmsBridge(deps: {
   const { integrations } = deps.stores;
   const count = (o: SmsOutcome) => deps.onOutcome?.(o);
   const config = async (db: TenantDb) =>
-    (await deps.stores.settings.get(db, SETTINGS_KEY)) as SmsConfig | null;
+    ((await deps.stores.settings.get(db, SETTINGS_KEY)) as SmsConfig | undefined) ?? null;
 
   async function postIn(db: TenantDb, contact: Contact, sid: string, text: string) {
     const { groupId, bot } = await bridgeConversation(deps.stores, deps.groups, db, 'sms', contact);

@@ -5,6 +5,7 @@ import { type Store, useStoreSlice } from '../../store.ts';
 import { BackButton } from '../../ui/BackButton.tsx';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { lazyPart } from '../../ui/lazy-part.tsx';
+import { startCall } from '../integrations/start-call.ts';
 import { Composer } from './Composer.tsx';
 import type { ChatClient } from './chat-client.ts';
 import { MessageList } from './MessageList.tsx';
@@ -48,6 +49,7 @@ export function ConversationView({
     users: s.users,
     online: s.online,
     me: s.me,
+    calls: s.calls,
   }));
   const group = state.groups.find((g) => g.id === state.activeId);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -181,6 +183,17 @@ export function ConversationView({
           <p class="conversation__sub">{subtitle}</p>
         </button>
         <div class="conversation__tools">
+          {state.calls && (
+            <button
+              type="button"
+              class="icon-btn"
+              aria-label="Start a call"
+              title="Start a call"
+              onClick={() => void startCall(gid, client.notify)}
+            >
+              📞
+            </button>
+          )}
           <button
             type="button"
             class="icon-btn"

@@ -4,6 +4,7 @@ import type { Conversation, PendingMessage } from '../../store.ts';
 import { dayLabel } from './format.ts';
 import { type MessageActions, MessageRow } from './MessageRow.tsx';
 import { RichText } from './RichText.tsx';
+import { SystemText } from './SystemText.tsx';
 
 const GROUP_WINDOW_MS = 5 * 60_000;
 
@@ -144,7 +145,9 @@ export function MessageList(props: {
                   </div>
                 )}
                 {m.kind === 'system' ? (
-                  <p class="msg-system">{m.content}</p>
+                  <p class="msg-system">
+                    <SystemText text={m.content} />
+                  </p>
                 ) : (
                   <MessageRow
                     message={m}

@@ -67,6 +67,11 @@ export const MessageRow = memo(function MessageRow(props: {
         {props.first && (
           <div class="msg__meta">
             <span class="msg__author">{name}</span>
+            {m.author?.bot && (
+              <span class="bot-badge" title="Posted by a bot or an integration">
+                BOT
+              </span>
+            )}
             <time class="msg__time" dateTime={m.createdAt}>
               {timeOf(m.createdAt)}
             </time>

@@ -37,6 +37,7 @@ export function Sidebar(props: {
   onPeople: () => void;
   onProfile: () => void;
   onAudit: () => void;
+  onIntegrations: () => void;
   onSettings: () => void;
   onHelp: () => void;
   onBrowseChannels: () => void;
@@ -206,6 +207,11 @@ export function Sidebar(props: {
         {me.role === 'admin' && (
           <IconButton label="Security and audit log" extraClass="sidebar__admin" onClick={props.onAudit}>
             🛡️
+          </IconButton>
+        )}
+        {me.role === 'admin' && (
+          <IconButton label="Integrations" extraClass="sidebar__admin" onClick={props.onIntegrations}>
+            🔌
           </IconButton>
         )}
         {me.role === 'admin' && (

@@ -457,7 +457,7 @@ export function createChatClient(store: Store) {
     void directoryApi.users().then(({ users }) => store.set({ users }));
     void accountApi
       .features()
-      .then(({ features }) => store.set({ features }))
+      .then(({ features, calls }) => store.set({ features, calls: calls === true }))
       .catch(() => undefined);
   }
 
