@@ -251,6 +251,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       }),
       onWebhookOutcome: metrics.countWebhook,
       onSmsOutcome: metrics.countSms,
+      onIncomingOutcome: metrics.countIncoming,
     },
   });
   await services.background.start();

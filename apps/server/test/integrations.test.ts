@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { verifyWebhookSignature } from '@rosterchirp/domain';
 import { TokenVerifier } from 'livekit-server-sdk';
 import twilio from 'twilio';
 import {
@@ -234,6 +235,11 @@ describe('integrations', () => {
       204,
     );
     assert.equal((await api(server, 'POST', path, { body: { text: 'after revoke' } })).status, 404);
+    const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="posted"\} 1/);
+    assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="invalid"\} 3/);
+    assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="too_large"\} 1/);
+    assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="unknown"\} 2/);
   });
 
   it('outgoing webhooks: signed POSTs for new messages and bot mentions, retried after a failure, logged; private targets refused by policy', async () => {
@@ -264,6 +270,20 @@ describe('integrations', () => {
       30_000,
     );
     for (const hit of hits) {
+      const delivery = {
+        timestamp: hit.headers['x-rosterchirp-timestamp'] as string,
+        signature: hit.headers['x-rosterchirp-signature'] as string,
+        body: hit.body,
+      };
+      assert.ok(verifyWebhookSignature(secret, delivery), 'the receiver helper accepts it');
+      assert.ok(
+        !verifyWebhookSignature(secret, { ...delivery, body: `${hit.body} ` }),
+        'a changed body fails',
+      );
+      assert.ok(
+        !verifyWebhookSignature(secret, delivery, { now: Date.now() + 600_000 }),
+        'a replay outside the window fails',
+      );
       const ts = hit.headers['x-rosterchirp-timestamp'] as string;
       const expected = `v1=${createHmac('sha256', secret).update(`${ts}.${hit.body}`).digest('hex')}`;
       assert.equal(hit.headers['x-rosterchirp-signature'], expected);

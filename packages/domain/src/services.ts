@@ -88,6 +88,7 @@ export interface ServiceDeps {
     twilioApiUrl: string;
     onWebhookOutcome?: (outcome: WebhookOutcome) => void;
     onSmsOutcome?: (outcome: SmsOutcome) => void;
+    onIncomingOutcome?: (outcome: string) => void;
   };
 }
 
@@ -222,7 +223,13 @@ export function createServices(deps: ServiceDeps) {
       `${(await settings.settingOrDefault(db, 'app_name')) ?? 'RosterChirp'} schedule`,
   });
   const bots = createBotService({ stores, auth, audit });
-  const incoming = createIncomingWebhooks({ stores, groups, messages, audit });
+  const incoming = createIncomingWebhooks({
+    stores,
+    groups,
+    messages,
+    audit,
+    ...(deps.integrations.onIncomingOutcome ? { onOutcome: deps.integrations.onIncomingOutcome } : {}),
+  });
   const outgoing = createOutgoingWebhooks({
     stores,
     audit,

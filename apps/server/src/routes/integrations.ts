@@ -91,6 +91,7 @@ export const integrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hooks/incoming/:secret',
     {
       bodyLimit: HOOK_BODY_LIMIT,
+      onResponse: async (_req, reply) => integrations.incoming.answered(reply.statusCode),
       schema: { params: Type.Object({ secret: Type.String({ maxLength: 200 }) }), body: IncomingHookBody },
     },
     async (req) => {

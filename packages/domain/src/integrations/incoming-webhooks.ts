@@ -23,6 +23,8 @@ export function createIncomingWebhooks(deps: {
   groups: GroupService;
   messages: MessageService;
   audit: AuditService;
+  /** posted, unknown, invalid, too_large, rate_limited, failed (rosterchirp_incoming_webhook_requests_total). */
+  onOutcome?: (outcome: string) => void;
 }) {
   const { integrations } = deps.stores;
   return {
@@ -76,6 +78,20 @@ export function createIncomingWebhooks(deps: {
     /** The webhook a secret names (null: unknown or revoked). */
     find: (db: TenantDb, secret: string) =>
       secret.length > 200 ? Promise.resolve(null) : integrations.incomingBySecret(db, hashSecret(secret)),
+
+    /** How a request to a hook URL ended, by its answer's status (counted for /metrics). */
+    answered(status: number): void {
+      const outcome =
+        {
+          200: 'posted',
+          400: 'invalid',
+          404: 'unknown',
+          413: 'too_large',
+          415: 'invalid',
+          429: 'rate_limited',
+        }[status] ?? 'failed';
+      deps.onOutcome?.(outcome);
+    },
 
     /** Posts a Slack-shaped body; returns the new message's id. */
     async post(db: TenantDb, hookId: number, botUserId: number, groupId: number, body: IncomingHookBody) {

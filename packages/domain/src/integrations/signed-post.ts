@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { guardedLookup, PreviewRefused } from '../link-preview/fetch-preview.ts';
@@ -14,6 +14,24 @@ export interface PostOutcome {
 /** `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>` (docs/API.md "Integrations"). */
 export function webhookSignature(secret: string, timestamp: number, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * What a receiver checks (and what the tests check): the signature over timestamp and body, in
+ * constant time, and a timestamp inside the replay window (default 5 minutes either way).
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  delivery: { timestamp: string | undefined; signature: string | undefined; body: string },
+  opts: { toleranceSeconds?: number; now?: number } = {},
+): boolean {
+  const ts = Number(delivery.timestamp);
+  if (!Number.isSafeInteger(ts) || !delivery.signature) return false;
+  const now = Math.floor((opts.now ?? Date.now()) / 1000);
+  if (Math.abs(now - ts) > (opts.toleranceSeconds ?? 300)) return false;
+  const expected = Buffer.from(webhookSignature(secret, ts, delivery.body));
+  const given = Buffer.from(delivery.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 /**
