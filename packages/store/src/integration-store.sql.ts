@@ -1,6 +1,6 @@
 import type { Queryable, Row } from '@rosterchirp/db';
 import type { Bot, Contact, IncomingWebhook, OutgoingWebhook, WebhookDelivery } from '@rosterchirp/protocol';
-import { type IntegrationStore, PhoneTaken } from './integration-store.ts';
+import { type IntegrationStore, type OutgoingTarget, PhoneTaken } from './integration-store.ts';
 import { isUniqueViolation } from './pg-errors.ts';
 import { iso, toUser, USER_COLUMNS } from './row-mapping.ts';
 import { UserTaken } from './user-store.ts';
@@ -29,6 +29,14 @@ const toOutgoing = (r: Row): OutgoingWebhook => ({
   events: r.events as string[],
   groupIds: (r.group_ids as number[] | null) ?? null,
   createdAt: iso(r.created_at)!,
+});
+
+const toTarget = (r: Row): OutgoingTarget => ({
+  id: r.id as number,
+  url: r.url as string,
+  events: r.events as string[],
+  groupIds: (r.group_ids as number[] | null) ?? null,
+  secret: r.secret as string,
 });
 
 const toDelivery = (r: Row): WebhookDelivery => ({
@@ -176,16 +184,7 @@ export const sqlIntegrationStore: IntegrationStore = {
        WHERE id = $1 AND revoked_at IS NULL`,
       [id],
     );
-    const r = rows[0];
-    return r
-      ? {
-          id: r.id as number,
-          url: r.url as string,
-          events: r.events as string[],
-          groupIds: (r.group_ids as number[] | null) ?? null,
-          secret: r.secret as string,
-        }
-      : null;
+    return rows[0] ? toTarget(rows[0]) : null;
   },
 
   async revokeOutgoing(db, id) {
@@ -211,13 +210,7 @@ export const sqlIntegrationStore: IntegrationStore = {
        ORDER BY id`,
       [event, groupId],
     );
-    return rows.map((r) => ({
-      id: r.id as number,
-      url: r.url as string,
-      events: r.events as string[],
-      groupIds: (r.group_ids as number[] | null) ?? null,
-      secret: r.secret as string,
-    }));
+    return rows.map(toTarget);
   },
 
   async openDeliveries(db, list) {

@@ -55,3 +55,23 @@ export async function bridgeConversation(
   // Two first messages at once: both made a group, the first link wins and both post there.
   return { groupId: (await stores.integrations.conversationOf(db, bridge, contact.id)) ?? group.id, bot };
 }
+
+/**
+ * Claims the sending of one of our messages to a bridge: true the first time, and again after a
+ * failed try (a retried job); false once it was sent or settled otherwise (never twice).
+ */
+export async function claimOutbound(
+  stores: Pick<Stores, 'integrations'>,
+  db: TenantDb,
+  bridge: Bridge,
+  messageId: number,
+): Promise<boolean> {
+  const externalId = `out:${messageId}`;
+  const claimed = await stores.integrations.claimBridgeMessage(db, {
+    bridge,
+    externalId,
+    direction: 'out',
+    messageId,
+  });
+  return claimed || (await stores.integrations.bridgeMessageStatus(db, bridge, externalId)) === 'failed';
+}

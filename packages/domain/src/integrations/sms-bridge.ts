@@ -8,7 +8,7 @@ import { auditWho } from '../audit-service.ts';
 import type { Actor, DomainLogger } from '../context.ts';
 import type { GroupService } from '../group-service.ts';
 import type { MessageService } from '../message-service.ts';
-import { bridgeConversation } from './bridge-conversations.ts';
+import { bridgeConversation, claimOutbound } from './bridge-conversations.ts';
 
 const SETTINGS_KEY = 'integration_sms';
 /** Carrier opt-out keywords (what Twilio's Advanced Opt-Out recognises). */
@@ -139,13 +139,7 @@ export function createSmsBridge(deps: {
       const cfg = await config(db);
       if (!cfg) return;
       const externalId = `out:${message.id}`;
-      const claimed = await integrations.claimBridgeMessage(db, {
-        bridge: 'sms',
-        externalId,
-        direction: 'out',
-        messageId: message.id,
-      });
-      if (!claimed && (await integrations.bridgeMessageStatus(db, 'sms', externalId)) !== 'failed') return;
+      if (!(await claimOutbound(deps.stores, db, 'sms', message.id))) return;
       if (contact.smsOptedOut) {
         await integrations.setBridgeMessage(db, 'sms', externalId, { status: 'opted_out' });
         count('opted_out');

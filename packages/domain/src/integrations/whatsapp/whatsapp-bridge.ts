@@ -10,7 +10,7 @@ import { auditWho } from '../../audit-service.ts';
 import type { Actor, DomainLogger } from '../../context.ts';
 import type { GroupService } from '../../group-service.ts';
 import type { MessageService } from '../../message-service.ts';
-import { bridgeConversation } from '../bridge-conversations.ts';
+import { bridgeConversation, claimOutbound } from '../bridge-conversations.ts';
 import { inboundText, outboundContent, phoneToJid, type WaInbound } from './message-mapping.ts';
 import { usePostgresAuthState } from './postgres-auth-state.ts';
 
@@ -190,14 +190,7 @@ export function createWhatsappBridge(deps: {
     ): Promise<void> {
       if (!message.author || message.author.bot) return;
       const externalId = `out:${message.id}`;
-      const claimed = await integrations.claimBridgeMessage(db, {
-        bridge: 'whatsapp',
-        externalId,
-        direction: 'out',
-        messageId: message.id,
-      });
-      if (!claimed && (await integrations.bridgeMessageStatus(db, 'whatsapp', externalId)) !== 'failed')
-        return;
+      if (!(await claimOutbound(deps.stores, db, 'whatsapp', message.id))) return;
       const sock = sockets.get(db.schema);
       if (!sock) {
         await integrations.setBridgeMessage(db, 'whatsapp', externalId, {
