@@ -14,7 +14,15 @@ import { tenantDb } from '@rosterchirp/db';
 import { inboundText, outboundContent, usePostgresAuthState } from '@rosterchirp/domain';
 import { createSqlStores } from '@rosterchirp/store';
 import baileys from '@whiskeysockets/baileys';
-import { startTestPostgres, startTestServer, type TestServer } from './harness.ts';
+import {
+  ADMIN,
+  api,
+  createMember,
+  login,
+  startTestPostgres,
+  startTestServer,
+  type TestServer,
+} from './harness.ts';
 
 const { useMultiFileAuthState } = baileys;
 const store = createSqlStores().whatsappAuth;
@@ -124,6 +132,42 @@ describe('WhatsApp auth state in Postgres', () => {
       0,
       'another tenant’s rows are not this one’s',
     );
+  });
+
+  it('linking starts a Baileys socket on the Postgres state; unlinking ends it and deletes the state', async () => {
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    assert.equal(
+      (await api(server, 'POST', '/api/integrations/whatsapp/link', { token: admin.token })).status,
+      202,
+    );
+    const linking = await api<{ whatsapp: { state: string; authRows: number } }>(
+      server,
+      'GET',
+      '/api/integrations',
+      {
+        token: admin.token,
+      },
+    );
+    // WhatsApp's servers are not reachable from the tests: linking, or disconnected and retrying.
+    assert.ok(['linking', 'disconnected'].includes(linking.body.whatsapp.state), linking.body.whatsapp.state);
+    assert.equal(
+      (await api(server, 'DELETE', '/api/integrations/whatsapp', { token: admin.token })).status,
+      204,
+    );
+    const after = await api<{ whatsapp: { state: string; authRows: number; qr: string | null } }>(
+      server,
+      'GET',
+      '/api/integrations',
+      { token: admin.token },
+    );
+    assert.deepEqual(
+      [after.body.whatsapp.state, after.body.whatsapp.authRows, after.body.whatsapp.qr],
+      ['unlinked', 0, null],
+    );
+    const member = await api(server, 'POST', '/api/integrations/whatsapp/link', {
+      token: (await createMember(server, admin.token, 'Wes')).token,
+    });
+    assert.equal(member.status, 403, 'admins only');
   });
 
   it('messages map both ways', () => {

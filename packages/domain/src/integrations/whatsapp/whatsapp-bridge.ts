@@ -43,6 +43,8 @@ export function createWhatsappBridge(deps: {
   log: DomainLogger;
 }) {
   const sockets = new Map<string, WASocket>();
+  /** Tenants whose link this instance keeps open (reconnects stop once unlinked or closed). */
+  const wanted = new Set<string>();
   const { integrations } = deps.stores;
 
   const record = async (db: TenantDb, change: Partial<LinkRecord>) => {
@@ -95,7 +97,13 @@ export function createWhatsappBridge(deps: {
 
   async function open(db: TenantDb): Promise<void> {
     const auth = await usePostgresAuthState(deps.stores.whatsappAuth, db, db.schema);
-    const sock = makeWASocket({ auth: auth.state, printQRInTerminal: false, markOnlineOnConnect: false });
+    const sock = makeWASocket({
+      auth: auth.state,
+      printQRInTerminal: false,
+      markOnlineOnConnect: false,
+      // Baileys logs through pino: the app's logger (a pino) for this tenant, warnings and up.
+      ...(quietLogger(deps.log, db.schema) ?? {}),
+    });
     sockets.set(db.schema, sock);
     sock.ev.on(
       'creds.update',
@@ -117,15 +125,15 @@ export function createWhatsappBridge(deps: {
           const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)
             ?.output?.statusCode;
           if (code === DisconnectReason.loggedOut) {
+            wanted.delete(db.schema);
             await auth.clear();
             await record(db, { state: 'unlinked', qr: null, phone: null });
           } else {
             await record(db, { state: 'disconnected' });
-            setTimeout(
-              () =>
-                void open(db).catch((err: unknown) => deps.log.warn({ err }, 'WhatsApp reconnect failed')),
-              5000,
-            ).unref();
+            setTimeout(() => {
+              if (!wanted.has(db.schema) || sockets.has(db.schema)) return;
+              void open(db).catch((err: unknown) => deps.log.warn({ err }, 'WhatsApp reconnect failed'));
+            }, 5000).unref();
           }
         }
       })().catch((err: unknown) => deps.log.error({ err }, 'WhatsApp connection update failed'));
@@ -146,6 +154,7 @@ export function createWhatsappBridge(deps: {
     /** Starts linking: the QR code appears in the status for the admin to scan. */
     async link(db: TenantDb, actor: Actor): Promise<void> {
       if (sockets.has(db.schema)) return;
+      wanted.add(db.schema);
       await record(db, { state: 'linking', qr: null });
       await open(db);
       await deps.audit.record(db, auditWho(actor), {
@@ -156,6 +165,7 @@ export function createWhatsappBridge(deps: {
 
     async unlink(db: TenantDb, actor: Actor): Promise<void> {
       const sock = sockets.get(db.schema);
+      wanted.delete(db.schema);
       sockets.delete(db.schema);
       await sock?.logout().catch(() => undefined);
       await deps.stores.whatsappAuth.clear(db, db.schema);
@@ -208,8 +218,17 @@ export function createWhatsappBridge(deps: {
     close(): void {
       for (const sock of sockets.values()) sock.end(undefined);
       sockets.clear();
+      wanted.clear();
     },
   };
 }
 
 export type WhatsappBridge = ReturnType<typeof createWhatsappBridge>;
+
+/** The app's pino logger as Baileys' logger, warnings and up (its info lines are chatty). */
+function quietLogger(log: DomainLogger, schema: string): { logger: never } | null {
+  const child = (log as { child?: (b: object, o: object) => unknown }).child;
+  return typeof child === 'function'
+    ? { logger: child.call(log, { module: 'whatsapp', schema }, { level: 'warn' }) as never }
+    : null;
+}
