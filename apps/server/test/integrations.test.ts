@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { verifyWebhookSignature } from '@rosterchirp/domain';
+import { postSigned, verifyWebhookSignature } from '@rosterchirp/domain';
 import { TokenVerifier } from 'livekit-server-sdk';
 import twilio from 'twilio';
 import {
@@ -357,6 +357,18 @@ describe('integrations', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('at delivery, a name resolving to a private address is refused (checked after DNS) and redirects are not followed', async () => {
+    const refused = await postSigned(`${receiver.url.replace('127.0.0.1', 'localhost')}/x`, '{}', 's', {
+      allowPrivate: false,
+      timeoutMs: 2000,
+    });
+    assert.equal(refused.refused, true, JSON.stringify(refused));
+    assert.match(refused.error ?? '', /private address/);
+    receiver.statuses.push(302);
+    const redirected = await postSigned(`${receiver.url}/moved`, '{}', 's', { allowPrivate: true, timeoutMs: 2000 });
+    assert.deepEqual([redirected.status, redirected.error, redirected.refused], [302, 'HTTP 302', false]);
   });
 
   it('calls: a member gets a LiveKit token for this conversation’s room only; outsiders 404; announced once', async () => {

@@ -19,9 +19,11 @@ import {
   api,
   createMember,
   login,
+  sendMessage,
   startTestPostgres,
   startTestServer,
   type TestServer,
+  waitFor,
 } from './harness.ts';
 
 const { useMultiFileAuthState } = baileys;
@@ -168,6 +170,43 @@ describe('WhatsApp auth state in Postgres', () => {
       token: (await createMember(server, admin.token, 'Wes')).token,
     });
     assert.equal(member.status, 403, 'admins only');
+  });
+
+  it('a contact’s WhatsApp message lands once in their conversation; a reply without a connected socket is kept for a retry', async () => {
+    const db = tenantDb(server.pool, 'public');
+    const wa = server.app.services.integrations.whatsapp;
+    const msg = {
+      key: { id: 'WAID1', remoteJid: '447700900123@s.whatsapp.net', fromMe: false },
+      pushName: 'Winnie',
+      message: { conversation: 'Hello from *WhatsApp*' },
+    };
+    await wa.receive(db, msg);
+    await wa.receive(db, msg); // redelivered: ignored
+    const contact = await server.app.services.integrations.contacts
+      .list(db)
+      .then((all) => all.find((c) => c.phones.includes('+447700900123')));
+    assert.equal(contact?.name, 'Winnie');
+    const { rows } = await server.pool.query<{ content: string; sender_name: string; group_id: number }>(
+      "SELECT content, sender_name, group_id FROM public.messages WHERE client_id = 'wa:WAID1'",
+    );
+    assert.equal(rows.length, 1, 'once');
+    assert.equal(rows[0]!.content, 'Hello from **WhatsApp**');
+    assert.equal(rows[0]!.sender_name, 'Winnie');
+    const link = await createSqlStores().integrations.contactOfConversation(db, rows[0]!.group_id);
+    assert.equal(link?.bridge, 'whatsapp');
+    // An admin's reply while no socket is connected here: the relay job marks it failed and
+    // retries (not lost, not sent twice).
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const reply = await sendMessage(server, admin.token, rows[0]!.group_id, 'Hi Winnie');
+    assert.equal(reply.status, 201);
+    const stores = createSqlStores();
+    await waitFor(
+      'the relay tried',
+      async () =>
+        (await stores.integrations.bridgeMessageStatus(db, 'whatsapp', `out:${reply.body.message.id}`)) ===
+        'failed',
+      15_000,
+    );
   });
 
   it('messages map both ways', () => {

@@ -7,7 +7,7 @@ export { createGroupService, type GroupService, membershipText } from './group-s
 export { baseHandle, extractMentions, uniqueHandle } from './handle.ts';
 export { tenantHosts, toTenant } from './host/tenant-catalog.ts';
 export { createTenantProvisioning, type TenantProvisioning } from './host/tenant-provisioning.ts';
-export { verifyWebhookSignature, webhookSignature } from './integrations/signed-post.ts';
+export { postSigned, verifyWebhookSignature, webhookSignature } from './integrations/signed-post.ts';
 export { inboundText, outboundContent } from './integrations/whatsapp/message-mapping.ts';
 export { AUTH_KEY_TTL_MS, usePostgresAuthState } from './integrations/whatsapp/postgres-auth-state.ts';
 export { isPublicAddress } from './link-preview/address-policy.ts';

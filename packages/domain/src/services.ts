@@ -247,9 +247,17 @@ export function createServices(deps: ServiceDeps) {
     audit,
     log: deps.log,
     apiUrl: deps.integrations.twilioApiUrl,
+    relaysChanged: (schema) => integrationJobs?.changed(schema),
     ...(deps.integrations.onSmsOutcome ? { onOutcome: deps.integrations.onSmsOutcome } : {}),
   });
-  const whatsapp = createWhatsappBridge({ stores, groups, messages, audit, log: deps.log });
+  const whatsapp = createWhatsappBridge({
+    stores,
+    groups,
+    messages,
+    audit,
+    log: deps.log,
+    relaysChanged: (schema) => integrationJobs?.changed(schema),
+  });
   integrationJobs = createIntegrationJobs({
     stores,
     jobs: deps.jobs.queue,

@@ -41,6 +41,8 @@ export async function bridgeConversation(
   db: TenantDb,
   bridge: Bridge,
   contact: Contact,
+  /** A conversation was just bridged: this instance's "any relays?" answer is out of date. */
+  relaysChanged?: (schema: string) => void,
 ): Promise<{ groupId: number; bot: User }> {
   const bot = await bridgeBot(stores, db, bridge);
   const existing = await stores.integrations.conversationOf(db, bridge, contact.id);
@@ -52,6 +54,7 @@ export async function bridgeConversation(
     memberIds: admins,
   });
   await stores.integrations.linkConversation(db, bridge, contact.id, group.id);
+  relaysChanged?.(db.schema);
   // Two first messages at once: both made a group, the first link wins and both post there.
   return { groupId: (await stores.integrations.conversationOf(db, bridge, contact.id)) ?? group.id, bot };
 }

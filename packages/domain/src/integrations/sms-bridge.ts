@@ -33,6 +33,7 @@ export function createSmsBridge(deps: {
   groups: GroupService;
   audit: AuditService;
   log: DomainLogger;
+  relaysChanged?: (schema: string) => void;
   /** Base of the Twilio REST API (a local stand-in in tests). */
   apiUrl: string;
   onOutcome?: (outcome: SmsOutcome) => void;
@@ -43,7 +44,14 @@ export function createSmsBridge(deps: {
     ((await deps.stores.settings.get(db, SETTINGS_KEY)) as SmsConfig | undefined) ?? null;
 
   async function postIn(db: TenantDb, contact: Contact, sid: string, text: string) {
-    const { groupId, bot } = await bridgeConversation(deps.stores, deps.groups, db, 'sms', contact);
+    const { groupId, bot } = await bridgeConversation(
+      deps.stores,
+      deps.groups,
+      db,
+      'sms',
+      contact,
+      deps.relaysChanged,
+    );
     const { message } = await deps.messages.send(
       db,
       bot,

@@ -41,6 +41,7 @@ export function createWhatsappBridge(deps: {
   messages: MessageService;
   audit: AuditService;
   log: DomainLogger;
+  relaysChanged?: (schema: string) => void;
 }) {
   const sockets = new Map<string, WASocket>();
   /** Tenants whose link this instance keeps open (reconnects stop once unlinked or closed). */
@@ -81,7 +82,14 @@ export function createWhatsappBridge(deps: {
         phones: [inbound.phone],
         tags: [],
       }));
-    const { groupId, bot } = await bridgeConversation(deps.stores, deps.groups, db, 'whatsapp', contact);
+    const { groupId, bot } = await bridgeConversation(
+      deps.stores,
+      deps.groups,
+      db,
+      'whatsapp',
+      contact,
+      deps.relaysChanged,
+    );
     const { message } = await deps.messages.send(
       db,
       bot,
