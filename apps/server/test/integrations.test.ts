@@ -367,7 +367,10 @@ describe('integrations', () => {
     assert.equal(refused.refused, true, JSON.stringify(refused));
     assert.match(refused.error ?? '', /private address/);
     receiver.statuses.push(302);
-    const redirected = await postSigned(`${receiver.url}/moved`, '{}', 's', { allowPrivate: true, timeoutMs: 2000 });
+    const redirected = await postSigned(`${receiver.url}/moved`, '{}', 's', {
+      allowPrivate: true,
+      timeoutMs: 2000,
+    });
     assert.deepEqual([redirected.status, redirected.error, redirected.refused], [302, 'HTTP 302', false]);
   });
 
