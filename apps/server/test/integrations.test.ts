@@ -543,7 +543,20 @@ describe('integrations', () => {
     assert.equal(stopped.body.contacts.find((c) => c.id === carla.id)?.smsOptedOut, true);
     const mark = receiver.received.length;
     await sendMessage(server, admin, carla.groupId!, 'Are you there?');
-    await new Promise((r) => setTimeout(r, 3000));
+    // The relay job has run once the conversation says why the text did not go.
+    await waitFor(
+      'the conversation says why',
+      async () =>
+        (
+          await api<{ messages: Array<{ kind: string; content: string }> }>(
+            server,
+            'GET',
+            `/api/groups/${carla.groupId}/messages`,
+            { token: admin },
+          )
+        ).body.messages.some((m) => m.kind === 'system' && m.content.startsWith('📵 Not sent by SMS')),
+      15_000,
+    );
     assert.equal(
       receiver.received.slice(mark).filter((r) => r.path.includes('/Messages.json')).length,
       0,

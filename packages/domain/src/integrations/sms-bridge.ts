@@ -148,9 +148,15 @@ export function createSmsBridge(deps: {
       if (!cfg) return;
       const externalId = `out:${message.id}`;
       if (!(await claimOutbound(deps.stores, db, 'sms', message.id))) return;
+      // Whoever replied is told in the conversation when a text could not go out.
+      const note = (text: string) =>
+        contact.groupId
+          ? deps.messages.postSystem(db, { id: contact.groupId, type: 'private' }, text).then(() => undefined)
+          : Promise.resolve();
       if (contact.smsOptedOut) {
         await integrations.setBridgeMessage(db, 'sms', externalId, { status: 'opted_out' });
         count('opted_out');
+        await note(`📵 Not sent by SMS: ${contact.name} opted out (they can text START to opt back in).`);
         return;
       }
       const to = contact.phones[0]!;
@@ -169,11 +175,14 @@ export function createSmsBridge(deps: {
       if (res instanceof Error || !res.ok) {
         const error =
           res instanceof Error ? res.message : `HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`;
-        await integrations.setBridgeMessage(db, 'sms', externalId, { status: 'failed', error });
         count('send_failed');
-        // A 4xx will not get better (bad number, opted out at the carrier): no retry.
-        if (res instanceof Error || res.status >= 500 || res.status === 429)
+        // A 4xx will not get better (bad number, opted out at the carrier): settled, no retry.
+        if (res instanceof Error || res.status >= 500 || res.status === 429) {
+          await integrations.setBridgeMessage(db, 'sms', externalId, { status: 'failed', error });
           throw new Error(`SMS send failed: ${error}`);
+        }
+        await integrations.setBridgeMessage(db, 'sms', externalId, { status: 'rejected', error });
+        await note(`⚠️ Not sent by SMS: the provider refused it (${error.slice(0, 120)}).`);
         return;
       }
       await integrations.setBridgeMessage(db, 'sms', externalId, { status: 'done', error: null });
