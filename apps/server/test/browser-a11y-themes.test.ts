@@ -94,6 +94,7 @@ describe('accessibility and themes', () => {
             ['Help', 'Help', 'help'],
             ['Browse', 'Channels', 'channels'],
             ['Signed-in devices', 'Signed-in devices', 'devices'],
+            ['Integrations', 'Integrations', 'integrations'],
           ] as const) {
             await page.getByRole('button', { name: button }).click();
             await page.getByRole('dialog', { name: dialog }).waitFor();
@@ -102,6 +103,14 @@ describe('accessibility and themes', () => {
             await page.keyboard.press('Escape');
             await page.getByRole('dialog', { name: dialog }).waitFor({ state: 'detached' });
           }
+          // Every tab of the integrations dialog.
+          await page.getByRole('button', { name: 'Integrations' }).click();
+          for (const tab of ['Webhooks', 'SMS', 'WhatsApp']) {
+            await page.getByRole('dialog', { name: 'Integrations' }).getByRole('tab', { name: tab }).click();
+            await page.waitForTimeout(200);
+            await check(`integrations-${tab.toLowerCase()}`);
+          }
+          await page.keyboard.press('Escape');
           await page.getByRole('button', { name: 'About # General Chat' }).click();
           await page
             .getByRole('dialog', { name: 'Conversation info' })
