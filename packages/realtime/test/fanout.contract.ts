@@ -59,7 +59,28 @@ export function fanoutContract(name: string, makeWorld: () => Promise<FanoutWorl
       const made: Recipient[] = [];
       for (const n of world.nodes) made.push(await n.socketIn(rooms), await n.streamIn(rooms));
       recipients.push(...made);
+      await subscribed(rooms, made);
       return made;
+    };
+    /**
+     * A join returns before a Redis adapter's subscription to a new room is live everywhere (on
+     * a Redis Cluster the subscriber connection of the room's master may still be opening), and
+     * an event published in that window reaches nobody on that node — clients catch up on
+     * reconnect for that reason. The contract is about members already in: probe every room
+     * from every node until all of them hear it (probes are an event the tests never count).
+     */
+    const subscribed = async (rooms: string[], listeners: Recipient[]) => {
+      const until = Date.now() + 10_000;
+      for (let attempt = 0; ; attempt++) {
+        const tag = `probe-${++roomSeq}`;
+        for (const n of world.nodes) for (const r of rooms) emit(n.bus, r, 'contract:probe', { tag });
+        const heardAll = () =>
+          listeners.every((l) => count(l, 'contract:probe', tag) >= world.nodes.length * rooms.length);
+        const settle = Date.now() + 250;
+        while (!heardAll() && Date.now() < settle) await new Promise((r) => setTimeout(r, 5));
+        if (heardAll()) return;
+        if (Date.now() > until) throw new Error(`rooms ${rooms.join(', ')} never subscribed everywhere`);
+      }
     };
     /** Sent after the events under test to the same rooms: once it is in, nothing else is coming. */
     const barrier = async (rooms: string[], listeners: Recipient[]) => {
