@@ -71,7 +71,7 @@ export function fanoutContract(name: string, makeWorld: () => Promise<FanoutWorl
      */
     const subscribed = async (rooms: string[], listeners: Recipient[]) => {
       const until = Date.now() + 10_000;
-      for (let attempt = 0; ; attempt++) {
+      for (;;) {
         const tag = `probe-${++roomSeq}`;
         for (const n of world.nodes) for (const r of rooms) emit(n.bus, r, 'contract:probe', { tag });
         const heardAll = () =>
