@@ -1,7 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { User } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
-import { AccessToken } from 'livekit-server-sdk';
 import { AppError, invalid } from '../app-error.ts';
 import type { AuditService } from '../audit-service.ts';
 import { groupAccess } from '../group-access.ts';
@@ -44,6 +43,8 @@ export function createCalls(deps: {
       if (access.readonly && user.role !== 'admin')
         throw invalid('groupId', 'This conversation is read-only');
       const room = `${db.schema}.group-${groupId}`;
+      // Loaded on the first call (≈19 MiB).
+      const { AccessToken } = await import('livekit-server-sdk');
       const token = new AccessToken(livekit.apiKey, livekit.apiSecret, {
         identity: `${db.schema}:${user.id}`,
         name: user.displayName ?? user.name,

@@ -1,7 +1,6 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { Contact, SmsSettingsBody } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
-import twilio from 'twilio';
 import { AppError } from '../app-error.ts';
 import type { AuditService } from '../audit-service.ts';
 import { auditWho } from '../audit-service.ts';
@@ -87,6 +86,8 @@ export function createSmsBridge(deps: {
       req: { url: string; signature: string | undefined; params: Record<string, string> },
     ): Promise<'ok' | 'duplicate'> {
       const cfg = await config(db);
+      // Loaded on the first inbound text (the library is ≈24 MiB; only its validator is used).
+      const twilio = (await import('twilio')).default;
       if (
         !cfg ||
         !req.signature ||

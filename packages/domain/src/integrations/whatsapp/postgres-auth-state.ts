@@ -1,10 +1,21 @@
 import type { TenantDb } from '@rosterchirp/db';
 import type { AuthStateWrite, WhatsappAuthStore } from '@rosterchirp/store';
 import type { AuthenticationCreds, AuthenticationState, SignalDataTypeMap } from '@whiskeysockets/baileys';
-import baileys from '@whiskeysockets/baileys';
 
-// Baileys ships CommonJS whose named exports Node cannot all see: take them from the default.
-const { BufferJSON, initAuthCreds, proto } = baileys;
+/**
+ * Baileys, loaded on first use (≈60 MiB and 0.4 s: an instance whose tenants never link
+ * WhatsApp never pays it). It ships CommonJS whose named exports Node cannot all see: take them
+ * from the default export.
+ */
+export async function loadBaileys(): Promise<typeof import('@whiskeysockets/baileys')> {
+  // Node gives the CommonJS exports as `default`; a loader may wrap them once more.
+  let mod: unknown = await import('@whiskeysockets/baileys');
+  while (mod && typeof (mod as { initAuthCreds?: unknown }).initAuthCreds !== 'function') {
+    mod = (mod as { default?: unknown }).default;
+  }
+  if (!mod) throw new Error('@whiskeysockets/baileys has no initAuthCreds: an incompatible version');
+  return mod as typeof import('@whiskeysockets/baileys');
+}
 
 /**
  * How long each key type is kept after its last write (ms); absent: until deleted. Only
@@ -29,6 +40,7 @@ export async function usePostgresAuthState(
   tenant: string,
   opts: { ttlMs?: typeof AUTH_KEY_TTL_MS; now?: () => number } = {},
 ): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void>; clear: () => Promise<void> }> {
+  const { BufferJSON, initAuthCreds, proto } = await loadBaileys();
   const ttl = opts.ttlMs ?? AUTH_KEY_TTL_MS;
   const now = opts.now ?? Date.now;
   const checked = () => {

@@ -2,7 +2,6 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { Contact } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import type { WASocket } from '@whiskeysockets/baileys';
-import baileys from '@whiskeysockets/baileys';
 import QRCode from 'qrcode';
 import { AppError } from '../../app-error.ts';
 import type { AuditService } from '../../audit-service.ts';
@@ -12,10 +11,7 @@ import type { GroupService } from '../../group-service.ts';
 import type { MessageService } from '../../message-service.ts';
 import { bridgeConversation, claimOutbound } from '../bridge-conversations.ts';
 import { inboundText, outboundContent, phoneToJid, type WaInbound } from './message-mapping.ts';
-import { usePostgresAuthState } from './postgres-auth-state.ts';
-
-// Baileys ships CommonJS whose named exports Node cannot all see: take them from the default.
-const { DisconnectReason, makeWASocket } = baileys;
+import { loadBaileys, usePostgresAuthState } from './postgres-auth-state.ts';
 
 const STATE_KEY = 'integration_whatsapp';
 
@@ -104,6 +100,7 @@ export function createWhatsappBridge(deps: {
   }
 
   async function open(db: TenantDb): Promise<void> {
+    const { DisconnectReason, makeWASocket } = await loadBaileys();
     const auth = await usePostgresAuthState(deps.stores.whatsappAuth, db, db.schema);
     const sock = makeWASocket({
       auth: auth.state,
