@@ -243,6 +243,7 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
             .map((t) => t.schema)
         : ['public'],
     viewing: deps.viewing,
+    changeNotices: deps.changeNotices,
     integrations: {
       ...(deps.integrations ?? {
         livekit: null,

@@ -374,6 +374,39 @@ describe('integrations', () => {
     assert.deepEqual([redirected.status, redirected.error, redirected.refused], [302, 'HTTP 302', false]);
   });
 
+  it('another instance learns of a new webhook from the database’s change notice, not a timer', async () => {
+    // No outgoing webhook left: every instance answers "this tenant relays nothing" from memory.
+    const live = await api<{ webhooks: Array<{ id: number }> }>(server, 'GET', '/api/integrations/outgoing', {
+      token: admin,
+    });
+    for (const w of live.body.webhooks) {
+      await api(server, 'DELETE', `/api/integrations/outgoing/${w.id}`, { token: admin });
+    }
+    const other = await startTestServer(pg);
+    try {
+      const token = (await login(other, ADMIN.email, ADMIN.password, 'mobile')).token;
+      assert.equal((await sendMessage(other, token, channel, 'nobody listens')).status, 201);
+      // Created on the first instance; the other holds a cached "no" that no timer expires while
+      // notices are live — only the notice can make it deliver.
+      const made = await api(server, 'POST', '/api/integrations/outgoing', {
+        token: admin,
+        body: { url: `${receiver.url}/late`, events: ['message:new'] },
+      });
+      assert.equal(made.status, 201);
+      const start = receiver.received.length;
+      await waitFor(
+        'a send on the other instance reaches the new webhook',
+        async () => {
+          await sendMessage(other, token, channel, 'now someone listens');
+          return receiver.received.slice(start).some((r) => r.path === '/late');
+        },
+        15_000,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('calls: a member gets a LiveKit token for this conversation’s room only; outsiders 404; announced once', async () => {
     const member = await createMember(server, admin, 'Cal Caller');
     const outsider = await createMember(server, admin, 'Otto Outsider');

@@ -5,11 +5,12 @@ export const CHANGE_CHANNEL = 'rosterchirp_changes';
 
 /**
  * What changed, as the database said it at commit: a person (their row or one of their sessions),
- * a conversation (its row or its members), or — `tenant`, id 0 — a tenant moved to another shard
- * (host catalog). `schema` is the tenant's.
+ * a conversation (its row or its members), an integration that relays messages (`relays`: an
+ * outgoing webhook or a bridged conversation, migration 015), or — `tenant`, id 0 — a tenant
+ * moved to another shard (host catalog). `schema` is the tenant's.
  */
 export interface ChangeNotice {
-  kind: 'user' | 'group' | 'tenant';
+  kind: 'user' | 'group' | 'relays' | 'tenant';
   schema: string;
   id: number;
 }
@@ -28,11 +29,12 @@ export interface ChangeNotices {
   close(): Promise<void>;
 }
 
+const NOTICE_KINDS = new Set<string>(['user', 'group', 'relays', 'tenant']);
+
 function parseChangeNotice(payload: string): ChangeNotice | null {
   const [kind, schema, id] = payload.split(':');
-  if ((kind !== 'user' && kind !== 'group' && kind !== 'tenant') || !schema || !id || !/^\d+$/.test(id))
-    return null;
-  return { kind, schema, id: Number(id) };
+  if (!NOTICE_KINDS.has(kind ?? '') || !schema || !id || !/^\d+$/.test(id)) return null;
+  return { kind: kind as ChangeNotice['kind'], schema, id: Number(id) };
 }
 
 export interface ChangeListenerOptions {

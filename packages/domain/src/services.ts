@@ -1,4 +1,4 @@
-import type { TenantDb } from '@rosterchirp/db';
+import type { ChangeNotices, TenantDb } from '@rosterchirp/db';
 import type { EventBus, JobQueue, PresenceStore, ViewingStore } from '@rosterchirp/protocol';
 import type { ObjectStorage } from '@rosterchirp/storage';
 import { createSqlStores, type Stores } from '@rosterchirp/store';
@@ -82,6 +82,8 @@ export interface ServiceDeps {
   /** Every tenant's schema, for deployment-wide jobs (self-host: public). */
   tenantSchemas: () => Promise<string[]>;
   viewing: ViewingStore;
+  /** Commit-time change notices (which tenants relay messages is cached until one says so). */
+  changeNotices?: Pick<ChangeNotices, 'live' | 'onNotice' | 'onReset'> | undefined;
   integrations: {
     livekit: LiveKitConfig | null;
     outgoingAllowPrivate: boolean;
@@ -247,7 +249,6 @@ export function createServices(deps: ServiceDeps) {
     audit,
     log: deps.log,
     apiUrl: deps.integrations.twilioApiUrl,
-    relaysChanged: (schema) => integrationJobs?.changed(schema),
     ...(deps.integrations.onSmsOutcome ? { onOutcome: deps.integrations.onSmsOutcome } : {}),
   });
   const whatsapp = createWhatsappBridge({
@@ -256,7 +257,6 @@ export function createServices(deps: ServiceDeps) {
     messages,
     audit,
     log: deps.log,
-    relaysChanged: (schema) => integrationJobs?.changed(schema),
   });
   integrationJobs = createIntegrationJobs({
     stores,
@@ -267,6 +267,7 @@ export function createServices(deps: ServiceDeps) {
     dbFor: deps.dbFor,
     tenantSchemas: deps.tenantSchemas,
     leaseSeconds: deps.jobs.leaseSeconds,
+    changeNotices: deps.changeNotices,
     log: deps.log,
   });
   const integrations = {
@@ -277,7 +278,7 @@ export function createServices(deps: ServiceDeps) {
     sms,
     whatsapp,
     jobs: integrationJobs,
-    contacts: createContacts({ stores, audit, relaysChanged: integrationJobs.changed }),
+    contacts: createContacts({ stores, audit }),
   };
   const viewing = {
     /** What a connection shows now (null: nothing, or the app is hidden); pushes skip viewers. */

@@ -14,6 +14,10 @@ const toBot = (r: Row): Bot => ({
   revokedAt: iso(r.revoked_at),
 });
 
+const botSelect = (s: string) =>
+  `SELECT u.id, u.name, u.handle, u.bot_scopes, b.created_at, b.revoked_at
+     FROM ${s}.bots b JOIN ${s}.users u ON u.id = b.user_id`;
+
 const toIncoming = (r: Row): IncomingWebhook => ({
   id: r.id as number,
   groupId: r.group_id as number,
@@ -94,12 +98,15 @@ export const sqlIntegrationStore: IntegrationStore = {
 
   async listBots(db, kind) {
     const { rows } = await db.query(
-      `SELECT u.id, u.name, u.handle, u.bot_scopes, b.created_at, b.revoked_at
-       FROM ${db.s}.bots b JOIN ${db.s}.users u ON u.id = b.user_id
-       WHERE b.kind = $1 ORDER BY b.revoked_at IS NOT NULL, lower(u.name), u.id`,
+      `${botSelect(db.s)} WHERE b.kind = $1 ORDER BY b.revoked_at IS NOT NULL, lower(u.name), u.id`,
       [kind],
     );
     return rows.map(toBot);
+  },
+
+  async botById(db, userId) {
+    const { rows } = await db.query(`${botSelect(db.s)} WHERE b.user_id = $1`, [userId]);
+    return rows[0] ? toBot(rows[0]) : null;
   },
 
   async revokeBot(db, userId, kind) {
@@ -203,14 +210,32 @@ export const sqlIntegrationStore: IntegrationStore = {
     return rows[0]!.any === true;
   },
 
-  async outgoingFor(db, event, groupId) {
+  async outgoingFor(db, groupId) {
     const { rows } = await db.query(
       `SELECT id, url, events, group_ids, secret FROM ${db.s}.outgoing_webhooks
-       WHERE revoked_at IS NULL AND $1 = ANY(events) AND (group_ids IS NULL OR $2 = ANY(group_ids))
-       ORDER BY id`,
-      [event, groupId],
+       WHERE revoked_at IS NULL AND (group_ids IS NULL OR $1 = ANY(group_ids)) ORDER BY id`,
+      [groupId],
     );
     return rows.map(toTarget);
+  },
+
+  async recentSystemLine(db, groupId, marker, withinMs) {
+    const { rows } = await db.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM (SELECT kind, content, created_at FROM ${db.s}.messages
+                        WHERE group_id = $1 ORDER BY id DESC LIMIT 200) m
+         WHERE m.kind = 'system' AND strpos(m.content, $2) > 0
+           AND m.created_at > now() - make_interval(secs => $3::float8 / 1000)) AS found`,
+      [groupId, marker, withinMs],
+    );
+    return rows[0]!.found === true;
+  },
+
+  async conversationName(db, groupId) {
+    const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${db.s}.groups WHERE id = $1`, [
+      groupId,
+    ]);
+    return rows[0]?.name ?? null;
   },
 
   async openDeliveries(db, list) {

@@ -44,6 +44,7 @@ export interface IntegrationStore {
     },
   ): Promise<User>;
   listBots(db: TenantDb, kind: BotKind): Promise<Bot[]>;
+  botById(db: TenantDb, userId: number): Promise<Bot | null>;
   /** Marks it revoked and suspends its user (its sessions end with it); false if unknown or done. */
   revokeBot(db: TenantDb, userId: number, kind: BotKind): Promise<boolean>;
 
@@ -66,8 +67,11 @@ export interface IntegrationStore {
   revokeOutgoing(db: TenantDb, id: number): Promise<boolean>;
   /** Whether any outgoing webhook or bridged conversation exists (asked before queueing work for a message). */
   hasRelays(db: TenantDb): Promise<boolean>;
-  /** Live webhooks subscribed to this event in this conversation. */
-  outgoingFor(db: TenantDb, event: string, groupId: number): Promise<OutgoingTarget[]>;
+  /** Live webhooks that listen to this conversation (all of them, or it by name), any event. */
+  outgoingFor(db: TenantDb, groupId: number): Promise<OutgoingTarget[]>;
+  conversationName(db: TenantDb, groupId: number): Promise<string | null>;
+  /** Whether a system line naming `marker` is among the conversation's last 200 messages, newer than `withinMs`. */
+  recentSystemLine(db: TenantDb, groupId: number, marker: string, withinMs: number): Promise<boolean>;
   /** One row per webhook, event and message (a redone job finds the rows it made). */
   openDeliveries(
     db: TenantDb,

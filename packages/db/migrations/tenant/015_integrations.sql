@@ -89,6 +89,12 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   updated_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (webhook_id, event, message_id)
 );
+-- Which tenants relay messages is cached by every instance (integration-jobs.ts) and forgotten
+-- at commit when a webhook or a bridged conversation comes or goes (change notices, migration 014).
+DROP TRIGGER IF EXISTS outgoing_webhooks_notify_change ON outgoing_webhooks;
+CREATE TRIGGER outgoing_webhooks_notify_change AFTER INSERT OR UPDATE OR DELETE ON outgoing_webhooks
+  FOR EACH ROW EXECUTE FUNCTION notify_change('relays', 'id');
+
 CREATE INDEX IF NOT EXISTS webhook_deliveries_recent ON webhook_deliveries (webhook_id, id DESC);
 
 -- The address book of people outside the workspace, reached through a bridge.
@@ -109,6 +115,10 @@ CREATE TABLE IF NOT EXISTS bridge_conversations (
   group_id integer NOT NULL UNIQUE REFERENCES groups (id) ON DELETE CASCADE,
   PRIMARY KEY (bridge, contact_id)
 );
+
+DROP TRIGGER IF EXISTS bridge_conversations_notify_change ON bridge_conversations;
+CREATE TRIGGER bridge_conversations_notify_change AFTER INSERT OR DELETE ON bridge_conversations
+  FOR EACH ROW EXECUTE FUNCTION notify_change('relays', 'contact_id');
 
 -- Every message a bridge relayed, by the provider's id: a redelivered webhook is a no-op.
 CREATE TABLE IF NOT EXISTS bridge_messages (

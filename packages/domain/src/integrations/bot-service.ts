@@ -28,7 +28,7 @@ export function createBotService(deps: {
         target: { type: 'user', id: user.id },
         details: { name: user.name, scopes: user.botScopes },
       });
-      const bot = (await deps.stores.integrations.listBots(db, 'token')).find((b) => b.id === user.id)!;
+      const bot = (await deps.stores.integrations.botById(db, user.id))!;
       return { bot, token };
     },
 

@@ -2,10 +2,13 @@ import type { TenantDb } from '@rosterchirp/db';
 import type { Contact, User } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import type { GroupService } from '../group-service.ts';
+import type { MessageService } from '../message-service.ts';
 import { createBotUser } from './bot-users.ts';
 
 export type Bridge = 'sms' | 'whatsapp';
 const LABEL: Record<Bridge, string> = { sms: 'SMS', whatsapp: 'WhatsApp' };
+/** The clientId prefix of relayed messages (idempotent by the provider's id). */
+const CLIENT_ID_PREFIX: Record<Bridge, string> = { sms: 'sms', whatsapp: 'wa' };
 
 /**
  * The bridge's bot user (one per bridge and tenant, made on first use): it authors what
@@ -41,8 +44,6 @@ export async function bridgeConversation(
   db: TenantDb,
   bridge: Bridge,
   contact: Contact,
-  /** A conversation was just bridged: this instance's "any relays?" answer is out of date. */
-  relaysChanged?: (schema: string) => void,
 ): Promise<{ groupId: number; bot: User }> {
   const bot = await bridgeBot(stores, db, bridge);
   const existing = await stores.integrations.conversationOf(db, bridge, contact.id);
@@ -54,7 +55,6 @@ export async function bridgeConversation(
     memberIds: admins,
   });
   await stores.integrations.linkConversation(db, bridge, contact.id, group.id);
-  relaysChanged?.(db.schema);
   // Two first messages at once: both made a group, the first link wins and both post there.
   return { groupId: (await stores.integrations.conversationOf(db, bridge, contact.id)) ?? group.id, bot };
 }
@@ -77,4 +77,57 @@ export async function claimOutbound(
     messageId,
   });
   return claimed || (await stores.integrations.bridgeMessageStatus(db, bridge, externalId)) === 'failed';
+}
+
+/** What a bridge needs to post what its contacts send. */
+export interface InboxDeps {
+  stores: Pick<Stores, 'integrations' | 'settings' | 'users'>;
+  groups: GroupService;
+  messages: MessageService;
+}
+
+/**
+ * An inbound message starts here: claimed by the provider's id (null: seen before, a
+ * redelivery to ignore), then its sender's contact, found by phone or added under `name`.
+ */
+export async function claimInbound(
+  stores: Pick<Stores, 'integrations'>,
+  db: TenantDb,
+  bridge: Bridge,
+  from: { externalId: string; phone: string; name: string },
+): Promise<Contact | null> {
+  const claimed = await stores.integrations.claimBridgeMessage(db, {
+    bridge,
+    externalId: from.externalId,
+    direction: 'in',
+    messageId: null,
+  });
+  if (!claimed) return null;
+  return (
+    (await stores.integrations.contactByPhone(db, from.phone, bridge)) ??
+    (await stores.integrations.insertContact(db, { name: from.name, phones: [from.phone], tags: [] }))
+  );
+}
+
+/** Posts what a contact sent into their conversation, under their name, and records it. */
+export async function postInbound(
+  deps: InboxDeps,
+  db: TenantDb,
+  bridge: Bridge,
+  contact: Contact,
+  externalId: string,
+  text: string,
+): Promise<void> {
+  const { groupId, bot } = await bridgeConversation(deps.stores, deps.groups, db, bridge, contact);
+  const { message } = await deps.messages.send(
+    db,
+    bot,
+    groupId,
+    { clientId: `${CLIENT_ID_PREFIX[bridge]}:${externalId}`.slice(0, 64), content: text },
+    { name: contact.name, icon: null },
+  );
+  await deps.stores.integrations.setBridgeMessage(db, bridge, externalId, {
+    messageId: message.id,
+    status: 'done',
+  });
 }

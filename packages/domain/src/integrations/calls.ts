@@ -25,15 +25,12 @@ const ANNOUNCE_EVERY_MS = 10 * 60_000;
  */
 export function createCalls(deps: {
   livekit: LiveKitConfig | null;
-  stores: Pick<Stores, 'groups'>;
+  stores: Pick<Stores, 'groups' | 'integrations'>;
   messages: MessageService;
   audit: AuditService;
 }) {
-  const announced = new Map<string, number>();
   return {
     enabled: deps.livekit !== null,
-
-    roomName: (schema: string, groupId: number) => `${schema}.group-${groupId}`,
 
     async join(db: TenantDb, user: User, groupId: number, ip: string | null) {
       const livekit = deps.livekit;
@@ -51,14 +48,13 @@ export function createCalls(deps: {
         ttl: TOKEN_TTL_SECONDS,
       });
       token.addGrant({ roomJoin: true, room, canPublish: true, canSubscribe: true, canPublishData: true });
-      const key = `${db.schema}:${groupId}`;
-      const last = announced.get(key) ?? 0;
-      if (Date.now() - last > ANNOUNCE_EVERY_MS) {
-        announced.set(key, Date.now());
+      // Announced once per ANNOUNCE_EVERY_MS, whichever instance is asked: the conversation says so.
+      const marker = `#call:${groupId}`;
+      if (!(await deps.stores.integrations.recentSystemLine(db, groupId, marker, ANNOUNCE_EVERY_MS))) {
         await deps.messages.postSystem(
           db,
           { id: groupId, type: access.type },
-          `📞 ${user.displayName ?? user.name} started a call — #call:${groupId}`,
+          `📞 ${user.displayName ?? user.name} started a call — ${marker}`,
         );
         await deps.audit.record(
           db,

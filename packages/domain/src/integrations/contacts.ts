@@ -7,11 +7,7 @@ import { auditWho } from '../audit-service.ts';
 import type { Actor } from '../context.ts';
 
 /** The address book of people reached through the bridges (name, phones, tags). */
-export function createContacts(deps: {
-  stores: Pick<Stores, 'integrations'>;
-  audit: AuditService;
-  relaysChanged: (schema: string) => void;
-}) {
+export function createContacts(deps: { stores: Pick<Stores, 'integrations'>; audit: AuditService }) {
   const { integrations } = deps.stores;
   const taken = (err: unknown): never => {
     if (err instanceof PhoneTaken) {
@@ -49,7 +45,6 @@ export function createContacts(deps: {
 
     async remove(db: TenantDb, actor: Actor, id: number): Promise<void> {
       if (!(await integrations.deleteContact(db, id))) throw notFound('Contact');
-      deps.relaysChanged(db.schema);
       await deps.audit.record(db, auditWho(actor), {
         action: 'contact.deleted',
         target: { type: 'integration', id: `contact:${id}` },

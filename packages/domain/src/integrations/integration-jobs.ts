@@ -1,4 +1,4 @@
-import type { TenantDb } from '@rosterchirp/db';
+import type { ChangeNotices, TenantDb } from '@rosterchirp/db';
 import type { JobQueue, QueueDefinition } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import type { DomainLogger } from '../context.ts';
@@ -11,7 +11,11 @@ export const INTEGRATION_QUEUES = {
   authCleanup: 'whatsapp-auth-cleanup',
 } as const;
 
-/** How long an instance trusts its "this tenant has no webhooks or bridges" answer. */
+/**
+ * How long an instance trusts its "does this tenant relay messages?" answer while change notices
+ * are not live (without a listener, or while it reconnects); live, an answer stands until a
+ * notice says a webhook or bridged conversation of the tenant changed.
+ */
 const RELAYS_CACHE_MS = 2000;
 /** Expired WhatsApp auth-state rows are deleted this often (one job per period). */
 const CLEANUP_EVERY_MS = 3600_000;
@@ -25,8 +29,9 @@ interface RelayJob {
 /**
  * What the job system does for integrations: one relay job per message of a tenant that has
  * outgoing webhooks or bridged conversations (outgoing POSTs, SMS/WhatsApp replies), and the
- * hourly cleanup of expired WhatsApp auth state. A tenant with neither pays one cached lookup
- * per send at most every 2 s (a new webhook or bridged conversation is seen by every instance within that).
+ * hourly cleanup of expired WhatsApp auth state. Whether a tenant relays at all is asked once and
+ * kept until a change notice (migration 015's triggers) says otherwise, so a tenant without
+ * integrations costs its sends nothing.
  */
 export function createIntegrationJobs(deps: {
   stores: Pick<Stores, 'integrations' | 'messages'>;
@@ -37,28 +42,53 @@ export function createIntegrationJobs(deps: {
   dbFor: (schema: string) => TenantDb;
   tenantSchemas: () => Promise<string[]>;
   leaseSeconds: number;
+  /** Commit-time change notices; without them answers are kept for RELAYS_CACHE_MS only. */
+  changeNotices?: Pick<ChangeNotices, 'live' | 'onNotice' | 'onReset'> | undefined;
   log: DomainLogger;
 }) {
   const known = new Map<string, { any: boolean; at: number }>();
   let timer: ReturnType<typeof setInterval> | undefined;
+  // Bumped by every notice: an answer read while one arrived may predate it and is not kept.
+  let generation = 0;
+  deps.changeNotices?.onNotice((n) => {
+    if (n.kind !== 'relays') return;
+    generation++;
+    known.delete(n.schema);
+  });
+  deps.changeNotices?.onReset(() => {
+    generation++;
+    known.clear();
+  });
 
   const hasRelays = async (db: TenantDb) => {
     const cached = known.get(db.schema);
-    if (cached && Date.now() - cached.at < RELAYS_CACHE_MS) return cached.any;
+    if (cached && (deps.changeNotices?.live || Date.now() - cached.at < RELAYS_CACHE_MS)) return cached.any;
+    const asked = generation;
     const any = await deps.stores.integrations.hasRelays(db);
-    known.set(db.schema, { any, at: Date.now() });
+    if (asked === generation) known.set(db.schema, { any, at: Date.now() });
     return any;
   };
 
+  /**
+   * One message, loaded once: outgoing webhooks, then the reply to a bridged contact. Only a
+   * person's live message is relayed — a bot's never (so two integrations cannot loop).
+   */
   const relay = async (job: RelayJob) => {
     const db = deps.dbFor(job.schema);
-    await deps.outgoing.deliver(db, job.messageId);
+    const message = await deps.stores.messages.load(db, job.messageId, 0);
+    if (message?.kind !== 'user' || message.deletedAt || !message.author || message.author.bot) return;
+    await deps.outgoing.deliver(db, message);
     const bridged = await deps.stores.integrations.contactOfConversation(db, job.groupId);
     if (!bridged) return;
-    const message = await deps.stores.messages.load(db, job.messageId, 0);
-    if (message?.kind !== 'user' || message.deletedAt) return;
     if (bridged.bridge === 'sms') await deps.sms.relayOut(db, bridged.contact, message);
     else await deps.whatsapp.relayOut(db, bridged.contact, message);
+  };
+
+  /** Deletes expired WhatsApp auth rows of every tenant; returns how many. */
+  const cleanupAuthState = async (): Promise<number> => {
+    let n = 0;
+    for (const schema of await deps.tenantSchemas()) n += await deps.whatsapp.cleanup(deps.dbFor(schema));
+    return n;
   };
 
   const requestCleanup = async () => {
@@ -99,18 +129,13 @@ export function createIntegrationJobs(deps: {
       ]);
     },
 
-    /** Deletes expired WhatsApp auth rows of every tenant; returns how many. */
-    async cleanupAuthState(): Promise<number> {
-      let n = 0;
-      for (const schema of await deps.tenantSchemas()) n += await deps.whatsapp.cleanup(deps.dbFor(schema));
-      return n;
-    },
+    cleanupAuthState,
 
     async start(): Promise<void> {
       await deps.jobs.define(queues);
       await deps.jobs.work<RelayJob>(INTEGRATION_QUEUES.relay, 4, relay);
       await deps.jobs.work(INTEGRATION_QUEUES.authCleanup, 1, async () => {
-        const n = await this.cleanupAuthState();
+        const n = await cleanupAuthState();
         if (n > 0) deps.log.info({ deleted: n }, 'expired WhatsApp auth state deleted');
       });
       await requestCleanup();

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { TenantDb } from '@rosterchirp/db';
-import type {
-  CreateOutgoingBody,
-  OutgoingEvent,
-  OutgoingPayload,
-  OutgoingWebhook,
+import {
+  type CreateOutgoingBody,
+  type Message,
+  OUTGOING_EVENTS,
+  type OutgoingEvent,
+  type OutgoingPayload,
+  type OutgoingWebhook,
 } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import { invalid, notFound } from '../app-error.ts';
@@ -28,7 +30,7 @@ export interface OutgoingOptions {
  * retries; every attempt is in the delivery log.
  */
 export function createOutgoingWebhooks(deps: {
-  stores: Pick<Stores, 'integrations' | 'messages' | 'push' | 'groups'>;
+  stores: Pick<Stores, 'integrations' | 'groups'>;
   audit: AuditService;
   options: OutgoingOptions;
 }) {
@@ -95,27 +97,28 @@ export function createOutgoingWebhooks(deps: {
     },
 
     /**
-     * The job for one message: which webhooks want it (new message; a bot named in it), one
-     * delivery row each, then every delivery not yet done is POSTed. Any failure left → the job
-     * is retried (backoff by the queue); targets the policy refuses are not retried.
+     * The relay job's part for one message (a person's live message, loaded once by the job):
+     * which webhooks want it (new message; a bot named in it), one delivery row each, then every
+     * delivery not yet done is POSTed. Any failure left → the job is retried (backoff by the
+     * queue); targets the policy refuses are not retried.
      */
-    async deliver(db: TenantDb, messageId: number): Promise<void> {
-      const head = await deps.stores.push.messageForPush(db, messageId);
-      if (!head || head.deleted || head.system) return;
-      const message = await deps.stores.messages.load(db, messageId, 0);
-      if (!message || message.author?.bot) return; // bots never trigger webhooks: no loops
-      const mentionedBots = await integrations.botHandles(db, head.mentions);
-      const wanted: Array<{
-        event: OutgoingEvent;
-        hooks: Awaited<ReturnType<typeof integrations.outgoingFor>>;
-      }> = [{ event: 'message:new', hooks: await integrations.outgoingFor(db, 'message:new', head.groupId) }];
-      if (mentionedBots.length > 0) {
-        wanted.push({ event: 'mention', hooks: await integrations.outgoingFor(db, 'mention', head.groupId) });
-      }
-      const hooksById = new Map(wanted.flatMap((w) => w.hooks.map((h) => [h.id, h] as const)));
+    async deliver(db: TenantDb, message: Message): Promise<void> {
+      const hooks = await integrations.outgoingFor(db, message.groupId);
+      if (hooks.length === 0) return;
+      const mentionedBots = hooks.some((h) => h.events.includes('mention'))
+        ? await integrations.botHandles(db, message.mentions)
+        : [];
+      const wanted = hooks.flatMap((hook) =>
+        OUTGOING_EVENTS.filter(
+          (event) => hook.events.includes(event) && (event !== 'mention' || mentionedBots.length > 0),
+        ).map((event) => ({ hook, event })),
+      );
+      if (wanted.length === 0) return;
+      const groupName = (await integrations.conversationName(db, message.groupId)) ?? '';
+      const hooksById = new Map(hooks.map((h) => [h.id, h]));
       const rows = await integrations.openDeliveries(
         db,
-        wanted.flatMap((w) => w.hooks.map((h) => ({ webhookId: h.id, event: w.event, messageId }))),
+        wanted.map((w) => ({ webhookId: w.hook.id, event: w.event, messageId: message.id })),
       );
       let failed = 0;
       for (const row of rows) {
@@ -128,7 +131,7 @@ export function createOutgoingWebhooks(deps: {
           message: {
             id: message.id,
             groupId: message.groupId,
-            groupName: head.groupName,
+            groupName,
             author: message.author
               ? { id: message.author.id, name: message.author.name, handle: message.author.handle }
               : null,

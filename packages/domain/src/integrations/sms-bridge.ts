@@ -7,7 +7,7 @@ import { auditWho } from '../audit-service.ts';
 import type { Actor, DomainLogger } from '../context.ts';
 import type { GroupService } from '../group-service.ts';
 import type { MessageService } from '../message-service.ts';
-import { bridgeConversation, claimOutbound } from './bridge-conversations.ts';
+import { claimInbound, claimOutbound, postInbound } from './bridge-conversations.ts';
 
 const SETTINGS_KEY = 'integration_sms';
 /** Carrier opt-out keywords (what Twilio's Advanced Opt-Out recognises). */
@@ -32,7 +32,6 @@ export function createSmsBridge(deps: {
   groups: GroupService;
   audit: AuditService;
   log: DomainLogger;
-  relaysChanged?: (schema: string) => void;
   /** Base of the Twilio REST API (a local stand-in in tests). */
   apiUrl: string;
   onOutcome?: (outcome: SmsOutcome) => void;
@@ -41,25 +40,6 @@ export function createSmsBridge(deps: {
   const count = (o: SmsOutcome) => deps.onOutcome?.(o);
   const config = async (db: TenantDb) =>
     ((await deps.stores.settings.get(db, SETTINGS_KEY)) as SmsConfig | undefined) ?? null;
-
-  async function postIn(db: TenantDb, contact: Contact, sid: string, text: string) {
-    const { groupId, bot } = await bridgeConversation(
-      deps.stores,
-      deps.groups,
-      db,
-      'sms',
-      contact,
-      deps.relaysChanged,
-    );
-    const { message } = await deps.messages.send(
-      db,
-      bot,
-      groupId,
-      { clientId: `sms:${sid}`.slice(0, 64), content: text },
-      { name: contact.name, icon: null },
-    );
-    return message.id;
-  }
 
   return {
     async configure(db: TenantDb, actor: Actor, body: SmsSettingsBody): Promise<void> {
@@ -103,20 +83,15 @@ export function createSmsBridge(deps: {
           field: sid ? 'From' : 'MessageSid',
         });
       }
-      if (
-        !(await integrations.claimBridgeMessage(db, {
-          bridge: 'sms',
-          externalId: sid,
-          direction: 'in',
-          messageId: null,
-        }))
-      ) {
+      const contact = await claimInbound(deps.stores, db, 'sms', {
+        externalId: sid,
+        phone: from,
+        name: from,
+      });
+      if (!contact) {
         count('duplicate');
         return 'duplicate';
       }
-      const contact =
-        (await integrations.contactByPhone(db, from, 'sms')) ??
-        (await integrations.insertContact(db, { name: from, phones: [from], tags: [] }));
       const body = (req.params.Body ?? '').trim();
       const keyword = body.toUpperCase();
       let text = body;
@@ -132,19 +107,13 @@ export function createSmsBridge(deps: {
         const url = req.params[`MediaUrl${i}`];
         if (url) text += `\n${url}`;
       }
-      const messageId = await postIn(db, contact, sid, text === '' ? '(empty text)' : text);
-      await integrations.setBridgeMessage(db, 'sms', sid, { messageId, status: 'done' });
+      await postInbound(deps, db, 'sms', contact, sid, text === '' ? '(empty text)' : text);
       count('received');
       return 'ok';
     },
 
-    /** A reply written in a bridged conversation: sent as a text, once (by the message's id). */
-    async relayOut(
-      db: TenantDb,
-      contact: Contact,
-      message: { id: number; content: string; author: { bot?: boolean | undefined } | null },
-    ): Promise<void> {
-      if (!message.author || message.author.bot) return;
+    /** A person's reply in a bridged conversation (the relay job passes no other): sent as a text, once. */
+    async relayOut(db: TenantDb, contact: Contact, message: { id: number; content: string }): Promise<void> {
       const cfg = await config(db);
       if (!cfg) return;
       const externalId = `out:${message.id}`;

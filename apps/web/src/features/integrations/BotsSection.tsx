@@ -2,8 +2,9 @@ import type { Bot } from '@rosterchirp/protocol/client';
 import { useEffect, useState } from 'preact/hooks';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { FormMessage } from '../../ui/FormMessage.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { integrationsApi } from './integrations-api.ts';
-import { ShownOnce, useAction } from './use-action.tsx';
+import { ShownOnce } from './ShownOnce.tsx';
 
 /** Bot accounts: a name, what its token may do (read, post), revoke. */
 export function BotsSection() {

@@ -2,8 +2,8 @@ import type { Contact, IntegrationsOverview } from '@rosterchirp/protocol/client
 import { useEffect, useState } from 'preact/hooks';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { FormMessage } from '../../ui/FormMessage.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { integrationsApi } from './integrations-api.ts';
-import { useAction } from './use-action.tsx';
 
 /** The SMS bridge's account (Twilio-compatible) and the address book of contacts. */
 export function SmsSection(props: { sms: IntegrationsOverview['sms'] | null; onChanged: () => void }) {

@@ -2,8 +2,9 @@ import type { Group, IncomingWebhook, OutgoingWebhook, WebhookDelivery } from '@
 import { useEffect, useState } from 'preact/hooks';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { FormMessage } from '../../ui/FormMessage.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { integrationsApi } from './integrations-api.ts';
-import { ShownOnce, useAction } from './use-action.tsx';
+import { ShownOnce } from './ShownOnce.tsx';
 
 const when = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });

@@ -2,8 +2,8 @@ import type { IntegrationsOverview } from '@rosterchirp/protocol/client';
 import { useEffect } from 'preact/hooks';
 import { useConfirm } from '../../ui/confirm.tsx';
 import { FormMessage } from '../../ui/FormMessage.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { integrationsApi } from './integrations-api.ts';
-import { useAction } from './use-action.tsx';
 
 const STATE_TEXT: Record<string, string> = {
   unlinked: 'Not linked.',

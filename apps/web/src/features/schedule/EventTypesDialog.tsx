@@ -1,24 +1,15 @@
 import type { EventType } from '@rosterchirp/protocol/client';
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../lib/http.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { FormMessage, type Said } from '../../ui/FormMessage.tsx';
+import { FormMessage } from '../../ui/FormMessage.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { scheduleApi } from './schedule-api.ts';
 
 /** Admins and managers name and colour the event types; a type in use cannot be deleted. */
 export function EventTypesDialog(props: { types: EventType[]; onChanged: () => void; onClose: () => void }) {
-  const [said, setSaid] = useState<Said | null>(null);
+  const { said, run: attempt } = useAction(props.onChanged, 'Could not save');
   const [name, setName] = useState('');
   const [color, setColor] = useState('#0ea5e9');
-  const attempt = async (work: () => Promise<unknown>, done: string) => {
-    try {
-      await work();
-      setSaid({ text: done, error: false });
-      props.onChanged();
-    } catch (err) {
-      setSaid({ text: err instanceof ApiError ? err.message : 'Could not save', error: true });
-    }
-  };
   return (
     <Dialog label="Event types" title="Event types" onClose={props.onClose}>
       <ul class="event-types">

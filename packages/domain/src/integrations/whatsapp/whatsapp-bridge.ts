@@ -9,7 +9,7 @@ import { auditWho } from '../../audit-service.ts';
 import type { Actor, DomainLogger } from '../../context.ts';
 import type { GroupService } from '../../group-service.ts';
 import type { MessageService } from '../../message-service.ts';
-import { bridgeConversation, claimOutbound } from '../bridge-conversations.ts';
+import { claimInbound, claimOutbound, postInbound } from '../bridge-conversations.ts';
 import { inboundText, outboundContent, phoneToJid, type WaInbound } from './message-mapping.ts';
 import { loadBaileys, usePostgresAuthState } from './postgres-auth-state.ts';
 
@@ -37,7 +37,6 @@ export function createWhatsappBridge(deps: {
   messages: MessageService;
   audit: AuditService;
   log: DomainLogger;
-  relaysChanged?: (schema: string) => void;
 }) {
   const sockets = new Map<string, WASocket>();
   /** Tenants whose link this instance keeps open (reconnects stop once unlinked or closed). */
@@ -61,42 +60,12 @@ export function createWhatsappBridge(deps: {
   async function receive(db: TenantDb, msg: WaInbound): Promise<void> {
     const inbound = inboundText(msg);
     if (!inbound) return;
-    if (
-      !(await integrations.claimBridgeMessage(db, {
-        bridge: 'whatsapp',
-        externalId: inbound.id,
-        direction: 'in',
-        messageId: null,
-      }))
-    ) {
-      return;
-    }
-    const contact =
-      (await integrations.contactByPhone(db, inbound.phone, 'whatsapp')) ??
-      (await integrations.insertContact(db, {
-        name: inbound.name ?? inbound.phone,
-        phones: [inbound.phone],
-        tags: [],
-      }));
-    const { groupId, bot } = await bridgeConversation(
-      deps.stores,
-      deps.groups,
-      db,
-      'whatsapp',
-      contact,
-      deps.relaysChanged,
-    );
-    const { message } = await deps.messages.send(
-      db,
-      bot,
-      groupId,
-      { clientId: `wa:${inbound.id}`.slice(0, 64), content: inbound.text },
-      { name: contact.name, icon: null },
-    );
-    await integrations.setBridgeMessage(db, 'whatsapp', inbound.id, {
-      messageId: message.id,
-      status: 'done',
+    const contact = await claimInbound(deps.stores, db, 'whatsapp', {
+      externalId: inbound.id,
+      phone: inbound.phone,
+      name: inbound.name ?? inbound.phone,
     });
+    if (contact) await postInbound(deps, db, 'whatsapp', contact, inbound.id, inbound.text);
   }
 
   async function open(db: TenantDb): Promise<void> {
@@ -193,17 +162,12 @@ export function createWhatsappBridge(deps: {
       };
     },
 
+    /** A person's reply in a bridged conversation (the relay job passes no other): sent once. */
     async relayOut(
       db: TenantDb,
       contact: Contact,
-      message: {
-        id: number;
-        content: string;
-        imageUrl: string | null;
-        author: { bot?: boolean | undefined } | null;
-      },
+      message: { id: number; content: string; imageUrl: string | null },
     ): Promise<void> {
-      if (!message.author || message.author.bot) return;
       const externalId = `out:${message.id}`;
       if (!(await claimOutbound(deps.stores, db, 'whatsapp', message.id))) return;
       const sock = sockets.get(db.schema);
