@@ -23,12 +23,15 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '3' },
     generators: { type: 'string', default: '3' },
     hold: { type: 'string', default: '30' },
+    transport: { type: 'string', default: 'socketio' },
   },
 });
 const CONNECTIONS = Number(values.connections);
 const INSTANCES = Number(values.instances);
 const GENERATORS = Number(values.generators);
 const HOLD_S = Number(values.hold);
+const TRANSPORT = values.transport === 'stream' ? 'stream' : 'socketio';
+if (values.transport !== TRANSPORT) throw new Error('--transport is socketio or stream');
 const started = Date.now();
 const log = (m: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
 
@@ -43,6 +46,8 @@ async function main() {
   );
   const cluster = await startCluster({
     instances: INSTANCES,
+    // SIGUSR2 → two full GCs, so memory is read without the handshakes' garbage.
+    nodeArgs: ['--expose-gc', '--import', join(REPO_ROOT, 'loadtest/src/lib/gc-on-signal.mjs')],
     env: {
       ...BENCH_CONNECTION_LIMITS,
       LOG_LEVEL: 'warn',
@@ -58,6 +63,7 @@ async function main() {
       instances: INSTANCES,
       generators: GENERATORS,
       holdSeconds: HOLD_S,
+      transport: TRANSPORT,
       path: 'generators → instances (no Caddy)',
     },
   };
@@ -82,6 +88,11 @@ async function main() {
       await json<{ token: string }>(cluster.url, 'POST', '/api/auth/login', undefined, cluster.admin)
     ).token;
     const urls = cluster.instances.map((i) => i.url);
+    const collectGarbage = async () => {
+      for (const i of cluster.instances) process.kill(i.pid, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 1500));
+    };
+    await collectGarbage();
     const rssBefore = cluster.instances.reduce((n, i) => n + rssKib(i.pid), 0);
     // Heap used, from each instance's /metrics (loopback may read it): memory that is JS objects.
     const heapUsed = async () => {
@@ -100,7 +111,14 @@ async function main() {
       workers.map((w, g) =>
         ask(
           w,
-          { type: 'start', urls, token, count: Math.min(per, CONNECTIONS - g * per), offset: g * per },
+          {
+            type: 'start',
+            urls,
+            token,
+            count: Math.min(per, CONNECTIONS - g * per),
+            offset: g * per,
+            transport: TRANSPORT,
+          },
           'started',
         ),
       ),
@@ -120,6 +138,7 @@ async function main() {
       redis: Number(((((await redisCpu()) - hold0.redis) / HOLD_S) * 100).toFixed(1)),
     };
     redis.disconnect();
+    await collectGarbage();
     const rssAfter = cluster.instances.reduce((n, i) => n + rssKib(i.pid), 0);
     const heapAfter = await heapUsed();
     const after = await Promise.all(workers.map((w) => ask(w, { type: 'report' }, 'report')));
@@ -146,15 +165,16 @@ async function main() {
   const day = new Date().toISOString().slice(0, 10);
   const dir = join(REPO_ROOT, 'loadtest', 'results');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `connections-${day}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  const name = TRANSPORT === 'stream' ? `connections-stream-${day}` : `connections-${day}`;
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const c = report.connections as Record<string, unknown> & { connectMs: ReturnType<typeof summary> };
   await writeFile(
-    join(dir, `connections-${day}.md`),
-    `# Idle connections — ${day}
+    join(dir, `${name}.md`),
+    `# Idle connections (${TRANSPORT === 'stream' ? '/api/stream' : 'socket.io'}) — ${day}
 
 Machine: ${report.machine}; generators, instances, PgBouncer, Postgres and Redis share it.
 Settings: \`${JSON.stringify(report.settings)}\`
-Reproduce: \`pnpm bench:connections -- --connections ${CONNECTIONS} --instances ${INSTANCES} --generators ${GENERATORS}\`
+Reproduce: \`pnpm bench:connections -- --connections ${CONNECTIONS} --instances ${INSTANCES} --generators ${GENERATORS}${TRANSPORT === 'stream' ? ' --transport stream' : ''}\`
 
 | measure | result |
 |---|---|
@@ -167,7 +187,7 @@ Reproduce: \`pnpm bench:connections -- --connections ${CONNECTIONS} --instances 
 | CPU while idle (during the hold, % of one core) | ${JSON.stringify(c.idleCpuPercent)} |
 `,
   );
-  log(`written to loadtest/results/connections-${day}.md`);
+  log(`written to loadtest/results/${name}.md`);
 }
 
 main().catch((err: unknown) => {

@@ -4,7 +4,8 @@
  * 127.0.0.0/8), reports, holds them until told to close, then exits. A process holds at most
  * what its open-file limit allows, hence several of them.
  */
-import { type ChatSocket, connect, sourceAddress } from './clients.ts';
+import WebSocket from 'ws';
+import { connect, sourceAddress } from './clients.ts';
 
 interface Start {
   type: 'start';
@@ -12,10 +13,49 @@ interface Start {
   token: string;
   count: number;
   offset: number;
+  /** `socketio` (the web client's transport) or `stream` (`/api/stream`, plain WebSocket). */
+  transport: 'socketio' | 'stream';
 }
 
-const held: ChatSocket[] = [];
+/** What the worker needs of either kind of held connection. */
+interface Held {
+  readonly connected: boolean;
+  close(): void;
+}
+
+const held: Held[] = [];
 let disconnects = 0;
+
+async function openSocketIo(url: string, token: string, localAddress: string): Promise<Held> {
+  const s = await connect(url, token, localAddress);
+  s.on('disconnect', () => disconnects++);
+  return {
+    get connected() {
+      return s.connected;
+    },
+    close: () => s.close(),
+  };
+}
+
+/** Open once the server's hello frame arrives (it is in its rooms by then). */
+async function openStream(url: string, token: string, localAddress: string): Promise<Held> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/stream?token=${encodeURIComponent(token)}`, {
+    localAddress,
+    perMessageDeflate: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('message', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  ws.on('close', () => disconnects++);
+  return {
+    get connected() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    close: () => ws.close(),
+  };
+}
 
 process.on('message', async (msg: Start | { type: 'report' } | { type: 'close' }) => {
   if (msg.type === 'start') {
@@ -27,9 +67,8 @@ process.on('message', async (msg: Start | { type: 'report' } | { type: 'close' }
           const n = msg.offset + i + k;
           const t = performance.now();
           try {
-            const s = await connect(msg.urls[n % msg.urls.length]!, msg.token, sourceAddress(n));
-            s.on('disconnect', () => disconnects++);
-            held.push(s);
+            const open = msg.transport === 'stream' ? openStream : openSocketIo;
+            held.push(await open(msg.urls[n % msg.urls.length]!, msg.token, sourceAddress(n)));
             connectMs.push(performance.now() - t);
           } catch {
             failures++;

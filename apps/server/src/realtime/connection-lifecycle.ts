@@ -31,7 +31,8 @@ export function trackPresence(
   log: Logger,
 ) {
   const userId = actor.user.id;
-  const fail = (what: string) => (err: unknown) => log.error({ err, userId, connectionId }, what);
+  const schema = db.schema;
+  const fail = (what: string) => (err: unknown) => log.error({ err, schema, userId, connectionId }, what);
   // Bots are never shown online (docs/INTEGRATIONS.md): their connections skip presence.
   if (actor.user.bot) return () => undefined;
   // "Last seen" of the session in the sessions list; not worth delaying the connection for.
