@@ -40,7 +40,8 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:3000/api/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# TypeScript runs through tsx (a dependency of the server; no separate compile step); SIGTERM
-# drains (docs/CLUSTER.md invariant 8). Health report inside: node --import tsx src/doctor-cli.ts
+# TypeScript runs through the server's own loader (esbuild strips the types file by file; no
+# separate compile step); SIGTERM drains (docs/CLUSTER.md invariant 8). Health report inside:
+# node --import tsx src/doctor-cli.ts
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "--import", "./loader/register.mjs", "src/server.ts"]

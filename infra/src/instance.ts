@@ -30,7 +30,7 @@ export async function startInstance(opts: {
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   const child = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), '--import', 'tsx', 'apps/server/src/server.ts'],
+    [...(opts.nodeArgs ?? []), '--import', './apps/server/loader/register.mjs', 'apps/server/src/server.ts'],
     {
       cwd: REPO_ROOT,
       env: {

@@ -5,7 +5,8 @@
  * R, then P publishes spread over the rooms, each delivered to its room. One server process
  * each: nginx with one worker, one RosterChirp instance (its sends are persisted through
  * PgBouncer into Postgres and fanned out through Redis, Nchan's are not: both CPU figures are
- * printed). Prints memory per connection (RSS growth), server CPU per delivery, and the ratios;
+ * printed), with socket.io subscribers and again with `/api/stream` ones. Prints memory per
+ * connection (RSS growth; RosterChirp's read after full GCs), server CPU per delivery, and the ratios;
  * writes loadtest/results/peers-<date>.md. The report keeps the ratios: absolute numbers move
  * with the machine.
  */
@@ -183,9 +184,42 @@ http {
   }
 }
 
-async function measureRosterChirp(): Promise<Side> {
-  const cluster = await startCluster({ instances: 1, env: BENCH_ENV });
-  const sockets: ChatSocket[] = [];
+/** A held subscriber of either transport. */
+interface Subscriber {
+  close(): void;
+}
+
+/** A `/api/stream` subscriber (plain WebSocket, like Nchan's), open once its hello arrives. */
+async function streamSubscriber(base: string, token: string, n: number, onMessage: () => void) {
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/stream?token=${encodeURIComponent(token)}`, {
+    localAddress: sourceAddress(n),
+    perMessageDeflate: false,
+  });
+  const prefix = Buffer.from('{"type":"message:new"');
+  await new Promise<void>((resolve, reject) => {
+    ws.once('message', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.on('message', (raw: Buffer) => {
+    if (raw.subarray(0, prefix.length).equals(prefix)) onMessage();
+  });
+  return { close: () => ws.terminate() };
+}
+
+async function socketIoSubscriber(base: string, token: string, n: number, onMessage: () => void) {
+  const s: ChatSocket = await connect(base, token, sourceAddress(n));
+  s.on('message:new', onMessage);
+  return { close: () => s.close() };
+}
+
+async function measureRosterChirp(transport: 'socketio' | 'stream'): Promise<Side> {
+  const cluster = await startCluster({
+    instances: 1,
+    env: BENCH_ENV,
+    // SIGUSR2 → two full GCs: memory is read as what the connections keep, not handshake garbage.
+    nodeArgs: ['--expose-gc', '--import', join(REPO_ROOT, 'loadtest/src/lib/gc-on-signal.mjs')],
+  });
+  const sockets: Subscriber[] = [];
   const redis = new Redis(cluster.redis.url);
   try {
     const instance = cluster.instances[0]!;
@@ -196,20 +230,25 @@ async function measureRosterChirp(): Promise<Side> {
       prefix: 'peer',
       roomSize: ROOM_SIZE,
     });
+    const collectGarbage = async () => {
+      process.kill(instance.pid, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 1500));
+    };
+    await collectGarbage();
     const rssBefore = rssKib(instance.pid);
     let received = 0;
     for (let i = 0; i < users.length; i += 200) {
       await Promise.all(
         users.slice(i, i + 200).map(async (u, k) => {
-          const s = await connect(instance.url, u.token, sourceAddress(i + k));
-          s.on('message:new', () => received++);
-          sockets.push(s);
+          const subscribe = transport === 'stream' ? streamSubscriber : socketIoSubscriber;
+          sockets.push(await subscribe(instance.url, u.token, i + k, () => received++));
         }),
       );
     }
     await new Promise((r) => setTimeout(r, 2000));
+    await collectGarbage();
     const kib = (rssKib(instance.pid) - rssBefore) / sockets.length;
-    log(`rosterchirp: ${sockets.length} sockets held, ${kib.toFixed(1)} KiB each`);
+    log(`rosterchirp (${transport}): ${sockets.length} subscribers held, ${kib.toFixed(1)} KiB each`);
     // One publisher per room: its first member.
     const publishers = new Map<number, string>();
     for (const u of users) if (!publishers.has(u.roomId)) publishers.set(u.roomId, u.token);
@@ -235,7 +274,7 @@ async function measureRosterChirp(): Promise<Side> {
     const depsCpu = (await dependencies()) - deps0;
     rest.close();
     return {
-      name: 'RosterChirp (1 instance; sends persisted)',
+      name: `RosterChirp, ${transport === 'stream' ? '/api/stream' : 'socket.io'} (1 instance; sends persisted)`,
       connections: sockets.length,
       kibPerConnection: kib,
       deliveries,
@@ -278,22 +317,26 @@ async function publishAll(
 
 async function main() {
   const nchan = await measureNchan();
-  const ours = await measureRosterChirp();
+  const ours = await measureRosterChirp('socketio');
+  const stream = await measureRosterChirp('stream');
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const ratios = (s: Side) =>
+    `memory per connection **${ratio(s.kibPerConnection, nchan.kibPerConnection)}×**, CPU per delivery of the fan-out process **${ratio(s.fanoutUsPerDelivery, nchan.fanoutUsPerDelivery)}×**, of all server processes **${ratio(s.totalUsPerDelivery, nchan.totalUsPerDelivery)}×**`;
   const row = (s: Side) =>
     `| ${s.name} | ${s.connections.toLocaleString('en')} | ${s.kibPerConnection.toFixed(1)} KiB | ${s.deliveries.toLocaleString('en')} in ${s.seconds.toFixed(1)} s | ${s.fanoutUsPerDelivery.toFixed(1)} µs | ${s.totalUsPerDelivery.toFixed(1)} µs |`;
   const md = `# RosterChirp beside Nchan — ${new Date().toISOString().slice(0, 10)}
 
 **Machine**: ${machine()}; generator on the same box.
 **Command**: \`pnpm bench:peers -- --connections ${CONNECTIONS} --room-size ${ROOM_SIZE} --publishes ${PUBLISHES}\`
-**Shape**: ${CONNECTIONS.toLocaleString('en')} WebSocket subscribers in rooms of ${ROOM_SIZE}, ${PUBLISHES} publishes spread over the rooms (${IN_FLIGHT} in flight), each delivered to its whole room. Nchan: nginx with one worker, plain WebSockets, publishes by HTTP POST, nothing stored. RosterChirp: one instance, socket.io clients, publishes are message sends by a member (REST), persisted through PgBouncer into Postgres and fanned out through the Redis adapter.
+**Shape**: ${CONNECTIONS.toLocaleString('en')} WebSocket subscribers in rooms of ${ROOM_SIZE}, ${PUBLISHES} publishes spread over the rooms (${IN_FLIGHT} in flight), each delivered to its whole room. Nchan: nginx with one worker, plain WebSockets, publishes by HTTP POST, nothing stored. RosterChirp: one instance, socket.io clients (the web client's transport) in one run and \`/api/stream\` clients (plain WebSockets, as Nchan's) in another, publishes are message sends by a member (REST), persisted through PgBouncer into Postgres and fanned out through the Redis adapter.
 
 | server | connections | memory per connection | deliveries | CPU per delivery (fan-out process) | CPU per delivery (all server processes) |
 |---|---|---|---|---|---|
 ${row(nchan)}
 ${row(ours)}
+${row(stream)}
 
-**Ratios (RosterChirp ÷ Nchan)**: memory per connection **${ratio(ours.kibPerConnection, nchan.kibPerConnection)}×**, CPU per delivery of the fan-out process **${ratio(ours.fanoutUsPerDelivery, nchan.fanoutUsPerDelivery)}×**, of all server processes **${ratio(ours.totalUsPerDelivery, nchan.totalUsPerDelivery)}×**.
+**Ratios (RosterChirp ÷ Nchan)**: socket.io: ${ratios(ours)}; \`/api/stream\`: ${ratios(stream)}.
 `;
   const file = join(REPO_ROOT, 'loadtest', 'results', `peers-${new Date().toISOString().slice(0, 10)}.md`);
   await writeFile(file, md);

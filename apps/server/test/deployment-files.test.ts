@@ -105,7 +105,7 @@ describe('the production layout (what the Dockerfile ships)', () => {
       assert.ok(!existsSync(join(dir, 'app', 'node_modules', 'typescript')), 'no dev tools shipped');
       assert.ok(!existsSync(join(dir, 'app', 'node_modules', '@biomejs')), 'no dev tools shipped');
       const port = await freePort();
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      child = spawn(process.execPath, ['--import', './loader/register.mjs', 'src/server.ts'], {
         cwd: join(dir, 'app'),
         env: {
           PATH: process.env.PATH ?? '',

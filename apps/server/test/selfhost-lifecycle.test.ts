@@ -45,7 +45,12 @@ async function startServer(
     LINK_PREVIEWS: 'false',
     ...extraEnv,
   };
-  const node = [process.execPath, '--import', 'tsx', 'apps/server/src/server.ts'];
+  const node = [
+    process.execPath,
+    '--import',
+    './apps/server/loader/register.mjs',
+    'apps/server/src/server.ts',
+  ];
   const [cmd, ...args] = asUser ? ['runuser', '-u', asUser, '--', ...node] : node;
   const child = spawn(cmd as string, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -205,11 +210,15 @@ describe('self-host lifecycle on embedded Postgres', { timeout: 300_000 }, () =>
     const dataDir = await freshDataDir();
     const first = await startServer(dataDir);
     await send(first.url, 'still here');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/server.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', './apps/server/loader/register.mjs', 'apps/server/src/server.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
@@ -323,11 +332,15 @@ describe('self-host lifecycle on embedded Postgres', { timeout: 300_000 }, () =>
     await first.exit;
     await writeFile(join(dataDir, 'pg', 'PG_VERSION'), '9.6\n'); // a cluster of another major version
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/server.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', './apps/server/loader/register.mjs', 'apps/server/src/server.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
