@@ -181,7 +181,7 @@ Reproduce: \`pnpm bench:connections -- --connections ${CONNECTIONS} --instances 
 | connections held | **${c.held}** of ${CONNECTIONS} (${c.failures} failed) in ${c.connectSeconds} s |
 | connect latency ms | p50 ${c.connectMs.p50.toFixed(0)}, p95 ${c.connectMs.p95.toFixed(0)}, p99 ${c.connectMs.p99.toFixed(0)} |
 | still connected after ${HOLD_S} s (heartbeats answered) | ${c.aliveAfterHold} (${c.disconnectsDuringHold} disconnects) |
-| server memory | **${c.serverKibPerConnection} KiB per connection** (RSS growth; JS heap used: ${c.serverHeapKibPerConnection} KiB); ${c.serverRssMib} MiB RSS over ${INSTANCES} instances |
+| server memory | **${c.serverKibPerConnection} KiB per connection** (RSS growth; JS heap used: ${c.serverHeapKibPerConnection} KiB; both read after two full GCs); ${c.serverRssMib} MiB RSS over ${INSTANCES} instances |
 | generator memory | ${JSON.stringify(c.generatorRssMib)} MiB per process |
 | instance CPU while connecting and holding | ${c.instanceCpuSeconds} s |
 | CPU while idle (during the hold, % of one core) | ${JSON.stringify(c.idleCpuPercent)} |

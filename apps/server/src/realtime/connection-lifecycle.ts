@@ -58,7 +58,8 @@ export async function sendFromConnection(
   db: TenantDb,
   actor: Actor,
   payload: SocketSendPayload,
-  log: Logger,
+  /** Made only when a failure is logged. */
+  log: () => Logger,
 ): Promise<SendAck> {
   try {
     assertBotMay(actor, 'post');
@@ -67,6 +68,6 @@ export async function sendFromConnection(
     const { message } = await services.messages.send(db, actor.user, groupId, body);
     return { ok: true, message };
   } catch (err) {
-    return { ok: false, error: toErrorShape(err, log) };
+    return { ok: false, error: toErrorShape(err, log()) };
   }
 }

@@ -124,8 +124,10 @@ export function installSocketHandlers(
     // The upgrade request was read by the handshake (headers, address); keeping it alive for the
     // connection's lifetime was several KiB per idle connection (socket.io's "memory usage" guide).
     (socket.conn as unknown as { request: unknown }).request = null;
-    const socketLog = log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
-    const endPresence = trackPresence(services, heartbeats, db, actor, socket.id, socketLog);
+    // A logger naming the socket, made only when there is something to log (a child logger per
+    // idle connection was a few hundred bytes each).
+    const socketLog = () => log.child({ schema: db.schema, userId: actor.user.id, socketId: socket.id });
+    const endPresence = trackPresence(services, heartbeats, db, actor, socket.id, log);
     let viewing = false;
     socket.on('disconnect', () => {
       socket.data.release();
@@ -140,7 +142,7 @@ export function installSocketHandlers(
       try {
         await services.viewing.set(db, socket.id, actor.user.id, checked.value.groupId);
       } catch (err) {
-        toErrorShape(err, socketLog);
+        toErrorShape(err, socketLog());
       }
     });
     const typing = { rooms: socket.rooms, throttle: services.typing.throttleState() };
@@ -160,7 +162,7 @@ export function installSocketHandlers(
       try {
         await services.typing.announce(db, actor, typing, checked.value.groupId);
       } catch (err) {
-        toErrorShape(err, socketLog);
+        toErrorShape(err, socketLog());
       }
     });
 
@@ -169,7 +171,7 @@ export function installSocketHandlers(
       try {
         ack({ userIds: await services.presence.online(db) });
       } catch (err) {
-        toErrorShape(err, socketLog);
+        toErrorShape(err, socketLog());
         ack({ userIds: [] });
       }
     });

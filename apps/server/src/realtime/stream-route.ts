@@ -103,7 +103,7 @@ export function installStreamRoute(
         send({
           type: 'ack',
           id: frame.id,
-          data: await sendFromConnection(services, rateGuards, db, actor, frame.data, log()),
+          data: await sendFromConnection(services, rateGuards, db, actor, frame.data, log),
         });
     };
 
