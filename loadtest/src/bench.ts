@@ -1,8 +1,10 @@
 /**
  * `pnpm bench`: the local cluster (Postgres → PgBouncer, Redis, s3rver, N instances, Caddy) under
  * the product's load shapes, from one Node process on loopback; writes loadtest/results/<date>.{md,json}.
- *   idle      — C socket.io connections held through Caddy: connect latency, server KiB per connection
- *   fanout    — R receivers in one channel across instances, M messages: deliveries/s
+ *   idle      — C connections held through Caddy, socket.io and then /api/stream: connect
+ *               latency, server KiB per connection (read after full GCs in the instances)
+ *   fanout    — those receivers in one channel across instances, M messages: deliveries/s and
+ *               server CPU per delivery, for each transport
  *   persist   — S concurrent REST senders, each in its own room: persisted messages/s
  *   latency   — a fixed rate into rooms of 10: send→deliver p50/p95/p99 (same clock)
  *   users     — Mattermost's user model (one action per user every ~20 s), stepped up until
@@ -16,7 +18,15 @@ import { parseArgs } from 'node:util';
 import { type Cluster, REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import type { Group, Message, SendAck, User } from '@rosterchirp/protocol';
 import pg from 'pg';
-import { BENCH_ENV, type ChatSocket, connect, json, restSender, sourceAddress } from './lib/clients.ts';
+import {
+  BENCH_ENV,
+  type ChatSocket,
+  connect,
+  connectStream,
+  json,
+  restSender,
+  sourceAddress,
+} from './lib/clients.ts';
 import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
 import { resetStatements, STATEMENT_STATS_SETTINGS, statementsReport } from './lib/pg-statements.ts';
 import { type KillInstanceResult, runKillInstance } from './scenarios/kill-instance.ts';
@@ -88,6 +98,8 @@ async function main() {
   const cluster = await startCluster({
     instances: INSTANCES,
     env: BENCH_ENV,
+    // SIGUSR2 → two full GCs: memory per connection is read as what the connections keep.
+    nodeArgs: ['--expose-gc', '--import', join(REPO_ROOT, 'loadtest/src/lib/gc-on-signal.mjs')],
     ...(values.statements ? { postgresSettings: STATEMENT_STATS_SETTINGS } : {}),
   });
   const report: Record<string, unknown> = {
@@ -109,71 +121,116 @@ async function main() {
       (g) => g.type === 'public',
     )!.id;
 
-    // idle
-    log(`idle: opening ${CONNECTIONS} connections through Caddy`);
-    const rssBefore = cluster.instances.map((i) => rssKib(i.pid));
-    const connectMs: number[] = [];
-    const held: ChatSocket[] = [];
-    let failures = 0;
-    for (let i = 0; i < CONNECTIONS; i += 100) {
-      await Promise.all(
-        Array.from({ length: Math.min(100, CONNECTIONS - i) }, async (_, k) => {
-          const t = performance.now();
-          try {
-            held.push(await connect(cluster.url, admin, sourceAddress(i + k)));
-            connectMs.push(performance.now() - t);
-          } catch {
-            failures++;
-          }
-        }),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 2000));
-    const rssAfter = cluster.instances.map((i) => rssKib(i.pid));
-    const addedKib = rssAfter.reduce((n, v, i) => n + v - rssBefore[i]!, 0);
-    report.idle = {
-      connections: held.length,
-      failures,
-      connectMs: summary(connectMs),
-      serverKibPerConnection: Number((addedKib / Math.max(1, held.length)).toFixed(1)),
-      generatorRssMib: Math.round(process.memoryUsage().rss / 2 ** 20),
+    const gcInstances = async () => {
+      for (const i of cluster.instances) process.kill(i.pid, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 1500));
     };
-    log(
-      `idle: ${held.length} held, ${(report.idle as { serverKibPerConnection: number }).serverKibPerConnection} KiB/connection on the servers`,
-    );
-
-    // fanout: the idle connections are all in the tenant room, so a public-channel message reaches every one.
-    const messages = QUICK ? 50 : 200;
-    let delivered = 0;
-    const expected = held.length * messages;
-    let done: () => void = () => undefined;
-    const all = new Promise<void>((r) => {
-      done = r;
-    });
-    for (const s of held) s.on('message:new', () => void (++delivered === expected && done()));
-    const sender = await connect(cluster.url, admin);
     let cpu0 = cpuOf(cluster);
     let t0 = performance.now();
-    for (let i = 0; i < messages; i += 10) {
-      await Promise.all(
-        Array.from({ length: 10 }, (_, k) => send(sender, general, `fan-${i + k}`, `fan-out ${i + k}`)),
+    let seconds = 0;
+    report.idle = [];
+    report.fanout = [];
+    // idle and fanout, once with socket.io receivers (the web client) and once with /api/stream
+    // receivers (plain WebSockets): the same connections, the same public channel.
+    for (const transport of ['socketio', 'stream'] as const) {
+      const name = transport === 'stream' ? '/api/stream' : 'socket.io';
+      if (transport === 'stream') {
+        // Fresh instances: memory the first pass freed would otherwise be reused unseen.
+        for (let i = 0; i < cluster.instances.length; i++) {
+          await cluster.instances[i]!.stop();
+          await cluster.restartInstance(i);
+        }
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+      log(`idle (${name}): opening ${CONNECTIONS} connections through Caddy`);
+      const connectMs: number[] = [];
+      let delivered = 0;
+      let expected = Number.POSITIVE_INFINITY;
+      let done: () => void = () => undefined;
+      const held: Array<{ close(): void }> = [];
+      let failures = 0;
+      const onMessage = () => void (++delivered === expected && done());
+      const open = async (n: number) => {
+        if (transport === 'stream')
+          return connectStream(cluster.url, admin, { localAddress: sourceAddress(n), onEvent: onMessage });
+        const s = await connect(cluster.url, admin, sourceAddress(n));
+        s.on('message:new', onMessage);
+        return s;
+      };
+      // Warm-up: the first connections load and compile what every later one uses.
+      for (const s of await Promise.all(Array.from({ length: 50 }, (_, n) => open(n)))) s.close();
+      await new Promise((r) => setTimeout(r, 500));
+      await gcInstances();
+      const rssBefore = cluster.instances.map((i) => rssKib(i.pid));
+      for (let i = 0; i < CONNECTIONS; i += 100) {
+        await Promise.all(
+          Array.from({ length: Math.min(100, CONNECTIONS - i) }, async (_, k) => {
+            const t = performance.now();
+            try {
+              held.push(await open(i + k));
+              connectMs.push(performance.now() - t);
+            } catch {
+              failures++;
+            }
+          }),
+        );
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      await gcInstances();
+      const rssAfter = cluster.instances.map((i) => rssKib(i.pid));
+      const addedKib = rssAfter.reduce((n, v, i) => n + v - rssBefore[i]!, 0);
+      const idle = {
+        transport: name,
+        connections: held.length,
+        failures,
+        connectMs: summary(connectMs),
+        serverKibPerConnection: Number((addedKib / Math.max(1, held.length)).toFixed(1)),
+        generatorRssMib: Math.round(process.memoryUsage().rss / 2 ** 20),
+      };
+      (report.idle as unknown[]).push(idle);
+      log(
+        `idle (${name}): ${held.length} held, ${idle.serverKibPerConnection} KiB/connection on the servers`,
       );
+
+      // fanout: the idle connections are all in the tenant room, so a public-channel message reaches every one.
+      const messages = QUICK ? 50 : 200;
+      expected = held.length * messages;
+      const all = new Promise<void>((r) => {
+        done = r;
+      });
+      const sender = await connect(cluster.url, admin);
+      cpu0 = cpuOf(cluster);
+      t0 = performance.now();
+      for (let i = 0; i < messages; i += 10) {
+        await Promise.all(
+          Array.from({ length: 10 }, (_, k) =>
+            send(sender, general, `fan-${transport}-${i + k}`, `fan-out ${i + k}`),
+          ),
+        );
+      }
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([all, new Promise((r) => (giveUp = setTimeout(r, 120_000)))]);
+      clearTimeout(giveUp);
+      seconds = (performance.now() - t0) / 1000;
+      const cpuSeconds = cpuDelta(cpu0, cpuOf(cluster));
+      const serverCpu = cpuSeconds.instances! + cpuSeconds.postgres! + cpuSeconds.caddy!;
+      const fanout = {
+        transport: name,
+        receivers: held.length,
+        messages,
+        deliveries: delivered,
+        expected,
+        seconds: Number(seconds.toFixed(2)),
+        deliveriesPerSecond: Math.round(delivered / seconds),
+        serverUsPerDelivery: Number(((serverCpu * 1e6) / Math.max(1, delivered)).toFixed(1)),
+        cpuSeconds,
+      };
+      (report.fanout as unknown[]).push(fanout);
+      log(`fanout (${name}): ${fanout.deliveriesPerSecond} deliveries/s (${delivered}/${expected})`);
+      sender.close();
+      for (const s of held) s.close();
+      await new Promise((r) => setTimeout(r, 2000));
     }
-    let giveUp: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((r) => (giveUp = setTimeout(r, 120_000)))]);
-    clearTimeout(giveUp);
-    let seconds = (performance.now() - t0) / 1000;
-    report.fanout = {
-      receivers: held.length,
-      messages,
-      deliveries: delivered,
-      expected,
-      seconds: Number(seconds.toFixed(2)),
-      deliveriesPerSecond: Math.round(delivered / seconds),
-      cpuSeconds: cpuDelta(cpu0, cpuOf(cluster)),
-    };
-    log(`fanout: ${Math.round(delivered / seconds)} deliveries/s (${delivered}/${expected})`);
-    for (const s of held) s.close();
 
     // persist
     const senders = QUICK ? 20 : 50;
@@ -273,7 +330,7 @@ async function main() {
     log(
       `latency: p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms over ${latencies.length} deliveries`,
     );
-    for (const s of [...sockets, sender]) s.close();
+    for (const s of sockets) s.close();
 
     // users: Mattermost's user model, stepped up.
     const steps = QUICK ? [100, 200] : [250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 20000];
@@ -313,8 +370,8 @@ async function main() {
 }
 
 function toMarkdown(r: Record<string, unknown>): string {
-  const idle = r.idle as Record<string, unknown> & { connectMs: ReturnType<typeof summary> };
-  const fan = r.fanout as Record<string, unknown>;
+  const idles = r.idle as Array<Record<string, unknown> & { connectMs: ReturnType<typeof summary> }>;
+  const fans = r.fanout as Array<Record<string, unknown>>;
   const per = r.persist as Record<string, unknown>;
   const lat = r.latency as Record<string, unknown> & { sendToDeliverMs: ReturnType<typeof summary> };
   return `# RosterChirp benchmark (${String(r.date).slice(0, 10)})
@@ -324,8 +381,18 @@ Settings: ${JSON.stringify(r.settings)}
 
 | scenario | result |
 |---|---|
-| idle connections | ${idle.connections} held (${idle.failures} failed), connect p50 ${idle.connectMs.p50.toFixed(0)} ms / p95 ${idle.connectMs.p95.toFixed(0)} ms, **${idle.serverKibPerConnection} KiB per connection** on the servers, generator ${idle.generatorRssMib} MiB |
-| fan-out | **${fan.deliveriesPerSecond} deliveries/s** (${fan.deliveries}/${fan.expected} to ${fan.receivers} receivers, ${fan.messages} messages, ${fan.seconds} s); CPU s ${JSON.stringify(fan.cpuSeconds)} |
+${idles
+  .map(
+    (idle) =>
+      `| idle connections (${idle.transport}) | ${idle.connections} held (${idle.failures} failed), connect p50 ${idle.connectMs.p50.toFixed(0)} ms / p95 ${idle.connectMs.p95.toFixed(0)} ms, **${idle.serverKibPerConnection} KiB per connection** on the servers (after full GCs), generator ${idle.generatorRssMib} MiB |`,
+  )
+  .join('\n')}
+${fans
+  .map(
+    (fan) =>
+      `| fan-out (${fan.transport} receivers) | **${fan.deliveriesPerSecond} deliveries/s** (${fan.deliveries}/${fan.expected} to ${fan.receivers} receivers, ${fan.messages} messages, ${fan.seconds} s); server CPU (instances, Caddy, Postgres) **${fan.serverUsPerDelivery} µs per delivery**; CPU s ${JSON.stringify(fan.cpuSeconds)} |`,
+  )
+  .join('\n')}
 | persist | **${per.persistedPerSecond} messages/s** stored (${per.messages} REST sends by ${per.senders} senders, ${per.errors} errors); CPU s ${JSON.stringify(per.cpuSeconds)} |
 | users (Mattermost model) | ${usersLine(r.users as { steps: UserModelStep[]; maxHealthyUsers: number; cpuSeconds: unknown })} |
 | crash (instance SIGKILLed) | ${crashLine(r.crash as KillInstanceResult)} |

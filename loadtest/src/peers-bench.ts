@@ -20,7 +20,14 @@ import { freePort, REPO_ROOT, startCluster, stopProcess, waitUntil } from '@rost
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { provisionUsers } from './lib/bulk-users.ts';
-import { BENCH_ENV, type ChatSocket, connect, restSender, sourceAddress } from './lib/clients.ts';
+import {
+  BENCH_ENV,
+  type ChatSocket,
+  connect,
+  connectStream,
+  restSender,
+  sourceAddress,
+} from './lib/clients.ts';
 import { cpuSeconds, machine, redisCpuSeconds, rssKib, treeCpuSeconds } from './lib/measure.ts';
 
 const { values } = parseArgs({
@@ -189,22 +196,9 @@ interface Subscriber {
   close(): void;
 }
 
-/** A `/api/stream` subscriber (plain WebSocket, like Nchan's), open once its hello arrives. */
-async function streamSubscriber(base: string, token: string, n: number, onMessage: () => void) {
-  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/stream?token=${encodeURIComponent(token)}`, {
-    localAddress: sourceAddress(n),
-    perMessageDeflate: false,
-  });
-  const prefix = Buffer.from('{"type":"message:new"');
-  await new Promise<void>((resolve, reject) => {
-    ws.once('message', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.on('message', (raw: Buffer) => {
-    if (raw.subarray(0, prefix.length).equals(prefix)) onMessage();
-  });
-  return { close: () => ws.terminate() };
-}
+/** A `/api/stream` subscriber (plain WebSocket, like Nchan's). */
+const streamSubscriber = (base: string, token: string, n: number, onEvent: () => void) =>
+  connectStream(base, token, { localAddress: sourceAddress(n), onEvent });
 
 async function socketIoSubscriber(base: string, token: string, n: number, onMessage: () => void) {
   const s: ChatSocket = await connect(base, token, sourceAddress(n));

@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import type { ClientToServerEvents, ServerToClientEvents } from '@rosterchirp/protocol';
 import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -87,6 +88,48 @@ export async function connect(base: string, token: string, localAddress?: string
     s.once('connect_error', reject);
   });
   return s;
+}
+
+/** An open `/api/stream` connection of a benchmark. */
+export interface StreamClient {
+  readonly connected: boolean;
+  readonly ws: WebSocket;
+  close(): void;
+}
+
+/**
+ * An `/api/stream` client (plain WebSocket), resolved once the server's hello arrives (the
+ * connection is in its rooms by then). `onEvent` hears the frames of one event type, told apart
+ * by the frame's opening bytes, without parsing them: the generator shares the box.
+ */
+export async function connectStream(
+  base: string,
+  token: string,
+  opts: { localAddress?: string; event?: string; onEvent?: () => void } = {},
+): Promise<StreamClient> {
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/stream?token=${encodeURIComponent(token)}`, {
+    perMessageDeflate: false,
+    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('message', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  const { onEvent } = opts;
+  if (onEvent) {
+    const prefix = Buffer.from(`{"type":${JSON.stringify(opts.event ?? 'message:new')}`);
+    ws.on('message', (raw: Buffer) => {
+      if (raw.subarray(0, prefix.length).equals(prefix)) onEvent();
+    });
+  }
+  return {
+    ws,
+    get connected() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    close: () => ws.terminate(),
+  };
 }
 
 /** 127.0.0.2 … 127.0.0.250, round-robin. */

@@ -4,8 +4,7 @@
  * 127.0.0.0/8), reports, holds them until told to close, then exits. A process holds at most
  * what its open-file limit allows, hence several of them.
  */
-import WebSocket from 'ws';
-import { connect, sourceAddress } from './clients.ts';
+import { connect, connectStream, sourceAddress } from './clients.ts';
 
 interface Start {
   type: 'start';
@@ -37,24 +36,10 @@ async function openSocketIo(url: string, token: string, localAddress: string): P
   };
 }
 
-/** Open once the server's hello frame arrives (it is in its rooms by then). */
 async function openStream(url: string, token: string, localAddress: string): Promise<Held> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/stream?token=${encodeURIComponent(token)}`, {
-    localAddress,
-    perMessageDeflate: false,
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('message', () => resolve());
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-  });
-  ws.on('close', () => disconnects++);
-  return {
-    get connected() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    close: () => ws.close(),
-  };
+  const stream = await connectStream(url, token, { localAddress });
+  stream.ws.on('close', () => disconnects++);
+  return stream;
 }
 
 process.on('message', async (msg: Start | { type: 'report' } | { type: 'close' }) => {
