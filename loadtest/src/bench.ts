@@ -27,7 +27,16 @@ import {
   restSender,
   sourceAddress,
 } from './lib/clients.ts';
-import { cpuSeconds, machine, rssKib, summary, treeCpuSeconds } from './lib/measure.ts';
+import {
+  collectGarbage,
+  cpuSeconds,
+  GC_ON_SIGNAL_NODE_ARGS,
+  heapUsedBytes,
+  machine,
+  rssKib,
+  summary,
+  treeCpuSeconds,
+} from './lib/measure.ts';
 import { resetStatements, STATEMENT_STATS_SETTINGS, statementsReport } from './lib/pg-statements.ts';
 import { type KillInstanceResult, runKillInstance } from './scenarios/kill-instance.ts';
 import { HEALTH, runUserModel, type UserModelStep } from './scenarios/user-model.ts';
@@ -99,7 +108,7 @@ async function main() {
     instances: INSTANCES,
     env: BENCH_ENV,
     // SIGUSR2 → two full GCs: memory per connection is read as what the connections keep.
-    nodeArgs: ['--expose-gc', '--import', join(REPO_ROOT, 'loadtest/src/lib/gc-on-signal.mjs')],
+    nodeArgs: GC_ON_SIGNAL_NODE_ARGS,
     ...(values.statements ? { postgresSettings: STATEMENT_STATS_SETTINGS } : {}),
   });
   const report: Record<string, unknown> = {
@@ -121,10 +130,8 @@ async function main() {
       (g) => g.type === 'public',
     )!.id;
 
-    const gcInstances = async () => {
-      for (const i of cluster.instances) process.kill(i.pid, 'SIGUSR2');
-      await new Promise((r) => setTimeout(r, 1500));
-    };
+    const gcInstances = () => collectGarbage(cluster.instances.map((i) => i.pid));
+    const heapUsed = () => heapUsedBytes(cluster.instances.map((i) => i.url));
     let cpu0 = cpuOf(cluster);
     let t0 = performance.now();
     let seconds = 0;
@@ -162,6 +169,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
       await gcInstances();
       const rssBefore = cluster.instances.map((i) => rssKib(i.pid));
+      const heapBefore = await heapUsed();
       for (let i = 0; i < CONNECTIONS; i += 100) {
         await Promise.all(
           Array.from({ length: Math.min(100, CONNECTIONS - i) }, async (_, k) => {
@@ -179,17 +187,19 @@ async function main() {
       await gcInstances();
       const rssAfter = cluster.instances.map((i) => rssKib(i.pid));
       const addedKib = rssAfter.reduce((n, v, i) => n + v - rssBefore[i]!, 0);
+      const addedHeapKib = ((await heapUsed()) - heapBefore) / 1024;
       const idle = {
         transport: name,
         connections: held.length,
         failures,
         connectMs: summary(connectMs),
         serverKibPerConnection: Number((addedKib / Math.max(1, held.length)).toFixed(1)),
+        serverHeapKibPerConnection: Number((addedHeapKib / Math.max(1, held.length)).toFixed(1)),
         generatorRssMib: Math.round(process.memoryUsage().rss / 2 ** 20),
       };
       (report.idle as unknown[]).push(idle);
       log(
-        `idle (${name}): ${held.length} held, ${idle.serverKibPerConnection} KiB/connection on the servers`,
+        `idle (${name}): ${held.length} held, ${idle.serverHeapKibPerConnection} KiB of heap (${idle.serverKibPerConnection} KiB RSS) per connection on the servers`,
       );
 
       // fanout: the idle connections are all in the tenant room, so a public-channel message reaches every one.
@@ -384,7 +394,7 @@ Settings: ${JSON.stringify(r.settings)}
 ${idles
   .map(
     (idle) =>
-      `| idle connections (${idle.transport}) | ${idle.connections} held (${idle.failures} failed), connect p50 ${idle.connectMs.p50.toFixed(0)} ms / p95 ${idle.connectMs.p95.toFixed(0)} ms, **${idle.serverKibPerConnection} KiB per connection** on the servers (after full GCs), generator ${idle.generatorRssMib} MiB |`,
+      `| idle connections (${idle.transport}) | ${idle.connections} held (${idle.failures} failed), connect p50 ${idle.connectMs.p50.toFixed(0)} ms / p95 ${idle.connectMs.p95.toFixed(0)} ms, **${idle.serverHeapKibPerConnection} KiB of JS heap per connection** on the servers (RSS growth ${idle.serverKibPerConnection} KiB, noisy at this count: \`pnpm bench:connections\` measures memory at 50,000–100,000; both after full GCs), generator ${idle.generatorRssMib} MiB |`,
   )
   .join('\n')}
 ${fans

@@ -14,7 +14,16 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import { Redis } from 'ioredis';
 import { BENCH_CONNECTION_LIMITS, json } from './lib/clients.ts';
-import { cpuSeconds, machine, redisCpuSeconds, rssKib, summary } from './lib/measure.ts';
+import {
+  collectGarbage,
+  cpuSeconds,
+  GC_ON_SIGNAL_NODE_ARGS,
+  heapUsedBytes,
+  machine,
+  redisCpuSeconds,
+  rssKib,
+  summary,
+} from './lib/measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -47,7 +56,7 @@ async function main() {
   const cluster = await startCluster({
     instances: INSTANCES,
     // SIGUSR2 → two full GCs, so memory is read without the handshakes' garbage.
-    nodeArgs: ['--expose-gc', '--import', join(REPO_ROOT, 'loadtest/src/lib/gc-on-signal.mjs')],
+    nodeArgs: GC_ON_SIGNAL_NODE_ARGS,
     env: {
       ...BENCH_CONNECTION_LIMITS,
       LOG_LEVEL: 'warn',
@@ -88,21 +97,11 @@ async function main() {
       await json<{ token: string }>(cluster.url, 'POST', '/api/auth/login', undefined, cluster.admin)
     ).token;
     const urls = cluster.instances.map((i) => i.url);
-    const collectGarbage = async () => {
-      for (const i of cluster.instances) process.kill(i.pid, 'SIGUSR2');
-      await new Promise((r) => setTimeout(r, 1500));
-    };
-    await collectGarbage();
+    const pids = cluster.instances.map((i) => i.pid);
+    await collectGarbage(pids);
     const rssBefore = cluster.instances.reduce((n, i) => n + rssKib(i.pid), 0);
-    // Heap used, from each instance's /metrics (loopback may read it): memory that is JS objects.
-    const heapUsed = async () => {
-      let total = 0;
-      for (const i of cluster.instances) {
-        const text = await (await fetch(`${i.url}/metrics`)).text();
-        total += Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? 0);
-      }
-      return total;
-    };
+    // Heap used: memory that is JS objects.
+    const heapUsed = () => heapUsedBytes(urls);
     const heapBefore = await heapUsed();
     const cpu0 = cluster.instances.reduce((n, i) => n + cpuSeconds(i.pid), 0);
     const t0 = performance.now();
@@ -138,7 +137,7 @@ async function main() {
       redis: Number(((((await redisCpu()) - hold0.redis) / HOLD_S) * 100).toFixed(1)),
     };
     redis.disconnect();
-    await collectGarbage();
+    await collectGarbage(pids);
     const rssAfter = cluster.instances.reduce((n, i) => n + rssKib(i.pid), 0);
     const heapAfter = await heapUsed();
     const after = await Promise.all(workers.map((w) => ask(w, { type: 'report' }, 'report')));

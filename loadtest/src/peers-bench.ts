@@ -28,7 +28,15 @@ import {
   restSender,
   sourceAddress,
 } from './lib/clients.ts';
-import { cpuSeconds, machine, redisCpuSeconds, rssKib, treeCpuSeconds } from './lib/measure.ts';
+import {
+  collectGarbage,
+  cpuSeconds,
+  GC_ON_SIGNAL_NODE_ARGS,
+  machine,
+  redisCpuSeconds,
+  rssKib,
+  treeCpuSeconds,
+} from './lib/measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -211,7 +219,7 @@ async function measureRosterChirp(transport: 'socketio' | 'stream'): Promise<Sid
     instances: 1,
     env: BENCH_ENV,
     // SIGUSR2 → two full GCs: memory is read as what the connections keep, not handshake garbage.
-    nodeArgs: ['--expose-gc', '--import', join(REPO_ROOT, 'loadtest/src/lib/gc-on-signal.mjs')],
+    nodeArgs: GC_ON_SIGNAL_NODE_ARGS,
   });
   const sockets: Subscriber[] = [];
   const redis = new Redis(cluster.redis.url);
@@ -224,11 +232,7 @@ async function measureRosterChirp(transport: 'socketio' | 'stream'): Promise<Sid
       prefix: 'peer',
       roomSize: ROOM_SIZE,
     });
-    const collectGarbage = async () => {
-      process.kill(instance.pid, 'SIGUSR2');
-      await new Promise((r) => setTimeout(r, 1500));
-    };
-    await collectGarbage();
+    await collectGarbage([instance.pid]);
     const rssBefore = rssKib(instance.pid);
     let received = 0;
     for (let i = 0; i < users.length; i += 200) {
@@ -240,7 +244,7 @@ async function measureRosterChirp(transport: 'socketio' | 'stream'): Promise<Sid
       );
     }
     await new Promise((r) => setTimeout(r, 2000));
-    await collectGarbage();
+    await collectGarbage([instance.pid]);
     const kib = (rssKib(instance.pid) - rssBefore) / sockets.length;
     log(`rosterchirp (${transport}): ${sockets.length} subscribers held, ${kib.toFixed(1)} KiB each`);
     // One publisher per room: its first member.

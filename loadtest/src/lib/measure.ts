@@ -41,6 +41,32 @@ export function rssKib(pid: number): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** JS heap in use over instances, in bytes, from their /metrics (which loopback may read). */
+export async function heapUsedBytes(instanceUrls: string[]): Promise<number> {
+  let total = 0;
+  for (const url of instanceUrls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    total += Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? 0);
+  }
+  return total;
+}
+
+/**
+ * Two full garbage collections in each instance, for memory readings that count what is kept,
+ * not garbage: the instances must run with `--expose-gc` and the gc-on-signal.mjs preload.
+ */
+export async function collectGarbage(pids: number[]): Promise<void> {
+  for (const pid of pids) process.kill(pid, 'SIGUSR2');
+  await new Promise((r) => setTimeout(r, 1500));
+}
+
+/** The node flags `collectGarbage` needs, for startCluster's nodeArgs. */
+export const GC_ON_SIGNAL_NODE_ARGS = [
+  '--expose-gc',
+  '--import',
+  new URL('./gc-on-signal.mjs', import.meta.url).pathname,
+];
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;

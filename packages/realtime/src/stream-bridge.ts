@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 
-/** What the bridge needs of a plain WebSocket connection. */
+/** What the bridge needs of a plain WebSocket connection (a `ws` WebSocket is one). */
 export interface StreamConnection {
-  send(frame: string): void;
+  /** A UTF-8 JSON frame, sent as a text frame. */
+  send(frame: Buffer, options: { binary: false }): void;
   close(code: number, reason: string): void;
 }
 
@@ -23,9 +24,11 @@ export interface BridgedStream {
  * `client.writeToEngine(encodedPackets)`. We register a small stand-in there that turns the
  * encoded socket.io packet into a `{type, data}` frame. The packet is encoded once per
  * broadcast and the frame is derived once per packet (cached by the packet array's identity),
- * so N stream recipients cost one JSON parse and one stringify in total.
+ * so N stream recipients cost one JSON parse, one stringify and one UTF-8 encoding in total:
+ * each of them is sent the same bytes.
  */
-const frameCache = new WeakMap<object, string | null>();
+const frameCache = new WeakMap<object, Buffer | null>();
+const TEXT_FRAME = { binary: false } as const;
 
 /** `2["event",{...}]` (an EVENT packet of the main namespace) → `{"type":"event","data":{...}}`. */
 export function streamFrameFromPacket(encoded: unknown): string | null {
@@ -37,10 +40,11 @@ export function streamFrameFromPacket(encoded: unknown): string | null {
   return JSON.stringify({ type: args[0], data: args[1] ?? {} });
 }
 
-function frameFor(encodedPackets: unknown[]): string | null {
+function frameFor(encodedPackets: unknown[]): Buffer | null {
   let frame = frameCache.get(encodedPackets);
   if (frame === undefined) {
-    frame = encodedPackets.length === 1 ? streamFrameFromPacket(encodedPackets[0]) : null;
+    const text = encodedPackets.length === 1 ? streamFrameFromPacket(encodedPackets[0]) : null;
+    frame = text === null ? null : Buffer.from(text);
     frameCache.set(encodedPackets, frame);
   }
   return frame;
@@ -60,7 +64,7 @@ export function bridgeStream(
     client: {
       writeToEngine(encodedPackets: unknown[]) {
         const frame = frameFor(encodedPackets);
-        if (frame !== null) conn.send(frame);
+        if (frame !== null) conn.send(frame, TEXT_FRAME);
       },
     },
     join(rooms: string | string[]) {

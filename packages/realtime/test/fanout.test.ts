@@ -64,7 +64,7 @@ async function startNode(adapter?: ReturnType<typeof createRedisFanoutAdapter>):
         io.of('/'),
         {
           send: (frame) => {
-            const { type, data } = JSON.parse(frame) as { type: string; data: unknown };
+            const { type, data } = JSON.parse(frame.toString()) as { type: string; data: unknown };
             heard.push({ event: type, data });
           },
           close: () => {
