@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Group, Message, SendAck } from '@rosterchirp/protocol';
 import {
   ADMIN,
@@ -156,6 +158,39 @@ describe('realtime: socket.io and /api/stream', () => {
     assert.ok(bad.type === 'ack' && !bad.data.ok && bad.data.error.code === 'VALIDATION_FAILED');
     assert.equal(stream.ws.readyState, stream.ws.OPEN);
     stream.close();
+  });
+
+  it('an open stream keeps nothing of its upgrade request, and still works (memory per idle connection)', async () => {
+    // What an idle connection keeps is what an instance can hold (ARCHITECTURE.md, "Memory per
+    // idle connection"): the upgrade's request, and fastify's request and reply around it, must
+    // be collectable once the stream is open.
+    const upgrades: Array<WeakRef<object>> = [];
+    const onUpgrade = (req: { url?: string }) => {
+      if (req.url?.startsWith('/api/stream')) upgrades.push(new WeakRef(req));
+    };
+    server.app.server.on('upgrade', onUpgrade);
+    const gid = await privateGroup('Kept light', [bob.user.id]);
+    const streams = await Promise.all([1, 2, 3].map(() => connectStream(server, bob.token)));
+    server.app.server.off('upgrade', onUpgrade);
+    assert.equal(upgrades.length, 3);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // A WeakRef's target stays alive to the end of the job that read it: collect first, read after.
+    const tick = () => new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 20; i++) {
+      gc();
+      await tick();
+      if (!upgrades.some((r) => r.deref())) break;
+      await tick();
+    }
+    assert.equal(upgrades.filter((r) => r.deref()).length, 0, 'an upgrade request is still reachable');
+    await sendMessage(server, alice.token, gid, 'still heard');
+    for (const stream of streams) {
+      await waitFor('the message on the stream', () =>
+        stream.frames.find((f) => f.type === 'message:new' && f.data.message.content === 'still heard'),
+      );
+      stream.close();
+    }
   });
 
   it('refuses bad tokens: connect_error UNAUTHENTICATED on socket.io, 401 on the stream', async () => {
