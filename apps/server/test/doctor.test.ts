@@ -8,8 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { migrateSchema } from '@rosterchirp/db';
 import { freePort, type RedisHandle, type S3Handle, startRedis, startS3 } from '@rosterchirp/infra';
 import { S3Storage } from '@rosterchirp/storage';
+import pgDriver from 'pg';
 import { cliEnv, runCli } from './cli-kit.ts';
 import { startTestPostgres, startTestServer, type TestServer } from './harness.ts';
 
@@ -106,6 +108,44 @@ describe('pnpm doctor', () => {
       `DELETE FROM public.settings WHERE key IN ('integration_sms', 'integration_whatsapp');
        DELETE FROM public.whatsapp_auth; DELETE FROM public.bridge_messages`,
     );
+  });
+
+  it('bridges reads the tenants of every shard, and names a shard it cannot read', async () => {
+    const east = await startTestPostgres();
+    try {
+      await migrateSchema(east.directUrl, 'tenant_east');
+      const direct = new pgDriver.Client({ connectionString: east.directUrl });
+      await direct.connect();
+      await direct.query(
+        `INSERT INTO tenant_east.settings (key, value) VALUES ('integration_whatsapp', '{"state":"disconnected"}');
+         INSERT INTO tenant_east.whatsapp_auth (tenant, category, key_id, value) VALUES ('tenant_east', 'creds', 'creds', '{}')`,
+      );
+      await direct.end();
+      // Shards are a host-mode setting.
+      const shards = (extra: Record<string, { url: string; directUrl: string }> = {}) => ({
+        APP_TYPE: 'host',
+        HOST_DOMAIN: 'chirp.test',
+        HOST_ADMIN_KEY: 'doctor-test-host-admin-key-0123456789abcdef',
+        SHARDS: JSON.stringify({ east: { url: east.url, directUrl: east.directUrl }, ...extra }),
+      });
+      const line = async (env: Record<string, string>) =>
+        (JSON.parse((await doctor(['--json'], env)).stdout) as Report).checks.find(
+          (c) => c.name === 'bridges',
+        )!;
+      const onEast = await line(shards());
+      assert.equal(onEast.ok, false);
+      assert.match(
+        onEast.detail,
+        /WhatsApp: 0 connected, 0 linking, 1 disconnected, last message never, 1 auth-state rows/,
+      );
+      assert.match(onEast.problem ?? '', /WhatsApp disconnected for tenant_east/);
+      const gone = `postgres://nobody@127.0.0.1:${await freePort()}/none`;
+      const withDead = await line(shards({ west: { url: gone, directUrl: gone } }));
+      assert.match(withDead.problem ?? '', /cannot read shard west/);
+      assert.match(withDead.problem ?? '', /WhatsApp disconnected for tenant_east/);
+    } finally {
+      await east.stop();
+    }
   });
 
   it('Redis gone: exit 1 and a line that says so', async () => {

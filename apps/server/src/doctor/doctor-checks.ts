@@ -122,7 +122,19 @@ export function deploymentChecks(
   add('bridges', async () => {
     const url = await directDatabaseUrl(config);
     if (!url) return { ok: false, detail: 'no database', problem: 'see postgres' };
-    return withDirectClient(url, (c) => bridgeStates(c));
+    // Tenants live on every shard (SHARDS; main is this database): each is read where it lives.
+    const rows: BridgeRow[] = [];
+    const unreachable: string[] = [];
+    for (const [name, shardUrl] of [
+      ['main', url] as const,
+      ...Object.entries(config.shards).map(([n, shard]) => [n, shard.directUrl] as const),
+    ]) {
+      await withDirectClient(shardUrl, (c) => bridgeRows(c)).then(
+        (found) => rows.push(...found),
+        () => unreachable.push(name),
+      );
+    }
+    return summariseBridges(rows, unreachable);
   });
 
   add('slow queries', async () => {
@@ -418,17 +430,26 @@ export function deploymentChecks(
 /** The most tenant schemas the bridges line reads in its one query. */
 const BRIDGE_SCHEMAS_MAX = 500;
 
+interface BridgeRow {
+  schema: string;
+  sms: boolean | null;
+  wa: string | null;
+  sms_last: Date | null;
+  wa_last: Date | null;
+  auth_rows: number;
+}
+
 /**
- * The SMS and WhatsApp bridges of every tenant on this database (docs/INTEGRATIONS.md): who has
- * SMS set up, each WhatsApp link's state, the last relayed message, the auth-state rows. A
- * WhatsApp link that is disconnected is a problem (its socket keeps retrying).
+ * The SMS and WhatsApp bridges of every tenant on one database (docs/INTEGRATIONS.md): who has
+ * SMS set up, each WhatsApp link's state, the last relayed message, the auth-state rows; one
+ * query over the tenant schemas.
  */
-async function bridgeStates(c: pg.Client): Promise<Omit<CheckResult, 'name' | 'ms'>> {
+async function bridgeRows(c: pg.Client): Promise<BridgeRow[]> {
   const { rows: schemas } = await c.query<{ s: string }>(
     `SELECT table_schema AS s FROM information_schema.tables WHERE table_name = 'whatsapp_auth'
      ORDER BY 1 LIMIT ${BRIDGE_SCHEMAS_MAX}`,
   );
-  if (schemas.length === 0) return { ok: true, detail: 'no tenant has the integrations tables yet' };
+  if (schemas.length === 0) return [];
   const parts = schemas.map(({ s }) => {
     const q = `"${s.replace(/"/g, '""')}"`;
     const lit = `'${s.replace(/'/g, "''")}'`;
@@ -439,14 +460,11 @@ async function bridgeStates(c: pg.Client): Promise<Omit<CheckResult, 'name' | 'm
       (SELECT max(created_at) FROM ${q}.bridge_messages WHERE bridge = 'whatsapp') AS wa_last,
       (SELECT count(*)::int FROM ${q}.whatsapp_auth WHERE tenant = ${lit}) AS auth_rows`;
   });
-  const { rows } = await c.query<{
-    schema: string;
-    sms: boolean | null;
-    wa: string | null;
-    sms_last: Date | null;
-    wa_last: Date | null;
-    auth_rows: number;
-  }>(parts.join(' UNION ALL '));
+  return (await c.query<BridgeRow>(parts.join(' UNION ALL '))).rows;
+}
+
+/** A WhatsApp link that is disconnected is a problem (its socket keeps retrying), as is a shard not read. */
+function summariseBridges(rows: BridgeRow[], unreachable: string[]): Omit<CheckResult, 'name' | 'ms'> {
   const ago = (d: Date | null) =>
     d ? `${duration(Math.round((Date.now() - d.getTime()) / 1000))} ago` : 'never';
   const latest = (ds: Array<Date | null>) =>
@@ -460,13 +478,18 @@ async function bridgeStates(c: pg.Client): Promise<Omit<CheckResult, 'name' | 'm
     `SMS: ${sms.length} tenant${sms.length === 1 ? '' : 's'} set up, last message ${ago(latest(sms.map((r) => r.sms_last)))}; ` +
     `WhatsApp: ${byState('connected').length} connected, ${byState('linking').length} linking, ${disconnected.length} disconnected, ` +
     `last message ${ago(latest(wa.map((r) => r.wa_last)))}, ${authRows} auth-state rows`;
-  return {
-    ok: disconnected.length === 0,
-    detail,
+  const problems = [
     ...(disconnected.length
-      ? {
-          problem: `WhatsApp disconnected for ${disconnected.slice(0, 5).join(', ')} (reconnecting; unlink and link again if it stays)`,
-        }
-      : {}),
+      ? [
+          `WhatsApp disconnected for ${disconnected.slice(0, 5).join(', ')} (reconnecting; unlink and link again if it stays)`,
+        ]
+      : []),
+    ...(unreachable.length ? [`cannot read shard ${unreachable.join(', ')}`] : []),
+  ];
+  return {
+    ok: problems.length === 0,
+    detail:
+      rows.length === 0 && unreachable.length === 0 ? 'no tenant has the integrations tables yet' : detail,
+    ...(problems.length ? { problem: problems.join('; ') } : {}),
   };
 }
