@@ -216,6 +216,30 @@ describe('integrations', () => {
     assert.equal(m.content, 'Disk almost full (https://grafana.example/d/1)\ndb-1\nused: 93%');
     assert.equal(m.author.name, 'Grafana');
     assert.equal(m.author.bot, true);
+    // Member lists: a public channel lists people (and only the bots that joined it), a private
+    // group its members — a bot among them flagged as one.
+    type Members = { members: Array<{ id: number; name: string; bot?: boolean }> };
+    const channelInfo = await api<Members>(server, 'GET', `/api/groups/${channel}`, { token: admin });
+    assert.ok(channelInfo.body.members.length > 0);
+    assert.ok(
+      channelInfo.body.members.every((x) => !x.bot && x.name !== 'Alerts'),
+      JSON.stringify(channelInfo.body.members),
+    );
+    const ops = await createPrivateGroup(server, admin, 'Ops alerts', []);
+    const opsHook = await api<{ webhook: { url: string } }>(server, 'POST', '/api/integrations/incoming', {
+      token: admin,
+      body: { groupId: ops, name: 'Pager' },
+    });
+    const opsPath = new URL(opsHook.body.webhook.url).pathname;
+    assert.equal((await api(server, 'POST', opsPath, { body: { text: 'paged' } })).status, 200);
+    const opsInfo = await api<Members>(server, 'GET', `/api/groups/${ops}`, { token: admin });
+    const pager = opsInfo.body.members.find((x) => x.bot);
+    assert.ok(pager, JSON.stringify(opsInfo.body.members));
+    assert.equal(
+      opsInfo.body.members.filter((x) => !x.bot).length,
+      1,
+      'the admin, a person, is not flagged as a bot',
+    );
     const countBefore = page.body.messages.length;
     assert.equal((await api(server, 'POST', path, { body: { text: '' } })).status, 400);
     assert.equal((await api(server, 'POST', path, { body: { text: 5 } })).status, 400);
@@ -236,7 +260,7 @@ describe('integrations', () => {
     );
     assert.equal((await api(server, 'POST', path, { body: { text: 'after revoke' } })).status, 404);
     const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
-    assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="posted"\} 1/);
+    assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="posted"\} 2/);
     assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="invalid"\} 3/);
     assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="too_large"\} 1/);
     assert.match(metrics, /rosterchirp_incoming_webhook_requests_total\{outcome="unknown"\} 2/);

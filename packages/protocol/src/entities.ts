@@ -143,5 +143,7 @@ export const Member = Type.Object({
   role: Role,
   status: UserStatus,
   lastOnline: Nullable(Type.String()),
+  /** A bot account (integrations): shown with a BOT badge. */
+  bot: Type.Optional(Type.Boolean()),
 });
 export type Member = Static<typeof Member>;

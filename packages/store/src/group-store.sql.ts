@@ -41,14 +41,21 @@ export const sqlGroupStore: GroupStore = {
   },
 
   async members(db, groupId, isPublic, limit) {
+    // A public channel's members are every active person, and the bots that joined it (an
+    // incoming webhook's, say) — not every bot of the workspace.
     const { rows } = isPublic
       ? await db.query(
-          `SELECT id, name, display_name, handle, avatar_key, role, status, last_online FROM ${db.s}.users
-           WHERE status = 'active' ORDER BY lower(name), id LIMIT $1`,
-          [limit],
+          `SELECT id, name, display_name, handle, avatar_key, role, status, last_online, bot_scopes IS NOT NULL AS bot
+           FROM ${db.s}.users u
+           WHERE status = 'active'
+             AND (bot_scopes IS NULL
+                  OR EXISTS (SELECT 1 FROM ${db.s}.group_members gm WHERE gm.group_id = $2 AND gm.user_id = u.id))
+           ORDER BY lower(name), id LIMIT $1`,
+          [limit, groupId],
         )
       : await db.query(
-          `SELECT u.id, u.name, u.display_name, u.handle, u.avatar_key, u.role, u.status, u.last_online
+          `SELECT u.id, u.name, u.display_name, u.handle, u.avatar_key, u.role, u.status, u.last_online,
+                  u.bot_scopes IS NOT NULL AS bot
            FROM ${db.s}.group_members gm JOIN ${db.s}.users u ON u.id = gm.user_id
            WHERE gm.group_id = $1 ORDER BY lower(u.name), u.id LIMIT $2`,
           [groupId, limit],

@@ -15,6 +15,7 @@ export function toMember(r: Row): Member {
     role: r.role as Member['role'],
     status: r.status as Member['status'],
     lastOnline: iso(r.last_online),
+    ...(r.bot ? { bot: true } : {}),
   };
 }
 

@@ -133,6 +133,14 @@ export function ConversationInfoDialog(props: {
             />
             <span class="person__name">
               {m.displayName ?? m.name}
+              {m.bot && (
+                <>
+                  {' '}
+                  <span class="bot-badge" title="A bot or an integration">
+                    BOT
+                  </span>
+                </>
+              )}
               <small>
                 @{m.handle}
                 {group.createdBy === m.id && group.type !== 'public' ? ' · owner' : ''}
