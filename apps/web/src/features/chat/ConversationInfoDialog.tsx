@@ -132,15 +132,14 @@ export function ConversationInfoDialog(props: {
               online={props.online.has(m.id)}
             />
             <span class="person__name">
-              {m.displayName ?? m.name}
-              {m.bot && (
-                <>
-                  {' '}
+              <span>
+                {m.displayName ?? m.name}
+                {m.bot && (
                   <span class="bot-badge" title="A bot or an integration">
                     BOT
                   </span>
-                </>
-              )}
+                )}
+              </span>
               <small>
                 @{m.handle}
                 {group.createdBy === m.id && group.type !== 'public' ? ' · owner' : ''}
