@@ -370,6 +370,19 @@ describe('security hardening', () => {
         },
       );
       await assert.rejects(connectStream(server, carol.token), /stream refused: 429/);
+      // A plain GET of the stream (no upgrade) is refused with the error shape and takes no place:
+      // before, each one kept a place for good, locking the user out of realtime.
+      const dave = await createMember(server, adminToken, 'Dave Plain');
+      for (let i = 0; i < 8; i++) {
+        const plain = await fetch(`${server.url}/api/stream?token=${encodeURIComponent(dave.token)}`);
+        assert.equal(plain.status, 400);
+        const body = (await plain.json()) as { error: { code: string; message: string } };
+        assert.equal(body.error.code, 'VALIDATION_FAILED');
+        assert.match(body.error.message, /upgrade/);
+      }
+      const daves: Array<{ close(): void }> = [];
+      for (let i = 0; i < 5; i++) daves.push(await connectStream(server, dave.token));
+      for (const s of daves) s.close();
       open.pop()?.close();
       await waitFor('a place is free again', async () =>
         connectSocket(server, carol.token).then(

@@ -34,10 +34,19 @@ export function installStreamRoute(
   const releases = new WeakMap<FastifyRequest, () => void>();
   const responses = new WeakMap<FastifyRequest, ServerResponse>();
 
-  // The caps are taken before the upgrade, so a refusal is a plain 429 the client can read.
+  // The caps are taken before the upgrade, so a refusal is a plain 429 the client can read. A
+  // place is only taken for an upgrade, and given back when its TCP connection ends whatever
+  // happens (an upgrade that fails never reaches the handler below).
   const takePlace = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.ws) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'GET /api/stream opens a WebSocket: send it as an upgrade (Connection: Upgrade, Upgrade: websocket)',
+      );
+    }
     const release = caps.acquire(`${req.tenant.schema}:${req.actor.user.id}`, req.ip);
     if (!release) throw new AppError('TOO_MANY_CONNECTIONS', caps.refusal());
+    req.raw.socket.once('close', release);
     releases.set(req, release);
     responses.set(req, reply.raw);
   };
