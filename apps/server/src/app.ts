@@ -12,6 +12,7 @@ import {
   type PushKeys,
   type Services,
   type TenantProvisioning,
+  type WhatsappSocketFactory,
 } from '@rosterchirp/domain';
 import type { JobQueue, PresenceStore, ViewingStore } from '@rosterchirp/protocol';
 import type { RateLimiter } from '@rosterchirp/rate-limit';
@@ -46,6 +47,7 @@ import {
 } from './realtime/socket-server.ts';
 import { installStreamRoute } from './realtime/stream-route.ts';
 import { routeUpgrades } from './realtime/upgrade-router.ts';
+import { relayWhatsappBetweenInstances } from './realtime/whatsapp-relay.ts';
 import { requestIdOf } from './request-id.ts';
 import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -103,6 +105,8 @@ export interface AppDeps {
   linkPreviews?: { enabled: boolean; allowPrivate: boolean };
   /** Integrations (LIVEKIT_*, OUTGOING_WEBHOOKS_ALLOW_PRIVATE, TWILIO_API_URL); default: calls off. */
   integrations?: IntegrationsConfig;
+  /** Opens WhatsApp sockets; default Baileys (tests pass a stand-in for WhatsApp's servers). */
+  whatsappSocket?: WhatsappSocketFactory;
   /** Web Push: the VAPID keys, whether private endpoints are allowed (tests), pushes in flight. */
   push: { keys: PushKeys; allowPrivateEndpoints: boolean; concurrency?: number; ratePerSecond?: number };
   /** The durable job queue (workers start with the app and stop when it closes). */
@@ -253,8 +257,12 @@ export async function buildApp(deps: AppDeps): Promise<RosterApp> {
       onWebhookOutcome: metrics.countWebhook,
       onSmsOutcome: metrics.countSms,
       onIncomingOutcome: metrics.countIncoming,
+      ...(deps.whatsappSocket ? { whatsappSocket: deps.whatsappSocket } : {}),
     },
   });
+  // A WhatsApp reply is sent by whichever instance holds the tenant's socket: the relay job asks
+  // the others through the adapter (server-side emit with acknowledgements) when it is not here.
+  if (deps.socketAdapter) relayWhatsappBetweenInstances(io, services.integrations.whatsapp, deps.log);
   await services.background.start();
   await services.integrations.jobs.start();
 

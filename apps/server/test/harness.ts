@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { ConnectionLimits, IntegrationsConfig, RateLimits } from '@rosterchirp/config';
 import { createPool, listenForChanges, migrateSchema, type TenantDb, tenantDb } from '@rosterchirp/db';
+import type { WhatsappSocketFactory } from '@rosterchirp/domain';
 import { startTestDatabase, type TestDatabase } from '@rosterchirp/infra';
 import { PgBossQueue } from '@rosterchirp/jobs';
 import type {
@@ -64,6 +65,8 @@ export async function startTestServer(
     linkPreviews?: { enabled: boolean; allowPrivate: boolean };
     /** Default: calls off, webhooks may target loopback (tests), Twilio's real API. */
     integrations?: Partial<IntegrationsConfig>;
+    /** Opens WhatsApp sockets (a stand-in: WhatsApp's servers are not reachable here). */
+    whatsappSocket?: WhatsappSocketFactory;
     storage?: ObjectStorage;
     /** Host mode (APP_TYPE=host) with this HOST_DOMAIN and admin key. */
     hostMode?: { domain: string; adminKey: string };
@@ -151,6 +154,7 @@ export async function startTestServer(
       twilioApiUrl: 'https://api.twilio.com',
       ...opts.integrations,
     },
+    ...(opts.whatsappSocket ? { whatsappSocket: opts.whatsappSocket } : {}),
     jwtSecret: TEST_JWT_SECRET,
     push: {
       keys: await loadOrCreateVapidKeys(createSqlStores().settings, tenantDb(pool, 'public'), {

@@ -10,6 +10,11 @@ export { createTenantProvisioning, type TenantProvisioning } from './host/tenant
 export { postSigned, verifyWebhookSignature, webhookSignature } from './integrations/signed-post.ts';
 export { inboundText, outboundContent } from './integrations/whatsapp/message-mapping.ts';
 export { AUTH_KEY_TTL_MS, usePostgresAuthState } from './integrations/whatsapp/postgres-auth-state.ts';
+export type {
+  WhatsappSend,
+  WhatsappSocket,
+  WhatsappSocketFactory,
+} from './integrations/whatsapp/whatsapp-bridge.ts';
 export { isPublicAddress } from './link-preview/address-policy.ts';
 export { extractMeta, firstUrl } from './link-preview/extract-meta.ts';
 export { fetchPreview, PreviewRefused } from './link-preview/fetch-preview.ts';

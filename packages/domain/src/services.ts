@@ -15,7 +15,7 @@ import { createIncomingWebhooks } from './integrations/incoming-webhooks.ts';
 import { createIntegrationJobs, type IntegrationJobs } from './integrations/integration-jobs.ts';
 import { createOutgoingWebhooks, type WebhookOutcome } from './integrations/outgoing-webhooks.ts';
 import { createSmsBridge, type SmsOutcome } from './integrations/sms-bridge.ts';
-import { createWhatsappBridge } from './integrations/whatsapp/whatsapp-bridge.ts';
+import { createWhatsappBridge, type WhatsappSocketFactory } from './integrations/whatsapp/whatsapp-bridge.ts';
 import { createLinkPreviewService } from './link-preview/link-preview-service.ts';
 import { createMessageAccess } from './message-access.ts';
 import { createMessageService } from './message-service.ts';
@@ -91,6 +91,8 @@ export interface ServiceDeps {
     onWebhookOutcome?: (outcome: WebhookOutcome) => void;
     onSmsOutcome?: (outcome: SmsOutcome) => void;
     onIncomingOutcome?: (outcome: string) => void;
+    /** Opens WhatsApp sockets; default Baileys (tests pass a stand-in). */
+    whatsappSocket?: WhatsappSocketFactory;
   };
 }
 
@@ -257,6 +259,7 @@ export function createServices(deps: ServiceDeps) {
     messages,
     audit,
     log: deps.log,
+    ...(deps.integrations.whatsappSocket ? { openSocket: deps.integrations.whatsappSocket } : {}),
   });
   integrationJobs = createIntegrationJobs({
     stores,

@@ -14,8 +14,29 @@ import { inboundText, outboundContent, phoneToJid, type WaInbound } from './mess
 import { loadBaileys, usePostgresAuthState } from './postgres-auth-state.ts';
 
 const STATE_KEY = 'integration_whatsapp';
+/** Baileys' DisconnectReason.loggedOut: the phone unlinked this device. */
+const LOGGED_OUT = 401;
 
 export type WhatsappState = 'unlinked' | 'linking' | 'connected' | 'disconnected';
+
+/** What the bridge uses of a Baileys socket. */
+export type WhatsappSocket = Pick<WASocket, 'ev' | 'user' | 'sendMessage' | 'logout' | 'end'>;
+
+/**
+ * Opens a tenant's socket with its auth state; Baileys' `makeWASocket` unless a test passes a
+ * stand-in (WhatsApp's servers are not reachable from the build machines).
+ */
+export type WhatsappSocketFactory = (opts: {
+  auth: Awaited<ReturnType<typeof usePostgresAuthState>>['state'];
+  logger?: never;
+}) => Promise<WhatsappSocket>;
+
+/** An outbound WhatsApp message, as another instance is asked to send it. */
+export interface WhatsappSend {
+  schema: string;
+  jid: string;
+  content: ReturnType<typeof outboundContent>;
+}
 
 /** What every instance can read about a tenant's link (the socket itself lives on one instance). */
 interface LinkRecord {
@@ -37,8 +58,20 @@ export function createWhatsappBridge(deps: {
   messages: MessageService;
   audit: AuditService;
   log: DomainLogger;
+  openSocket?: WhatsappSocketFactory;
 }) {
-  const sockets = new Map<string, WASocket>();
+  const sockets = new Map<string, WhatsappSocket>();
+  /**
+   * Asks the other instances to send through the socket one of them holds (a relay job runs on
+   * any instance; the socket lives on the one that linked): true when one did.
+   */
+  let forward: ((send: WhatsappSend) => Promise<boolean>) | undefined;
+  const openSocket: WhatsappSocketFactory =
+    deps.openSocket ??
+    (async (opts) => {
+      const { makeWASocket } = await loadBaileys();
+      return makeWASocket({ ...opts, printQRInTerminal: false, markOnlineOnConnect: false });
+    });
   /** Tenants whose link this instance keeps open (reconnects stop once unlinked or closed). */
   const wanted = new Set<string>();
   const { integrations } = deps.stores;
@@ -69,12 +102,9 @@ export function createWhatsappBridge(deps: {
   }
 
   async function open(db: TenantDb): Promise<void> {
-    const { DisconnectReason, makeWASocket } = await loadBaileys();
     const auth = await usePostgresAuthState(deps.stores.whatsappAuth, db, db.schema);
-    const sock = makeWASocket({
+    const sock = await openSocket({
       auth: auth.state,
-      printQRInTerminal: false,
-      markOnlineOnConnect: false,
       // Baileys logs through pino: the app's logger (a pino) for this tenant, warnings and up.
       ...(quietLogger(deps.log, db.schema) ?? {}),
     });
@@ -98,7 +128,7 @@ export function createWhatsappBridge(deps: {
           sockets.delete(db.schema);
           const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)
             ?.output?.statusCode;
-          if (code === DisconnectReason.loggedOut) {
+          if (code === LOGGED_OUT) {
             wanted.delete(db.schema);
             await auth.clear();
             await record(db, { state: 'unlinked', qr: null, phone: null });
@@ -120,6 +150,13 @@ export function createWhatsappBridge(deps: {
         );
       }
     });
+  }
+
+  async function sendHere(send: WhatsappSend): Promise<boolean> {
+    const sock = sockets.get(send.schema);
+    if (!sock) return false;
+    await sock.sendMessage(send.jid, send.content);
+    return true;
   }
 
   return {
@@ -170,16 +207,28 @@ export function createWhatsappBridge(deps: {
     ): Promise<void> {
       const externalId = `out:${message.id}`;
       if (!(await claimOutbound(deps.stores, db, 'whatsapp', message.id))) return;
-      const sock = sockets.get(db.schema);
-      if (!sock) {
+      const send: WhatsappSend = {
+        schema: db.schema,
+        jid: phoneToJid(contact.phones[0]!),
+        content: outboundContent(message),
+      };
+      const sent = (await sendHere(send)) || ((await forward?.(send)) ?? false);
+      if (!sent) {
         await integrations.setBridgeMessage(db, 'whatsapp', externalId, {
           status: 'failed',
-          error: 'not connected here',
+          error: 'not connected on any instance',
         });
-        throw new AppError('UNAVAILABLE', 'WhatsApp is not connected on this instance');
+        throw new AppError('UNAVAILABLE', 'WhatsApp is not connected on any instance');
       }
-      await sock.sendMessage(phoneToJid(contact.phones[0]!), outboundContent(message));
       await integrations.setBridgeMessage(db, 'whatsapp', externalId, { status: 'done', error: null });
+    },
+
+    /** Sends through this instance's socket for the tenant, if it holds one (another instance's ask). */
+    sendHere,
+
+    /** How this instance asks the others (the server wires it to its instances' messaging). */
+    forwardVia(ask: (send: WhatsappSend) => Promise<boolean>): void {
+      forward = ask;
     },
 
     cleanup: (db: TenantDb) => deps.stores.whatsappAuth.deleteExpired(db, db.schema),
