@@ -1,8 +1,9 @@
 /**
  * `pnpm bench`: the local cluster (Postgres → PgBouncer, Redis, s3rver, N instances, Caddy) under
  * the product's load shapes, from one Node process on loopback; writes loadtest/results/<date>.{md,json}.
- *   idle      — C connections held through Caddy, socket.io and then /api/stream: connect
- *               latency, server KiB per connection (read after full GCs in the instances)
+ *   idle      — C connections held through Caddy, socket.io first and /api/stream last (after
+ *               the crash, on restarted instances): connect latency, server KiB per connection
+ *               (read after full GCs in the instances)
  *   fanout    — those receivers in one channel across instances, M messages: deliveries/s and
  *               server CPU per delivery, for each transport
  *   persist   — S concurrent REST senders, each in its own room: persisted messages/s
@@ -137,9 +138,10 @@ async function main() {
     let seconds = 0;
     report.idle = [];
     report.fanout = [];
-    // idle and fanout, once with socket.io receivers (the web client) and once with /api/stream
-    // receivers (plain WebSockets): the same connections, the same public channel.
-    for (const transport of ['socketio', 'stream'] as const) {
+    // idle and fanout, with socket.io receivers (the web client) here and with /api/stream
+    // receivers (plain WebSockets) last, on restarted instances: the same connections, the same
+    // public channel.
+    const idleAndFanout = async (transport: 'socketio' | 'stream') => {
       const name = transport === 'stream' ? '/api/stream' : 'socket.io';
       if (transport === 'stream') {
         // Fresh instances: memory the first pass freed would otherwise be reused unseen.
@@ -240,7 +242,8 @@ async function main() {
       sender.close();
       for (const s of held) s.close();
       await new Promise((r) => setTimeout(r, 2000));
-    }
+    };
+    await idleAndFanout('socketio');
 
     // persist
     const senders = QUICK ? 20 : 50;
@@ -358,7 +361,7 @@ async function main() {
     await direct.end();
     report.users = { ...model, health: HEALTH, cpuSeconds: cpuDelta(cpu0, cpuOf(cluster)) };
 
-    // crash: an instance dies mid-run (last: it restarts the instance).
+    // crash: an instance dies mid-run (it restarts the instance).
     log('crash: rooms of 10 on socket.io with acks; instance 1 SIGKILLed a third of the way in');
     report.crash = await runKillInstance(cluster, {
       rooms: QUICK ? 5 : 20,
@@ -368,6 +371,9 @@ async function main() {
       log,
     });
     log(`crash: ${JSON.stringify(report.crash)}`);
+
+    // Last, as it restarts every instance: idle and fanout with /api/stream receivers.
+    await idleAndFanout('stream');
   } finally {
     await cluster.stop();
   }
