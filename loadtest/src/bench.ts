@@ -27,6 +27,8 @@ import {
   json,
   restSender,
   sourceAddress,
+  TRANSPORT_LABEL,
+  type Transport,
 } from './lib/clients.ts';
 import {
   collectGarbage,
@@ -133,24 +135,15 @@ async function main() {
 
     const gcInstances = () => collectGarbage(cluster.instances.map((i) => i.pid));
     const heapUsed = () => heapUsedBytes(cluster.instances.map((i) => i.url));
-    let cpu0 = cpuOf(cluster);
-    let t0 = performance.now();
-    let seconds = 0;
-    report.idle = [];
-    report.fanout = [];
+    const idles: unknown[] = [];
+    const fanouts: unknown[] = [];
+    report.idle = idles;
+    report.fanout = fanouts;
     // idle and fanout, with socket.io receivers (the web client) here and with /api/stream
     // receivers (plain WebSockets) last, on restarted instances: the same connections, the same
     // public channel.
-    const idleAndFanout = async (transport: 'socketio' | 'stream') => {
-      const name = transport === 'stream' ? '/api/stream' : 'socket.io';
-      if (transport === 'stream') {
-        // Fresh instances: memory the first pass freed would otherwise be reused unseen.
-        for (let i = 0; i < cluster.instances.length; i++) {
-          await cluster.instances[i]!.stop();
-          await cluster.restartInstance(i);
-        }
-        await new Promise((r) => setTimeout(r, 3000));
-      }
+    const idleAndFanout = async (transport: Transport) => {
+      const name = TRANSPORT_LABEL[transport];
       log(`idle (${name}): opening ${CONNECTIONS} connections through Caddy`);
       const connectMs: number[] = [];
       let delivered = 0;
@@ -199,7 +192,7 @@ async function main() {
         serverHeapKibPerConnection: Number((addedHeapKib / Math.max(1, held.length)).toFixed(1)),
         generatorRssMib: Math.round(process.memoryUsage().rss / 2 ** 20),
       };
-      (report.idle as unknown[]).push(idle);
+      idles.push(idle);
       log(
         `idle (${name}): ${held.length} held, ${idle.serverHeapKibPerConnection} KiB of heap (${idle.serverKibPerConnection} KiB RSS) per connection on the servers`,
       );
@@ -211,8 +204,8 @@ async function main() {
         done = r;
       });
       const sender = await connect(cluster.url, admin);
-      cpu0 = cpuOf(cluster);
-      t0 = performance.now();
+      const cpuStart = cpuOf(cluster);
+      const start = performance.now();
       for (let i = 0; i < messages; i += 10) {
         await Promise.all(
           Array.from({ length: 10 }, (_, k) =>
@@ -223,8 +216,8 @@ async function main() {
       let giveUp: NodeJS.Timeout | undefined;
       await Promise.race([all, new Promise((r) => (giveUp = setTimeout(r, 120_000)))]);
       clearTimeout(giveUp);
-      seconds = (performance.now() - t0) / 1000;
-      const cpuSeconds = cpuDelta(cpu0, cpuOf(cluster));
+      const seconds = (performance.now() - start) / 1000;
+      const cpuSeconds = cpuDelta(cpuStart, cpuOf(cluster));
       const serverCpu = cpuSeconds.instances! + cpuSeconds.postgres! + cpuSeconds.caddy!;
       const fanout = {
         transport: name,
@@ -237,7 +230,7 @@ async function main() {
         serverUsPerDelivery: Number(((serverCpu * 1e6) / Math.max(1, delivered)).toFixed(1)),
         cpuSeconds,
       };
-      (report.fanout as unknown[]).push(fanout);
+      fanouts.push(fanout);
       log(`fanout (${name}): ${fanout.deliveriesPerSecond} deliveries/s (${delivered}/${expected})`);
       sender.close();
       for (const s of held) s.close();
@@ -257,8 +250,8 @@ async function main() {
         }),
       ),
     );
-    cpu0 = cpuOf(cluster);
-    t0 = performance.now();
+    let cpu0 = cpuOf(cluster);
+    const t0 = performance.now();
     let errors = 0;
     const rest = restSender(cluster.url, senders);
     await Promise.all(
@@ -275,7 +268,7 @@ async function main() {
       }),
     );
     rest.close();
-    seconds = (performance.now() - t0) / 1000;
+    const seconds = (performance.now() - t0) / 1000;
     report.persist = {
       senders,
       messages: senders * perSender,
@@ -372,7 +365,13 @@ async function main() {
     });
     log(`crash: ${JSON.stringify(report.crash)}`);
 
-    // Last, as it restarts every instance: idle and fanout with /api/stream receivers.
+    // Last, on restarted instances (memory the other scenarios freed would otherwise be reused
+    // unseen): idle and fanout with /api/stream receivers.
+    for (let i = 0; i < cluster.instances.length; i++) {
+      await cluster.instances[i]!.stop();
+      await cluster.restartInstance(i);
+    }
+    await new Promise((r) => setTimeout(r, 3000));
     await idleAndFanout('stream');
   } finally {
     await cluster.stop();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startCluster } from '@rosterchirp/infra';
 import { Redis } from 'ioredis';
-import { BENCH_CONNECTION_LIMITS, json } from './lib/clients.ts';
+import { BENCH_CONNECTION_LIMITS, json, TRANSPORT_LABEL, type Transport } from './lib/clients.ts';
 import {
   collectGarbage,
   cpuSeconds,
@@ -39,8 +39,8 @@ const CONNECTIONS = Number(values.connections);
 const INSTANCES = Number(values.instances);
 const GENERATORS = Number(values.generators);
 const HOLD_S = Number(values.hold);
-const TRANSPORT = values.transport === 'stream' ? 'stream' : 'socketio';
-if (values.transport !== TRANSPORT) throw new Error('--transport is socketio or stream');
+const TRANSPORT = values.transport as Transport;
+if (!(TRANSPORT in TRANSPORT_LABEL)) throw new Error('--transport is socketio or stream');
 const started = Date.now();
 const log = (m: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
 
@@ -169,7 +169,7 @@ async function main() {
   const c = report.connections as Record<string, unknown> & { connectMs: ReturnType<typeof summary> };
   await writeFile(
     join(dir, `${name}.md`),
-    `# Idle connections (${TRANSPORT === 'stream' ? '/api/stream' : 'socket.io'}) — ${day}
+    `# Idle connections (${TRANSPORT_LABEL[TRANSPORT]}) — ${day}
 
 Machine: ${report.machine}; generators, instances, PgBouncer, Postgres and Redis share it.
 Settings: \`${JSON.stringify(report.settings)}\`

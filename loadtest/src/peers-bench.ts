@@ -27,6 +27,8 @@ import {
   connectStream,
   restSender,
   sourceAddress,
+  TRANSPORT_LABEL,
+  type Transport,
 } from './lib/clients.ts';
 import {
   collectGarbage,
@@ -214,7 +216,7 @@ async function socketIoSubscriber(base: string, token: string, n: number, onMess
   return { close: () => s.close() };
 }
 
-async function measureRosterChirp(transport: 'socketio' | 'stream'): Promise<Side> {
+async function measureRosterChirp(transport: Transport): Promise<Side> {
   const cluster = await startCluster({
     instances: 1,
     env: BENCH_ENV,
@@ -272,7 +274,7 @@ async function measureRosterChirp(transport: 'socketio' | 'stream'): Promise<Sid
     const depsCpu = (await dependencies()) - deps0;
     rest.close();
     return {
-      name: `RosterChirp, ${transport === 'stream' ? '/api/stream' : 'socket.io'} (1 instance; sends persisted)`,
+      name: `RosterChirp, ${TRANSPORT_LABEL[transport]} (1 instance; sends persisted)`,
       connections: sockets.length,
       kibPerConnection: kib,
       deliveries,

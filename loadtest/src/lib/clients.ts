@@ -90,6 +90,10 @@ export async function connect(base: string, token: string, localAddress?: string
   return s;
 }
 
+/** The product's two realtime transports: socket.io (the web client) and `/api/stream`. */
+export type Transport = 'socketio' | 'stream';
+export const TRANSPORT_LABEL: Record<Transport, string> = { socketio: 'socket.io', stream: '/api/stream' };
+
 /** An open `/api/stream` connection of a benchmark. */
 export interface StreamClient {
   readonly connected: boolean;

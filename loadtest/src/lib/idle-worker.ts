@@ -4,7 +4,7 @@
  * 127.0.0.0/8), reports, holds them until told to close, then exits. A process holds at most
  * what its open-file limit allows, hence several of them.
  */
-import { connect, connectStream, sourceAddress } from './clients.ts';
+import { connect, connectStream, sourceAddress, type Transport } from './clients.ts';
 
 interface Start {
   type: 'start';
@@ -13,7 +13,7 @@ interface Start {
   count: number;
   offset: number;
   /** `socketio` (the web client's transport) or `stream` (`/api/stream`, plain WebSocket). */
-  transport: 'socketio' | 'stream';
+  transport: Transport;
 }
 
 /** What the worker needs of either kind of held connection. */

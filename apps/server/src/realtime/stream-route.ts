@@ -31,7 +31,7 @@ export function installStreamRoute(
   caps: ConnectionCaps,
 ) {
   const validateFrame = payloadValidator(StreamClientFrameSchema);
-  const releases = new WeakMap<FastifyRequest, () => void>();
+  /** The upgrade's HTTP response, which the open connection lets go of. */
   const responses = new WeakMap<FastifyRequest, ServerResponse>();
 
   // The caps are taken before the upgrade, so a refusal is a plain 429 the client can read. A
@@ -47,7 +47,6 @@ export function installStreamRoute(
     const release = caps.acquire(`${req.tenant.schema}:${req.actor.user.id}`, req.ip);
     if (!release) throw new AppError('TOO_MANY_CONNECTIONS', caps.refusal());
     req.raw.socket.once('close', release);
-    releases.set(req, release);
     responses.set(req, reply.raw);
   };
 
@@ -59,16 +58,10 @@ export function installStreamRoute(
     const response = responses.get(req);
     if (response?.socket) response.detachSocket(response.socket);
     socket.removeAllListeners('error');
-    serveStream(socket, req.tenant, req.actor, releases.get(req), app.log);
+    serveStream(socket, req.tenant, req.actor, app.log);
   });
 
-  function serveStream(
-    socket: WebSocket,
-    db: TenantDb,
-    actor: Actor,
-    release: (() => void) | undefined,
-    appLog: FastifyBaseLogger,
-  ) {
+  function serveStream(socket: WebSocket, db: TenantDb, actor: Actor, appLog: FastifyBaseLogger) {
     const schema = db.schema;
     const userId = actor.user.id;
     // A logger naming the connection, made only when there is something to log.
@@ -126,7 +119,6 @@ export function installStreamRoute(
     });
     open.add(socket);
     socket.on('close', () => {
-      release?.();
       if (viewing && bridge) void services.viewing.set(db, bridge.id, userId, null).catch(() => undefined);
       open.delete(socket);
       bridge?.detach();
