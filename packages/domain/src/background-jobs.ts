@@ -111,6 +111,8 @@ export function createBackgroundJobs(deps: {
       message: { id: number; groupId: number; content: string },
       groupType: GroupType,
       imageKey: string | null,
+      /** Other features' jobs for the same message (integrations' relay), sent in the same trip. */
+      more: JobRequest[] = [],
     ): Promise<void> {
       const base: MessageJob = {
         schema: db.schema,
@@ -134,7 +136,7 @@ export function createBackgroundJobs(deps: {
           data: { ...base, imageKey },
           key: `${db.schema}:${message.id}`,
         });
-      await deps.jobs.send(jobs);
+      await deps.jobs.send([...jobs, ...more]);
     },
 
     /** Queues the next reminder of every event that has one now (the hourly sweep's work). */

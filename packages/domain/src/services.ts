@@ -169,10 +169,14 @@ export function createServices(deps: ServiceDeps) {
     stores,
     access,
     uploads,
-    afterSend: async (db, message, groupType, imageKey) => {
-      await background.afterSend(db, message, groupType, imageKey);
-      await integrationJobs?.afterSend(db, message);
-    },
+    afterSend: async (db, message, groupType, imageKey) =>
+      background.afterSend(
+        db,
+        message,
+        groupType,
+        imageKey,
+        await integrationJobs?.jobsAfterSend(db, message),
+      ),
   });
   const groups = createGroupService({ bus: deps.bus, stores, messages, audit, avatars });
   const auth = createAuthService({

@@ -1,5 +1,5 @@
 import type { ChangeNotices, TenantDb } from '@rosterchirp/db';
-import type { JobQueue, QueueDefinition } from '@rosterchirp/protocol';
+import type { JobQueue, JobRequest, QueueDefinition } from '@rosterchirp/protocol';
 import type { Stores } from '@rosterchirp/store';
 import type { DomainLogger } from '../context.ts';
 import type { OutgoingWebhooks } from './outgoing-webhooks.ts';
@@ -118,15 +118,16 @@ export function createIntegrationJobs(deps: {
     /** Forget the cached answer (this instance just made a webhook or a bridged conversation). */
     changed: (schema: string) => known.delete(schema),
 
-    async afterSend(db: TenantDb, message: { id: number; groupId: number }): Promise<void> {
-      if (!(await hasRelays(db))) return;
-      await deps.jobs.send([
+    /** The relay job a stored message needs (none when its tenant relays nothing), for the send's one enqueue. */
+    async jobsAfterSend(db: TenantDb, message: { id: number; groupId: number }): Promise<JobRequest[]> {
+      if (!(await hasRelays(db))) return [];
+      return [
         {
           queue: INTEGRATION_QUEUES.relay,
           data: { schema: db.schema, messageId: message.id, groupId: message.groupId } satisfies RelayJob,
           key: `${db.schema}:${message.id}`,
         },
-      ]);
+      ];
     },
 
     cleanupAuthState,
